@@ -1,0 +1,75 @@
+# Loket — plain GNU make.  `make` builds build/loket; `make test` runs every
+# test twice (normal build, then ASan+UBSan in build-san/); `make run` starts
+# the server on the example config.  BUILD= picks the object directory so a
+# sanitizer build never mixes with the normal one.
+
+CC      ?= cc
+BUILD   ?= build
+PKGS    := libwebsockets jansson libcurl sqlite3
+VERSION := 0.1.0
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla \
+	   -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	   -DLOKET_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS) \
+	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Ibot -MMD -MP
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lcrypto \
+	   -lpthread -lm
+
+ifeq ($(SAN),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
+	      -fno-omit-frame-pointer
+LDFLAGS    += -fsanitize=address,undefined
+endif
+
+SRCS      := $(wildcard bot/*.c)
+OBJS      := $(patsubst bot/%.c,$(BUILD)/obj/%.o,$(SRCS))
+LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+
+.PHONY: all deps run test unit check-build clean fmt-check bench
+all: $(BUILD)/loket
+
+$(BUILD)/obj/%.o: bot/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libloket.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/loket: $(BUILD)/obj/main.o $(BUILD)/libloket.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libloket.a tests/unit/testhelp.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
+		$(BUILD)/libloket.a $(LDLIBS)
+
+unit: $(BUILD)/loket $(TESTS)
+
+# Installs (as root) or names the Debian packages that are missing.
+deps:
+	@deploy/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	LOKET_DB=$${LOKET_DB:-loket.db} \
+	LOKET_APP_SECRET=$${LOKET_APP_SECRET:-dev-secret} \
+	LOKET_VERIFY_TOKEN=$${LOKET_VERIFY_TOKEN:-dev-token} \
+	LOKET_GRAPH_URL=$${LOKET_GRAPH_URL:-log:} \
+	$(BUILD)/loket serve --config deploy/loket.conf
+
+test: deps
+	@tests/run.sh
+
+bench: all
+	@for b in tests/bench/*.sh; do echo "== $$b"; $$b || exit 1; done
+
+clean:
+	rm -rf build build-san
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Checks the Debian 12 packages Loket needs to build, run and test, and
+# installs the missing ones with apt-get when run as root.  Without root it
+# prints the exact command to run and fails.  Nothing comes from elsewhere.
+set -eu
+
+BUILD_PKGS="gcc make pkg-config libwebsockets-dev libjansson-dev \
+libcurl4-openssl-dev libstemmer-dev libsqlite3-dev libssl-dev"
+TEST_PKGS="python3 curl sqlite3 wrk fasttext"
+
+missing=""
+for p in $BUILD_PKGS $TEST_PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "loket: missing Debian packages:$missing" >&2
+	echo "loket: install them with: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "loket: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq || true
+# shellcheck disable=SC2086
+apt-get install -y -qq $missing >/dev/null
