@@ -95,15 +95,19 @@ check_num(const char *what, size_t i, const char *field, long long got,
 	TEST(d, got == want);
 }
 
-/* raw must be the compact JSON of one object. */
+/*
+ * raw must be the JSON of what was kept: an object for every understood
+ * event, any value (a stray 7 in an array) for EV_UNKNOWN.
+ */
 static void
-check_raw(const char *what, size_t i, const char *raw)
+check_raw(const char *what, size_t i, const char *raw, int any)
 {
-	json_t *j = raw != NULL ? json_loads(raw, 0, NULL) : NULL;
+	json_t *j = raw != NULL ? json_loads(raw, JSON_DECODE_ANY, NULL) :
+	    NULL;
 	char d[512];
 
-	snprintf(d, sizeof(d), "%s[%zu].raw is a JSON object", what, i);
-	TEST(d, json_is_object(j));
+	snprintf(d, sizeof(d), "%s[%zu].raw is JSON", what, i);
+	TEST(d, any ? j != NULL : json_is_object(j));
 	json_decref(j);
 }
 
@@ -128,7 +132,7 @@ check_event(const char *what, size_t i, const struct inbound_event *e,
 	check_num(what, i, "standby", e->standby, w->standby);
 	check_num(what, i, "timestamp_ms", e->timestamp_ms, w->ts);
 	check_num(what, i, "watermark_ms", e->watermark_ms, w->wm);
-	check_raw(what, i, e->raw);
+	check_raw(what, i, e->raw, 0);
 }
 
 static void
@@ -357,6 +361,168 @@ test_messenger_other(void)
 	    { .kind = EV_UNKNOWN, .type = "body" });
 }
 
+/* Parses an inline body that must succeed; the caller inspects b. */
+static int
+odd(enum channel ch, const char *body, struct webhook_batch *b)
+{
+	char err[256];
+
+	return parse(ch, body, strlen(body), b, err, sizeof(err));
+}
+
+/* An odd body: n events, the first of this kind and type, unexpected. */
+static void
+odd_shape(enum channel ch, const char *body, size_t n, int unexpected,
+    enum event_kind kind, const char *type)
+{
+	struct webhook_batch b;
+
+	TEST(body, odd(ch, body, &b) == 0);
+	check_num(body, 0, "n", (long long)b.n, (long long)n);
+	check_num(body, 0, "unexpected", b.unexpected, unexpected);
+	if (b.n > 0) {
+		check_num(body, 0, "kind", b.ev[0].kind, kind);
+		check_str(body, 0, "msg_type", b.ev[0].msg_type, type);
+		check_raw(body, 0, b.ev[0].raw, kind == EV_UNKNOWN);
+	}
+	webhook_batch_free(&b);
+}
+
+static void
+test_bad_files(void)
+{
+	static const char *bad[] = { "truncated.json", "not_json.json",
+	    "invalid_utf8.json", "nul_escape.json", "lone_surrogate.json",
+	    "empty.json", "trailing_garbage.json" };
+	struct webhook_batch b;
+	char path[128], err[256];
+	size_t i, len;
+	char *body;
+	int ch;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(path, sizeof(path), "tests/fixtures/bad/%s", bad[i]);
+		if ((body = slurp(path, &len)) == NULL) {
+			TEST(path, 0);
+			continue;
+		}
+		for (ch = CH_WHATSAPP; ch <= CH_MESSENGER; ch++) {
+			err[0] = '\0';
+			TEST(path, parse(ch, body, len, &b, err,
+			    sizeof(err)) == -1);
+			TEST(path, b.n == 0 && b.ev == NULL && err[0] != '\0');
+			webhook_batch_free(&b);
+		}
+		free(body);
+	}
+	/* NULL err buffer is allowed. */
+	TEST("null err", webhook_parse_whatsapp("{", 1, &b, NULL, 0) == -1);
+}
+
+#define SENDER	"\"sender\":{\"id\":\"" PSID "\"},\"recipient\":{\"id\":\"" \
+		PAGE "\"},\"timestamp\":1764473400123"
+#define FBE(ev)	"{\"object\":\"page\",\"entry\":[{\"id\":\"" PAGE \
+		"\",\"messaging\":[{" ev "}]}]}"
+#define WAV(v)	"{\"object\":\"whatsapp_business_account\",\"entry\":[{" \
+		"\"id\":\"1\",\"changes\":[{\"field\":\"messages\",\"value\":" \
+		"{\"metadata\":{\"phone_number_id\":\"" PNID "\"}" v "}}]}]}"
+
+static void
+test_odd_messenger(void)
+{
+	struct webhook_batch b;
+
+	odd_shape(CH_MESSENGER, "42", 1, 1, EV_UNKNOWN, "body");
+	odd_shape(CH_MESSENGER, "[]", 1, 1, EV_UNKNOWN, "body");
+	odd_shape(CH_MESSENGER, "{}", 1, 1, EV_UNKNOWN, "body");
+	odd_shape(CH_MESSENGER, "{\"object\":\"page\"}", 1, 1, EV_UNKNOWN,
+	    "body");
+	odd_shape(CH_MESSENGER, "{\"object\":\"page\",\"entry\":{}}", 1, 1,
+	    EV_UNKNOWN, "body");
+	odd_shape(CH_MESSENGER, "{\"object\":\"page\",\"entry\":[]}", 0, 0,
+	    EV_UNKNOWN, NULL);
+	odd_shape(CH_MESSENGER, "{\"object\":\"page\",\"entry\":[1,\"x\","
+	    "null]}", 3, 3, EV_UNKNOWN, "entry");
+	odd_shape(CH_MESSENGER, "{\"object\":\"page\",\"entry\":[{\"id\":\"1\","
+	    "\"changes\":[]}]}", 1, 1, EV_UNKNOWN, "entry");
+	odd_shape(CH_MESSENGER, "{\"object\":\"page\",\"entry\":[{"
+	    "\"messaging\":{}}]}", 1, 1, EV_UNKNOWN, "messaging");
+	odd_shape(CH_MESSENGER, FBE("\"timestamp\":1,\"message\":{\"mid\":"
+	    "\"m\"}"), 1, 1, EV_UNKNOWN, "event");
+	odd_shape(CH_MESSENGER, FBE(SENDER ",\"message\":{\"mid\":7}"), 1, 1,
+	    EV_UNKNOWN, "message");
+	odd_shape(CH_MESSENGER, FBE(SENDER ",\"message\":\"hi\""), 1, 1,
+	    EV_UNKNOWN, "message");
+	odd_shape(CH_MESSENGER, FBE(SENDER ",\"message\":{\"mid\":\"m\"}"), 1,
+	    0, EV_MESSAGE, "unknown");
+	/* Numbers where strings belong: ids converted, text dropped. */
+	TEST("numeric ids", odd(CH_MESSENGER, FBE("\"sender\":{\"id\":5},"
+	    "\"recipient\":{\"id\":6},\"timestamp\":\"7\",\"message\":{"
+	    "\"mid\":\"m9\",\"text\":5}"), &b) == 0 && b.n == 1);
+	if (b.n == 1) {
+		TEST_STR("numeric sender", b.ev[0].user_id, "5");
+		TEST_STR("numeric recipient", b.ev[0].account_id, "6");
+		TEST("numeric text", b.ev[0].text == NULL);
+		TEST("string timestamp", b.ev[0].timestamp_ms == 7);
+	}
+	webhook_batch_free(&b);
+	/* Duplicate keys: accepted, the last one wins. */
+	odd_shape(CH_MESSENGER, "{\"object\":\"x\",\"object\":\"page\","
+	    "\"entry\":[{\"messaging\":[{" SENDER ",\"read\":{\"watermark\":1}"
+	    "}]}]}", 1, 0, EV_STATUS, "read");
+	/* Integers past 64 bits are valid JSON, not a 400. */
+	odd_shape(CH_MESSENGER, "{\"object\":\"page\",\"entry\":[{\"id\":"
+	    "123456789012345678901234567890,\"messaging\":[{\"sender\":{\"id\":"
+	    "\"1\"},\"timestamp\":1,\"message\":{\"mid\":\"m\",\"text\":\"t\"}}"
+	    "]}]}", 1, 0, EV_MESSAGE, "text");
+}
+
+static void
+test_odd_whatsapp(void)
+{
+	struct webhook_batch b;
+
+	odd_shape(CH_WHATSAPP, "{\"object\":\"page\",\"entry\":[]}", 1, 1,
+	    EV_UNKNOWN, "body");
+	odd_shape(CH_WHATSAPP, "{\"object\":\"whatsapp_business_account\","
+	    "\"entry\":[{\"id\":\"1\"}]}", 1, 1, EV_UNKNOWN, "entry");
+	odd_shape(CH_WHATSAPP, "{\"object\":\"whatsapp_business_account\","
+	    "\"entry\":[{\"changes\":[{\"field\":\"messages\",\"value\":{}}]}"
+	    "]}", 1, 1, EV_UNKNOWN, "messages");
+	odd_shape(CH_WHATSAPP, WAV(""), 1, 1, EV_UNKNOWN, "messages");
+	odd_shape(CH_WHATSAPP, WAV(",\"messages\":{}"), 1, 1, EV_UNKNOWN,
+	    "messages");
+	odd_shape(CH_WHATSAPP, WAV(",\"messages\":[7]"), 1, 1, EV_UNKNOWN,
+	    "messages");
+	odd_shape(CH_WHATSAPP, WAV(",\"messages\":[{\"id\":5,\"type\":"
+	    "\"text\"}]"), 1, 1, EV_UNKNOWN, "message");
+	odd_shape(CH_WHATSAPP, WAV(",\"statuses\":[{\"id\":\"w\"}]"), 1, 1,
+	    EV_UNKNOWN, "status");
+	/* Nobody to answer: kept, but not as a message. */
+	odd_shape(CH_WHATSAPP, WAV(",\"messages\":[{\"id\":\"w\",\"type\":"
+	    "\"text\"}]"), 1, 1, EV_UNKNOWN, "text");
+	TEST("wrong types", odd(CH_WHATSAPP, WAV(",\"messages\":[{\"id\":\"w1\","
+	    "\"from\":\"3247\",\"type\":\"text\",\"text\":{\"body\":7},"
+	    "\"timestamp\":7},{\"id\":\"w2\",\"from\":\"3247\",\"type\":"
+	    "\"location\",\"location\":{\"latitude\":\"51.05\",\"longitude\":"
+	    "3.72},\"timestamp\":\"99999999999999999999\"},{\"id\":\"w3\","
+	    "\"from\":\"3247\",\"type\":\"contacts\",\"contacts\":{},"
+	    "\"timestamp\":\"-5\"}]"), &b) == 0 && b.n == 3);
+	if (b.n == 3) {
+		TEST("number body", b.ev[0].text == NULL);
+		TEST("number timestamp", b.ev[0].timestamp_ms == 7000);
+		TEST_STR("string coords", b.ev[1].payload, "51.05,3.72");
+		TEST("overflow timestamp", b.ev[1].timestamp_ms == 0);
+		TEST("contacts object", b.ev[2].text == NULL);
+		TEST("negative timestamp", b.ev[2].timestamp_ms == 0);
+	}
+	webhook_batch_free(&b);
+	webhook_batch_free(&b);	/* freeing twice is harmless */
+	webhook_batch_free(NULL);
+	TEST_STR("channel whatsapp", channel_name(CH_WHATSAPP), "whatsapp");
+	TEST_STR("channel messenger", channel_name(CH_MESSENGER), "messenger");
+}
+
 int
 main(void)
 {
@@ -365,5 +531,8 @@ main(void)
 	test_whatsapp_statuses();
 	test_messenger_messages();
 	test_messenger_other();
+	test_bad_files();
+	test_odd_messenger();
+	test_odd_whatsapp();
 	return TEST_REPORT();
 }
