@@ -150,6 +150,27 @@ add_status(struct webhook_parse *p, const struct ms_event *m,
 	return e;
 }
 
+/*
+ * The event with delivery.mids cut down to one mid: raw stays "this
+ * event alone", and 100k mids do not cost 100k copies of the list.
+ */
+static json_t *
+one_mid(const json_t *ev, const json_t *d, json_t *mid)
+{
+	json_t *e2 = json_copy((json_t *)ev), *d2 = json_copy((json_t *)d);
+	int rc = -1;
+
+	if (e2 != NULL && d2 != NULL &&
+	    json_object_set_new(d2, "mids", json_pack("[O]", mid)) == 0)
+		rc = json_object_set(e2, "delivery", d2);
+	json_decref(d2);
+	if (rc == -1) {
+		json_decref(e2);
+		return NULL;
+	}
+	return e2;
+}
+
 /* One event per mid, or a single watermark-only event without mids. */
 static void
 on_delivery(struct webhook_parse *p, const struct ms_event *m,
@@ -157,12 +178,19 @@ on_delivery(struct webhook_parse *p, const struct ms_event *m,
 {
 	json_t *mids = webhook_arr(d, "mids"), *mid;
 	struct inbound_event *e;
+	struct ms_event m1 = *m;
 	size_t i, n = 0;
 
 	json_array_foreach(mids, i, mid) {
 		if (!json_is_string(mid))
 			continue;
-		if ((e = add_status(p, m, "delivered", d)) == NULL)
+		if ((m1.ev = one_mid(m->ev, d, mid)) == NULL) {
+			p->nomem = 1;
+			return;
+		}
+		e = add_status(p, &m1, "delivered", d);
+		json_decref((json_t *)m1.ev);
+		if (e == NULL)
 			return;
 		webhook_set(p, &e->msg_id, json_string_value(mid));
 		n++;

@@ -21,6 +21,8 @@
 struct wa_value {
 	const char	*account;	/* metadata.phone_number_id */
 	const json_t	*contacts;	/* value.contacts[], or NULL */
+	json_t		*by_uid;	/* contacts by user_id (BSUID) */
+	json_t		*by_wa;		/* contacts by wa_id */
 };
 
 /* Fills text/payload from the object named by the message type. */
@@ -258,23 +260,51 @@ fill_body(struct webhook_parse *p, struct inbound_event *e,
 }
 
 /*
+ * Indexes contacts[] by BSUID and by wa_id, so a value with many
+ * messages and many contacts is not matched in quadratic time.
+ */
+static void
+index_contacts(struct webhook_parse *p, struct wa_value *v)
+{
+	const char *k;
+	json_t *c;
+	size_t i;
+
+	v->by_uid = v->by_wa = NULL;
+	if (json_array_size(v->contacts) < 2)
+		return;
+	v->by_uid = json_object();
+	v->by_wa = json_object();
+	if (v->by_uid == NULL || v->by_wa == NULL) {
+		p->nomem = 1;
+		return;
+	}
+	json_array_foreach(v->contacts, i, c) {
+		if ((k = webhook_str(c, "user_id")) != NULL &&
+		    json_object_set(v->by_uid, k, c) == -1)
+			p->nomem = 1;
+		if ((k = webhook_str(c, "wa_id")) != NULL &&
+		    json_object_set(v->by_wa, k, c) == -1)
+			p->nomem = 1;
+	}
+}
+
+/*
  * The contacts[] entry of the sender: same BSUID, else same wa_id, else
  * the only one (wa_id and from may differ in format, Meta warns).
  */
 static const json_t *
-match_contact(const json_t *contacts, const char *from, const char *fuid)
+match_contact(const struct wa_value *v, const char *from, const char *fuid)
 {
-	json_t *c;
-	size_t i;
+	json_t *c = NULL;
 
-	json_array_foreach(contacts, i, c) {
-		if (fuid != NULL && streq(webhook_str(c, "user_id"), fuid))
-			return c;
-		if (from != NULL && streq(webhook_str(c, "wa_id"), from))
-			return c;
-	}
-	return json_array_size(contacts) == 1 ?
-	    json_array_get(contacts, 0) : NULL;
+	if (json_array_size(v->contacts) == 1)
+		return json_array_get(v->contacts, 0);
+	if (fuid != NULL)
+		c = json_object_get(v->by_uid, fuid);
+	if (c == NULL && from != NULL)
+		c = json_object_get(v->by_wa, from);
+	return c;
 }
 
 /* user_id = BSUID when there is one, else the phone number. */
@@ -284,7 +314,7 @@ set_user(struct webhook_parse *p, struct inbound_event *e,
 {
 	const char *from = webhook_str(msg, "from");
 	const char *fuid = webhook_str(msg, "from_user_id");
-	const json_t *c = match_contact(v->contacts, from, fuid);
+	const json_t *c = match_contact(v, from, fuid);
 	const char *id = fuid, *phone = is_phone(from) ? from : NULL;
 
 	if (id == NULL)
@@ -441,9 +471,12 @@ walk_change(struct webhook_parse *p, const json_t *change)
 			webhook_set(p, &e->account_id, v.account);
 		return;
 	}
+	index_contacts(p, &v);
 	seen = walk_list(p, &v, value, "messages", walk_message);
 	seen += walk_list(p, &v, value, "statuses", walk_status);
 	seen += walk_list(p, &v, value, "errors", walk_error);
+	json_decref(v.by_uid);
+	json_decref(v.by_wa);
 	if (seen == 0) {
 		struct inbound_event *e = webhook_unknown(p, change, field);
 
