@@ -523,6 +523,159 @@ test_odd_whatsapp(void)
 	TEST_STR("channel messenger", channel_name(CH_MESSENGER), "messenger");
 }
 
+#define HUGE	100000
+
+static double
+seconds_since(clock_t t0)
+{
+	return (double)(clock() - t0) / CLOCKS_PER_SEC;
+}
+
+/* Appends HUGE copies of item, each '@' replaced by the index. */
+static int
+list(struct buf *b, const char *item)
+{
+	const char *c;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < HUGE; i++) {
+		if (i > 0)
+			rc |= buf_putc(b, ',');
+		for (c = item; *c != '\0'; c++)
+			rc |= *c == '@' ? buf_appendf(b, "%zu", i) :
+			    buf_putc(b, *c);
+	}
+	return rc;
+}
+
+/* Parses body (freed here); every event must be whole and of kind. */
+static void
+run_huge(enum channel ch, const char *what, struct buf *body, int built,
+    enum event_kind kind)
+{
+	struct webhook_batch b;
+	char err[256];
+	clock_t t0;
+	size_t i, bad = 0;
+
+	TEST(what, built == 0);
+	if (built != 0) {
+		buf_free(body);
+		return;
+	}
+	t0 = clock();
+	TEST(what, parse(ch, body->data, body->len, &b, err,
+	    sizeof(err)) == 0);
+	printf("     %s: %zu events in %.2fs\n", what, b.n,
+	    seconds_since(t0));
+	TEST(what, b.n == HUGE && b.unexpected == 0);
+	TEST(what, seconds_since(t0) < 20.0);	/* quadratic takes hours */
+	for (i = 0; i < b.n; i++)
+		if (b.ev[i].kind != kind || b.ev[i].user_id == NULL ||
+		    b.ev[i].msg_id == NULL || b.ev[i].raw == NULL)
+			bad++;
+	TEST(what, bad == 0);
+	if (ch == CH_WHATSAPP && b.n > 0)	/* matched through the index */
+		TEST_STR(what, b.ev[b.n - 1].user_name, "n");
+	webhook_batch_free(&b);
+	buf_free(body);
+}
+
+static void
+test_huge(void)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b, 64u << 20);
+	rc = buf_appendf(&b, "%s", "{\"object\":\"whatsapp_business_account\","
+	    "\"entry\":[{\"changes\":[{\"field\":\"messages\",\"value\":{"
+	    "\"metadata\":{\"phone_number_id\":\"" PNID "\"},\"contacts\":[");
+	rc |= list(&b, "{\"wa_id\":\"32@\",\"profile\":{\"name\":\"n\"}}");
+	rc |= buf_appendf(&b, "%s", "],\"messages\":[");
+	rc |= list(&b, "{\"from\":\"32@\",\"id\":\"w@\",\"type\":\"text\","
+	    "\"text\":{\"body\":\"t\"},\"timestamp\":\"1\"}");
+	rc |= buf_appendf(&b, "%s", "]}}]}]}");
+	run_huge(CH_WHATSAPP, "100k WA messages x 100k contacts", &b, rc,
+	    EV_MESSAGE);
+
+	buf_init(&b, 64u << 20);
+	rc = buf_appendf(&b, "%s", "{\"object\":\"page\",\"entry\":[");
+	rc |= list(&b, "{\"id\":\"" PAGE "\",\"messaging\":[{" SENDER
+	    ",\"message\":{\"mid\":\"m@\",\"text\":\"t\"}}]}");
+	rc |= buf_appendf(&b, "%s", "]}");
+	run_huge(CH_MESSENGER, "100k Messenger entries", &b, rc, EV_MESSAGE);
+
+	buf_init(&b, 64u << 20);
+	rc = buf_appendf(&b, "%s", "{\"object\":\"page\",\"entry\":[{"
+	    "\"messaging\":[{" SENDER ",\"delivery\":{\"watermark\":1,"
+	    "\"mids\":[");
+	rc |= list(&b, "\"m@\"");
+	rc |= buf_appendf(&b, "%s", "]}}]}]}");
+	run_huge(CH_MESSENGER, "100k delivery mids", &b, rc, EV_STATUS);
+}
+
+/* n times open, then n times close (close may be NULL). */
+static char *
+nested(size_t n, const char *head, const char *open, const char *mid,
+    const char *close, const char *tail)
+{
+	struct buf b;
+	size_t i;
+	int rc;
+
+	buf_init(&b, 64u << 20);
+	rc = buf_appendf(&b, "%s", head);
+	for (i = 0; i < n; i++)
+		rc |= buf_appendf(&b, "%s", open);
+	rc |= buf_appendf(&b, "%s", mid);
+	for (i = 0; close != NULL && i < n; i++)
+		rc |= buf_appendf(&b, "%s", close);
+	rc |= buf_appendf(&b, "%s", tail);
+	if (rc != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b);
+}
+
+static void
+deep(enum channel ch, const char *what, char *body, int want)
+{
+	struct webhook_batch b;
+	char err[256];
+	clock_t t0 = clock();
+
+	TEST(what, body != NULL);
+	if (body == NULL)
+		return;
+	TEST(what, parse(ch, body, strlen(body), &b, err, sizeof(err)) ==
+	    want);
+	TEST(what, seconds_since(t0) < 2.0);
+	if (want == 0)
+		TEST(what, b.n == 1 && b.ev[0].kind == EV_MESSAGE &&
+		    b.ev[0].raw != NULL);
+	webhook_batch_free(&b);
+	free(body);
+}
+
+/* jansson stops at depth 2048 (JSON_PARSER_MAX_DEPTH): -1, quickly. */
+static void
+test_deep(void)
+{
+	deep(CH_MESSENGER, "100000 x [", nested(100000, "", "[", "", NULL,
+	    ""), -1);
+	deep(CH_WHATSAPP, "100000 x [ ]", nested(100000, "", "[", "1", "]",
+	    ""), -1);
+	deep(CH_WHATSAPP, "100000 x {\"a\":", nested(100000, "", "{\"a\":",
+	    "1", "}", ""), -1);
+	deep(CH_MESSENGER, "1500 deep inside a message", nested(1500,
+	    "{\"object\":\"page\",\"entry\":[{\"messaging\":[{" SENDER
+	    ",\"message\":{\"mid\":\"m\",\"text\":\"t\",\"x\":", "[", "0", "]",
+	    "}}]}]}"), 0);
+}
+
 int
 main(void)
 {
@@ -534,5 +687,7 @@ main(void)
 	test_bad_files();
 	test_odd_messenger();
 	test_odd_whatsapp();
+	test_huge();
+	test_deep();
 	return TEST_REPORT();
 }
