@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "signature.h"
 #include "store.h"
 
 static const char *const kind_names[] = {
@@ -129,9 +130,12 @@ intake_store_unexpected(struct store *s, enum channel ch, const char *reason,
     const char *raw, size_t len, long long now_ms)
 {
 	static const char sql[] = "INSERT INTO unexpected (channel, "
-	    "received_at, reason, raw) VALUES (?1, ?2, ?3, ?4)";
+	    "received_at, reason, raw, digest) VALUES (?1, ?2, ?3, ?4, ?5) "
+	    "ON CONFLICT (digest) DO NOTHING";
+	const char *chn = channel_name(ch);
 	sqlite3 *db = store_db(s);
 	sqlite3_stmt *st;
+	char digest[65];
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -140,7 +144,10 @@ intake_store_unexpected(struct store *s, enum channel ch, const char *reason,
 	bind_str(st, 3, reason);
 	sqlite3_bind_text(st, 4, raw ? raw : "", raw ? (int)len : 0,
 	    SQLITE_STATIC);
-	return step_insert(db, st) == -1 ? -1 : 0;
+	signature_sha256_hex(chn, strlen(chn), raw ? raw : "", raw ? len : 0,
+	    digest);
+	bind_str(st, 5, digest);
+	return step_insert(db, st);
 }
 
 int
@@ -166,8 +173,7 @@ intake_store(struct store *s, const struct config *cfg,
 			rc = intake_store_unexpected(s, ev->channel,
 			    ev->msg_type ? ev->msg_type : "unknown event",
 			    ev->raw, ev->raw ? strlen(ev->raw) : 0, now_ms);
-			c->unexpected += rc == 0;
-			rc = rc == 0 ? 2 : -1;
+			c->unexpected += rc == 1;
 			break;
 		default:
 			rc = store_event(db, cfg, ev, now_ms, &unrouted);

@@ -29,6 +29,14 @@ int		 store_commit(struct store *s);
 void		 store_rollback(struct store *s);
 int		 store_in_transaction(const struct store *s);
 
+/*
+ * Savepoints inside an open transaction, so one request's failure does not
+ * undo the others of a group commit.  0 on success, -1 on error.
+ */
+int		 store_savepoint(struct store *s);
+int		 store_release(struct store *s);
+void		 store_rollback_to(struct store *s);
+
 /* Runs "SELECT 1"; 0 if the database answers. */
 int		 store_ping(struct store *s);
 /* Schema version after migrations. */
