@@ -104,7 +104,8 @@ on_message(struct webhook_parse *p, const struct ms_event *m,
 	int echo = webhook_true(msg, "is_echo");
 	struct inbound_event *e;
 
-	if (mid == NULL) {
+	/* An echo names the citizen only as recipient. */
+	if (mid == NULL || (echo && m->recipient == NULL)) {
 		webhook_unknown(p, m->ev, "message");
 		return;
 	}
