@@ -21,12 +21,17 @@ struct ms_event {
 typedef void handle_fn(struct webhook_parse *, const struct ms_event *,
     const json_t *);
 
+/* Ids are strings; numbers (even past 64 bits) are tolerated. */
+static const json_t *
+as_id(const json_t *id)
+{
+	return json_is_string(id) || json_is_number(id) ? id : NULL;
+}
+
 static const json_t *
 id_of(const json_t *ev, const char *key)
 {
-	json_t *id = json_object_get(webhook_obj(ev, key), "id");
-
-	return json_is_string(id) || json_is_integer(id) ? id : NULL;
+	return as_id(json_object_get(webhook_obj(ev, key), "id"));
 }
 
 /*
@@ -307,7 +312,9 @@ walk_event(struct webhook_parse *p, const json_t *entry, const json_t *ev,
 	m.sender = id_of(ev, "sender");
 	m.recipient = id_of(ev, "recipient");
 	m.standby = standby;
-	if (!json_is_object(ev) || m.sender == NULL) {
+	/* Without a citizen or a page there is nobody to answer. */
+	if (!json_is_object(ev) || m.sender == NULL || (m.recipient == NULL &&
+	    as_id(json_object_get(entry, "id")) == NULL)) {
 		webhook_unknown(p, ev, "event");
 		return;
 	}

@@ -415,6 +415,8 @@ test_bad_files(void)
 		}
 		free(body);
 	}
+	TEST("1e400", webhook_parse_messenger("[1e400]", 7, &b, err,
+	    sizeof(err)) == -1);
 	/* NULL err buffer is allowed. */
 	TEST("null err", webhook_parse_whatsapp("{", 1, &b, NULL, 0) == -1);
 }
@@ -449,6 +451,9 @@ test_odd_messenger(void)
 	    "\"messaging\":{}}]}", 1, 1, EV_UNKNOWN, "messaging");
 	odd_shape(CH_MESSENGER, FBE("\"timestamp\":1,\"message\":{\"mid\":"
 	    "\"m\"}"), 1, 1, EV_UNKNOWN, "event");
+	odd_shape(CH_MESSENGER, "{\"object\":\"page\",\"entry\":[{"
+	    "\"messaging\":[{\"sender\":{\"id\":\"1\"},\"read\":{}}]}]}",
+	    1, 1, EV_UNKNOWN, "event");
 	odd_shape(CH_MESSENGER, FBE(SENDER ",\"message\":{\"mid\":7}"), 1, 1,
 	    EV_UNKNOWN, "message");
 	odd_shape(CH_MESSENGER, FBE(SENDER ",\"message\":\"hi\""), 1, 1,
