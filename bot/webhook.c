@@ -103,7 +103,14 @@ webhook_load(struct webhook_parse *p, struct webhook_batch *out,
 	if (root == NULL && json_error_code(&je) == json_error_numeric_overflow)
 		root = json_loadb(body, len,
 		    JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &je);
-	if (root == NULL)
+	/*
+	 * jansson 2.14 leaves the error empty when a json_object_set fails
+	 * while parsing; a syntax error always has text.
+	 */
+	if (root == NULL && (json_error_code(&je) == json_error_out_of_memory ||
+	    je.text[0] == '\0'))
+		set_err(err, errlen, "out of memory", NULL);
+	else if (root == NULL)
 		set_err(err, errlen, "not JSON", &je);
 	return root;
 }

@@ -67,7 +67,9 @@ struct webhook_batch {
  * was understood: then out->unexpected > 0), or -1 when the body is not
  * JSON at all (the caller answers 400); err names the problem.  -1 also
  * when memory runs out (err then starts with "out of memory": answer 500
- * so Meta retries).  Either way out is safe to webhook_batch_free(), and
+ * so Meta retries; jansson may report a failed allocation in its lexer
+ * as a syntax error, so a rare OOM can still look like "not JSON").
+ * Either way out is safe to webhook_batch_free(), and
  * every string in it is a private copy: the body may be freed at once.
  *
  * Not JSON (-1): truncated or empty bodies, trailing garbage, invalid

@@ -681,6 +681,78 @@ test_deep(void)
 	    "}}]}]}"), 0);
 }
 
+static long alloc_left = -1;	/* jansson allocations until one fails */
+
+static void *
+failing_malloc(size_t n)
+{
+	if (alloc_left == 0)
+		return NULL;
+	if (alloc_left > 0)
+		alloc_left--;
+	return malloc(n);
+}
+
+/* How many jansson allocations parsing body takes. */
+static long
+parse_allocs(const char *body, size_t len)
+{
+	json_t *j;
+
+	alloc_left = 1L << 30;
+	j = json_loadb(body, len, JSON_DECODE_ANY, NULL);
+	json_decref(j);
+	return (1L << 30) - alloc_left;
+}
+
+/*
+ * SQLite's fault tests: fail jansson's 1st, 2nd, ... allocation (parse,
+ * raw dumps, contact index, delivery copies) until a run needs no more.
+ * Each run must succeed or fail cleanly (ASan checks for leaks).  Past
+ * the parse, -1 must say "out of memory"; inside it jansson 2.14 may
+ * report a failed buffer growth as a syntax error, so any -1 goes.
+ */
+static void
+fault(enum channel ch, const char *path)
+{
+	struct webhook_batch b;
+	char err[256];
+	size_t len;
+	long n, parsing;
+	int rc = -1, bad = 0;
+	char *body = slurp(path, &len);
+
+	TEST(path, body != NULL);
+	if (body == NULL)
+		return;
+	json_set_alloc_funcs(failing_malloc, free);
+	parsing = parse_allocs(body, len);
+	for (n = 0;; n++) {
+		alloc_left = n;
+		rc = parse(ch, body, len, &b, err, sizeof(err));
+		if (rc == -1 && n >= parsing &&
+		    strncmp(err, "out of memory", 13) != 0)
+			bad++;
+		webhook_batch_free(&b);
+		if (alloc_left > 0)	/* not all of n were needed */
+			break;
+	}
+	alloc_left = -1;
+	json_set_alloc_funcs(malloc, free);
+	printf("     %s: %ld allocation failures survived\n", path, n);
+	TEST(path, bad == 0 && rc == 0 && n > parsing);
+	free(body);
+}
+
+static void
+test_fault(void)
+{
+	fault(CH_WHATSAPP, "tests/fixtures/whatsapp/batch.json");
+	fault(CH_WHATSAPP, "tests/fixtures/whatsapp/contacts.json");
+	fault(CH_MESSENGER, "tests/fixtures/messenger/delivery_mids.json");
+	fault(CH_MESSENGER, "tests/fixtures/messenger/batch.json");
+}
+
 int
 main(void)
 {
@@ -694,5 +766,6 @@ main(void)
 	test_odd_whatsapp();
 	test_huge();
 	test_deep();
+	test_fault();
 	return TEST_REPORT();
 }
