@@ -5,6 +5,7 @@
  * wrong types) must fail or degrade without crashing.  Run from the
  * repository root.
  */
+#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,8 @@
 		.phone = JAN, .name = "Jan Janssens"
 #define WA_ST	.kind = EV_STATUS, .account = PNID
 #define MS(k)	.kind = (k), .account = PAGE, .user = PSID
+
+static int files_run[2];	/* fixtures checked, per channel */
 
 struct want {
 	enum event_kind	 kind;
@@ -150,6 +153,7 @@ run_file(enum channel ch, const char *name, const struct want *w, size_t n,
 		TEST(path, 0);
 		return;
 	}
+	files_run[ch]++;
 	TEST(path, parse(ch, body, len, &b, err, sizeof(err)) == 0);
 	check_num(path, 0, "n", (long long)b.n, (long long)n);
 	check_num(path, 0, "unexpected", b.unexpected, unexpected);
@@ -753,6 +757,29 @@ test_fault(void)
 	fault(CH_MESSENGER, "tests/fixtures/messenger/batch.json");
 }
 
+/* A fixture added without expectations here fails the test. */
+static void
+test_all_fixtures_checked(enum channel ch)
+{
+	char path[128];
+	struct dirent *d;
+	size_t len;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "tests/fixtures/%s", channel_name(ch));
+	if ((dir = opendir(path)) == NULL) {
+		TEST(path, 0);
+		return;
+	}
+	while ((d = readdir(dir)) != NULL)
+		if ((len = strlen(d->d_name)) > 5 &&
+		    strcmp(d->d_name + len - 5, ".json") == 0)
+			n++;
+	closedir(dir);
+	check_num(path, 0, "fixtures checked", files_run[ch], n);
+}
+
 int
 main(void)
 {
@@ -767,5 +794,7 @@ main(void)
 	test_huge();
 	test_deep();
 	test_fault();
+	test_all_fixtures_checked(CH_WHATSAPP);
+	test_all_fixtures_checked(CH_MESSENGER);
 	return TEST_REPORT();
 }
