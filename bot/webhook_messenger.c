@@ -182,7 +182,7 @@ static void
 on_delivery(struct webhook_parse *p, const struct ms_event *m,
     const json_t *d)
 {
-	json_t *mids = webhook_arr(d, "mids"), *mid;
+	json_t *mids = webhook_arr(d, "mids"), *mid, *one;
 	struct inbound_event *e;
 	struct ms_event m1 = *m;
 	size_t i, n = 0;
@@ -190,12 +190,13 @@ on_delivery(struct webhook_parse *p, const struct ms_event *m,
 	json_array_foreach(mids, i, mid) {
 		if (!json_is_string(mid))
 			continue;
-		if ((m1.ev = one_mid(m->ev, d, mid)) == NULL) {
+		if ((one = one_mid(m->ev, d, mid)) == NULL) {
 			p->nomem = 1;
 			return;
 		}
+		m1.ev = one;
 		e = add_status(p, &m1, "delivered", d);
-		json_decref((json_t *)m1.ev);
+		json_decref(one);
 		if (e == NULL)
 			return;
 		webhook_set(p, &e->msg_id, json_string_value(mid));
