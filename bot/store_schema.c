@@ -156,6 +156,15 @@ static const char *const migrations[] = {
 	"  WHERE status = 'pending';"
 	"CREATE INDEX outbox_conv ON outbox (conversation_id, id);"
 	"CREATE INDEX outbox_meta ON outbox (meta_msg_id);",
+
+	/* 3: reports, /metrics and purges read by time, outcome and status
+	 * (report.c, metrics.c, report_purge.c); keeps them off full scans. */
+	"CREATE INDEX inbound_received ON inbound (received_at);"
+	"CREATE INDEX outcomes_outcome ON outcomes (outcome);"
+	"CREATE INDEX conversations_intent ON conversations (first_intent);"
+	"CREATE INDEX cases_received ON cases (received_at);"
+	"CREATE INDEX cases_handled ON cases (handled_at);"
+	"CREATE INDEX outbox_failed ON outbox (id) WHERE status = 'failed';",
 };
 
 size_t
