@@ -111,5 +111,7 @@ int	report_erase(struct store *st, const char *user_id, long long now_ms,
  * per tick (never inside the group-commit transaction).
  */
 void	report_purge_maybe(struct server *s);
+/* Frees the state report_purge_maybe keeps in s (server_stop). */
+void	report_purge_free(struct server *s);
 
 #endif

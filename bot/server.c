@@ -11,6 +11,7 @@
 #include "config.h"
 #include "http.h"
 #include "log.h"
+#include "report.h"
 #include "store.h"
 
 int
@@ -41,6 +42,7 @@ server_stop(struct server *s)
 {
 	if (s->store != NULL)
 		server_group_commit(s);
+	report_purge_free(s);
 }
 
 /*
@@ -81,5 +83,5 @@ server_after_wake(struct server *s)
 void
 server_tick(struct server *s)
 {
-	(void)s;
+	report_purge_maybe(s);
 }

@@ -14,6 +14,7 @@ struct config;
 struct store;
 struct lws_context;
 struct http_req;
+struct report_purge_state;
 
 struct server_stats {
 	unsigned long	webhooks[2][6];	/* channel x {200,400,401,411/413,
@@ -43,6 +44,7 @@ struct server {
 	int			 group_open;	/* a group-commit transaction
 						   holds unacknowledged rows */
 	struct http_req		*deferred;	/* requests waiting for it */
+	struct report_purge_state *purge;	/* daily retention run */
 };
 
 /* Creates the lws context listening per s->cfg; 0 or -1 (logged). */
