@@ -13,6 +13,10 @@ struct command {
 };
 
 int	cmd_serve(int argc, char **argv);
+int	cmd_report(int argc, char **argv);
+int	cmd_cases(int argc, char **argv);
+int	cmd_purge(int argc, char **argv);
+int	cmd_erase(int argc, char **argv);
 
 /* The table, NULL-terminated; main.c defines it. */
 extern const struct command commands[];

@@ -9,6 +9,11 @@
 
 const struct command commands[] = {
 	{ "serve", cmd_serve, "run the webhook server and staff console" },
+	{ "report", cmd_report, "figures, complaint register, HTML report" },
+	{ "cases", cmd_cases, "cases export: the register with contact "
+	    "details" },
+	{ "purge", cmd_purge, "remove personal data older than a period" },
+	{ "erase", cmd_erase, "remove one citizen's data on request" },
 	{ NULL, NULL, NULL }
 };
 
