@@ -19,6 +19,7 @@
 
 static const struct http_route *const route_tables[] = {
 	webhook_routes,
+	metrics_routes,
 };
 
 long long
@@ -105,6 +106,28 @@ http_query(struct http_req *r, const char *name, char *out, size_t outlen)
 	return 0;
 }
 
+/* Headers lws knows (Authorization, X-Forwarded-For, ...) are kept by
+ * token, not as custom headers: look the name up among the tokens. */
+static int
+known_header(struct http_req *r, const char *key, char *out, size_t outlen)
+{
+	const unsigned char *t;
+	int tok;
+
+	for (tok = 0; tok < WSI_TOKEN_COUNT; tok++) {
+		t = lws_token_to_string((enum lws_token_indexes)tok);
+		if (t != NULL && strcmp((const char *)t, key) == 0)
+			break;
+	}
+	if (tok == WSI_TOKEN_COUNT ||
+	    lws_hdr_total_length(r->wsi, (enum lws_token_indexes)tok) <= 0 ||
+	    (size_t)lws_hdr_total_length(r->wsi,
+	    (enum lws_token_indexes)tok) >= outlen)
+		return -1;
+	return lws_hdr_copy(r->wsi, out, (int)outlen,
+	    (enum lws_token_indexes)tok) < 0 ? -1 : 0;
+}
+
 int
 http_header(struct http_req *r, const char *name, char *out, size_t outlen)
 {
@@ -112,9 +135,10 @@ http_header(struct http_req *r, const char *name, char *out, size_t outlen)
 	int n;
 
 	n = snprintf(key, sizeof(key), "%s:", name);
-	if (n <= 0 || (size_t)n >= sizeof(key) ||
-	    lws_hdr_custom_length(r->wsi, key, n) < 0)
+	if (n <= 0 || (size_t)n >= sizeof(key))
 		return -1;
+	if (lws_hdr_custom_length(r->wsi, key, n) < 0)
+		return known_header(r, key, out, outlen);
 	return lws_hdr_custom_copy(r->wsi, out, (int)outlen, key, n) < 0 ?
 	    -1 : 0;
 }

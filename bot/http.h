@@ -82,5 +82,6 @@ int	http_peer_is_loopback(struct http_req *r);
 
 /* Route tables, NULL-path terminated, searched in order. */
 extern const struct http_route webhook_routes[];
+extern const struct http_route metrics_routes[];	/* metrics.c */
 
 #endif
