@@ -16,13 +16,13 @@
 #define TOKENS_MAX	256
 
 /* Group weights, chosen by cross-validation on the phrase files. */
-#define W_WORD		1.0f
-#define W_PAIR		0.6f
-#define W_CHAR		0.25f
-#define W_MARK		0.5f
-#define W_LEN		0.4f
-#define GRAM_MIN	3
-#define GRAM_MAX	5
+#define W_WORD		((float)intent_tune(0, 1.0))
+#define W_PAIR		((float)intent_tune(1, 1.0))
+#define W_CHAR		((float)intent_tune(2, 0.4))
+#define W_MARK		((float)intent_tune(3, 0.5))
+#define W_LEN		((float)intent_tune(4, 0.4))
+#define GRAM_MIN	((size_t)intent_tune(5, 3))
+#define GRAM_MAX	((size_t)intent_tune(6, 5))
 
 struct tok {
 	const char	*w;	/* normalised word */

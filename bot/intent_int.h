@@ -89,6 +89,7 @@ int	feat_extract(struct stem *st, const char *text, size_t len,
 	    struct featvec *fv, int names);
 
 /* ---- training (intent_train.c) ---- */
+double intent_tune(int i, double def);
 
 struct example {
 	size_t		 off;	/* into trainset.fid / .val */

@@ -11,12 +11,36 @@
 
 #include "intent_int.h"
 
-#define EPOCHS		12
-#define LR0		0.8f	/* learning rate at the start */
-#define LR_DECAY	0.35f	/* per epoch: lr = LR0 / (1 + decay * e) */
-#define L2		1e-5f	/* weight decay per example seen */
-#define BALANCE		0.5	/* 0 = none, 1 = every class weighs the
+#define EPOCHS		((int)intent_tune(7, 20))
+#define LR0		((float)intent_tune(8, 4))	/* learning rate at the start */
+#define LR_DECAY	((float)intent_tune(9, 0.1))	/* per epoch: lr = LR0 / (1 + decay * e) */
+#define L2		((float)intent_tune(10, 1e-4))	/* weight decay per example seen */
+#define BALANCE		(intent_tune(11, 0.5))	/* 0 = none, 1 = every class weighs the
 				   same however many phrases it has */
+
+double
+intent_tune(int i, double def)
+{
+	static double v[32];
+	static int init;
+	char *e, *p;
+	int k;
+
+	if (!init) {
+		init = 1;
+		for (k = 0; k < 32; k++)
+			v[k] = -1;
+		if ((e = getenv("LOKET_TUNE")) != NULL) {
+			for (k = 0, p = e; k < 32 && *p; k++) {
+				if (*p != ',')
+					v[k] = strtod(p, &p);
+				if (*p == ',')
+					p++;
+			}
+		}
+	}
+	return v[i] >= 0 ? v[i] : def;
+}
 
 void
 trainset_free(struct trainset *ts)
