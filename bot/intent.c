@@ -15,10 +15,10 @@
 #include "normalize.h"
 
 /* Below this probability the core intent is "onbekend". */
-#define THRESHOLD	(intent_tune(12, 0.30))
+#define THRESHOLD	0.30
 /* A message whose features the model mostly never saw is onbekend
  * whatever the probabilities say (gibberish, another language). */
-#define MIN_COVERAGE	(intent_tune(13, 0.25))
+#define MIN_COVERAGE	0.25
 
 struct first_error {
 	char	*err;

@@ -7,6 +7,7 @@
  * vector is scaled to unit length so long and short messages train at
  * the same rate.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,13 +17,13 @@
 #define TOKENS_MAX	256
 
 /* Group weights, chosen by cross-validation on the phrase files. */
-#define W_WORD		((float)intent_tune(0, 1.0))
-#define W_PAIR		((float)intent_tune(1, 1.0))
-#define W_CHAR		((float)intent_tune(2, 0.4))
-#define W_MARK		((float)intent_tune(3, 0.5))
-#define W_LEN		((float)intent_tune(4, 0.4))
-#define GRAM_MIN	((size_t)intent_tune(5, 3))
-#define GRAM_MAX	((size_t)intent_tune(6, 5))
+#define W_WORD		1.0f
+#define W_PAIR		1.0f
+#define W_CHAR		0.4f
+#define W_MARK		0.5f
+#define W_LEN		0.4f
+#define GRAM_MIN	3
+#define GRAM_MAX	5
 
 struct tok {
 	const char	*w;	/* normalised word */
@@ -44,6 +45,7 @@ void
 featvec_fini(struct featvec *fv)
 {
 	free(fv->f);
+	free(fv->slot);
 	buf_free(&fv->names);
 	buf_free(&fv->norm);
 	buf_free(&fv->stems);
@@ -131,37 +133,47 @@ tokenize(struct stem *st, struct featvec *fv, struct tok *t, size_t *nt)
 	return 0;
 }
 
+/* Sums duplicate features (a hash set over the vector, no sort: this
+ * runs for every message) and scales the vector to unit length. */
 static int
-cmp_feat(const void *a, const void *b)
-{
-	const struct feat *x = a, *y = b;
-
-	return x->h < y->h ? -1 : x->h > y->h;
-}
-
-/* Sorts, sums duplicates and scales to unit length. */
-static void
 finish(struct featvec *fv)
 {
-	size_t i, j;
+	size_t need = 64, i, j, k, mask;
+	uint32_t *slot;
 	double sq = 0;
 	float inv;
 
-	qsort(fv->f, fv->n, sizeof(fv->f[0]), cmp_feat);
+	while (need < fv->n * 2)
+		need *= 2;
+	if (need > fv->nslot) {
+		if ((slot = realloc(fv->slot, need * sizeof(*slot))) == NULL)
+			return -1;
+		fv->slot = slot;
+		fv->nslot = need;
+	}
+	memset(fv->slot, 0xff, need * sizeof(*fv->slot));
+	mask = need - 1;
 	for (i = j = 0; i < fv->n; i++) {
-		if (j > 0 && fv->f[j - 1].h == fv->f[i].h)
-			fv->f[j - 1].v += fv->f[i].v;
-		else
-			fv->f[j++] = fv->f[i];
+		k = (size_t)fv->f[i].h & mask;
+		while (fv->slot[k] != UINT32_MAX &&
+		    fv->f[fv->slot[k]].h != fv->f[i].h)
+			k = (k + 1) & mask;
+		if (fv->slot[k] != UINT32_MAX)
+			fv->f[fv->slot[k]].v += fv->f[i].v;
+		else {
+			fv->f[j] = fv->f[i];
+			fv->slot[k] = (uint32_t)j++;
+		}
 	}
 	fv->n = j;
 	for (i = 0; i < fv->n; i++)
 		sq += (double)fv->f[i].v * fv->f[i].v;
 	if (sq <= 0)
-		return;
-	inv = (float)(1.0 / __builtin_sqrt(sq));
+		return 0;
+	inv = (float)(1.0 / sqrt(sq));
 	for (i = 0; i < fv->n; i++)
 		fv->f[i].v *= inv;
+	return 0;
 }
 
 static int
@@ -209,6 +221,5 @@ feat_extract(struct stem *st, const char *text, size_t len,
 	l = lens[nt < 7 ? nt : 7];
 	if (add(fv, 'l', l, strlen(l), NULL, 0, W_LEN, names) == -1)
 		return -1;
-	finish(fv);
-	return 0;
+	return finish(fv);
 }

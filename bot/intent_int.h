@@ -74,9 +74,11 @@ struct feat {
 };
 
 struct featvec {
-	struct feat	*f;	/* sorted by h, unique */
+	struct feat	*f;	/* unique by h */
 	size_t		 n;
 	size_t		 cap;
+	uint32_t	*slot;	/* scratch: hash set used to sum duplicates */
+	size_t		 nslot;
 	struct buf	 names;	/* "w klacht\0b ik wil\0..." */
 	struct buf	 norm;	/* scratch: the normalised text */
 	struct buf	 stems;	/* scratch: stems, NUL-separated */
@@ -89,7 +91,6 @@ int	feat_extract(struct stem *st, const char *text, size_t len,
 	    struct featvec *fv, int names);
 
 /* ---- training (intent_train.c) ---- */
-double intent_tune(int i, double def);
 
 struct example {
 	size_t		 off;	/* into trainset.fid / .val */

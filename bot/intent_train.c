@@ -11,36 +11,14 @@
 
 #include "intent_int.h"
 
-#define EPOCHS		((int)intent_tune(7, 20))
-#define LR0		((float)intent_tune(8, 4))	/* learning rate at the start */
-#define LR_DECAY	((float)intent_tune(9, 0.1))	/* per epoch: lr = LR0 / (1 + decay * e) */
-#define L2		((float)intent_tune(10, 1e-4))	/* weight decay per example seen */
-#define BALANCE		(intent_tune(11, 0.5))	/* 0 = none, 1 = every class weighs the
+#define EPOCHS		30
+#define LR0		4.0f	/* learning rate at the start */
+#define LR_DECAY	0.1f	/* per epoch: lr = LR0 / (1 + decay * e) */
+#define L2		1e-4f	/* weight decay per example seen */
+#define FITTED		0.02f	/* error below which an example is fitted */
+#define RECHECK		4	/* epochs between visits of fitted examples */
+#define BALANCE		0.5	/* 0 = none, 1 = every class weighs the
 				   same however many phrases it has */
-
-double
-intent_tune(int i, double def)
-{
-	static double v[32];
-	static int init;
-	char *e, *p;
-	int k;
-
-	if (!init) {
-		init = 1;
-		for (k = 0; k < 32; k++)
-			v[k] = -1;
-		if ((e = getenv("LOKET_TUNE")) != NULL) {
-			for (k = 0, p = e; k < 32 && *p; k++) {
-				if (*p != ',')
-					v[k] = strtod(p, &p);
-				if (*p == ',')
-					p++;
-			}
-		}
-	}
-	return v[i] >= 0 ? v[i] : def;
-}
 
 void
 trainset_free(struct trainset *ts)
@@ -151,16 +129,19 @@ softmax(float *z, int n)
 		z[i] /= sum;
 }
 
-/* One SGD step on example ex. */
-static void
+/* One SGD step on example ex.  z is scratch for 2 * ncls floats.
+ * Returns 1 when the example is fitted (nothing to update). */
+static int
 step(const struct trainset *ts, const struct example *ex, int ncls,
     float lr, float cw, float *w, float *bias, float *z)
 {
 	const uint32_t *fid = ts->fid + ex->off;
 	const float *val = ts->val + ex->off;
-	float *row, g;
+	float *row, *g = z + ncls;
+	int act[INTENT_CLASSES_MAX];
 	uint32_t j;
-	int c;
+	int c, k, na = 0;
+	float worst = 0;
 
 	memcpy(z, bias, ncls * sizeof(*z));
 	for (j = 0; j < ex->n; j++) {
@@ -170,17 +151,24 @@ step(const struct trainset *ts, const struct example *ex, int ncls,
 	}
 	softmax(z, ncls);
 	z[ex->cls] -= 1;
+	/* Most classes are already near 0: skip their updates. */
 	for (c = 0; c < ncls; c++) {
-		g = z[c] * cw * lr;
-		/* Most classes are already near 0: skip their updates. */
-		if (fabsf(g) < 1e-5f)
+		if (fabsf(z[c]) > worst)
+			worst = fabsf(z[c]);
+		if (fabsf(z[c]) < 1e-3f)
 			continue;
-		bias[c] -= g * 0.1f;
-		for (j = 0; j < ex->n; j++) {
-			row = w + (size_t)fid[j] * ncls;
-			row[c] -= g * val[j] + L2 * row[c];
+		g[c] = z[c] * cw * lr;
+		bias[c] -= g[c] * 0.1f;
+		act[na++] = c;
+	}
+	for (j = 0; j < ex->n; j++) {
+		row = w + (size_t)fid[j] * ncls;
+		for (k = 0; k < na; k++) {
+			c = act[k];
+			row[c] -= g[c] * val[j] + L2 * row[c];
 		}
 	}
+	return worst < FITTED;
 }
 
 int
@@ -189,15 +177,17 @@ train_softmax(const struct trainset *ts, const unsigned char *skip,
 {
 	uint32_t *order, seed = 0x9e3779b9u, t;
 	float *z, *cw, lr;
+	unsigned char *fit;
 	size_t i, n = 0, k;
 	int e, rv = -1;
 
 	memset(w, 0, (size_t)nfeat * ncls * sizeof(*w));
 	memset(bias, 0, ncls * sizeof(*bias));
 	order = malloc((ts->nex + 1) * sizeof(*order));
-	z = malloc(ncls * sizeof(*z));
+	z = malloc(2 * ncls * sizeof(*z));
 	cw = malloc(ncls * sizeof(*cw));
-	if (order == NULL || z == NULL || cw == NULL)
+	fit = calloc(ts->nex + 1, 1);
+	if (order == NULL || z == NULL || cw == NULL || fit == NULL)
 		goto out;
 	for (i = 0; i < ts->nex; i++)
 		if (skip == NULL || !skip[i])
@@ -210,14 +200,21 @@ train_softmax(const struct trainset *ts, const unsigned char *skip,
 			    order[k] = t;
 		}
 		lr = LR0 / (1 + LR_DECAY * e);
-		for (i = 0; i < n; i++)
-			step(ts, &ts->ex[order[i]], ncls, lr,
-			    cw[ts->ex[order[i]].cls], w, bias, z);
+		for (i = 0; i < n; i++) {
+			k = order[i];
+			/* A fitted example is only rechecked every few
+			 * epochs: this halves the training time. */
+			if (fit[k] && e % RECHECK != RECHECK - 1)
+				continue;
+			fit[k] = (unsigned char)step(ts, &ts->ex[k], ncls,
+			    lr, cw[ts->ex[k].cls], w, bias, z);
+		}
 	}
 	rv = 0;
 out:
 	free(order);
 	free(z);
 	free(cw);
+	free(fit);
 	return rv;
 }
