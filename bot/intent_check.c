@@ -13,6 +13,7 @@
 #include "normalize.h"
 
 #define NEAR_MIN	12	/* shorter phrases differ too easily */
+#define NEAR_MAX	300	/* longer ones are not compared */
 
 struct checker {
 	intent_check_fn		*report;
@@ -104,10 +105,16 @@ stem_key(struct checker *k, uint64_t *key)
 	return 0;
 }
 
+/* Hash of s without byte at (at == n: all of s), equal to the hash of
+ * the shortened string itself. */
 static uint64_t
 del_hash(const char *s, size_t n, size_t at)
 {
-	return htab_hash(s + at + 1, n - at - 1, htab_hash(s, at, 0));
+	char tmp[NEAR_MAX];
+
+	memcpy(tmp, s, at);
+	memcpy(tmp + at, s + at + 1, n - at - 1);
+	return htab_hash(tmp, n - 1, 0);
 }
 
 /* One byte inserted, deleted or changed: returns the other phrase+1. */
@@ -118,7 +125,7 @@ near_one(struct checker *k, uint32_t i)
 	size_t n = k->norm.len, at;
 	uint32_t j;
 
-	if (n < NEAR_MIN)
+	if (n < NEAR_MIN || n > NEAR_MAX)
 		return 0;
 	if (htab_get(&k->dels, htab_hash(s, n, 0), &j))
 		return j + 1;
@@ -151,7 +158,8 @@ check_phrase(struct checker *k, uint32_t i)
 	if (htab_get(&k->full, h, &j)) {
 		where(k, i, j, at, sizeof(at));
 		if (c->ph[j].cls == c->ph[i].cls)
-			finding(k, 0, i, "duplicate of %s", at);
+			finding(k, 0, i, "duplicate of %s (same after "
+			    "normalisation)", at);
 		else
 			finding(k, 1, i, "same phrase as %s", at);
 		return 0;

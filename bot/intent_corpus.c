@@ -237,11 +237,11 @@ add_class(struct reader *r, const char *dir, const char *name, int topic)
 	memcpy(k->id, name, n);
 	k->path = path;
 	k->topic = topic;
-	if (find_class(c, k->id) != i)
+	if (topic && intent_is_core_id(k->id))
+		problem(r, CORPUS_ERR, path, 0, "topic has a core intent id");
+	else if (find_class(c, k->id) != i)
 		problem(r, CORPUS_ERR, path, 0, "intent '%s' defined twice",
 		    k->id);
-	else if (topic && intent_is_core_id(k->id))
-		problem(r, CORPUS_ERR, path, 0, "topic has a core intent id");
 	else if (!topic && !intent_is_core_id(k->id))
 		problem(r, CORPUS_WARN, path, 0, "'%s' is not a core intent; "
 		    "topics belong in " INTENT_TOPIC_DIR "/", k->id);
