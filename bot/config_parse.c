@@ -313,7 +313,7 @@ set_value(struct parse *p, const struct key *k, void *base, const char *val)
 		secs = config_parse_duration(val);
 		if (secs >= 0 && strchr("smhd", val[strlen(val) - 1]) == NULL)
 			secs *= 86400;	/* a bare number means days here */
-		if (secs < 0 || secs / 86400 < k->min ||
+		if (secs < 0 || secs % 86400 != 0 || secs / 86400 < k->min ||
 		    (k->max && secs / 86400 > k->max))
 			return fail(p, "%s: use a number of days like 45d",
 			    k->name);
@@ -343,11 +343,11 @@ open_agency(struct parse *p, const char *id)
 	if (a == NULL)
 		return fail(p, "%s", "out of memory");
 	cfg->agencies = a;
+	config_agency_defaults(&a[cfg->n_agencies]);
+	if ((a[cfg->n_agencies].id = strdup(id)) == NULL)
+		return fail(p, "%s", "out of memory");
 	p->agency = &a[cfg->n_agencies++];
 	p->section_line = p->line;
-	config_agency_defaults(p->agency);
-	if ((p->agency->id = strdup(id)) == NULL)
-		return fail(p, "%s", "out of memory");
 	return 0;
 }
 
