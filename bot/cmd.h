@@ -13,6 +13,8 @@ struct command {
 };
 
 int	cmd_serve(int argc, char **argv);
+int	cmd_classify(int argc, char **argv);
+int	cmd_intents(int argc, char **argv);
 int	cmd_report(int argc, char **argv);
 int	cmd_cases(int argc, char **argv);
 int	cmd_purge(int argc, char **argv);

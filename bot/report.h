@@ -108,7 +108,8 @@ int	report_erase(struct store *st, const char *user_id, long long now_ms,
 /*
  * Called by server_tick() every second: when the config sets a retention
  * period, starts a purge at most once a day and runs it a few batches
- * per tick (never inside the group-commit transaction).
+ * per tick, so webhook commits (intake_writer) wait at most one
+ * short batch.
  */
 void	report_purge_maybe(struct server *s);
 /* Frees the state report_purge_maybe keeps in s (server_stop). */

@@ -234,7 +234,7 @@ report_purge_maybe(struct server *s)
 	long long now;
 	int rc;
 
-	if (s->cfg->retention_days <= 0 || s->store == NULL || s->group_open)
+	if (s->cfg->retention_days <= 0 || s->store == NULL)
 		return;
 	if (p == NULL && (p = s->purge = calloc(1, sizeof(*p))) == NULL)
 		return;
