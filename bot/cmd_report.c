@@ -95,31 +95,31 @@ parse(int argc, char **argv, int first, struct opts *o,
 	return 0;
 }
 
-/* The period from --from/--to; without either, the last `days` days
- * (days 0: all time). */
+/* The period from --from/--to; without --from, the `days` days up to
+ * --to or today (days 0: all time). */
 static int
 period(const struct opts *o, int days, struct report_query *q)
 {
-	long long now = store_now_ms();
+	long long now = store_now_ms(), to = 0;
 
-	report_query_last_days(q, days ? days : 1, now);
-	if (days == 0) {
-		q->from_ms = 0;
-		q->to_ms = now + 366 * REPORT_MS_PER_DAY;
-	}
-	if (o->to != NULL && report_parse_date(o->to, 1, &q->to_ms) == -1) {
+	if (o->to != NULL && report_parse_date(o->to, 1, &to) == -1) {
 		fprintf(stderr, "loket: --to: not a date (YYYY-MM-DD): %s\n",
 		    o->to);
 		return -1;
 	}
-	if (o->from != NULL) {
-		if (report_parse_date(o->from, 0, &q->from_ms) == -1) {
-			fprintf(stderr, "loket: --from: not a date "
-			    "(YYYY-MM-DD): %s\n", o->from);
-			return -1;
-		}
-	} else if (o->to != NULL && days != 0) {
-		q->from_ms = q->to_ms - (long long)days * REPORT_MS_PER_DAY;
+	/* Counted back in dates from the last day, as the console does. */
+	report_query_last_days(q, days ? days : 1, o->to ? to - 1 : now);
+	q->now_ms = now;
+	if (days == 0) {
+		q->from_ms = 0;
+		if (o->to == NULL)
+			q->to_ms = now + 366 * REPORT_MS_PER_DAY;
+	}
+	if (o->from != NULL && report_parse_date(o->from, 0, &q->from_ms) ==
+	    -1) {
+		fprintf(stderr, "loket: --from: not a date (YYYY-MM-DD): %s\n",
+		    o->from);
+		return -1;
 	}
 	if (q->from_ms >= q->to_ms) {
 		fprintf(stderr, "loket: --from is after --to\n");

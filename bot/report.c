@@ -19,41 +19,24 @@
 #include "log.h"
 #include "store.h"
 
-/* One slice of the report: NULL agency or channel means all. */
-struct filt {
-	const char	*agency;
-	const char	*channel;
-	long long	 from;
-	long long	 to;
-	long long	 asof;		/* "now" for overdue, within the period */
-};
-
 static const char *const channels[] = { "whatsapp", "messenger", NULL };
-
-#define FILTER(col) \
-	" (?1 IS NULL OR agency = ?1) AND (?2 IS NULL OR channel = ?2)" \
-	" AND " col " >= ?3 AND " col " < ?4"
 
 static const char sql_inbound[] =
 	"SELECT channel, count(*) FROM inbound WHERE kind = 'message'"
-	" AND agency IS NOT NULL AND" FILTER("received_at")
+	" AND agency IS NOT NULL AND" REPORT_FILTER("received_at")
 	" GROUP BY channel";
 static const char sql_intents[] =
 	"SELECT coalesce(first_intent, 'onbekend'), count(*) FROM outcomes"
-	" WHERE" FILTER("ended_at") " GROUP BY 1 ORDER BY 1";
+	" WHERE" REPORT_FILTER("ended_at") " GROUP BY 1 ORDER BY 1";
 static const char sql_outcomes[] =
 	"SELECT outcome, channel, staff_involved > 0, count(*) FROM outcomes"
-	" WHERE" FILTER("ended_at") " GROUP BY 1, 2, 3";
+	" WHERE" REPORT_FILTER("ended_at") " GROUP BY 1, 2, 3";
 static const char sql_times[] =
 	"SELECT first_msg_at, first_reply_at, ended_at, staff_involved > 0"
-	" FROM outcomes WHERE first_msg_at IS NOT NULL AND" FILTER("ended_at");
+	" FROM outcomes WHERE first_msg_at IS NOT NULL AND" REPORT_FILTER("ended_at");
 static const char sql_abuse[] =
 	"SELECT coalesce(sum(abuse), 0), coalesce(sum(abuse > 0), 0)"
-	" FROM conversations WHERE" FILTER("started_at");
-static const char sql_cases[] =
-	"SELECT status, admissible, inadmissible_reason, verdict,"
-	" received_at, deadline_at, handled_at FROM cases"
-	" WHERE" FILTER("received_at");
+	" FROM conversations WHERE" REPORT_FILTER("started_at");
 static const char sql_agencies[] =
 	"SELECT agency FROM outcomes WHERE ended_at >= ?3 AND ended_at < ?4"
 	" AND (?1 IS NULL OR agency = ?1)"
@@ -69,8 +52,8 @@ static const long hist_bounds_s[] = { 60, 300, 900, 3600, 14400, 36000,
 	86400, 259200 };
 #define HIST_N	(sizeof(hist_bounds_s) / sizeof(hist_bounds_s[0]) + 1)
 
-static sqlite3_stmt *
-prepare(struct store *st, const char *sql, const struct filt *f)
+sqlite3_stmt *
+report_stmt(struct store *st, const char *sql, const struct report_filt *f)
 {
 	sqlite3_stmt *s = store_stmt(st, sql);
 
@@ -89,15 +72,15 @@ prepare(struct store *st, const char *sql, const struct filt *f)
 }
 
 /* Steps to the end; -1 if the statement failed. */
-static int
-finish(sqlite3_stmt *s, int rc)
+int
+report_finish(sqlite3_stmt *s, int rc)
 {
 	store_stmt_done(s);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static const char *
-col_text(sqlite3_stmt *s, int i, const char *dflt)
+const char *
+report_col_text(sqlite3_stmt *s, int i, const char *dflt)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 
@@ -105,8 +88,8 @@ col_text(sqlite3_stmt *s, int i, const char *dflt)
 }
 
 /* o[k] += n (k created at 0). */
-static void
-jadd(json_t *o, const char *k, json_int_t n)
+void
+report_jadd(json_t *o, const char *k, json_int_t n)
 {
 	json_t *v = json_object_get(o, k);
 
@@ -114,8 +97,8 @@ jadd(json_t *o, const char *k, json_int_t n)
 	    0) + n));
 }
 
-static json_t *
-zeros(const char *const *names)
+json_t *
+report_zeros(const char *const *names)
 {
 	json_t *o = json_object();
 
@@ -125,42 +108,42 @@ zeros(const char *const *names)
 }
 
 static int
-fig_inbound(struct store *st, const struct filt *f, json_t *out)
+fig_inbound(struct store *st, const struct report_filt *f, json_t *out)
 {
-	json_t *o = zeros(channels);
+	json_t *o = report_zeros(channels);
 	sqlite3_stmt *s;
 	json_int_t total = 0, n;
 	int rc;
 
-	if ((s = prepare(st, sql_inbound, f)) == NULL) {
+	if ((s = report_stmt(st, sql_inbound, f)) == NULL) {
 		json_decref(o);
 		return -1;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		n = sqlite3_column_int64(s, 1);
-		jadd(o, col_text(s, 0, "?"), n);
+		report_jadd(o, report_col_text(s, 0, "?"), n);
 		total += n;
 	}
 	json_object_set_new(o, "total", json_integer(total));
 	json_object_set_new(out, "inbound", o);
-	return finish(s, rc);
+	return report_finish(s, rc);
 }
 
 static int
-fig_intents(struct store *st, const struct filt *f, json_t *out)
+fig_intents(struct store *st, const struct report_filt *f, json_t *out)
 {
 	json_t *o = json_object();
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((s = prepare(st, sql_intents, f)) == NULL) {
+	if ((s = report_stmt(st, sql_intents, f)) == NULL) {
 		json_decref(o);
 		return -1;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		jadd(o, col_text(s, 0, "onbekend"), sqlite3_column_int64(s, 1));
+		report_jadd(o, report_col_text(s, 0, "onbekend"), sqlite3_column_int64(s, 1));
 	json_object_set_new(out, "first_intents", o);
-	return finish(s, rc);
+	return report_finish(s, rc);
 }
 
 static int
@@ -187,23 +170,23 @@ tally_outcome(json_t *out, const char *o, const char *ch, int staff,
 	json_t *c = json_object_get(out, "complaints");
 	json_t *q = json_object_get(out, "questions");
 
-	jadd(json_object_get(out, "outcomes"), o, n);
-	jadd(out, "conversations", n);
+	report_jadd(json_object_get(out, "outcomes"), o, n);
+	report_jadd(out, "conversations", n);
 	if (is_complaint(o)) {
-		jadd(c, "total", n);
-		jadd(c, o, n);
-		jadd(c, ch, n);
+		report_jadd(c, "total", n);
+		report_jadd(c, o, n);
+		report_jadd(c, ch, n);
 	}
 	if (strcmp(o, "suggestion_logged") == 0)
-		jadd(out, "suggestions", n);
+		report_jadd(out, "suggestions", n);
 	if (strcmp(o, "answered") == 0 && !staff)
-		jadd(q, "answered_by_bot", n);
+		report_jadd(q, "answered_by_bot", n);
 	if (staff && staff_answered(o))
-		jadd(q, "answered_by_staff", n);
+		report_jadd(q, "answered_by_staff", n);
 }
 
 static int
-fig_outcomes(struct store *st, const struct filt *f, json_t *out)
+fig_outcomes(struct store *st, const struct report_filt *f, json_t *out)
 {
 	static const char *const cnames[] = { "total", "case_created",
 	    "redirected", "referred", "whatsapp", "messenger", NULL };
@@ -213,25 +196,25 @@ fig_outcomes(struct store *st, const struct filt *f, json_t *out)
 	int rc;
 
 	json_object_set_new(out, "conversations", json_integer(0));
-	json_object_set_new(out, "outcomes", zeros(report_outcome_names));
-	json_object_set_new(out, "complaints", zeros(cnames));
+	json_object_set_new(out, "outcomes", report_zeros(report_outcome_names));
+	json_object_set_new(out, "complaints", report_zeros(cnames));
 	json_object_set_new(out, "suggestions", json_integer(0));
-	json_object_set_new(out, "questions", zeros(qnames));
-	if ((s = prepare(st, sql_outcomes, f)) == NULL)
+	json_object_set_new(out, "questions", report_zeros(qnames));
+	if ((s = report_stmt(st, sql_outcomes, f)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		tally_outcome(out, col_text(s, 0, "?"), col_text(s, 1, "?"),
+		tally_outcome(out, report_col_text(s, 0, "?"), report_col_text(s, 1, "?"),
 		    sqlite3_column_int(s, 2), sqlite3_column_int64(s, 3));
-	return finish(s, rc);
+	return report_finish(s, rc);
 }
 
 static int
-fig_abuse(struct store *st, const struct filt *f, json_t *out)
+fig_abuse(struct store *st, const struct report_filt *f, json_t *out)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((s = prepare(st, sql_abuse, f)) == NULL)
+	if ((s = report_stmt(st, sql_abuse, f)) == NULL)
 		return -1;
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		json_object_set_new(out, "abuse", json_pack("{s:I, s:I}",
@@ -239,7 +222,7 @@ fig_abuse(struct store *st, const struct filt *f, json_t *out)
 		    "conversations", (json_int_t)sqlite3_column_int64(s, 1)));
 		rc = sqlite3_step(s);
 	}
-	return finish(s, rc);
+	return report_finish(s, rc);
 }
 
 /* Seconds from ms, rounded half up; null when there is no sample. */
@@ -324,7 +307,7 @@ time_samples_free(struct time_samples *t)
 }
 
 static int
-fig_times(struct store *st, const struct filt *f, json_t *out)
+fig_times(struct store *st, const struct report_filt *f, json_t *out)
 {
 	struct time_samples t;
 	sqlite3_stmt *s;
@@ -332,7 +315,7 @@ fig_times(struct store *st, const struct filt *f, json_t *out)
 	int rc;
 
 	memset(&t, 0, sizeof(t));
-	if ((s = prepare(st, sql_times, f)) == NULL)
+	if ((s = report_stmt(st, sql_times, f)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (add_time_row(&t, s) == -1) {
@@ -348,123 +331,27 @@ fig_times(struct store *st, const struct filt *f, json_t *out)
 	    "bot", time_stat(&t.close[0]), "staff", time_stat(&t.close[1]),
 	    "first_reply_histogram", hist));
 	time_samples_free(&t);
-	return finish(s, rc);
-}
-
-/* One case row into the case figures; days taken go to *days. */
-static int
-tally_case(json_t *c, sqlite3_stmt *s, const struct filt *f,
-    struct report_vec *days)
-{
-	json_t *adm = json_object_get(c, "admissibility");
-	long long recv = sqlite3_column_int64(s, 4);
-	long long deadline = sqlite3_column_int64(s, 5);
-
-	jadd(c, "total", 1);
-	jadd(json_object_get(c, "by_status"), col_text(s, 0, "?"), 1);
-	if (sqlite3_column_type(s, 1) == SQLITE_NULL) {
-		jadd(adm, "undecided", 1);
-	} else if (sqlite3_column_int(s, 1)) {
-		jadd(adm, "ontvankelijk", 1);
-	} else {
-		jadd(adm, "onontvankelijk", 1);
-		jadd(json_object_get(adm, "reasons"), col_text(s, 2,
-		    "onbekend"), 1);
-	}
-	if (sqlite3_column_type(s, 3) != SQLITE_NULL)
-		jadd(json_object_get(c, "by_verdict"), col_text(s, 3, "?"), 1);
-	if (sqlite3_column_type(s, 6) == SQLITE_NULL) {
-		jadd(c, "open", 1);
-		if (deadline < f->asof)
-			jadd(c, "overdue", 1);
-		return 0;
-	}
-	jadd(c, "handled", 1);
-	jadd(c, sqlite3_column_int64(s, 6) <= deadline ?
-	    "handled_within_term" : "handled_late", 1);
-	return report_vec_push(days, report_days_between(recv,
-	    sqlite3_column_int64(s, 6)));
-}
-
-static json_t *
-round1(double x)
-{
-	return json_real(floor(x * 10 + 0.5) / 10);
-}
-
-static json_t *
-days_stat(struct report_vec *v)
-{
-	struct report_stat r;
-
-	report_stat(v->v, v->n, &r);
-	if (r.count == 0)
-		return json_pack("{s:i, s:n, s:n, s:n, s:n}", "count", 0,
-		    "median", "mean", "p90", "max");
-	return json_pack("{s:I, s:o, s:o, s:I, s:I}", "count",
-	    (json_int_t)r.count, "median", round1(r.median), "mean",
-	    round1(r.mean), "p90", (json_int_t)r.p90, "max",
-	    (json_int_t)r.max);
-}
-
-static json_t *
-new_cases(void)
-{
-	static const char *const counts[] = { "total", "open", "overdue",
-	    "handled", "handled_within_term", "handled_late", NULL };
-	static const char *const verdicts[] = { "gegrond", "deels_gegrond",
-	    "ongegrond", NULL };
-	static const char *const adm[] = { "ontvankelijk", "onontvankelijk",
-	    "undecided", NULL };
-	json_t *c = zeros(counts), *a = zeros(adm);
-
-	json_object_set_new(a, "reasons", json_object());
-	json_object_set_new(c, "by_status", json_object());
-	json_object_set_new(c, "admissibility", a);
-	json_object_set_new(c, "by_verdict", zeros(verdicts));
-	return c;
-}
-
-static int
-fig_cases(struct store *st, const struct filt *f, json_t *out)
-{
-	struct report_vec days;
-	json_t *c = new_cases();
-	sqlite3_stmt *s;
-	int rc;
-
-	memset(&days, 0, sizeof(days));
-	json_object_set_new(out, "cases", c);
-	if ((s = prepare(st, sql_cases, f)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (tally_case(c, s, f, &days) == -1) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-	json_object_set_new(c, "days_taken", days_stat(&days));
-	report_vec_free(&days);
-	return finish(s, rc);
+	return report_finish(s, rc);
 }
 
 /* Every figure of one slice into out. */
 static int
-figures(struct store *st, const struct filt *f, json_t *out)
+figures(struct store *st, const struct report_filt *f, json_t *out)
 {
 	if (fig_inbound(st, f, out) == -1 || fig_outcomes(st, f, out) == -1 ||
 	    fig_intents(st, f, out) == -1 || fig_abuse(st, f, out) == -1 ||
-	    fig_times(st, f, out) == -1 || fig_cases(st, f, out) == -1)
+	    fig_times(st, f, out) == -1 || report_fig_cases(st, f, out) == -1)
 		return -1;
 	return 0;
 }
 
 static int
 agency_block(struct store *st, const struct report_query *q,
-    const struct filt *all, const char *id, json_t *agencies)
+    const struct report_filt *all, const char *id, json_t *agencies)
 {
 	const struct agency *a = q->cfg ? config_agency(q->cfg, id) : NULL;
 	json_t *o = json_object(), *chs = json_object();
-	struct filt f = *all;
+	struct report_filt f = *all;
 	size_t i;
 
 	json_object_set_new(agencies, id, o);
@@ -488,7 +375,7 @@ agency_block(struct store *st, const struct report_query *q,
 
 static int
 all_agencies(struct store *st, const struct report_query *q,
-    const struct filt *all, json_t *out)
+    const struct report_filt *all, json_t *out)
 {
 	json_t *agencies = json_object(), *ids = json_array();
 	sqlite3_stmt *s;
@@ -496,13 +383,13 @@ all_agencies(struct store *st, const struct report_query *q,
 	int rc;
 
 	json_object_set_new(out, "agencies", agencies);
-	if ((s = prepare(st, sql_agencies, all)) == NULL) {
+	if ((s = report_stmt(st, sql_agencies, all)) == NULL) {
 		json_decref(ids);
 		return -1;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		json_array_append_new(ids, json_string(col_text(s, 0, "")));
-	if (finish(s, rc) == -1) {
+		json_array_append_new(ids, json_string(report_col_text(s, 0, "")));
+	if (report_finish(s, rc) == -1) {
 		json_decref(ids);
 		return -1;
 	}
@@ -518,10 +405,10 @@ all_agencies(struct store *st, const struct report_query *q,
 /* One entry per ISO week touching the period, clipped to it, so the
  * weeks add up to the totals. */
 static int
-weekly(struct store *st, const struct filt *all, json_t *out)
+weekly(struct store *st, const struct report_filt *all, json_t *out)
 {
 	json_t *weeks = json_array();
-	struct filt f = *all;
+	struct report_filt f = *all;
 	long long ws, next;
 	char label[9], day[11];
 
@@ -560,7 +447,7 @@ report_build(struct store *st, const struct report_query *q, char *err,
     size_t errlen)
 {
 	long long now = q->now_ms ? q->now_ms : store_now_ms();
-	struct filt all = { q->agency, NULL, q->from_ms, q->to_ms,
+	struct report_filt all = { q->agency, NULL, q->from_ms, q->to_ms,
 	    now < q->to_ms ? now : q->to_ms };
 	char gen[17];
 	json_t *out = json_object();

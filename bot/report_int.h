@@ -49,6 +49,37 @@ void	report_vec_free(struct report_vec *a);
 int	report_signals(struct store *st, const struct report_query *q,
 	    json_t *out);
 
+/* One slice of the report: NULL agency or channel means all. */
+struct report_filt {
+	const char	*agency;
+	const char	*channel;
+	long long	 from;
+	long long	 to;
+	long long	 asof;		/* "now" for overdue, within the period */
+};
+
+/* WHERE clause of a slice on the time column col: ?1 agency, ?2 channel,
+ * ?3 from, ?4 to (report_stmt binds them). */
+#define REPORT_FILTER(col) \
+	" (?1 IS NULL OR agency = ?1) AND (?2 IS NULL OR channel = ?2)" \
+	" AND " col " >= ?3 AND " col " < ?4"
+
+struct sqlite3_stmt;
+/* The cached statement for sql with the slice bound; NULL on error. */
+struct sqlite3_stmt *report_stmt(struct store *st, const char *sql,
+	    const struct report_filt *f);
+/* Resets s; 0 if rc is SQLITE_DONE, else -1. */
+int	report_finish(struct sqlite3_stmt *s, int rc);
+/* Column i as text, or dflt when NULL. */
+const char *report_col_text(struct sqlite3_stmt *s, int i, const char *dflt);
+/* o[k] += n (created at 0). */
+void	report_jadd(json_t *o, const char *k, json_int_t n);
+/* An object with each name at 0. */
+json_t	*report_zeros(const char *const *names);
+/* Adds "cases" to out (report_cases.c). */
+int	report_fig_cases(struct store *st, const struct report_filt *f,
+	    json_t *out);
+
 /* The outcome names always listed (zero counts included). */
 extern const char *const report_outcome_names[];
 

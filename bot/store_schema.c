@@ -162,6 +162,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX inbound_received ON inbound (received_at);"
 	"CREATE INDEX outcomes_outcome ON outcomes (outcome);"
 	"CREATE INDEX conversations_intent ON conversations (first_intent);"
+	"CREATE INDEX conversations_started ON conversations (started_at);"
 	"CREATE INDEX cases_received ON cases (received_at);"
 	"CREATE INDEX cases_handled ON cases (handled_at);"
 	"CREATE INDEX outbox_failed ON outbox (id) WHERE status = 'failed';",

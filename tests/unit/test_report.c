@@ -587,6 +587,20 @@ test_dates(void)
 	TEST("end of DST day", ms == 1774821600000LL);
 	report_format_date(1774821600000LL, buf);
 	TEST_STR("format date", buf, "2026-03-30");
+	/* The console's last 30 days, across the DST change. */
+	{
+		struct report_query q;
+		char from[11], to[11];
+
+		report_query_last_days(&q, 30, T("2026-04-10", 15, 0));
+		report_format_date(q.from_ms, from);
+		report_format_date(q.to_ms - 1, to);
+		TEST_STR("last 30 days from", from, "2026-03-12");
+		TEST_STR("last 30 days to", to, "2026-04-10");
+		TEST("last 30 days start at midnight",
+		    report_parse_date("2026-03-12", 0, &ms) == 0 &&
+		    ms == q.from_ms);
+	}
 }
 
 /* Topic signals: parkeren jumps in W05 (6 against 1 in four weeks);
