@@ -370,9 +370,10 @@ signals_section(FILE *f, const json_t *r)
 	const json_t *sig = json_object_get(r, "signals");
 	size_t i;
 
-	fputs("<section><h2>Signalen</h2>\n<p>", f);
-	esc(f, json_string_value(json_object_get(r, "signal_rule")));
-	fputs(".</p>\n", f);
+	fprintf(f, "<section><h2>Signalen</h2>\n<p>Een onderwerp wordt "
+	    "gesignaleerd als het in een week minstens %d vragen kreeg en "
+	    "minstens %d keer het gemiddelde van de %d weken ervoor.</p>\n",
+	    REPORT_SIGNAL_MIN, REPORT_SIGNAL_FACTOR, REPORT_SIGNAL_WEEKS);
 	if (json_array_size(sig) == 0)
 		fputs("<p>Geen onderwerpen met een opvallende piek.</p>\n", f);
 	else

@@ -5,10 +5,13 @@
  * least REPORT_SIGNAL_MIN questions and at least REPORT_SIGNAL_FACTOR
  * times the mean of the REPORT_SIGNAL_WEEKS weeks before.  Questions are
  * counted from outcomes.topic (the topic the conversation asked about),
- * by the time the conversation ended, over whole weeks.
+ * by the time the conversation ended, over whole weeks.  A week is only
+ * judged when the database holds data from the start of the weeks it is
+ * compared with (else every topic of a new installation is a "spike").
  */
 #include "report_int.h"
 
+#include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -21,9 +24,14 @@ static const char sql_topics[] =
 	" AND topic <> '' AND (?1 IS NULL OR agency = ?1)"
 	" AND ended_at >= ?2 AND ended_at < ?3";
 
+/* The first week with data: before it a topic only looks new. */
+static const char sql_first[] =
+	"SELECT min(ended_at) FROM outcomes WHERE (?1 IS NULL OR agency = ?1)";
+
 struct weeks {
 	long long	*start;		/* n + 1 boundaries */
 	size_t		 n;
+	long long	 first;		/* start of the first week with data */
 };
 
 /* Week boundaries from REPORT_SIGNAL_WEEKS weeks before the period's
@@ -49,7 +57,24 @@ weeks_init(struct weeks *w, const struct report_query *q)
 	}
 	w->start = v.v;
 	w->n = v.n - 1;
+	w->first = LLONG_MAX;
 	return 0;
+}
+
+static int
+first_week(struct store *st, const struct report_query *q, struct weeks *w)
+{
+	sqlite3_stmt *s = store_stmt(st, sql_first);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, q->agency, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		w->first = report_week_start(sqlite3_column_int64(s, 0));
+	store_stmt_done(s);
+	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 static size_t
@@ -105,6 +130,8 @@ check_topic(const char *topic, json_t *a, const struct weeks *w,
 	char label[9], day[11];
 
 	for (i = REPORT_SIGNAL_WEEKS; i < w->n; i++) {
+		if (w->start[i - REPORT_SIGNAL_WEEKS] < w->first)
+			continue;	/* no history to compare with */
 		c = json_integer_value(json_array_get(a, i));
 		for (sum = 0, k = i - REPORT_SIGNAL_WEEKS; k < i; k++)
 			sum += json_integer_value(json_array_get(a, k));
@@ -131,7 +158,8 @@ report_signals(struct store *st, const struct report_query *q, json_t *out)
 	int rc = -1;
 
 	snprintf(rule, sizeof(rule), "a topic with at least %d questions in "
-	    "a week and at least %d times the mean of the %d weeks before",
+	    "a week and at least %d times the mean of the %d weeks before "
+	    "(judged once the database covers those weeks)",
 	    REPORT_SIGNAL_MIN, REPORT_SIGNAL_FACTOR, REPORT_SIGNAL_WEEKS);
 	json_object_set_new(out, "signal_rule", json_string(rule));
 	json_object_set_new(out, "signals", signals);
@@ -139,7 +167,8 @@ report_signals(struct store *st, const struct report_query *q, json_t *out)
 		json_decref(counts);
 		return -1;
 	}
-	if (count_topics(st, q, &w, counts) == 0) {
+	if (first_week(st, q, &w) == 0 &&
+	    count_topics(st, q, &w, counts) == 0) {
 		json_object_foreach(counts, topic, a)
 			check_topic(topic, a, &w, signals);
 		rc = 0;

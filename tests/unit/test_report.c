@@ -655,6 +655,16 @@ test_signals(void)
 	    strstr(html, "src=") == NULL);
 	free(html);
 	json_decref(r);
+	/* An agency whose data starts in W05: no history, no signal. */
+	for (i = 0; i < 8; i++)
+		outcome(st, "nieuw", "whatsapp", "vraag", "parkeren",
+		    "answered", NULL, T("2026-01-28", 10, (int)i), 5, 60, 0);
+	q.agency = "nieuw";
+	r = report_build(st, &q, err, sizeof(err));
+	EQ(r, "conversations", 8);
+	TEST("no signal without history", json_array_size(json_object_get(r,
+	    "signals")) == 0);
+	json_decref(r);
 	store_close(st);
 	unlink(path);
 }
