@@ -149,8 +149,12 @@ static const char sql_e_inbound[] =
 	" OR user_phone = ?1";
 static const char sql_e_statuses[] =
 	"UPDATE statuses SET user_id = NULL, raw = '' WHERE user_id = ?1";
+/* Bodies not understood are only found by their text; a short id would
+ * match too much, so only ids of 6 characters or more (every WhatsApp
+ * number and PSID) are looked for there. */
 static const char sql_e_unexpected[] =
-	"DELETE FROM unexpected WHERE instr(raw, ?1) > 0 AND ?2 > 0";
+	"DELETE FROM unexpected WHERE length(?1) >= 6 AND ?2 > 0"
+	" AND instr(raw, ?1) > 0";
 static const char sql_e_conv[] =
 	"UPDATE conversations SET user_id = '', user_phone = NULL,"
 	" user_name = NULL, data = '{}', open = 0, state = 'ended',"
