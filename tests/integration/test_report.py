@@ -111,6 +111,17 @@ try:
     r = json.loads(out)
 except ValueError:
     r = {}
+FIGURES = {"inbound", "conversations", "outcomes", "first_intents",
+           "complaints", "suggestions", "questions", "abuse",
+           "response_times", "cases"}
+T.eq(set(r), FIGURES | {"report", "version", "generated_at", "timezone",
+                        "period", "agency", "agencies", "weekly", "signals",
+                        "signal_rule"}, "top-level keys as documented")
+T.eq(set(r.get("agencies", {}).get("vmsw", {})),
+     FIGURES | {"name", "handling_term_days", "channels"},
+     "agency keys as documented")
+T.eq(set(r.get("weekly", [{}])[0]), FIGURES | {"week", "week_start"},
+     "weekly keys as documented")
 T.eq(r.get("outcomes", {}).get("case_created"), 1, "outcomes.case_created")
 T.eq(r.get("outcomes", {}).get("answered"), 1, "outcomes.answered")
 T.eq(r.get("outcomes", {}).get("handed_over"), 1, "outcomes.handed_over")

@@ -430,6 +430,97 @@ check_weekly(const json_t *r)
 	EQ(json_array_get(wk, 3), "outcomes.abusive_ignored", 1);
 }
 
+/* Keys whose values do not add up over slices, and the keys that are
+ * not figures. */
+static int
+not_additive(const char *k)
+{
+	static const char *const keys[] = { "median_s", "mean_s", "p90_s",
+	    "median", "mean", "p90", "max", "le_s", "handling_term_days",
+	    "channels", "agencies", "weekly", "period", "version", NULL };
+	size_t i;
+
+	for (i = 0; keys[i] != NULL; i++)
+		if (strcmp(k, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Every count of `total` equals the sum of the same count over the
+ * slices (agencies, channels of an agency, weeks): so every figure of
+ * every slice is checked, given the totals checked by hand above.
+ */
+static void
+check_sum(const json_t *total, const json_t *const *slices, size_t n,
+    const char *where)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach((json_t *)total, k, v) {
+		if (not_additive(k))
+			continue;
+		if (json_is_object(v)) {
+			const json_t *sub[64];
+
+			for (i = 0; i < n && i < 64; i++)
+				sub[i] = json_object_get(slices[i], k);
+			check_sum(v, sub, n, k);
+		} else if (json_is_array(v) && strcmp(k, "first_reply_histogram")
+		    == 0) {
+			size_t b;
+
+			for (b = 0; b < json_array_size(v); b++) {
+				json_int_t sum = 0;
+
+				for (i = 0; i < n; i++)
+					sum += I(json_array_get(
+					    json_object_get(slices[i], k), b),
+					    "count");
+				TEST("histogram adds up", sum == I(
+				    json_array_get(v, b), "count"));
+			}
+		} else if (json_is_integer(v)) {
+			json_int_t sum = 0;
+
+			for (i = 0; i < n; i++)
+				sum += json_integer_value(json_object_get(
+				    slices[i], k));
+			TEST(k, sum == json_integer_value(v));
+			if (sum != json_integer_value(v))
+				printf("     %s.%s: slices %lld, total %lld\n",
+				    where, k, (long long)sum,
+				    (long long)json_integer_value(v));
+		}
+	}
+}
+
+static void
+check_slices(const json_t *r)
+{
+	const json_t *ag = json_object_get(r, "agencies"), *a, *wk;
+	const json_t *sl[64];
+	const char *id;
+	json_t *v;
+	size_t n = 0, i;
+
+	json_object_foreach((json_t *)ag, id, v)
+		sl[n++] = v;
+	check_sum(r, sl, n, "agencies");
+	json_object_foreach((json_t *)ag, id, v) {
+		a = json_object_get(v, "channels");
+		sl[0] = json_object_get(a, "whatsapp");
+		sl[1] = json_object_get(a, "messenger");
+		check_sum(v, sl, 2, id);
+	}
+	wk = json_object_get(r, "weekly");
+	for (i = 0; i < json_array_size(wk) && i < 64; i++)
+		sl[i] = json_array_get(wk, i);
+	check_sum(r, sl, i, "weekly");
+}
+
 static const char *const register_csv =
 	"referentie,ontvangen,entiteit,kanaal,onderwerp,status,ontvankelijk,"
 	"reden_onontvankelijk,oordeel,afgehandeld,dagen,binnen_termijn\r\n"
@@ -517,6 +608,7 @@ test_report(struct store *st)
 	check_cases(r);
 	check_agencies(r);
 	check_weekly(r);
+	check_slices(r);
 	TEST("no signals in the history",
 	    json_array_size(json_object_get(r, "signals")) == 0);
 	/* report_json is the same report as text (for the console). */
