@@ -33,7 +33,8 @@ static const char sql_outcomes[] =
 	" WHERE" REPORT_FILTER("ended_at") " GROUP BY 1, 2, 3";
 static const char sql_times[] =
 	"SELECT first_msg_at, first_reply_at, ended_at, staff_involved > 0"
-	" FROM outcomes WHERE first_msg_at IS NOT NULL AND" REPORT_FILTER("ended_at");
+	" FROM outcomes WHERE first_msg_at IS NOT NULL AND"
+	REPORT_FILTER("ended_at");
 static const char sql_abuse[] =
 	"SELECT coalesce(sum(abuse), 0), coalesce(sum(abuse > 0), 0)"
 	" FROM conversations WHERE" REPORT_FILTER("started_at");
@@ -141,7 +142,8 @@ fig_intents(struct store *st, const struct report_filt *f, json_t *out)
 		return -1;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		report_jadd(o, report_col_text(s, 0, "onbekend"), sqlite3_column_int64(s, 1));
+		report_jadd(o, report_col_text(s, 0, "onbekend"),
+		    sqlite3_column_int64(s, 1));
 	json_object_set_new(out, "first_intents", o);
 	return report_finish(s, rc);
 }
@@ -196,14 +198,16 @@ fig_outcomes(struct store *st, const struct report_filt *f, json_t *out)
 	int rc;
 
 	json_object_set_new(out, "conversations", json_integer(0));
-	json_object_set_new(out, "outcomes", report_zeros(report_outcome_names));
+	json_object_set_new(out, "outcomes",
+	    report_zeros(report_outcome_names));
 	json_object_set_new(out, "complaints", report_zeros(cnames));
 	json_object_set_new(out, "suggestions", json_integer(0));
 	json_object_set_new(out, "questions", report_zeros(qnames));
 	if ((s = report_stmt(st, sql_outcomes, f)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		tally_outcome(out, report_col_text(s, 0, "?"), report_col_text(s, 1, "?"),
+		tally_outcome(out, report_col_text(s, 0, "?"),
+		    report_col_text(s, 1, "?"),
 		    sqlite3_column_int(s, 2), sqlite3_column_int64(s, 3));
 	return report_finish(s, rc);
 }
@@ -388,7 +392,8 @@ all_agencies(struct store *st, const struct report_query *q,
 		return -1;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		json_array_append_new(ids, json_string(report_col_text(s, 0, "")));
+		json_array_append_new(ids,
+		    json_string(report_col_text(s, 0, "")));
 	if (report_finish(s, rc) == -1) {
 		json_decref(ids);
 		return -1;

@@ -27,18 +27,20 @@ tally_case(json_t *c, sqlite3_stmt *s, const struct report_filt *f,
 	long long deadline = sqlite3_column_int64(s, 5);
 
 	report_jadd(c, "total", 1);
-	report_jadd(json_object_get(c, "by_status"), report_col_text(s, 0, "?"), 1);
+	report_jadd(json_object_get(c, "by_status"),
+	    report_col_text(s, 0, "?"), 1);
 	if (sqlite3_column_type(s, 1) == SQLITE_NULL) {
 		report_jadd(adm, "undecided", 1);
 	} else if (sqlite3_column_int(s, 1)) {
 		report_jadd(adm, "ontvankelijk", 1);
 	} else {
 		report_jadd(adm, "onontvankelijk", 1);
-		report_jadd(json_object_get(adm, "reasons"), report_col_text(s, 2,
-		    "onbekend"), 1);
+		report_jadd(json_object_get(adm, "reasons"),
+		    report_col_text(s, 2, "onbekend"), 1);
 	}
 	if (sqlite3_column_type(s, 3) != SQLITE_NULL)
-		report_jadd(json_object_get(c, "by_verdict"), report_col_text(s, 3, "?"), 1);
+		report_jadd(json_object_get(c, "by_verdict"),
+		    report_col_text(s, 3, "?"), 1);
 	if (sqlite3_column_type(s, 6) == SQLITE_NULL) {
 		report_jadd(c, "open", 1);
 		if (deadline < f->asof)
