@@ -98,6 +98,19 @@ struct report_purge_counts {
 int	report_purge(struct store *st, long long cutoff_ms, int max_batches,
 	    struct report_purge_counts *c);
 /*
+ * The same, resumable: cur (zeroed before the first call) remembers
+ * where each table's batches stopped, so a purge spread over many calls
+ * never scans the rows it already blanked.
+ */
+#define REPORT_PURGE_STEPS	6
+struct report_purge_cursor {
+	long long	after_id[REPORT_PURGE_STEPS];	/* last rowid done */
+	unsigned	done;			/* bit per finished table */
+};
+int	report_purge_run(struct store *st, long long cutoff_ms,
+	    int max_batches, struct report_purge_cursor *cur,
+	    struct report_purge_counts *c);
+/*
  * Removes one citizen's data on request (every channel and agency):
  * message texts and raw JSON, names and numbers, case contact details,
  * outbox bodies; open conversations are closed.  One transaction.

@@ -27,38 +27,50 @@
 	"(SELECT id FROM conversations WHERE open = 1 OR ended_at IS NULL" \
 	" OR ended_at >= ?1)"
 
+/*
+ * Each batch takes the next PURGE_BATCH rows after a rowid cursor (?3), in
+ * rowid order: rows already blanked are never scanned again, so a first
+ * purge of a year of messages stays linear.  The time test is written
+ * +col so SQLite walks the rowids instead of a time index (which would
+ * start at the oldest, already purged rows every batch).
+ */
 static const char sql_p_conv[] =
 	"UPDATE conversations SET user_id = '', user_phone = NULL,"
 	" user_name = NULL, data = '{}' WHERE id IN (SELECT id FROM"
-	" conversations WHERE open = 0 AND ended_at < ?1 AND (user_id <> ''"
-	" OR user_phone IS NOT NULL OR user_name IS NOT NULL"
-	" OR data <> '{}') LIMIT ?2)";
+	" conversations WHERE id > ?3 AND open = 0 AND +ended_at < ?1"
+	" AND (user_id <> '' OR user_phone IS NOT NULL"
+	" OR user_name IS NOT NULL OR data <> '{}') ORDER BY id LIMIT ?2)"
+	" RETURNING id";
 static const char sql_p_inbound[] =
 	"UPDATE inbound SET user_id = '', user_phone = NULL, user_name = NULL,"
 	" text = NULL, payload = NULL, raw = '' WHERE id IN (SELECT id FROM"
-	" inbound WHERE received_at < ?1 AND (raw <> '' OR user_id <> '')"
-	" AND (conversation_id IS NULL OR conversation_id NOT IN " KEPT_CONVS
-	") LIMIT ?2)";
+	" inbound WHERE id > ?3 AND +received_at < ?1"
+	" AND (raw <> '' OR user_id <> '') AND (conversation_id IS NULL"
+	" OR conversation_id NOT IN " KEPT_CONVS ") ORDER BY id LIMIT ?2)"
+	" RETURNING id";
 static const char sql_p_statuses[] =
 	"UPDATE statuses SET user_id = NULL, raw = '', error_text = NULL"
-	" WHERE id IN (SELECT id FROM statuses WHERE received_at < ?1"
-	" AND raw <> '' LIMIT ?2)";
+	" WHERE id IN (SELECT id FROM statuses WHERE id > ?3"
+	" AND +received_at < ?1 AND raw <> '' ORDER BY id LIMIT ?2)"
+	" RETURNING id";
 static const char sql_p_outbox[] =
 	"UPDATE outbox SET body = '{}', user_id = '', to_phone = NULL,"
-	" error_text = NULL WHERE id IN (SELECT id FROM outbox"
-	" WHERE created_at < ?1 AND status <> 'pending' AND (body <> '{}'"
+	" error_text = NULL WHERE id IN (SELECT id FROM outbox WHERE id > ?3"
+	" AND +created_at < ?1 AND status <> 'pending' AND (body <> '{}'"
 	" OR user_id <> '') AND (conversation_id IS NULL OR conversation_id"
-	" NOT IN " KEPT_CONVS ") LIMIT ?2)";
+	" NOT IN " KEPT_CONVS ") ORDER BY id LIMIT ?2) RETURNING id";
 static const char sql_p_cases[] =
 	"UPDATE cases SET name = NULL, email = NULL, phone = NULL,"
 	" description = NULL, dossier = NULL, note = NULL WHERE id IN"
-	" (SELECT id FROM cases WHERE handled_at IS NOT NULL"
-	" AND handled_at < ?1 AND (name IS NOT NULL OR email IS NOT NULL"
+	" (SELECT id FROM cases WHERE id > ?3 AND handled_at IS NOT NULL"
+	" AND +handled_at < ?1 AND (name IS NOT NULL OR email IS NOT NULL"
 	" OR phone IS NOT NULL OR description IS NOT NULL"
-	" OR dossier IS NOT NULL OR note IS NOT NULL) LIMIT ?2)";
+	" OR dossier IS NOT NULL OR note IS NOT NULL) ORDER BY id LIMIT ?2)"
+	" RETURNING id";
 static const char sql_p_unexpected[] =
 	"DELETE FROM unexpected WHERE id IN (SELECT id FROM unexpected"
-	" WHERE received_at < ?1 LIMIT ?2)";
+	" WHERE id > ?3 AND +received_at < ?1 ORDER BY id LIMIT ?2)"
+	" RETURNING id";
 
 struct step {
 	const char	*sql;
@@ -67,7 +79,7 @@ struct step {
 
 #define CNT(f) offsetof(struct report_purge_counts, f)
 
-static const struct step purge_steps[] = {
+static const struct step purge_steps[REPORT_PURGE_STEPS] = {
 	{ sql_p_cases, CNT(cases) },
 	{ sql_p_inbound, CNT(inbound) },
 	{ sql_p_outbox, CNT(outbox) },
@@ -82,12 +94,15 @@ counter(struct report_purge_counts *c, size_t off)
 	return (long *)(void *)((char *)c + off);
 }
 
-/* One batch in its own transaction; rows changed, or -1. */
+/* One batch in its own transaction; rows changed (the cursor moved past
+ * them), or -1. */
 static int
-purge_batch(struct store *st, const char *sql, long long cutoff)
+purge_batch(struct store *st, const char *sql, long long cutoff,
+    long long *after)
 {
 	sqlite3_stmt *s;
-	int rc, n;
+	long long id, last = *after;
+	int rc, n = 0;
 
 	if (store_begin(st) == -1)
 		return -1;
@@ -97,8 +112,12 @@ purge_batch(struct store *st, const char *sql, long long cutoff)
 	}
 	sqlite3_bind_int64(s, 1, cutoff);
 	sqlite3_bind_int(s, 2, PURGE_BATCH);
-	rc = sqlite3_step(s);
-	n = sqlite3_changes(store_db(st));
+	sqlite3_bind_int64(s, 3, *after);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		if ((id = sqlite3_column_int64(s, 0)) > last)
+			last = id;
+	}
 	store_stmt_done(s);
 	if (rc != SQLITE_DONE) {
 		log_warnx("event=purge_failed msg=\"%s\"",
@@ -106,29 +125,41 @@ purge_batch(struct store *st, const char *sql, long long cutoff)
 		store_rollback(st);
 		return -1;
 	}
-	return store_commit(st) == -1 ? -1 : n;
+	if (store_commit(st) == -1)
+		return -1;
+	*after = last;
+	return n;
+}
+
+int
+report_purge_run(struct store *st, long long cutoff_ms, int max_batches,
+    struct report_purge_cursor *cur, struct report_purge_counts *c)
+{
+	size_t i;
+	int n, b;
+
+	for (i = 0; i < REPORT_PURGE_STEPS; i++) {
+		for (b = 0; !(cur->done & (1u << i)) &&
+		    (max_batches == 0 || b < max_batches); b++) {
+			if ((n = purge_batch(st, purge_steps[i].sql,
+			    cutoff_ms, &cur->after_id[i])) == -1)
+				return -1;
+			*counter(c, purge_steps[i].off) += n;
+			if (n < PURGE_BATCH)
+				cur->done |= 1u << i;
+		}
+	}
+	return cur->done == (1u << REPORT_PURGE_STEPS) - 1 ? 1 : 0;
 }
 
 int
 report_purge(struct store *st, long long cutoff_ms, int max_batches,
     struct report_purge_counts *c)
 {
-	size_t i;
-	int n, b, done = 1;
+	struct report_purge_cursor cur;
 
-	for (i = 0; i < sizeof(purge_steps) / sizeof(purge_steps[0]); i++) {
-		for (b = 0; max_batches == 0 || b < max_batches; b++) {
-			if ((n = purge_batch(st, purge_steps[i].sql,
-			    cutoff_ms)) == -1)
-				return -1;
-			*counter(c, purge_steps[i].off) += n;
-			if (n < PURGE_BATCH)
-				break;
-		}
-		if (max_batches != 0 && b == max_batches)
-			done = 0;
-	}
-	return done;
+	memset(&cur, 0, sizeof(cur));
+	return report_purge_run(st, cutoff_ms, max_batches, &cur, c);
 }
 
 /* Erase: cases first (found through the conversations' user id), the
@@ -216,6 +247,7 @@ struct report_purge_state {
 	long long			next_ms;
 	long long			cutoff_ms;
 	int				running;
+	struct report_purge_cursor	cur;
 	struct report_purge_counts	c;
 };
 
@@ -247,11 +279,13 @@ report_purge_maybe(struct server *s)
 		if (now < p->next_ms)
 			return;
 		memset(&p->c, 0, sizeof(p->c));
+		memset(&p->cur, 0, sizeof(p->cur));
 		p->cutoff_ms = now - (long long)s->cfg->retention_days *
 		    REPORT_MS_PER_DAY;
 		p->running = 1;
 	}
-	if ((rc = report_purge(s->store, p->cutoff_ms, 1, &p->c)) == 0)
+	if ((rc = report_purge_run(s->store, p->cutoff_ms, 1, &p->cur,
+	    &p->c)) == 0)
 		return;		/* more next tick */
 	p->running = 0;
 	p->next_ms = now + REPORT_MS_PER_DAY;
