@@ -25,6 +25,7 @@ Stops by itself after --idle seconds without requests, and on SIGTERM.
 import argparse
 import json
 import random
+import re
 import signal
 import socket
 import sys
@@ -99,6 +100,7 @@ class Handler(BaseHTTPRequestHandler):
         super().setup()
         with STATE.lock:
             STATE.stats["connections"] += 1
+            self.conn_no = STATE.stats["connections"]
 
     def reply(self, status, obj, headers=None):
         data = obj if isinstance(obj, bytes) else json.dumps(obj).encode()
@@ -128,6 +130,7 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path.startswith("/_mock/"):
             return self.control(url.path, raw)
+        path = re.sub(r"^/v[0-9]+\.[0-9]+/", "/", url.path)   # version prefix
         try:
             body = json.loads(raw.decode("utf-8"))
         except ValueError:
@@ -137,9 +140,10 @@ class Handler(BaseHTTPRequestHandler):
             fault = STATE.pick_fault()
             STATE.seq += 1
             seq = STATE.seq
-        entry = {"ts": time.time(), "seq": seq, "method": "POST", "path": url.path,
-                 "query": url.query, "headers": dict(self.headers.items()), "body": body}
-        status = self.answer(fault, url.path, body, seq)
+        entry = {"ts": time.time(), "seq": seq, "conn": self.conn_no, "method": "POST",
+                 "path": url.path, "query": url.query,
+                 "headers": dict(self.headers.items()), "body": body}
+        status = self.answer(fault, path, body, seq)
         entry["answer"] = status
         entry["fault"] = fault
         STATE.log(entry)
