@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "log.h"
@@ -40,6 +41,8 @@ struct graph {
 	struct graph_job	*in_head, *in_tail;
 	struct graph_result	*out_head, *out_tail;
 	int			 stop;
+	long long		 stop_deadline;	/* monotonic ms */
+	int			 joined;	/* service thread only */
 	/* Worker only. */
 	struct xfer		*xfers;
 	unsigned long		 log_seq;
@@ -263,12 +266,35 @@ harvest(struct graph *g)
 	return n;
 }
 
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Worker: after graph_stop, queued jobs are dropped (their rows are still
+ * pending) and transfers in flight get until the deadline to finish. */
+static int
+stopping(struct graph *g, struct graph_job *jobs)
+{
+	struct graph_job *next;
+
+	for (; jobs != NULL; jobs = next) {
+		next = jobs->next;
+		graph_job_free(jobs);
+	}
+	return g->xfers == NULL || mono_ms() >= g->stop_deadline;
+}
+
 static void *
 worker(void *arg)
 {
 	struct graph *g = arg;
 	struct graph_job *jobs, *next;
-	int stop, running, done;
+	int stop, running, done = 0;
 
 	for (;;) {
 		pthread_mutex_lock(&g->mu);
@@ -277,14 +303,11 @@ worker(void *arg)
 		g->in_head = g->in_tail = NULL;
 		pthread_mutex_unlock(&g->mu);
 		if (stop) {
-			while (jobs != NULL) {
-				next = jobs->next;
-				graph_job_free(jobs);
-				jobs = next;
-			}
-			break;
+			if (stopping(g, jobs))
+				break;
+			jobs = NULL;
 		}
-		for (done = 0; jobs != NULL; jobs = next) {
+		for (; jobs != NULL; jobs = next) {
 			next = jobs->next;
 			done += start_job(g, jobs);
 		}
@@ -292,9 +315,24 @@ worker(void *arg)
 		done += harvest(g);
 		if (done > 0 && g->opts.wake != NULL)
 			g->opts.wake(g->opts.wake_arg);
-		curl_multi_poll(g->multi, NULL, 0, 1000, NULL);
+		done = 0;
+		curl_multi_poll(g->multi, NULL, 0, stop ? 50 : 1000, NULL);
 	}
 	return NULL;
+}
+
+void
+graph_stop(struct graph *g, long grace_ms)
+{
+	if (g == NULL || g->joined)
+		return;
+	pthread_mutex_lock(&g->mu);
+	g->stop = 1;
+	g->stop_deadline = mono_ms() + grace_ms;
+	pthread_mutex_unlock(&g->mu);
+	curl_multi_wakeup(g->multi);
+	pthread_join(g->thread, NULL);
+	g->joined = 1;
 }
 
 struct graph *
@@ -350,11 +388,7 @@ graph_free(struct graph *g)
 
 	if (g == NULL)
 		return;
-	pthread_mutex_lock(&g->mu);
-	g->stop = 1;
-	pthread_mutex_unlock(&g->mu);
-	curl_multi_wakeup(g->multi);
-	pthread_join(g->thread, NULL);
+	graph_stop(g, 0);
 	for (x = g->xfers; x != NULL; x = next) {
 		next = x->next;
 		curl_multi_remove_handle(g->multi, x->easy);

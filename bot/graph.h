@@ -81,7 +81,12 @@ struct graph;
  * (logged).  Strings in opts are copied.
  */
 struct graph	*graph_new(const struct graph_opts *opts);
-/* Stops and joins the worker, frees queued jobs and undrained results,
+/*
+ * Stops the worker: queued jobs are dropped, transfers in flight get up to
+ * grace_ms to finish; joins it.  graph_drain still works afterwards.
+ */
+void		 graph_stop(struct graph *g, long grace_ms);
+/* Stops and joins the worker (if not yet), frees queued jobs and undrained results,
  * cleans up curl.  Jobs in flight are abandoned (no result).  NULL ok. */
 void		 graph_free(struct graph *g);
 /* Queues job for sending; takes ownership of job (freed by graph). */

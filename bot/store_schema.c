@@ -154,6 +154,15 @@ static const char *const migrations[] = {
 	"  WHERE status = 'pending';"
 	"CREATE INDEX outbox_conv ON outbox (conversation_id, id);"
 	"CREATE INDEX outbox_meta ON outbox (meta_msg_id);",
+
+	/* 3: outbox sending — which rows are in flight (reset on start, so a
+	 * crash mid-send sends again), the head row per citizen (order), and
+	 * the citizen's last message per agency (24-hour window). */
+	"ALTER TABLE outbox ADD COLUMN submitted_at INTEGER;"
+	"CREATE INDEX outbox_key ON outbox (agency, channel, user_id, id)"
+	"  WHERE status = 'pending';"
+	"CREATE INDEX inbound_user ON inbound (channel, agency, user_id,"
+	"  meta_ts);",
 };
 
 size_t
