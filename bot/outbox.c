@@ -342,6 +342,10 @@ outbox_on_wake(struct outbox *ob)
 
 	if (res == NULL)
 		return 0;
+	if (store_in_transaction(ob->store)) {
+		ob->held = res;		/* applied on the next call */
+		return 0;
+	}
 	if (store_begin(ob->store) == -1)
 		goto fail;
 	for (r = res; r != NULL; r = r->next, n++)

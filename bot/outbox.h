@@ -66,14 +66,19 @@ long long	outbox_enqueue(struct store *s, const struct outbox_item *it);
  * was committed (a window of one round trip plus one commit), the row is
  * sent again.  A row with a message id is never sent again.
  *
- * How the server drives it:
+ * How the server drives it (server.c):
  *   startup        outbox_new(cfg, store, http_wake, srv)
- *   after a commit that enqueued rows (dialog, console): outbox_kick()
- *   loop woken     outbox_on_wake()   (drains results, kicks by itself)
- *   timer          outbox_apply_statuses(); outbox_kick(); then schedule
- *                  the next timer in outbox_next_due_ms() (or keep 1 s)
+ *   after every loop wake-up, outside any open transaction (after the
+ *                  webhook group commit): outbox_service(ob, new_rows),
+ *                  new_rows = 1 when rows may have been enqueued.  It
+ *                  drains results, applies statuses, and kicks when rows
+ *                  are due; the loop's 1 s tick is its timer.
+ *   (finer: outbox_on_wake, outbox_kick, outbox_apply_statuses and
+ *    outbox_next_due_ms are the parts, for a server with its own timer)
  *   SIGHUP         outbox_set_config(new cfg)
  *   shutdown       outbox_free()  (before store_close)
+ * None of them does anything while a store transaction is open: they
+ * commit their own work and must not join (or roll back) a caller's.
  */
 struct config;
 struct outbox;
@@ -129,6 +134,8 @@ long long	 outbox_next_due_ms(struct outbox *ob);
 /* Applies delivery statuses from webhooks (table statuses) to the rows.
  * Returns how many were applied, -1 on a database error. */
 int		 outbox_apply_statuses(struct outbox *ob);
+/* All of the above as due; see "How the server drives it".  */
+void		 outbox_service(struct outbox *ob, int new_rows);
 const struct outbox_stats *outbox_stats(const struct outbox *ob);
 /* Lets requests in flight finish (up to 2 s), applies their results, stops
  * and joins the worker.  NULL ok. */

@@ -44,6 +44,7 @@ struct outbox {
 	struct graph_result	*held;		/* results a failed commit
 						   could not store yet */
 	int			 closing;	/* outbox_free() runs */
+	long long		 service_at;	/* outbox_service's next kick */
 	struct outbox_stats	 stats;
 };
 

@@ -379,10 +379,16 @@ outbox_kick(struct outbox *ob)
 	long long now = outbox_now(ob);
 	int sent = 0, n, moved = 1, rounds;
 
+	long long probe;
+
 	ob->hold_until = 0;
-	if (ob->closing || ob->n_inflight >= OUTBOX_MAX_INFLIGHT)
+	if (ob->closing || ob->n_inflight >= OUTBOX_MAX_INFLIGHT ||
+	    store_in_transaction(ob->store))
 		return 0;
 	outbox_pace_prune(ob->pace, now);
+	/* Most calls find nothing due: no transaction for them. */
+	if (due_ids(ob, now, &probe, 1) != 1)
+		return 0;
 	if (store_begin(ob->store) == -1)
 		return -1;
 	for (rounds = 0; moved > 0 && rounds < 8; rounds++) {
@@ -435,4 +441,20 @@ outbox_next_due_ms(struct outbox *ob)
 	if (due <= now && ob->n_inflight >= OUTBOX_MAX_INFLIGHT)
 		return -1;
 	return due <= now ? 0 : due - now;
+}
+
+void
+outbox_service(struct outbox *ob, int new_rows)
+{
+	long long now = outbox_now(ob), due;
+
+	if (store_in_transaction(ob->store))
+		return;
+	outbox_on_wake(ob);
+	if (!new_rows && now < ob->service_at)
+		return;
+	outbox_apply_statuses(ob);
+	outbox_kick(ob);
+	due = outbox_next_due_ms(ob);
+	ob->service_at = now + (due < 0 || due > 1000 ? 1000 : due);
 }

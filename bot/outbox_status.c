@@ -225,10 +225,12 @@ outbox_apply_statuses(struct outbox *ob)
 	long long ids[STATUS_BATCH];
 	int n, i, rc, applied = 0;
 
+	if (store_in_transaction(ob->store))
+		return 0;
+	if ((n = pending_ids(db, ids, STATUS_BATCH)) <= 0)
+		return n;
 	if (store_begin(ob->store) == -1)
 		return -1;
-	if ((n = pending_ids(db, ids, STATUS_BATCH)) == -1)
-		goto fail;
 	for (i = 0; i < n; i++) {
 		if ((rc = apply_id(ob, db, ids[i])) == -1)
 			goto fail;

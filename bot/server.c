@@ -11,12 +11,17 @@
 #include "config.h"
 #include "http.h"
 #include "log.h"
+#include "outbox.h"
 #include "store.h"
 
 int
 server_start(struct server *s)
 {
 	s->inbound_pending = 1;	/* handle what an earlier run left */
+	if (s->ack_only)
+		return 0;
+	if ((s->outbox = outbox_new(s->cfg, s->store, http_wake, s)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -41,6 +46,8 @@ server_stop(struct server *s)
 {
 	if (s->store != NULL)
 		server_group_commit(s);
+	outbox_free(s->outbox);
+	s->outbox = NULL;
 }
 
 /*
@@ -63,6 +70,8 @@ reload(struct server *s)
 		free(next->db_path);
 		next->db_path = strdup(s->cfg->db_path);
 	}
+	if (s->outbox != NULL)
+		outbox_set_config(s->outbox, next);
 	config_free(s->cfg);
 	s->cfg = next;
 	log_info("event=reloaded agencies=%zu", next->n_agencies);
@@ -71,11 +80,17 @@ reload(struct server *s)
 void
 server_after_wake(struct server *s)
 {
+	int new_rows;
+
 	server_group_commit(s);
 	if (atomic_exchange(&s->reload, 0))
 		reload(s);
+	new_rows = s->inbound_pending;
 	if (s->inbound_pending)
 		s->inbound_pending = 0;
+	/* After the group commit: the outbox runs its own transactions. */
+	if (s->outbox != NULL)
+		outbox_service(s->outbox, new_rows);
 }
 
 void
