@@ -337,6 +337,7 @@ int
 outbox_on_wake(struct outbox *ob)
 {
 	struct graph_result *res = take_results(ob), *r;
+	struct graph_job *jobs = NULL;
 	unsigned long accepted = ob->stats.accepted;
 	int n = 0;
 
@@ -349,24 +350,25 @@ outbox_on_wake(struct outbox *ob)
 	if (store_begin(ob->store) == -1)
 		goto fail;
 	for (r = res; r != NULL; r = r->next, n++)
-		if (apply_result(ob, r) == -1) {
-			store_rollback(ob->store);
+		if (apply_result(ob, r) == -1)
 			goto fail;
-		}
-	if (store_commit(ob->store) == -1)
+	/* The rows these results unblock go in the same commit: one fsync
+	 * per wake-up, not two. */
+	if (outbox_choose(ob, &jobs) == -1 || store_commit(ob->store) == -1)
 		goto fail;
 	graph_result_free(res);
+	outbox_jobs_submit(ob, jobs);
 	/* A status can overtake the id it belongs to; look again. */
 	if (ob->stats.accepted != accepted)
 		outbox_apply_statuses(ob);
-	if (!ob->closing)
-		outbox_kick(ob);
 	return n;
 fail:
 	/* Kept and applied on the next wake-up or tick; the rows stay in
 	 * flight meanwhile, so nothing is sent twice or dropped. */
 	log_error("event=outbox_results_held count=%d msg=\"%s\"", n,
 	    sqlite3_errmsg(store_db(ob->store)));
+	store_rollback(ob->store);
+	outbox_jobs_drop(ob, jobs);
 	ob->held = res;
 	return -1;
 }

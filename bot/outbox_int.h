@@ -56,6 +56,16 @@ int		outbox_mark_failed(struct outbox *ob, long long id, int code,
 int		outbox_mark_sent(struct outbox *ob, long long id,
 		    const char *msg_id);
 
+/*
+ * Inside the caller's transaction: picks the rows to send now and marks
+ * them in flight; their jobs go to *jobs.  After the commit hand them to
+ * outbox_jobs_submit, after a rollback to outbox_jobs_drop.  Returns the
+ * number of jobs or -1.
+ */
+int		outbox_choose(struct outbox *ob, struct graph_job **jobs);
+void		outbox_jobs_submit(struct outbox *ob, struct graph_job *jobs);
+void		outbox_jobs_drop(struct outbox *ob, struct graph_job *jobs);
+
 struct outbox_pace *outbox_pace_new(void);
 void		 outbox_pace_free(struct outbox_pace *p);
 /* When key may send next (now if at once); does not record a send. */

@@ -373,48 +373,76 @@ kick_pass(struct outbox *ob, long long now, struct graph_job ***tail,
 }
 
 int
-outbox_kick(struct outbox *ob)
+outbox_choose(struct outbox *ob, struct graph_job **jobs)
 {
-	struct graph_job *jobs = NULL, **tail = &jobs, *j, *next;
+	struct graph_job **tail = jobs;
 	long long now = outbox_now(ob);
 	int sent = 0, n, moved = 1, rounds;
 
-	long long probe;
-
+	*jobs = NULL;
 	ob->hold_until = 0;
-	if (ob->closing || ob->n_inflight >= OUTBOX_MAX_INFLIGHT ||
-	    store_in_transaction(ob->store))
+	if (ob->closing)
 		return 0;
 	outbox_pace_prune(ob->pace, now);
-	/* Most calls find nothing due: no transaction for them. */
-	if (due_ids(ob, now, &probe, 1) != 1)
-		return 0;
-	if (store_begin(ob->store) == -1)
-		return -1;
 	for (rounds = 0; moved > 0 && rounds < 8; rounds++) {
 		if ((n = kick_pass(ob, now, &tail, &moved)) == -1)
-			goto fail;
+			return -1;
 		sent += n;
 	}
-	if (store_commit(ob->store) == -1)
-		goto fail;
-	/* Only after the commit: a crash before it leaves nothing marked. */
+	return sent;
+}
+
+void
+outbox_jobs_submit(struct outbox *ob, struct graph_job *jobs)
+{
+	struct graph_job *j, *next;
+
 	for (j = jobs; j != NULL; j = next) {
 		next = j->next;
+		ob->stats.submitted++;
 		graph_submit(ob->graph, j);
 	}
-	ob->stats.submitted += (unsigned long)sent;
-	return sent;
-fail:
-	log_warnx("event=outbox_kick_failed msg=\"%s\"",
-	    sqlite3_errmsg(store_db(ob->store)));
-	store_rollback(ob->store);
+}
+
+void
+outbox_jobs_drop(struct outbox *ob, struct graph_job *jobs)
+{
+	struct graph_job *j, *next;
+
 	for (j = jobs; j != NULL; j = next) {
 		next = j->next;
 		outbox_inflight_del(ob, j->id);
 		graph_job_free(j);
 	}
-	return -1;
+}
+
+int
+outbox_kick(struct outbox *ob)
+{
+	struct graph_job *jobs = NULL;
+	long long probe;
+	int sent;
+
+	ob->hold_until = 0;
+	if (ob->closing || ob->n_inflight >= OUTBOX_MAX_INFLIGHT ||
+	    store_in_transaction(ob->store))
+		return 0;
+	/* Most calls find nothing due: no transaction for them. */
+	if (due_ids(ob, outbox_now(ob), &probe, 1) != 1)
+		return 0;
+	if (store_begin(ob->store) == -1)
+		return -1;
+	if ((sent = outbox_choose(ob, &jobs)) == -1 ||
+	    store_commit(ob->store) == -1) {
+		log_warnx("event=outbox_kick_failed msg=\"%s\"",
+		    sqlite3_errmsg(store_db(ob->store)));
+		store_rollback(ob->store);
+		outbox_jobs_drop(ob, jobs);
+		return -1;
+	}
+	/* Only after the commit: a crash before it leaves nothing marked. */
+	outbox_jobs_submit(ob, jobs);
+	return sent;
 }
 
 long long
