@@ -177,18 +177,27 @@ read_row(sqlite3_stmt *st, struct status_row *s)
 	s->received_at = sqlite3_column_int64(st, 7);
 }
 
-/* The ids of unapplied statuses, oldest first; read before any update so
- * no statement iterates rows that change under it. */
+/*
+ * The ids of unapplied statuses that can be applied now, oldest first:
+ * those whose message we know, watermarks, and those past the grace time
+ * (given up).  Statuses still waiting for their id are left out, so they
+ * never block the batch.  Read before any update, so no statement
+ * iterates rows that change under it.
+ */
 static int
-pending_ids(sqlite3 *db, long long *ids, int max)
+pending_ids(struct outbox *ob, sqlite3 *db, long long *ids, int max)
 {
+	static const char sql[] = "SELECT s.id FROM statuses s WHERE "
+	    "s.applied = 0 AND (s.received_at < ?2 OR s.msg_id LIKE "
+	    "'watermark:%' OR EXISTS (SELECT 1 FROM outbox o WHERE "
+	    "o.meta_msg_id = s.msg_id)) ORDER BY s.id LIMIT ?1";
 	sqlite3_stmt *st;
 	int n = 0, rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT id FROM statuses WHERE "
-	    "applied = 0 ORDER BY id LIMIT ?1", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int(st, 1, max);
+	sqlite3_bind_int64(st, 2, outbox_now(ob) - OUTBOX_STATUS_GRACE_MS);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
 		ids[n++] = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -227,7 +236,7 @@ outbox_apply_statuses(struct outbox *ob)
 
 	if (store_in_transaction(ob->store))
 		return 0;
-	if ((n = pending_ids(db, ids, STATUS_BATCH)) <= 0)
+	if ((n = pending_ids(ob, db, ids, STATUS_BATCH)) <= 0)
 		return n;
 	if (store_begin(ob->store) == -1)
 		return -1;
