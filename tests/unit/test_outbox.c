@@ -653,6 +653,29 @@ test_log_mode(void)
 	cfg.graph_url = url;
 }
 
+static void
+test_transaction_guard(void)
+{
+	struct outbox *ob = new_outbox();
+	long long id;
+
+	inbound("whatsapp", "32470000012", HOUR);
+	store_begin(db);
+	id = enqueue("whatsapp", "32470000012", "text", "{\"text\":\"x\"}",
+	    "bot");
+	TEST("no kick inside the caller's transaction", outbox_kick(ob) == 0);
+	TEST("no statuses inside it", outbox_apply_statuses(ob) == 0);
+	outbox_service(ob, 1);
+	TEST("the caller's transaction is still open",
+	    store_in_transaction(db));
+	store_commit(db);
+	TEST_STR("nothing sent yet", STATUS(id), "pending");
+	outbox_service(ob, 1);
+	pump(ob);
+	TEST_STR("sent after the commit", STATUS(id), "sent");
+	outbox_free(ob);
+}
+
 int
 main(void)
 {
@@ -685,6 +708,7 @@ main(void)
 	test_statuses();
 	test_restart();
 	test_log_mode();
+	test_transaction_guard();
 	forget_seen();
 	store_close(db);
 	unlink(path);
