@@ -8,11 +8,11 @@
 #include "graph.h"
 
 #include <jansson.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "signature.h"
 
 /* Meta's Page Inbox, the default handover target (notes §6.1). */
 #define PAGE_INBOX_APP_ID	263902037430900LL
@@ -77,14 +77,8 @@ graph_utf8_trunc(const char *s, size_t max)
 void
 graph_appsecret_proof(const char *secret, const char *token, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
-
-	HMAC(EVP_sha256(), secret, (int)strlen(secret),
-	    (const unsigned char *)token, strlen(token), md, &len);
-	for (i = 0; i < len && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[2 * i] = '\0';
+	/* OpenSSL stays behind signature.c (house style). */
+	signature_hmac_hex(secret, token, strlen(token), out);
 }
 
 /* Sets key to a truncated copy of s (a json string). */
