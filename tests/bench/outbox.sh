@@ -5,7 +5,18 @@
 # (80/s per number) and with rate_limit = 1000; then the CPU and memory of
 # an idle server.  Prints the figures.  The mock is single-process Python
 # (a few hundred requests/s on its own), so above that it is the limit;
-# the "log:" line is the sender without any network.  N=2000 by default (N=... to change).
+# the "log:" line is the sender without any network.  N=2000 by default
+# (N=... to change).
+#
+# Measured 2026-11-30, 2 vCPU container, N=2000, normal -O2 build:
+#   log: (no network), 1000/s         1934 msg/s (capped by rate_limit:
+#                                      1 s burst, then 1000/s)
+#   rate_limit 80/s, no failures        83 msg/s (the limit: 80/s + burst)
+#   rate_limit 1000/s, no failures     325 msg/s (the Python mock's ceiling)
+#   rate_limit 1000/s, 30% HTTP 500     34 msg/s overall; 50% in 4.5 s,
+#                                      90% in 7.8 s, 99% in 19 s, all in
+#                                      59 s (the back-off tail), 0 failed
+#   idle server: 0.00% CPU over 20 s, VmRSS 13.4 MB, 4 threads
 set -eu
 cd "$(dirname "$0")/../.."
 [ -x "${LOKET_BIN:-build/loket}" ] || make -s build/loket
