@@ -136,6 +136,11 @@ enum graph_build_rc graph_build(const struct graph_send *s,
 enum graph_build_rc graph_build_template(const struct graph_send *s,
 		    const char *name, const char *lang, const char *param,
 		    struct graph_job **out, char *err, size_t errlen);
+/* The outbox body of kind "template" (outbox.h) for these values, the
+ * parameter cleaned as above (malloc'd); NULL if param is empty or on
+ * OOM. */
+char		*graph_template_body(const char *name, const char *lang,
+		    const char *param);
 /* The "text" of an outbox body (malloc'd), or NULL if it has none. */
 char		*graph_body_text(const char *body);
 

@@ -467,6 +467,28 @@ clean_param(const char *p)
 	return t;
 }
 
+char *
+graph_template_body(const char *name, const char *lang, const char *param)
+{
+	json_t *in, *params = json_array();
+	char *p = NULL, *out;
+
+	if (param != NULL) {
+		if ((p = clean_param(param)) == NULL || *p == '\0') {
+			free(p);
+			json_decref(params);
+			return NULL;
+		}
+		json_array_append_new(params, json_string(p));
+		free(p);
+	}
+	in = json_pack("{s:s, s:s, s:o}", "name", name ? name : "", "lang",
+	    lang ? lang : "", "params", params);
+	out = in ? json_dumps(in, JSON_COMPACT) : NULL;
+	json_decref(in);
+	return out;
+}
+
 enum graph_build_rc
 graph_build_template(const struct graph_send *s, const char *name,
     const char *lang, const char *param, struct graph_job **out, char *err,
@@ -474,28 +496,15 @@ graph_build_template(const struct graph_send *s, const char *name,
 {
 	struct graph_send t = *s;
 	enum graph_build_rc rc;
-	json_t *in, *params = json_array();
-	char *p = NULL;
+	char *body = graph_template_body(name, lang, param);
 
-	if (param != NULL) {
-		if ((p = clean_param(param)) == NULL || *p == '\0') {
-			free(p);
-			json_decref(params);
-			return fail(NULL, err, errlen,
-			    "template parameter is empty");
-		}
-		json_array_append_new(params, json_string(p));
-		free(p);
-	}
-	in = json_pack("{s:s, s:s, s:o}", "name", name ? name : "", "lang",
-	    lang ? lang : "", "params", params);
+	*out = NULL;
+	if (body == NULL)
+		return fail(NULL, err, errlen, "template parameter is empty");
 	t.kind = "template";
-	t.body = in ? json_dumps(in, JSON_COMPACT) : NULL;
-	json_decref(in);
-	if (t.body == NULL)
-		return fail(NULL, err, errlen, "out of memory");
+	t.body = body;
 	rc = graph_build(&t, out, err, errlen);
-	free((char *)t.body);
+	free(body);
 	return rc;
 }
 

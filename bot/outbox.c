@@ -305,6 +305,7 @@ static int
 apply_result(struct outbox *ob, const struct graph_result *r)
 {
 	struct graph_outcome g;
+	int rc;
 
 	outbox_inflight_del(ob, r->id);
 	graph_classify(r->http_status, r->curl_code, r->curl_error, r->body,
@@ -316,6 +317,9 @@ apply_result(struct outbox *ob, const struct graph_result *r)
 	case GRAPH_RETRY:
 		return schedule_retry(ob, r->id, &g, r->retry_after_s);
 	default:
+		if (g.code == 131047 &&
+		    (rc = outbox_retry_as_template(ob, r->id, g.text)) != 0)
+			return rc == 1 ? 0 : -1;
 		return outbox_mark_failed(ob, r->id, g.code, g.text);
 	}
 }

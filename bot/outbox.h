@@ -33,8 +33,8 @@ struct outbox_item {
 
 /*
  * Inserts one pending row (in the caller's transaction, if any).  Returns
- * the row id, or -1 on a database error (logged).  Call outbox_kick()
- * after the commit so it goes out at once.
+ * the row id, or -1 on a database error (logged).  It goes out on the
+ * next outbox_service(ob, 1) (or outbox_kick) after the commit.
  */
 long long	outbox_enqueue(struct store *s, const struct outbox_item *it);
 
@@ -57,7 +57,11 @@ long long	outbox_enqueue(struct store *s, const struct outbox_item *it);
  * it a WhatsApp text or choice becomes the agency's wa_template with one
  * body parameter (the conversation's case reference, else the text), or
  * fails with a reason when no template is configured; on Messenger staff
- * messages get the HUMAN_AGENT tag up to 7 days, bot messages fail.
+ * messages get the HUMAN_AGENT tag up to 7 days, bot messages fail.  When
+ * Meta answers 131047 (window closed) to a WhatsApp text or choice anyway,
+ * the row is rewritten as the template and sent again at once (or fails
+ * with 131047 when there is no template); 131047 by status webhook after
+ * acceptance fails the row for staff.
  *
  * Crash safety: a row is marked in flight (submitted_at) in the same
  * transaction that chooses it; outbox_new() makes rows left in flight by
@@ -68,14 +72,15 @@ long long	outbox_enqueue(struct store *s, const struct outbox_item *it);
  *
  * How the server drives it (server.c):
  *   startup        outbox_new(cfg, store, http_wake, srv)
- *   after every loop wake-up, outside any open transaction (after the
- *                  webhook group commit): outbox_service(ob, new_rows),
+ *   after every loop wake-up, outside any open transaction (after
+ *                  server_collect_intake): outbox_service(ob, new_rows),
  *                  new_rows = 1 when rows may have been enqueued.  It
  *                  drains results, applies statuses, and kicks when rows
  *                  are due; the loop's 1 s tick is its timer.
  *   (finer: outbox_on_wake, outbox_kick, outbox_apply_statuses and
  *    outbox_next_due_ms are the parts, for a server with its own timer)
- *   SIGHUP         outbox_set_config(new cfg)
+ *   SIGHUP         outbox_set_config(new cfg) (tokens, templates, rates;
+ *                  a new graph_url needs a restart)
  *   shutdown       outbox_free()  (before store_close)
  * None of them does anything while a store transaction is open: they
  * commit their own work and must not join (or roll back) a caller's.

@@ -66,6 +66,15 @@ int		outbox_choose(struct outbox *ob, struct graph_job **jobs);
 void		outbox_jobs_submit(struct outbox *ob, struct graph_job *jobs);
 void		outbox_jobs_drop(struct outbox *ob, struct graph_job *jobs);
 
+/*
+ * Meta said 131047 (outside the 24-hour window) although our inbound log
+ * said inside: turns WhatsApp text/choices row id into the agency's
+ * template, due at once.  1 if done, 0 if not possible (no template,
+ * Messenger, already a template), -1 on a database error.
+ */
+int		outbox_retry_as_template(struct outbox *ob, long long id,
+		    const char *why);
+
 struct outbox_pace *outbox_pace_new(void);
 void		 outbox_pace_free(struct outbox_pace *p);
 /* When key may send next (now if at once); does not record a send. */

@@ -486,3 +486,68 @@ outbox_service(struct outbox *ob, int new_rows)
 	due = outbox_next_due_ms(ob);
 	ob->service_at = now + (due < 0 || due > 1000 ? 1000 : due);
 }
+
+/* Rewrites row r as the agency's template and makes it due at once. */
+static int
+rewrite_as_template(struct outbox *ob, const struct agency *a,
+    const struct row *r, const char *why)
+{
+	static const char sql[] = "UPDATE outbox SET kind = 'template', "
+	    "body = ?2, submitted_at = NULL, next_attempt_at = 0, "
+	    "error_code = 131047, error_text = ?3, updated_at = ?4 "
+	    "WHERE id = ?1 AND status = 'pending'";
+	char *param, *body, text[600];
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if ((param = case_ref(ob, r->conversation_id)) == NULL)
+		param = graph_body_text(r->body);
+	body = graph_template_body(a->wa_template, a->wa_template_lang, param);
+	free(param);
+	if (body == NULL)
+		return 0;
+	snprintf(text, sizeof(text), "sent again as template %s: %s",
+	    a->wa_template, why);
+	if (sqlite3_prepare_v2(store_db(ob->store), sql, -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, r->id);
+		sqlite3_bind_text(st, 2, body, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, outbox_now(ob));
+		rc = sqlite3_step(st) == SQLITE_DONE ? 1 : -1;
+		sqlite3_finalize(st);
+	}
+	free(body);
+	if (rc == 1) {
+		ob->stats.templated++;
+		log_info("event=outbox_as_template id=%lld", r->id);
+	}
+	return rc;
+}
+
+int
+outbox_retry_as_template(struct outbox *ob, long long id, const char *why)
+{
+	static const char sql[] = "SELECT id, conversation_id, agency, "
+	    "channel, account_id, user_id, to_phone, kind, body, author, "
+	    "attempts FROM outbox WHERE id = ?1 AND status = 'pending'";
+	const struct agency *a;
+	sqlite3_stmt *st;
+	struct row r;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(store_db(ob->store), sql, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		read_row(st, &r);
+		a = config_agency(ob->cfg, r.agency);
+		if (a != NULL && a->wa_template != NULL && *a->wa_template &&
+		    is_wa(&r) && is_message(&r) &&
+		    strcmp(r.kind, "template") != 0)
+			rc = rewrite_as_template(ob, a, &r, why);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -406,6 +406,36 @@ test_permanent(void)
 	outbox_free(ob);
 }
 
+/* Meta says 131047 although our log says the window is open. */
+static void
+test_sync_131047(void)
+{
+	struct outbox *ob = new_outbox();
+	long long id, again;
+
+	agency.wa_template = strdup("loket_update");
+	inbound("whatsapp", "32470000013", HOUR);
+	id = enqueue("whatsapp", "32470000013", "text",
+	    "{\"text\":\"Uw vraag is doorgestuurd.\"}", "bot");
+	fail_code = 131047;
+	pump(ob);
+	TEST_STR("131047 then template: sent", STATUS(id), "sent");
+	TEST_STR("row is a template now", q_str("SELECT kind FROM outbox "
+	    "WHERE id = ?1", id), "template");
+	TEST("two requests", seen_count(id) == 2);
+	TEST("template body", strstr(q_str("SELECT body FROM outbox WHERE "
+	    "id = ?1", id), "\"params\":[\"Uw vraag is doorgestuurd.\"]") !=
+	    NULL);
+	again = enqueue("whatsapp", "32470000013", "template",
+	    "{\"name\":\"loket_update\",\"params\":[\"x\"]}", "bot");
+	fail_code = 131047;
+	pump(ob);
+	TEST_STR("a template with 131047 fails", STATUS(again), "failed");
+	free(agency.wa_template);
+	agency.wa_template = NULL;
+	outbox_free(ob);
+}
+
 static void
 test_window(void)
 {
@@ -704,6 +734,7 @@ main(void)
 	test_give_up();
 	test_permanent();
 	test_window();
+	test_sync_131047();
 	test_pacing();
 	test_statuses();
 	test_restart();
