@@ -160,6 +160,16 @@ test_line(struct intent_model *m, const struct test_opts *o, char *s,
 	return 1;
 }
 
+static void
+print_miss(void *arg, const char *file, int line, const char *phrase,
+    const char *gold, const struct intent_result *r)
+{
+	(void)arg;
+	printf("%s:%d: expected %s, got %s (%.2f; then %s %.2f): %s\n", file,
+	    line, gold, r->topic[0] ? r->topic : r->intent, r->confidence,
+	    r->second, r->second_confidence, phrase);
+}
+
 static int
 score_file(const struct test_opts *o, struct intent_eval *fine,
     struct intent_eval *core)
@@ -210,7 +220,8 @@ cmd_test(int argc, char **argv)
 	if (fine == NULL || core == NULL)
 		goto out;
 	if (o.folds > 0) {
-		if (intent_crossval(o.intents, o.folds, fine, core, err,
+		if (intent_crossval(o.intents, o.folds, fine, core,
+		    o.show_errors ? print_miss : NULL, NULL, err,
 		    sizeof(err)) == -1) {
 			fprintf(stderr, "loket intents test: %s\n", err);
 			goto out;

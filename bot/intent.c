@@ -16,9 +16,22 @@
 
 /* Below this probability the core intent is "onbekend". */
 #define THRESHOLD	0.30
-/* A message whose features the model mostly never saw is onbekend
- * whatever the probabilities say (gibberish, another language). */
+/* A message whose words and grams the model mostly never saw is
+ * onbekend whatever the probabilities say (gibberish, another
+ * language): otherwise the length alone would decide. */
 #define MIN_COVERAGE	0.25
+
+/*
+ * Intents whose consequence is hard on a citizen need more certainty:
+ * a message taken for abuse is ignored, so a doubtful one is better
+ * asked about (onbekend) than silenced.
+ */
+static const struct {
+	const char	*id;
+	double		 min;
+} cautious[] = {
+	{ "scheldwoorden", 0.50 },
+};
 
 struct first_error {
 	char	*err;
@@ -168,14 +181,19 @@ softmax(double *p, int n)
 }
 
 static void
-add_row(struct intent_model *m, uint32_t id, float v)
+add_row(struct intent_model *m, uint32_t id, float v, int content)
 {
 	const float *row = m->w + (size_t)id * m->ncls;
-	int c;
+	int c, trained = 0;
 
-	for (c = 0; c < m->ncls; c++)
+	/* An all-zero row was never trained on (cross-validation keeps
+	 * the features of held-out phrases in the table). */
+	for (c = 0; c < m->ncls; c++) {
 		m->p[c] += (double)row[c] * v;
-	m->coverage += (double)v * v;
+		trained |= row[c] != 0;
+	}
+	if (content && trained)
+		m->coverage += (double)v * v;
 }
 
 static void
@@ -197,7 +215,7 @@ intent_score(struct intent_model *m, const struct featvec *fv)
 	score_start(m);
 	for (i = 0; i < fv->n; i++)
 		if (htab_get(&m->feats, fv->f[i].h, &id))
-			add_row(m, id, fv->f[i].v);
+			add_row(m, id, fv->f[i].v, fv->f[i].content);
 	softmax(m->p, m->ncls);
 }
 
@@ -210,7 +228,8 @@ intent_score_example(struct intent_model *m, const struct trainset *ts,
 
 	score_start(m);
 	for (j = 0; j < ex->n; j++)
-		add_row(m, ts->fid[ex->off + j], ts->val[ex->off + j]);
+		add_row(m, ts->fid[ex->off + j], ts->val[ex->off + j],
+		    ts->content[ex->off + j]);
 	softmax(m->p, m->ncls);
 }
 
@@ -231,6 +250,17 @@ pick_topic(const struct intent_model *m, struct intent_result *r)
 			best = c;
 	if (best != -1 && m->p[best] > m->p[m->vraag])
 		set_id(r->topic, m->cls[best].id);
+}
+
+static double
+threshold(const struct intent_model *m, int c)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cautious) / sizeof(cautious[0]); i++)
+		if (strcmp(m->cls[c].id, cautious[i].id) == 0)
+			return cautious[i].min;
+	return m->threshold;
 }
 
 void
@@ -255,7 +285,7 @@ intent_decide(const struct intent_model *m, struct intent_result *r)
 	}
 	if (b == -1)
 		return;
-	if (m->core[b] < m->threshold || m->coverage < MIN_COVERAGE) {
+	if (m->core[b] < threshold(m, b) || m->coverage < MIN_COVERAGE) {
 		set_id(r->intent, "onbekend");
 		r->confidence = 1 - m->core[b];
 		set_id(r->second, m->cls[b].id);

@@ -119,13 +119,20 @@ void	intent_eval_print(const struct intent_eval *e, FILE *f);
 const char *intent_scored_label(const struct intent_result *r,
 	    int gold_is_topic);
 
+/* Receives each phrase cross-validation got wrong. */
+typedef void	intent_miss_fn(void *arg, const char *file, int line,
+		    const char *phrase, const char *gold,
+		    const struct intent_result *r);
+
 /*
  * k-fold cross-validation over the phrases of dir (stratified, fixed
  * seed): trains on k-1 folds, scores the held-out fold, adds every
- * phrase to fine (topics as topics) and core (topics as vraag).
- * Returns 0, or -1 with "FILE:LINE: problem" in err.
+ * phrase to fine (topics as topics) and core (topics as vraag), and
+ * passes the wrong ones to miss (may be NULL).  Returns 0, or -1 with
+ * "FILE:LINE: problem" in err.
  */
 int	intent_crossval(const char *dir, int k, struct intent_eval *fine,
-	    struct intent_eval *core, char *err, size_t errlen);
+	    struct intent_eval *core, intent_miss_fn *miss, void *arg,
+	    char *err, size_t errlen);
 
 #endif

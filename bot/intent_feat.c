@@ -77,6 +77,7 @@ add(struct featvec *fv, char kind, const char *a, size_t an, const char *b,
 	f->h = h;
 	f->v = v;
 	f->name = (uint32_t)fv->names.len;
+	f->content = kind == 'w' || kind == 'b' || kind == 'c';
 	if (names && (buf_append(&fv->names, pfx, 2) == -1 ||
 	    buf_append(&fv->names, a, an) == -1 || (b != NULL &&
 	    (buf_putc(&fv->names, ' ') == -1 || buf_append(&fv->names, b,

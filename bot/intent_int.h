@@ -71,6 +71,8 @@ struct feat {
 	uint64_t	 h;	/* hash of the feature string */
 	float		 v;	/* value; the whole vector has unit length */
 	uint32_t	 name;	/* offset into featvec.names, if kept */
+	int		 content; /* a word, pair or gram; not the length
+				   or the question mark */
 };
 
 struct featvec {
@@ -101,6 +103,7 @@ struct example {
 struct trainset {
 	uint32_t	*fid;
 	float		*val;
+	unsigned char	*content;	/* feat.content of each value */
 	size_t		 nval;
 	size_t		 capval;
 	struct example	*ex;

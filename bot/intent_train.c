@@ -25,6 +25,7 @@ trainset_free(struct trainset *ts)
 {
 	free(ts->fid);
 	free(ts->val);
+	free(ts->content);
 	free(ts->ex);
 	memset(ts, 0, sizeof(*ts));
 }
@@ -34,6 +35,7 @@ reserve(struct trainset *ts, size_t n)
 {
 	uint32_t *fid;
 	float *val;
+	unsigned char *content;
 	size_t cap;
 
 	if (ts->nval + n <= ts->capval)
@@ -47,6 +49,9 @@ reserve(struct trainset *ts, size_t n)
 	if ((val = realloc(ts->val, cap * sizeof(*val))) == NULL)
 		return -1;
 	ts->val = val;
+	if ((content = realloc(ts->content, cap)) == NULL)
+		return -1;
+	ts->content = content;
 	ts->capval = cap;
 	return 0;
 }
@@ -79,6 +84,7 @@ trainset_add(struct trainset *ts, struct htab *feats, uint32_t *nfeat,
 				return -1;
 		}
 		ts->fid[ts->nval] = id;
+		ts->content[ts->nval] = (unsigned char)fv->f[i].content;
 		ts->val[ts->nval++] = fv->f[i].v;
 	}
 	return 0;

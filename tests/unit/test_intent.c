@@ -231,12 +231,12 @@ test_eval(struct intent_model *m)
 	intent_eval_free(c);
 	e = intent_eval_new();
 	c = intent_eval_new();
-	TEST("cross-validation runs", intent_crossval(GOOD, 4, e, c, err,
-	    sizeof(err)) == 0 && intent_eval_count(e) == np &&
+	TEST("cross-validation runs", intent_crossval(GOOD, 4, e, c, NULL, NULL,
+	    err, sizeof(err)) == 0 && intent_eval_count(e) == np &&
 	    intent_eval_count(c) == np);
 	TEST("cross-validation learns", intent_eval_accuracy(c) > 0.5);
 	TEST("cross-validation refuses k=1", intent_crossval(GOOD, 1, e, c,
-	    err, sizeof(err)) == -1);
+	    NULL, NULL, err, sizeof(err)) == -1);
 	intent_eval_free(e);
 	intent_eval_free(c);
 }
