@@ -30,7 +30,7 @@ static const struct {
 	const char	*id;
 	double		 min;
 } cautious[] = {
-	{ "scheldwoorden", 0.50 },
+	{ "scheldwoorden", 0.40 },
 };
 
 struct first_error {
