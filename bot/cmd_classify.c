@@ -114,9 +114,11 @@ add_explain(json_t *obj, const struct intent_feature *f, int n)
 	    a) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
+		/* A name that is not valid UTF-8 (a phrase file in
+		 * another encoding) is left out, not fatal. */
 		o = json_pack("{s:s, s:s, s:o}", "feature", f[i].name,
 		    "intent", f[i].cls, "weight", num(f[i].weight));
-		if (o == NULL || json_array_append_new(a, o) == -1)
+		if (o != NULL && json_array_append_new(a, o) == -1)
 			return -1;
 	}
 	return 0;

@@ -316,6 +316,21 @@ winner(const struct intent_model *m, const struct intent_result *r)
 	return -1;
 }
 
+/* Copies a feature name, cut at a code point boundary if too long. */
+static void
+copy_name(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static int
 explain(struct intent_model *m, const struct intent_result *r,
     struct intent_feature *f, int n)
@@ -340,7 +355,7 @@ explain(struct intent_model *m, const struct intent_result *r,
 			continue;
 		j = used < n ? used++ : n - 1;
 		memmove(f + k + 1, f + k, (size_t)(j - k) * sizeof(*f));
-		snprintf(f[k].name, sizeof(f[k].name), "%s",
+		copy_name(f[k].name, sizeof(f[k].name),
 		    fv->names.data + fv->f[i].name);
 		set_id(f[k].cls, m->cls[c].id);
 		f[k].weight = wt;

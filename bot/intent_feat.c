@@ -86,11 +86,13 @@ add(struct featvec *fv, char kind, const char *a, size_t an, const char *b,
 	return 0;
 }
 
+/* Character n-grams of "<word>", counted in code points so a gram never
+ * splits a UTF-8 sequence. */
 static int
 add_grams(struct featvec *fv, const char *w, size_t n, int names)
 {
 	char g[NORM_WORD_MAX + 2];
-	size_t len, i, k;
+	size_t pos[NORM_WORD_MAX + 3], len, nc = 0, i, k;
 
 	if (n < 2 || normalize_is_symbol(w))
 		return 0;
@@ -98,10 +100,14 @@ add_grams(struct featvec *fv, const char *w, size_t n, int names)
 	memcpy(g + 1, w, n);
 	g[n + 1] = '>';
 	len = n + 2;
-	for (k = GRAM_MIN; k <= GRAM_MAX && k <= len; k++)
-		for (i = 0; i + k <= len; i++)
-			if (add(fv, 'c', g + i, k, NULL, 0, W_CHAR, names) ==
-			    -1)
+	for (i = 0; i < len; i++)
+		if (((unsigned char)g[i] & 0xC0) != 0x80)
+			pos[nc++] = i;
+	pos[nc] = len;
+	for (k = GRAM_MIN; k <= GRAM_MAX && k <= nc; k++)
+		for (i = 0; i + k <= nc; i++)
+			if (add(fv, 'c', g + pos[i], pos[i + k] - pos[i], NULL,
+			    0, W_CHAR, names) == -1)
 				return -1;
 	return 0;
 }

@@ -154,6 +154,10 @@ emit(struct nstate *st, const char *tok, size_t n)
 			    memcmp(months[i], tok, n) == 0) {
 				/* Overwrite the number in place; the
 				 * space before it stays. */
+				if (st->last + sizeof(NORM_TOK_DATE) > o->max) {
+					st->full = 1;
+					return;
+				}
 				o->len = st->last;
 				if (buf_append(o, NORM_TOK_DATE,
 				    sizeof(NORM_TOK_DATE) - 1) == -1)

@@ -110,6 +110,31 @@ test_bad_utf8(void)
 	    &b, NULL) == 0);
 }
 
+/* Random bytes, biased towards UTF-8 lead bytes, digits and separators:
+ * the output must always be valid UTF-8 with single spaces. */
+static void
+test_random(void)
+{
+	static const char pool[] = "aeiouklmnst0123456789 /-.:@'?!\xc3\xa9"
+	    "\xf0\x9f\x98\xa1\xe2\x82\xac\xff\x80";
+	unsigned seed = 1;
+	char in[64];
+	size_t i, j, ok = 0;
+
+	for (i = 0; i < 20000; i++) {
+		for (j = 0; j < sizeof(in); j++) {
+			seed = seed * 1103515245u + 12345u;
+			in[j] = pool[(seed >> 16) % (sizeof(pool) - 1)];
+		}
+		if (normalize(in, (seed >> 8) % sizeof(in), 0, &b, NULL) == 0 &&
+		    utf8_check(b.data, b.len) == -1 && strstr(b.data, "  ") ==
+		    NULL && (b.len == 0 || (b.data[0] != ' ' &&
+		    b.data[b.len - 1] != ' ')))
+			ok++;
+	}
+	TEST("random input normalises to clean UTF-8", ok == 20000);
+}
+
 static void
 test_limits(void)
 {
@@ -127,6 +152,9 @@ test_limits(void)
 	TEST("output cut at max, not failed", normalize("een twee drie vier "
 	    "vijf zes zeven", 33, 0, &small, NULL) == 0 && small.len <= 16 &&
 	    strcmp(small.data, "een twee drie") == 0);
+	buf_init(&small, 10);
+	TEST("date merge at the limit", normalize("een 3 maart", 11, 0, &small,
+	    NULL) == 0 && strcmp(small.data, "een _num_") == 0 && small.len == 9);
 	buf_free(&small);
 }
 
@@ -137,6 +165,7 @@ main(void)
 	test_cases();
 	test_raw_and_marks();
 	test_bad_utf8();
+	test_random();
 	test_limits();
 	buf_free(&b);
 	return TEST_REPORT();
