@@ -146,6 +146,9 @@ test_line(struct intent_model *m, const struct test_opts *o, char *s,
 		return -1;
 	}
 	*tab = '\0';
+	if (!intent_is_known(m, s))
+		fprintf(stderr, "%s:%d: warning: '%s' is no intent or topic "
+		    "of %s\n", o->file, lineno, s, o->intents);
 	if (intent_classify(m, tab + 1, &r) == -1)
 		return -1;
 	topic = intent_is_topic(m, s);

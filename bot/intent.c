@@ -400,6 +400,17 @@ intent_is_topic(const struct intent_model *m, const char *id)
 	return 0;
 }
 
+int
+intent_is_known(const struct intent_model *m, const char *id)
+{
+	int c;
+
+	for (c = 0; c < m->ncls; c++)
+		if (strcmp(m->cls[c].id, id) == 0)
+			return 1;
+	return strcmp(id, "onbekend") == 0;
+}
+
 void
 intent_stats(const struct intent_model *m, int *nintents, int *ntopics,
     size_t *nphrases)

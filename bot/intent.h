@@ -68,6 +68,8 @@ int	intent_reload(struct intent_model **mp, const char *dir, char *err,
 
 /* Whether id is a topic (from onderwerpen/) of the model. */
 int	intent_is_topic(const struct intent_model *m, const char *id);
+/* Whether id is an intent or topic of the model, or "onbekend". */
+int	intent_is_known(const struct intent_model *m, const char *id);
 /* Number of intents and topics, and phrases they were built from. */
 void	intent_stats(const struct intent_model *m, int *nintents,
 	    int *ntopics, size_t *nphrases);

@@ -225,6 +225,9 @@ test_eval(struct intent_model *m)
 	    intent_scored_label(&r, 0), "vraag");
 	TEST("topic known", intent_is_topic(m, "openingsuren") &&
 	    !intent_is_topic(m, "vraag"));
+	TEST("known labels", intent_is_known(m, "vraag") &&
+	    intent_is_known(m, "openingsuren") &&
+	    intent_is_known(m, "onbekend") && !intent_is_known(m, "vrag"));
 	intent_stats(m, &ni, &nt, &np);
 	TEST("stats", ni == 11 && nt == 1 && np == 144);
 	intent_eval_free(e);
