@@ -57,6 +57,7 @@ intent_free(struct intent_model *m)
 	free(m->cls);
 	htab_fini(&m->feats);
 	free(m->w);
+	free(m->trained);
 	free(m->bias);
 	stem_free(m->stem);
 	featvec_fini(&m->fv);
@@ -116,12 +117,34 @@ intent_model_build(const struct corpus *c, struct trainset *ts)
 			goto fail;
 	}
 	if ((m->w = calloc((size_t)m->nfeat * m->ncls + 1,
-	    sizeof(*m->w))) == NULL)
+	    sizeof(*m->w))) == NULL ||
+	    (m->trained = calloc(m->nfeat + 1, 1)) == NULL)
 		goto fail;
 	return m;
 fail:
 	intent_free(m);
 	return NULL;
+}
+
+int
+intent_train(struct intent_model *m, const struct trainset *ts,
+    const unsigned char *skip)
+{
+	const float *row;
+	uint32_t i;
+	int c;
+
+	if (train_softmax(ts, skip, m->nfeat, m->ncls, m->w, m->bias) == -1)
+		return -1;
+	/* An all-zero row was never trained on: cross-validation keeps
+	 * the features of held-out phrases in the table. */
+	for (i = 0; i < m->nfeat; i++) {
+		row = m->w + (size_t)i * m->ncls;
+		for (c = 0; c < m->ncls && row[c] == 0; c++)
+			;
+		m->trained[i] = c < m->ncls;
+	}
+	return 0;
 }
 
 struct intent_model *
@@ -140,8 +163,7 @@ intent_load(const char *dir, char *err, size_t errlen)
 	if (rv != 0)
 		goto out;
 	if ((m = intent_model_build(&c, &ts)) == NULL ||
-	    train_softmax(&ts, NULL, m->nfeat, m->ncls, m->w, m->bias) ==
-	    -1) {
+	    intent_train(m, &ts, NULL) == -1) {
 		snprintf(err, errlen, "%s:0: out of memory", dir);
 		intent_free(m);
 		m = NULL;
@@ -184,15 +206,11 @@ static void
 add_row(struct intent_model *m, uint32_t id, float v, int content)
 {
 	const float *row = m->w + (size_t)id * m->ncls;
-	int c, trained = 0;
+	int c;
 
-	/* An all-zero row was never trained on (cross-validation keeps
-	 * the features of held-out phrases in the table). */
-	for (c = 0; c < m->ncls; c++) {
+	for (c = 0; c < m->ncls; c++)
 		m->p[c] += (double)row[c] * v;
-		trained |= row[c] != 0;
-	}
-	if (content && trained)
+	if (content && m->trained[id])
 		m->coverage += (double)v * v;
 }
 

@@ -241,8 +241,7 @@ run_folds(const struct corpus *c, struct intent_model *m,
 	for (f = 0; f < cv->k; f++) {
 		for (i = 0; i < c->nph; i++)
 			skip[i] = fold[i] == f;
-		if (train_softmax(ts, skip, m->nfeat, m->ncls, m->w,
-		    m->bias) == -1)
+		if (intent_train(m, ts, skip) == -1)
 			goto out;
 		for (i = 0; i < c->nph; i++) {
 			if (!skip[i])

@@ -52,6 +52,22 @@ featvec_fini(struct featvec *fv)
 	memset(fv, 0, sizeof(*fv));
 }
 
+#define FNV_INIT	0xcbf29ce484222325ULL
+
+/* FNV-1a over the parts of a feature string; htab_hash() mixes the
+ * result once, so the parts need no copy into one string. */
+static uint64_t
+fnv(uint64_t h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
 /* Adds feature "<kind> a[ b]" with value v. */
 static int
 add(struct featvec *fv, char kind, const char *a, size_t an, const char *b,
@@ -69,10 +85,10 @@ add(struct featvec *fv, char kind, const char *a, size_t an, const char *b,
 		fv->f = f;
 		fv->cap = cap;
 	}
-	h = htab_hash(pfx, 2, 0);
-	h = htab_hash(a, an, h);
+	h = fnv(fnv(FNV_INIT, pfx, 2), a, an);
 	if (b != NULL)
-		h = htab_hash(b, bn, htab_hash(" ", 1, h));
+		h = fnv(fnv(h, " ", 1), b, bn);
+	h = htab_hash(&h, sizeof(h), 0);
 	f = &fv->f[fv->n++];
 	f->h = h;
 	f->v = v;

@@ -134,6 +134,9 @@ struct intent_model {
 	uint32_t		 nfeat;
 	float			*w;		/* nfeat * ncls */
 	float			*bias;		/* ncls */
+	unsigned char		*trained;	/* nfeat: row not all zero
+						   (features of held-out
+						   phrases stay untrained) */
 	double			 threshold;	/* below: onbekend */
 	struct stem		*stem;
 	struct featvec		 fv;
@@ -149,6 +152,10 @@ struct intent_model {
 /* Turns class probabilities m->p into a result (core, topic, runner-up,
  * onbekend below the threshold). */
 void	intent_decide(const struct intent_model *m, struct intent_result *r);
+/* Trains m on the examples of ts not skipped (skip may be NULL).
+ * Returns 0 or -1 (OOM). */
+int	intent_train(struct intent_model *m, const struct trainset *ts,
+	    const unsigned char *skip);
 /* Scores an extracted vector, or example i of a trainset, into m->p. */
 void	intent_score(struct intent_model *m, const struct featvec *fv);
 void	intent_score_example(struct intent_model *m,

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lang.h"
 #include "normalize.h"
 #include "utf8.h"
 #include "testhelp.h"
@@ -85,6 +86,7 @@ test_raw_and_marks(void)
 	TEST("exclamation noted", (m & NORM_MARK_EXCLAIM) &&
 	    !(m & NORM_MARK_QUESTION));
 	TEST("word map sorted", normalize_map_sorted());
+	TEST("stop-word table sorted", lang_table_sorted());
 	TEST("symbol: class token", normalize_is_symbol("_num_"));
 	TEST("symbol: emoji", normalize_is_symbol("\xf0\x9f\x91\x8d"));
 	TEST("symbol: word is not", !normalize_is_symbol("klacht"));
