@@ -154,6 +154,7 @@ test_limits(void)
 	TEST("output cut at max, not failed", normalize("een twee drie vier "
 	    "vijf zes zeven", 33, 0, &small, NULL) == 0 && small.len <= 16 &&
 	    strcmp(small.data, "een twee drie") == 0);
+	buf_free(&small);
 	buf_init(&small, 10);
 	TEST("date merge at the limit", normalize("een 3 maart", 11, 0, &small,
 	    NULL) == 0 && strcmp(small.data, "een _num_") == 0 && small.len == 9);
