@@ -10,7 +10,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-LOKET=${LOKET:-build/loket}
+LOKET=${LOKET_BIN:-${LOKET:-build/loket}}
 DIR=${INTENTS:-intents/nl}
 TSV=${TSV:-tests/intents/nl.tsv}
 MIN_F1=${MIN_F1:-0.92}

@@ -10,7 +10,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
-LOKET=${LOKET:-build/loket}
+LOKET=${LOKET_BIN:-${LOKET:-build/loket}}
 DIR=${INTENTS:-intents/nl}
 TSV=${TSV:-tests/intents/nl.tsv}
 ROUNDS=${ROUNDS:-40}	# copies of the test messages for the speed runs
