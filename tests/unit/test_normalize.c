@@ -28,7 +28,7 @@ static const struct {
 	{ "Café, ideeën; Ĳzer", "cafe ideen ijzer" },
 	{ "É è Ê ë Ï ç À ô Ö ü ñ ß", "e e e e i c a o o u n ss" },
 	{ "heel been vaak alle nee twee", "heel been vaak alle nee twee" },
-	{ "jaaaa neeeee hallooo dankuuuu", "ja nee hallo danku" },
+	{ "jaaaa neeeee hallooo dankuuuu", "ja nee hallo dank u" },
 	{ "goeeeed alllle slechtttt", "goed alle slecht" },
 	{ "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbb top \xf0\x9f\x99\x8f",
 	  "\xf0\x9f\x91\x8d top \xf0\x9f\x99\x8f" },
@@ -57,6 +57,9 @@ static const struct {
 	{ "amaaai", "amai" },
 	{ "kheb 'k heb da's z'n m'n", "ik heb ik heb dat is zijn mijn" },
 	{ "e-mail", "email" },
+	{ "vraagje vraagske momentje mailtje boompje vraagjes",
+	  "vraag vraag moment mail boom vraag" },
+	{ "meisje je kastje", "meis u kast" },
 	{ "  ...  ", "" },
 	{ "", "" },
 };
