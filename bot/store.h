@@ -1,0 +1,58 @@
+/*
+ * store.h — the SQLite database: one connection, WAL mode, schema
+ * migrations by PRAGMA user_version, transactions.  Domain modules
+ * (store_inbound.c, conversation, outbox, cases, report) prepare their own
+ * statements on store_db() and keep them in their own structs; SQL is only
+ * ever run through prepared statements with bound parameters.
+ * Used on the service thread only (or by one-shot commands).
+ */
+#ifndef LOKET_STORE_H
+#define LOKET_STORE_H
+
+#include <stddef.h>
+
+struct store;
+struct sqlite3;
+struct sqlite3_stmt;
+
+/*
+ * Opens (creating if needed) the database at path and migrates the schema
+ * to the newest version.  Returns NULL on error with a message in err.
+ */
+struct store	*store_open(const char *path, char *err, size_t errlen);
+void		 store_close(struct store *s);
+struct sqlite3	*store_db(struct store *s);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 on success, -1 on error (logged).
+ * Nesting is counted: only the outermost begin/commit touch SQLite. */
+int		 store_begin(struct store *s);
+int		 store_commit(struct store *s);
+void		 store_rollback(struct store *s);
+int		 store_in_transaction(const struct store *s);
+
+/*
+ * Savepoints inside an open transaction, so one request's failure does not
+ * undo the others of a group commit.  0 on success, -1 on error.
+ */
+int		 store_savepoint(struct store *s);
+int		 store_release(struct store *s);
+void		 store_rollback_to(struct store *s);
+
+/*
+ * A prepared statement for sql, cached for the life of the connection
+ * and keyed by the address of sql (pass a static string).  Returned reset
+ * with its bindings cleared; do not finalize it.  NULL on error (logged).
+ */
+struct sqlite3_stmt *store_stmt(struct store *s, const char *sql);
+/* Resets a cached statement after use (releases read locks). */
+void		 store_stmt_done(struct sqlite3_stmt *st);
+
+/* Runs "SELECT 1"; 0 if the database answers. */
+int		 store_ping(struct store *s);
+/* Schema version after migrations. */
+int		 store_schema_version(struct store *s);
+
+/* Milliseconds since 1970 (wall clock); one place so tests can agree. */
+long long	 store_now_ms(void);
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * store_schema.c — the schema, as numbered migrations.  Migration N brings
+ * the database from user_version N-1 to N inside one transaction.  Never
+ * edit a migration that has shipped: append a new one.
+ *
+ * Times are milliseconds since 1970 (UTC) in INTEGER columns.
+ */
+#include "store_schema.h"
+
+#include <stddef.h>
+
+static const char *const migrations[] = {
+	/* 1: intake — every signed webhook event, deduplicated. */
+	"CREATE TABLE inbound ("
+	"  id INTEGER PRIMARY KEY,"
+	"  channel TEXT NOT NULL,"		/* whatsapp | messenger */
+	"  agency TEXT,"			/* NULL: unrouted, not answered */
+	"  account_id TEXT,"			/* phone_number_id / page id */
+	"  user_id TEXT NOT NULL,"		/* BSUID, phone or PSID */
+	"  user_phone TEXT,"
+	"  user_name TEXT,"
+	"  msg_id TEXT NOT NULL,"		/* wamid / mid */
+	"  kind TEXT NOT NULL,"			/* message | reaction | echo |"
+						   handover */
+	"  type TEXT,"
+	"  text TEXT,"
+	"  payload TEXT,"
+	"  standby INTEGER NOT NULL DEFAULT 0,"
+	"  meta_ts INTEGER NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  raw TEXT NOT NULL,"
+	"  processed INTEGER NOT NULL DEFAULT 0," /* 0: waits for the
+						     conversation engine */
+	"  conversation_id INTEGER,"
+	"  UNIQUE (channel, msg_id));"
+	"CREATE INDEX inbound_pending ON inbound (id) WHERE processed = 0;"
+	"CREATE INDEX inbound_conv ON inbound (conversation_id);"
+	"CREATE TABLE statuses ("
+	"  id INTEGER PRIMARY KEY,"
+	"  channel TEXT NOT NULL,"
+	"  msg_id TEXT NOT NULL,"		/* our message's id, or a
+						   watermark key */
+	"  status TEXT NOT NULL,"
+	"  user_id TEXT,"
+	"  error_code INTEGER,"
+	"  error_text TEXT,"
+	"  meta_ts INTEGER NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  raw TEXT NOT NULL,"
+	"  applied INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (channel, msg_id, status));"
+	"CREATE INDEX statuses_pending ON statuses (id) WHERE applied = 0;"
+	"CREATE TABLE unexpected ("		/* signed but not understood */
+	"  id INTEGER PRIMARY KEY,"
+	"  channel TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  digest TEXT NOT NULL UNIQUE,"	/* sha256 of channel + raw:
+						   Meta's retries kept once */
+	"  raw TEXT NOT NULL);",
+
+	/* 2: conversations, their outcomes, cases and the outbox. */
+	"CREATE TABLE conversations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  agency TEXT NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  user_id TEXT NOT NULL,"
+	"  user_phone TEXT,"
+	"  user_name TEXT,"
+	"  lang TEXT NOT NULL DEFAULT 'nl',"
+	"  state TEXT NOT NULL DEFAULT 'start',"
+	"  data TEXT NOT NULL DEFAULT '{}',"	/* dialog slots, JSON */
+	"  mode TEXT NOT NULL DEFAULT 'bot',"	/* bot | staff | page_inbox */
+	"  staff TEXT,"				/* who took it over */
+	"  first_intent TEXT,"
+	"  outcome TEXT,"			/* reached so far, or final */
+	"  case_ref TEXT,"
+	"  started_at INTEGER NOT NULL,"
+	"  first_reply_at INTEGER,"
+	"  last_in_at INTEGER,"
+	"  last_out_at INTEGER,"
+	"  waiting_since INTEGER,"		/* waits for staff since */
+	"  ended_at INTEGER,"
+	"  turns INTEGER NOT NULL DEFAULT 0,"
+	"  staff_involved INTEGER NOT NULL DEFAULT 0,"
+	"  abuse INTEGER NOT NULL DEFAULT 0,"
+	"  open INTEGER NOT NULL DEFAULT 1);"
+	"CREATE UNIQUE INDEX conversations_open"
+	"  ON conversations (agency, channel, user_id) WHERE open = 1;"
+	"CREATE INDEX conversations_ended ON conversations (ended_at);"
+	/* Anonymous: survives purges so the figures stay. */
+	"CREATE TABLE outcomes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  conversation_id INTEGER UNIQUE,"
+	"  agency TEXT NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  first_intent TEXT,"
+	"  topic TEXT,"
+	"  outcome TEXT NOT NULL,"
+	"  case_ref TEXT,"
+	"  first_msg_at INTEGER,"
+	"  first_reply_at INTEGER,"
+	"  ended_at INTEGER NOT NULL,"
+	"  turns INTEGER NOT NULL DEFAULT 0,"
+	"  staff_involved INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX outcomes_ended ON outcomes (ended_at);"
+	"CREATE TABLE cases ("
+	"  id INTEGER PRIMARY KEY,"
+	"  reference TEXT NOT NULL UNIQUE,"	/* VMSW-2026-00042 */
+	"  agency TEXT NOT NULL,"
+	"  year INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  conversation_id INTEGER,"
+	"  name TEXT,"
+	"  email TEXT,"
+	"  phone TEXT,"
+	"  description TEXT,"
+	"  subject TEXT,"
+	"  dossier TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'nieuw',"
+	"  admissible INTEGER,"			/* NULL: not yet decided */
+	"  inadmissible_reason TEXT,"
+	"  verdict TEXT,"			/* gegrond | deels_gegrond |"
+						   ongegrond */
+	"  note TEXT,"
+	"  received_at INTEGER NOT NULL,"
+	"  deadline_at INTEGER NOT NULL,"
+	"  handled_at INTEGER,"
+	"  updated_at INTEGER NOT NULL,"
+	"  UNIQUE (agency, year, seq));"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  conversation_id INTEGER,"
+	"  agency TEXT NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  account_id TEXT,"			/* send from this number/page */
+	"  user_id TEXT NOT NULL,"
+	"  to_phone TEXT,"			/* WhatsApp: E.164 without + */
+	"  kind TEXT NOT NULL,"			/* text | buttons | list |"
+						   template | read | typing |"
+						   handover */
+	"  body TEXT NOT NULL,"			/* JSON spec of the message */
+	"  author TEXT NOT NULL DEFAULT 'bot'," /* bot | staff name */
+	"  status TEXT NOT NULL DEFAULT 'pending',"
+						/* pending | sent | delivered |"
+						   read | failed */
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+	"  meta_msg_id TEXT,"			/* set once Meta accepted it */
+	"  error_code INTEGER,"
+	"  error_text TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX outbox_due ON outbox (next_attempt_at, id)"
+	"  WHERE status = 'pending';"
+	"CREATE INDEX outbox_conv ON outbox (conversation_id, id);"
+	"CREATE INDEX outbox_meta ON outbox (meta_msg_id);",
+};
+
+size_t
+schema_migration_count(void)
+{
+	return sizeof(migrations) / sizeof(migrations[0]);
+}
+
+const char *
+schema_migration(size_t i)
+{
+	return i < schema_migration_count() ? migrations[i] : NULL;
+}
