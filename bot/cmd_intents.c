@@ -2,10 +2,12 @@
  * cmd_intents.c — `loket intents check` and `loket intents test`, the
  * tools of the intent authors.  Command line only.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cmd.h"
 #include "intent.h"
 
@@ -14,7 +16,7 @@
 
 struct test_opts {
 	const char	*file;
-	const char	*intents;
+	char		 intents[PATH_MAX];
 	int		 folds;
 	double		 min_f1;
 	int		 show_errors;
@@ -23,10 +25,13 @@ struct test_opts {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: loket intents check [DIR]\n"
+	fprintf(f, "usage: loket intents check [DIR] [--config FILE]\n"
 	    "       loket intents test [FILE] [--intents DIR] "
 	    "[--cross-validate K]\n"
-	    "                          [--min-macro-f1 X] [--errors]\n\n"
+	    "                          [--min-macro-f1 X] [--errors] "
+	    "[--config FILE]\n\n"
+	    "DIR defaults to the config's \"intents\" key with --config, "
+	    "else " DEFAULT_INTENTS ".\n\n"
 	    "check  lists problems in the phrase files as FILE:LINE: "
 	    "error|warning: ...\n"
 	    "       (line 0 = the whole file); exits 1 when there are "
@@ -71,15 +76,30 @@ print_finding(void *arg, int error, const char *file, int line,
 static int
 cmd_check(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : DEFAULT_INTENTS;
-	int errors, warnings;
+	const char *dir = NULL, *config = NULL, *db = NULL;
+	char path[PATH_MAX];
+	int i, rc, errors, warnings;
 
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-		usage(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout :
-		    stderr);
-		return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
+	for (i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			usage(stdout);
+			return 0;
+		}
+		if ((rc = cli_opt(argc, argv, &i, "--config", &config)) != 0 ||
+		    (rc = cli_opt(argc, argv, &i, "--db", &db)) != 0) {
+			if (rc == -1)
+				return 2;
+			continue;
+		}
+		if (argv[i][0] == '-' || dir != NULL) {
+			usage(stderr);
+			return 2;
+		}
+		dir = argv[i];
 	}
-	if ((errors = intent_check(dir, print_finding, NULL, &warnings)) ==
+	if (cmd_intents_dir(dir, config, db, path, sizeof(path)) == -1)
+		return 1;
+	if ((errors = intent_check(path, print_finding, NULL, &warnings)) ==
 	    -1) {
 		fprintf(stderr, "loket intents check: out of memory\n");
 		return 1;
@@ -92,36 +112,48 @@ cmd_check(int argc, char **argv)
 static int
 parse_test(int argc, char **argv, struct test_opts *o)
 {
+	const char *intents = NULL, *config = NULL, *db = NULL, *v;
 	char *end;
-	int i;
+	int i, rc;
 
 	memset(o, 0, sizeof(*o));
-	o->intents = DEFAULT_INTENTS;
 	o->file = DEFAULT_TESTSET;
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0) {
+		if (cli_is_help(argv[i])) {
 			usage(stdout);
 			exit(0);
-		} else if (strcmp(argv[i], "--intents") == 0 && i + 1 < argc)
-			o->intents = argv[++i];
-		else if (strcmp(argv[i], "--cross-validate") == 0 &&
-		    i + 1 < argc) {
-			o->folds = (int)strtol(argv[++i], &end, 10);
+		}
+		if (strcmp(argv[i], "--errors") == 0) {
+			o->show_errors = 1;
+			continue;
+		}
+		if ((rc = cli_opt(argc, argv, &i, "--cross-validate", &v)) ==
+		    1) {
+			o->folds = (int)strtol(v, &end, 10);
 			if (*end != '\0' || o->folds < 2 || o->folds > 100)
 				goto bad;
-		} else if (strcmp(argv[i], "--min-macro-f1") == 0 &&
-		    i + 1 < argc) {
-			o->min_f1 = strtod(argv[++i], &end);
-			if (*end != '\0')
+			continue;
+		}
+		if (rc == 0 && (rc = cli_opt(argc, argv, &i, "--min-macro-f1",
+		    &v)) == 1) {
+			o->min_f1 = strtod(v, &end);
+			if (*end != '\0' || v[0] == '\0')
 				goto bad;
-		} else if (strcmp(argv[i], "--errors") == 0)
-			o->show_errors = 1;
-		else if (argv[i][0] != '-')
-			o->file = argv[i];
-		else
+			continue;
+		}
+		if (rc == 0 && ((rc = cli_opt(argc, argv, &i, "--intents",
+		    &intents)) != 0 || (rc = cli_opt(argc, argv, &i,
+		    "--config", &config)) != 0 || (rc = cli_opt(argc, argv, &i,
+		    "--db", &db)) != 0) && rc == 1)
+			continue;
+		if (rc == -1)
+			return -1;
+		if (argv[i][0] == '-')
 			goto bad;
+		o->file = argv[i];
 	}
-	return 0;
+	return cmd_intents_dir(intents, config, db, o->intents,
+	    sizeof(o->intents));
 bad:
 	fprintf(stderr, "loket intents test: bad argument '%s'\n", argv[i]);
 	usage(stderr);

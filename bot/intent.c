@@ -349,6 +349,23 @@ copy_name(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
+/*
+ * Weight of feature id for class c above its mean over all classes: a
+ * constant added to every class changes no probability, so only this
+ * part says how much the feature pushed towards c.
+ */
+static double
+centred(const struct intent_model *m, uint32_t id, int c)
+{
+	const float *row = m->w + (size_t)id * m->ncls;
+	double sum = 0;
+	int k;
+
+	for (k = 0; k < m->ncls; k++)
+		sum += row[k];
+	return row[c] - sum / m->ncls;
+}
+
 static int
 explain(struct intent_model *m, const struct intent_result *r,
     struct intent_feature *f, int n)
@@ -364,7 +381,7 @@ explain(struct intent_model *m, const struct intent_result *r,
 	for (i = 0; i < fv->n; i++) {
 		if (!htab_get(&m->feats, fv->f[i].h, &id))
 			continue;
-		wt = (double)m->w[(size_t)id * m->ncls + c] * fv->f[i].v;
+		wt = centred(m, id, c) * fv->f[i].v;
 		if (wt <= 0)
 			continue;
 		for (k = used; k > 0 && f[k - 1].weight < wt; k--)
