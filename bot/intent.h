@@ -14,6 +14,14 @@
 
 struct intent_model;
 
+/*
+ * The decision for one message.  Topics count as vraag: intent is the
+ * core id with the most probability, topics' included.  When that is
+ * below the threshold (0.30; 0.40 for scheldwoorden, which gets a
+ * message ignored) or most of the message is unknown to the model,
+ * intent is "onbekend" with confidence 1 - p(best), and second /
+ * second_confidence name the best guess.
+ */
 struct intent_result {
 	char	intent[INTENT_ID_MAX];	/* core id, or "onbekend" */
 	char	topic[INTENT_ID_MAX];	/* topic id when the best match is a
@@ -46,7 +54,9 @@ struct intent_feature {
 				   "c <kla" (characters), "m ?", "l 1"
 				   (message length in words) */
 	char	cls[INTENT_ID_MAX];	/* the intent it weighed for */
-	double	weight;		/* its share of that intent's score */
+	double	weight;		/* value times the feature's weight for
+				   that intent above its mean over all
+				   intents: the push towards it */
 };
 
 /*
