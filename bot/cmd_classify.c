@@ -89,8 +89,9 @@ parse(int argc, char **argv, struct opts *o)
 			o->explain = 1;
 			continue;
 		}
-		if ((rc = cli_opt(argc, argv, &i, "--intents", &intents)) != 0 ||
-		    (rc = cli_opt(argc, argv, &i, "--config", &config)) != 0 ||
+		if ((rc = cli_opt(argc, argv, &i, "--intents", &intents)) !=
+		    0 || (rc = cli_opt(argc, argv, &i, "--config", &config)) !=
+		    0 ||
 		    (rc = cli_opt(argc, argv, &i, "--db", &db)) != 0) {
 			if (rc == -1)
 				return -1;

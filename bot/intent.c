@@ -63,7 +63,7 @@ intent_free(struct intent_model *m)
 	free(m->trained);
 	free(m->bias);
 	stem_free(m->stem);
-	featvec_fini(&m->fv);
+	intent_featvec_fini(&m->fv);
 	free(m->p);
 	free(m->core);
 	buf_free(&m->lang);
@@ -79,7 +79,7 @@ model_new(const struct corpus *c)
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return NULL;
 	htab_init(&m->feats);
-	featvec_init(&m->fv);
+	intent_featvec_init(&m->fv);
 	buf_init(&m->lang, INTENT_NORM_MAX);
 	m->threshold = THRESHOLD;
 	m->ncls = c->ncls;
@@ -113,9 +113,9 @@ intent_model_build(const struct corpus *c, struct trainset *ts)
 	if ((m = model_new(c)) == NULL)
 		return NULL;
 	for (i = 0; i < c->nph; i++) {
-		s = corpus_phrase(c, i);
-		if (feat_extract(m->stem, s, strlen(s), &m->fv, 0) == -1 ||
-		    trainset_add(ts, &m->feats, &m->nfeat, &m->fv,
+		s = intent_corpus_phrase(c, i);
+		if (intent_feat_extract(m->stem, s, strlen(s), &m->fv, 0) ==
+		    -1 || intent_trainset_add(ts, &m->feats, &m->nfeat, &m->fv,
 		    c->ph[i].cls) == -1)
 			goto fail;
 	}
@@ -137,7 +137,8 @@ intent_train(struct intent_model *m, const struct trainset *ts,
 	uint32_t i;
 	int c;
 
-	if (train_softmax(ts, skip, m->nfeat, m->ncls, m->w, m->bias) == -1)
+	if (intent_train_softmax(ts, skip, m->nfeat, m->ncls, m->w,
+	    m->bias) == -1)
 		return -1;
 	/* An all-zero row was never trained on: cross-validation keeps
 	 * the features of held-out phrases in the table. */
@@ -160,7 +161,7 @@ intent_load(const char *dir, char *err, size_t errlen)
 	int rv;
 
 	memset(&ts, 0, sizeof(ts));
-	rv = corpus_read(dir, &c, keep_first, &fe);
+	rv = intent_corpus_read(dir, &c, keep_first, &fe);
 	if (rv == -1)
 		snprintf(err, errlen, "%s:0: out of memory", dir);
 	if (rv != 0)
@@ -172,8 +173,8 @@ intent_load(const char *dir, char *err, size_t errlen)
 		m = NULL;
 	}
 out:
-	trainset_free(&ts);
-	corpus_free(&c);
+	intent_trainset_free(&ts);
+	intent_corpus_free(&c);
 	return m;
 }
 
@@ -414,7 +415,7 @@ intent_explain(struct intent_model *m, const char *text,
 
 	if (len > INTENT_NORM_MAX)
 		len = INTENT_NORM_MAX;	/* the start says what it is */
-	if (feat_extract(m->stem, text, len, &m->fv, n > 0) == -1)
+	if (intent_feat_extract(m->stem, text, len, &m->fv, n > 0) == -1)
 		return -1;
 	intent_score(m, &m->fv);
 	intent_decide(m, out);

@@ -220,8 +220,8 @@ score_phrase(const struct corpus *c, size_t i, const struct cv *cv,
 	    r->intent) == -1)
 		return -1;
 	if (cv->miss != NULL && strcmp(pred, g->id) != 0)
-		cv->miss(cv->arg, g->path, c->ph[i].line, corpus_phrase(c, i),
-		    g->id, r);
+		cv->miss(cv->arg, g->path, c->ph[i].line,
+		    intent_corpus_phrase(c, i), g->id, r);
 	return 0;
 }
 
@@ -277,7 +277,7 @@ intent_crossval(const char *dir, int k, struct intent_eval *fine,
 		snprintf(err, errlen, "%s:0: folds must be 2 to 100", dir);
 		return -1;
 	}
-	if (corpus_read(dir, &c, first_err, &fe) != 0)
+	if (intent_corpus_read(dir, &c, first_err, &fe) != 0)
 		goto out;
 	if ((m = intent_model_build(&c, &ts)) == NULL ||
 	    run_folds(&c, m, &ts, &cv) == -1) {
@@ -289,7 +289,7 @@ out:
 	if (rv == -1 && err[0] == '\0')
 		snprintf(err, errlen, "%s:0: out of memory", dir);
 	intent_free(m);
-	trainset_free(&ts);
-	corpus_free(&c);
+	intent_trainset_free(&ts);
+	intent_corpus_free(&c);
 	return rv;
 }

@@ -33,7 +33,7 @@ struct tok {
 };
 
 void
-featvec_init(struct featvec *fv)
+intent_featvec_init(struct featvec *fv)
 {
 	memset(fv, 0, sizeof(*fv));
 	buf_init(&fv->names, 1u << 20);
@@ -42,7 +42,7 @@ featvec_init(struct featvec *fv)
 }
 
 void
-featvec_fini(struct featvec *fv)
+intent_featvec_fini(struct featvec *fv)
 {
 	free(fv->f);
 	free(fv->slot);
@@ -222,7 +222,7 @@ add_words(struct featvec *fv, const struct tok *t, size_t nt, int names)
 }
 
 int
-feat_extract(struct stem *st, const char *text, size_t len,
+intent_feat_extract(struct stem *st, const char *text, size_t len,
     struct featvec *fv, int names)
 {
 	struct tok t[TOKENS_MAX];

@@ -27,7 +27,7 @@
 				   same however many phrases it has */
 
 void
-trainset_free(struct trainset *ts)
+intent_trainset_free(struct trainset *ts)
 {
 	free(ts->fid);
 	free(ts->val);
@@ -63,7 +63,7 @@ reserve(struct trainset *ts, size_t n)
 }
 
 int
-trainset_add(struct trainset *ts, struct htab *feats, uint32_t *nfeat,
+intent_trainset_add(struct trainset *ts, struct htab *feats, uint32_t *nfeat,
     const struct featvec *fv, int cls)
 {
 	struct example *ex;
@@ -228,7 +228,7 @@ fold_bayes(const struct trainset *ts, const unsigned char *skip,
 }
 
 int
-train_softmax(const struct trainset *ts, const unsigned char *skip,
+intent_train_softmax(const struct trainset *ts, const unsigned char *skip,
     uint32_t nfeat, int ncls, float *w, float *bias)
 {
 	uint32_t *order, seed = 0x9e3779b9u, t;

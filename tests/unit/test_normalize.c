@@ -160,7 +160,8 @@ test_limits(void)
 	buf_free(&small);
 	buf_init(&small, 10);
 	TEST("date merge at the limit", normalize("een 3 maart", 11, 0, &small,
-	    NULL) == 0 && strcmp(small.data, "een _num_") == 0 && small.len == 9);
+	    NULL) == 0 && strcmp(small.data, "een _num_") == 0 &&
+	    small.len == 9);
 	buf_free(&small);
 }
 
