@@ -89,14 +89,15 @@ parse(int argc, char **argv, struct opts *o)
 			o->explain = 1;
 			continue;
 		}
-		if ((rc = cli_opt(argc, argv, &i, "--intents", &intents)) !=
-		    0 || (rc = cli_opt(argc, argv, &i, "--config", &config)) !=
-		    0 ||
-		    (rc = cli_opt(argc, argv, &i, "--db", &db)) != 0) {
-			if (rc == -1)
-				return -1;
+		rc = cli_opt(argc, argv, &i, "--intents", &intents);
+		if (rc == 0)
+			rc = cli_opt(argc, argv, &i, "--config", &config);
+		if (rc == 0)
+			rc = cli_opt(argc, argv, &i, "--db", &db);
+		if (rc == -1)
+			return -1;
+		if (rc == 1)
 			continue;
-		}
 		fprintf(stderr, "loket classify: bad argument '%s'\n",
 		    argv[i]);
 		usage(stderr);

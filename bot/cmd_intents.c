@@ -109,11 +109,31 @@ cmd_check(int argc, char **argv)
 	return errors ? 1 : 0;
 }
 
+/* --cross-validate K and --min-macro-f1 X: 1 taken, 0 not, -1 bad. */
+static int
+number_opt(int argc, char **argv, int *i, struct test_opts *o)
+{
+	const char *v;
+	char *end;
+	int rc;
+
+	if ((rc = cli_opt(argc, argv, i, "--cross-validate", &v)) == 1) {
+		o->folds = (int)strtol(v, &end, 10);
+		return *end == '\0' && o->folds >= 2 && o->folds <= 100 ? 1 :
+		    -1;
+	}
+	if (rc == 0 && (rc = cli_opt(argc, argv, i, "--min-macro-f1",
+	    &v)) == 1) {
+		o->min_f1 = strtod(v, &end);
+		return *end == '\0' && v[0] != '\0' ? 1 : -1;
+	}
+	return rc;
+}
+
 static int
 parse_test(int argc, char **argv, struct test_opts *o)
 {
-	const char *intents = NULL, *config = NULL, *db = NULL, *v;
-	char *end;
+	const char *intents = NULL, *config = NULL, *db = NULL;
 	int i, rc;
 
 	memset(o, 0, sizeof(*o));
@@ -127,37 +147,24 @@ parse_test(int argc, char **argv, struct test_opts *o)
 			o->show_errors = 1;
 			continue;
 		}
-		if ((rc = cli_opt(argc, argv, &i, "--cross-validate", &v)) ==
-		    1) {
-			o->folds = (int)strtol(v, &end, 10);
-			if (*end != '\0' || o->folds < 2 || o->folds > 100)
-				goto bad;
-			continue;
-		}
-		if (rc == 0 && (rc = cli_opt(argc, argv, &i, "--min-macro-f1",
-		    &v)) == 1) {
-			o->min_f1 = strtod(v, &end);
-			if (*end != '\0' || v[0] == '\0')
-				goto bad;
-			continue;
-		}
-		if (rc == 0 && ((rc = cli_opt(argc, argv, &i, "--intents",
-		    &intents)) != 0 || (rc = cli_opt(argc, argv, &i,
-		    "--config", &config)) != 0 || (rc = cli_opt(argc, argv, &i,
-		    "--db", &db)) != 0) && rc == 1)
-			continue;
-		if (rc == -1)
+		rc = number_opt(argc, argv, &i, o);
+		if (rc == 0)
+			rc = cli_opt(argc, argv, &i, "--intents", &intents);
+		if (rc == 0)
+			rc = cli_opt(argc, argv, &i, "--config", &config);
+		if (rc == 0)
+			rc = cli_opt(argc, argv, &i, "--db", &db);
+		if (rc == -1 || (rc == 0 && argv[i][0] == '-')) {
+			fprintf(stderr, "loket intents test: bad argument "
+			    "'%s'\n", argv[i]);
+			usage(stderr);
 			return -1;
-		if (argv[i][0] == '-')
-			goto bad;
-		o->file = argv[i];
+		}
+		if (rc == 0)
+			o->file = argv[i];
 	}
 	return cmd_intents_dir(intents, config, db, o->intents,
 	    sizeof(o->intents));
-bad:
-	fprintf(stderr, "loket intents test: bad argument '%s'\n", argv[i]);
-	usage(stderr);
-	return -1;
 }
 
 /* One "label<TAB>message" line; 0 skipped, 1 scored, -1 error. */
