@@ -83,6 +83,12 @@ test_edges(struct intent_model *m)
 	    "question about my application", &r), r.lang), "en");
 	TEST_STR("merci alone stays nl", (intent_classify(m, "merci", &r),
 	    r.lang), "nl");
+	TEST_STR("help stays nl", (intent_classify(m, "help", &r), r.lang),
+	    "nl");
+	TEST_STR("salut, thanks stays nl", (intent_classify(m, "salut, "
+	    "thanks", &r), r.lang), "nl");
+	TEST_STR("thank you is en", (intent_classify(m, "thank you", &r),
+	    r.lang), "en");
 	n = intent_explain(m, "ik wil een klacht indienen", &r, f, 5);
 	TEST("explain gives features", n > 0 && n <= 5);
 	for (i = 0; i < n; i++)
