@@ -231,8 +231,8 @@ squeeze(char *w, size_t n)
  * Diminutives carry no intent: "vraagje", "vraagske", "momentje",
  * "mailtje", "boompje" become "vraag", "moment", "mail", "boom" (also
  * plural).  Dutch adds -tje after a vowel or l/n/r/w, -pje after m, -je
- * after other consonants; Flemish chat adds -ske.  The stem keeps at
- * least three letters.
+ * after other consonants; Flemish adds -ske, and -ke after a vowel
+ * ("mercikes").  The stem keeps at least three letters.
  */
 static size_t
 undiminish(const char *w, size_t n)
@@ -246,6 +246,8 @@ undiminish(const char *w, size_t n)
 		return n;
 	if (w[m - 2] == 'k' && w[m - 3] == 's' && m - 3 >= 3)
 		return m - 3;		/* -ske: dagske */
+	if (w[m - 2] == 'k' && m >= 6 && is_vowel(w[m - 3]))
+		return m - 2;		/* -ke: mercieke, not vriendelijke */
 	if (w[m - 2] != 'j')
 		return n;
 	c = (unsigned char)w[m - 3];
@@ -290,8 +292,10 @@ flush_word(struct nstate *st)
 	st->wlen = squeeze(st->word, st->wlen);
 	to = (st->flags & NORM_RAW) ? NULL :
 	    normalize_map_lookup(st->word, st->wlen);
-	if (to == NULL && !(st->flags & NORM_RAW))
+	if (to == NULL && !(st->flags & NORM_RAW)) {
 		st->wlen = undiminish(st->word, st->wlen);
+		to = normalize_map_lookup(st->word, st->wlen);
+	}
 	if (to != NULL)
 		emit_mapped(st, to);
 	else

@@ -60,6 +60,7 @@ static const struct {
 	{ "vraagje vraagske momentje mailtje boompje vraagjes",
 	  "vraag vraag moment mail boom vraag" },
 	{ "meisje je kastje", "meis u kast" },
+	{ "merciekes vriendelijke", "bedankt vriendelijke" },
 	{ "  ...  ", "" },
 	{ "", "" },
 };
