@@ -20,9 +20,10 @@
 /* Below this probability the core intent is "onbekend". */
 #define THRESHOLD	0.30
 /* A message whose words and grams the model mostly never saw is
- * onbekend whatever the probabilities say (gibberish, another
- * language): otherwise the length alone would decide. */
+ * onbekend (gibberish, another language) unless the grams it shares are
+ * SURE of it: otherwise the length alone would decide. */
 #define MIN_COVERAGE	0.25
+#define SURE		0.80
 
 /*
  * Intents whose consequence is hard on a citizen need more certainty:
@@ -312,7 +313,8 @@ intent_decide(const struct intent_model *m, struct intent_result *r)
 	}
 	if (b == -1)
 		return;
-	if (m->core[b] < threshold(m, b) || m->coverage < MIN_COVERAGE) {
+	if (m->core[b] < threshold(m, b) || (m->coverage < MIN_COVERAGE &&
+	    m->core[b] < SURE)) {
 		set_id(r->intent, "onbekend");
 		r->confidence = 1 - m->core[b];
 		set_id(r->second, m->cls[b].id);
