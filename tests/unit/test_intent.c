@@ -13,6 +13,7 @@
 #define GOOD	"tests/fixtures/intents/good"
 #define CHECK	"tests/fixtures/intents/check"
 #define BROKEN	"tests/fixtures/intents/broken"
+#define NOVRAAG	"tests/fixtures/intents/novraag"
 
 static const struct {
 	const char	*text;
@@ -125,6 +126,8 @@ static struct finding want[] = {
 	{ "check/klacht.txt", 6, 0, "no words", 0 },
 	{ "check/vraag.txt", 2, 1, "klacht.txt:7 (intent klacht)", 0 },
 	{ "onderwerpen/klacht.txt", 1, 1, "same phrase as", 0 },
+	{ "novraag/openingsuren.txt", 0, 1, "defined twice", 0 },
+	{ "novraag/onderwerpen/openingsuren.txt", 0, 1, "need a vraag", 0 },
 };
 
 static int unexpected;
@@ -161,6 +164,8 @@ test_check(void)
 	errors = intent_check(CHECK, collect, NULL, &warnings);
 	TEST("check counts 7 errors", errors == 7);
 	TEST("check counts warnings", warnings >= 12);
+	errors = intent_check(NOVRAAG, collect, NULL, &warnings);
+	TEST("topic errors counted", errors == 2);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		snprintf(d, sizeof(d), "check finds %s:%d %s", want[i].file,
 		    want[i].line, want[i].what);
