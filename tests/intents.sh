@@ -1,5 +1,6 @@
 #!/bin/sh
-# tests/intents.sh — the phrase files against the engine: `loket intents
+# tests/intents.sh — the phrase files against the engine: `loket classify`
+# writes the documented JSON lines (fixture set, invalid UTF-8 too), `loket intents
 # check` must find no errors, the held-out set must keep its macro-F1, and
 # so must cross-validation over the phrase files.  Ends with the harness
 # line "N passed, N failed"; exits 1 on any failure.
@@ -35,6 +36,29 @@ check() {
 	grep -E '^(messages|core|[0-9]+ error)' "$tmp/out" | sed 's/^/     /'
 }
 
+# classify: one JSON object per input line, fields as documented.
+classify_json() {
+	printf '%s\n%s\n%b\n' 'ik wil een klacht indienen' \
+	    'zijn jullie open op zaterdag?' 'caf\0351 \0377 invalid' |
+	    "$LOKET" classify --explain \
+	    --intents tests/fixtures/intents/good > "$tmp/json" || return 1
+	python3 - "$tmp/json" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert len(rows) == 3, rows
+for r in rows:
+    for k in ("intent", "confidence", "second", "second_confidence",
+              "lang", "explain"):
+        assert k in r, (k, r)
+    assert 0 <= r["confidence"] <= 1 and 0 <= r["second_confidence"] <= 1
+assert rows[0]["intent"] == "klacht", rows[0]
+assert rows[1]["intent"] == "vraag" and rows[1]["topic"] == "openingsuren"
+assert "topic" not in rows[0]
+print("3 JSON lines ok")
+PY
+}
+
+check "classify writes JSON lines" classify_json
 check "intents check $DIR" "$LOKET" intents check "$DIR"
 check "intents test $TSV (macro-F1 >= $MIN_F1)" \
 	"$LOKET" intents test "$TSV" --intents "$DIR" --min-macro-f1 "$MIN_F1"
