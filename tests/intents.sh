@@ -1,9 +1,9 @@
 #!/bin/sh
-# tests/intents.sh — the phrase files against the engine: `loket classify`
-# writes the documented JSON lines (fixture set, invalid UTF-8 too), `loket intents
-# check` must find no errors, the held-out set must keep its macro-F1, and
-# so must cross-validation over the phrase files.  Ends with the harness
-# line "N passed, N failed"; exits 1 on any failure.
+# tests/intents.sh — the phrase files against the engine: `loket
+# classify` writes the documented JSON lines (fixture set, invalid UTF-8
+# too), `loket intents check` finds no errors, the held-out set keeps its
+# macro-F1, and so does cross-validation over the phrase files.  Ends with
+# the harness line "N passed, N failed"; exits 1 on any failure.
 #
 # MIN_F1 is the level reached when the engine was tuned (tests/intents/nl.tsv
 # macro-F1 0.975, 10-fold cross-validation 0.941) minus a margin for phrase
