@@ -12,6 +12,7 @@
 #include "http.h"
 #include "intake_writer.h"
 #include "log.h"
+#include "outbox.h"
 #include "report.h"
 #include "store.h"
 
@@ -27,6 +28,10 @@ server_start(struct server *s)
 		log_error("event=intake_start_failed msg=\"%s\"", err);
 		return -1;
 	}
+	if (s->ack_only)
+		return 0;
+	if ((s->outbox = outbox_new(s->cfg, s->store, http_wake, s)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -82,6 +87,8 @@ server_stop(struct server *s)
 {
 	intake_writer_stop(s->writer);
 	s->writer = NULL;
+	outbox_free(s->outbox);
+	s->outbox = NULL;
 	report_purge_free(s);
 }
 
@@ -105,6 +112,8 @@ reload(struct server *s)
 		free(next->db_path);
 		next->db_path = strdup(s->cfg->db_path);
 	}
+	if (s->outbox != NULL)
+		outbox_set_config(s->outbox, next);
 	config_free(s->cfg);
 	s->cfg = next;
 	log_info("event=reloaded agencies=%zu", next->n_agencies);
@@ -113,11 +122,17 @@ reload(struct server *s)
 void
 server_after_wake(struct server *s)
 {
+	int new_rows;
+
 	server_collect_intake(s);
 	if (atomic_exchange(&s->reload, 0))
 		reload(s);
+	new_rows = s->inbound_pending;
 	if (s->inbound_pending)
 		s->inbound_pending = 0;
+	/* Outside any open transaction: the outbox commits its own work. */
+	if (s->outbox != NULL)
+		outbox_service(s->outbox, new_rows);
 }
 
 void

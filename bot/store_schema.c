@@ -157,7 +157,16 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_conv ON outbox (conversation_id, id);"
 	"CREATE INDEX outbox_meta ON outbox (meta_msg_id);",
 
-	/* 3: reports, /metrics and purges read by time, outcome and status
+	/* 3: outbox sending — which rows are in flight (reset on start, so a
+	 * crash mid-send sends again), the head row per citizen (order), and
+	 * the citizen's last message per agency (24-hour window). */
+	"ALTER TABLE outbox ADD COLUMN submitted_at INTEGER;"
+	"CREATE INDEX outbox_key ON outbox (agency, channel, user_id, id)"
+	"  WHERE status = 'pending';"
+	"CREATE INDEX inbound_user ON inbound (channel, agency, user_id,"
+	"  meta_ts);",
+
+	/* 4: reports, /metrics and purges read by time, outcome and status
 	 * (report.c, metrics.c, report_purge.c).  The report's time indexes
 	 * cover every column its slices read, so a year's report for many
 	 * agencies reads index pages only (20 s -> 2 s for 500k messages). */
