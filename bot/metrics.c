@@ -18,6 +18,7 @@
 #include "config.h"
 #include "http.h"
 #include "log.h"
+#include "outbox.h"
 #include "server.h"
 #include "store.h"
 
@@ -191,6 +192,28 @@ database(struct buf *b, struct store *st)
 	return rc;
 }
 
+/* The sender's own counters since start (the database keeps only the
+ * last state of each row). */
+static void
+sender(struct buf *b, const struct server *s)
+{
+	const struct outbox_stats *o;
+
+	if (s->outbox == NULL || (o = outbox_stats(s->outbox)) == NULL)
+		return;
+	help(b, "loket_outbox_sends_total", "counter",
+	    "Graph API send results since start.");
+	buf_appendf(b, "loket_outbox_sends_total{result=\"accepted\"} %lu\n"
+	    "loket_outbox_sends_total{result=\"retried\"} %lu\n"
+	    "loket_outbox_sends_total{result=\"failed\"} %lu\n"
+	    "loket_outbox_sends_total{result=\"skipped\"} %lu\n"
+	    "loket_outbox_sends_total{result=\"templated\"} %lu\n",
+	    o->accepted, o->retried, o->failed, o->skipped, o->templated);
+	help(b, "loket_outbox_statuses_total", "counter",
+	    "Delivery statuses applied to sent replies since start.");
+	buf_appendf(b, "loket_outbox_statuses_total %lu\n", o->statuses);
+}
+
 static void
 process(struct buf *b, const struct server *s)
 {
@@ -231,6 +254,7 @@ metrics_get(struct http_req *r)
 	help(&b, "loket_database_up", "gauge",
 	    "1 if the database answered the metric queries.");
 	buf_appendf(&b, "loket_database_up %d\n", db_ok);
+	sender(&b, s);
 	process(&b, s);
 	if (b.data == NULL) {
 		buf_free(&b);

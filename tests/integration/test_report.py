@@ -266,7 +266,8 @@ for name in ("loket_webhooks_total", "loket_webhook_signature_failures_total",
              "loket_webhook_duration_seconds_sum",
              "loket_webhook_duration_seconds_count", "loket_outcomes_total",
              "loket_conversations_total", "loket_outbox_pending",
-             "loket_outbox_failed_total", "process_resident_memory_bytes"):
+             "loket_outbox_failed_total", "loket_outbox_sends_total",
+             "process_resident_memory_bytes"):
     T.ok("\n" + name in m0 or m0.startswith(name) or
          "# TYPE " + name in m0, "metric %s present" % name)
 T.ok(value(m0, "process_resident_memory_bytes") > 0, "RSS reported")
