@@ -9,7 +9,6 @@
  * (which adds X-Forwarded-For: everything behind nginx is "loopback"),
  * or with `Authorization: Bearer <metrics_token>`; else 403.
  */
-#include <openssl/crypto.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "server.h"
+#include "signature.h"
 #include "store.h"
 
 #define METRICS_MAX	(1024 * 1024)
@@ -55,15 +55,14 @@ allowed(struct http_req *r)
 {
 	const char *want = r->srv->cfg->metrics_token;
 	char auth[512];
-	size_t n;
 
 	if (http_peer_is_loopback(r) && !came_through_proxy(r))
 		return 1;
-	if (want == NULL || (n = strlen(want)) == 0 ||
+	if (want == NULL || *want == '\0' ||
 	    http_header(r, "authorization", auth, sizeof(auth)) == -1 ||
-	    strncmp(auth, "Bearer ", 7) != 0 || strlen(auth + 7) != n)
+	    strncmp(auth, "Bearer ", 7) != 0)
 		return 0;
-	return CRYPTO_memcmp(auth + 7, want, n) == 0;
+	return signature_equal(auth + 7, want);
 }
 
 static void
