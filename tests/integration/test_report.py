@@ -143,6 +143,18 @@ rc, out, _ = loket("report", *PERIOD, env={"LOKET_DB": db})
 T.eq((rc, json.loads(out).get("cases", {}).get("total")), (0, 2),
      "database found through LOKET_DB")
 
+aconf = os.path.join(tmp, "agencies.conf")
+with open(aconf, "w") as f:
+    f.write("[agency vmsw]\nname = Vlaamse Maatschappij voor Sociaal Wonen\n"
+            "policy = redirect\ncomplaint_url = https://www.vmsw.be/klacht\n"
+            "handling_term = 30d\n")
+rc, out, _ = loket("report", "--config", aconf, "--db", db, *PERIOD)
+a = json.loads(out).get("agencies", {}) if rc == 0 else {}
+T.eq((a.get("vmsw", {}).get("name"), a.get("vmsw", {}).get(
+    "handling_term_days"), a.get("wse", {}).get("name")),
+     ("Vlaamse Maatschappij voor Sociaal Wonen", 30, None),
+     "agency names and terms from the config")
+
 rc, out, _ = loket("report", "--db", db, "--agency", "wse", *PERIOD)
 T.eq(json.loads(out).get("conversations"), 1, "--agency filters")
 
