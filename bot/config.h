@@ -58,6 +58,8 @@ struct agency {
 	char		*page_token;	/* Messenger page access token */
 	int		 page_inbox_handover; /* pass Messenger threads to
 					   Meta's Page Inbox on handover */
+	char		*messenger_app_id; /* our app id: echoes from other
+					   apps mean a person answers */
 	char		*wa_template;	/* approved template for sends
 					   outside the 24-hour window */
 	char		*wa_template_lang;

@@ -47,6 +47,12 @@ struct inbound_event {
 	long long	 timestamp_ms;	/* Meta's time, milliseconds since 1970 */
 	long long	 watermark_ms;	/* Messenger delivery/read watermark */
 	char		*raw;		/* compact JSON of this event alone */
+	char		*ref_id;	/* the message this one points at, or
+					   NULL: reaction target (WA
+					   reaction.message_id, Messenger
+					   reaction.mid), WA context.id (our
+					   message a button answers), Messenger
+					   reply_to.mid */
 };
 
 struct webhook_batch {

@@ -1,0 +1,58 @@
+/*
+ * cli.c — shared option handling for the subcommands.  See cli.h.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+int
+cli_opt(int argc, char **argv, int *i, const char *name, const char **value)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+
+	if (strncmp(a, name, n) != 0)
+		return 0;
+	if (a[n] == '=') {
+		*value = a + n + 1;
+		return 1;
+	}
+	if (a[n] != '\0')
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "loket: %s needs a value\n", name);
+		return -1;
+	}
+	*value = argv[++*i];
+	return 1;
+}
+
+int
+cli_is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+struct config *
+cli_load_config(const char *config_path, const char *db_path)
+{
+	struct config *cfg;
+	char err[512];
+
+	if ((cfg = config_load(config_path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "loket: %s\n", err);
+		return NULL;
+	}
+	if (db_path != NULL) {
+		free(cfg->db_path);
+		if ((cfg->db_path = strdup(db_path)) == NULL) {
+			config_free(cfg);
+			return NULL;
+		}
+	}
+	return cfg;
+}

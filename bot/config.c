@@ -1,0 +1,352 @@
+/*
+ * config.c — table-driven `key = value` parser with `[agency ID]`
+ * sections (Redis standardConfig style), built-in demo defaults and the
+ * LOKET_* environment overrides.  Every error names file and line.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config_parse.h"
+
+#define DEFAULT_GRAPH_URL "https://graph.facebook.com/v24.0"
+
+static void
+strlist_free(struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void
+agency_fini(struct agency *a)
+{
+	free(a->id);
+	free(a->name);
+	free(a->case_prefix);
+	strlist_free(&a->wa_phone_ids);
+	strlist_free(&a->page_ids);
+	free(a->complaint_url);
+	free(a->coordinator_email);
+	free(a->coordinator_phone);
+	free(a->dossier_email);
+	strlist_free(&a->dossier_patterns);
+	free(a->phone);
+	free(a->email);
+	free(a->website);
+	strlist_free(&a->holidays);
+	free(a->access_token);
+	free(a->page_token);
+	free(a->messenger_app_id);
+	free(a->wa_template);
+	free(a->wa_template_lang);
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	free(cfg->path);
+	free(cfg->listen_addr);
+	free(cfg->db_path);
+	free(cfg->app_secret);
+	free(cfg->verify_token);
+	free(cfg->access_token);
+	free(cfg->graph_url);
+	free(cfg->intents_dir);
+	free(cfg->locales_dir);
+	free(cfg->console_dir);
+	free(cfg->default_agency);
+	free(cfg->metrics_token);
+	for (i = 0; i < cfg->n_agencies; i++)
+		agency_fini(&cfg->agencies[i]);
+	free(cfg->agencies);
+	free(cfg);
+}
+
+/* Defaults every agency starts with before its section is read. */
+void
+config_agency_defaults(struct agency *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->policy = POLICY_REDIRECT;
+	a->languages = LANG_NL;
+	a->timeout_secs = 24 * 3600;
+	a->handling_term_days = 45;
+	a->rate_per_sec = 80;
+	a->wa_template_lang = strdup("nl");
+}
+
+static struct config *
+config_defaults(void)
+{
+	struct config *cfg = calloc(1, sizeof(*cfg));
+
+	if (cfg == NULL)
+		return NULL;
+	cfg->port = 8080;
+	cfg->listen_addr = strdup("127.0.0.1");
+	cfg->db_path = strdup("loket.db");
+	cfg->graph_url = strdup(DEFAULT_GRAPH_URL);
+	cfg->intents_dir = strdup("intents/nl");
+	cfg->locales_dir = strdup("locales");
+	cfg->console_dir = strdup("bot/console");
+	return cfg;
+}
+
+/* The demo agency used when no --config is given. */
+static int
+add_demo_agency(struct config *cfg)
+{
+	static const char demo[] =
+	    "default_agency = demo\n"
+	    "[agency demo]\n"
+	    "name = Demo-agentschap\n"
+	    "case_prefix = DEMO\n"
+	    "policy = case\n"
+	    "whatsapp_phone_number_id = 106540352242922\n"
+	    "messenger_page_id = 109876543210987\n"
+	    "complaint_url = https://www.vlaanderen.be/klachten\n"
+	    "coordinator_email = klachten@demo.vlaanderen.be\n"
+	    "coordinator_phone = +32 2 553 11 11\n"
+	    "phone = 1700\n"
+	    "email = info@demo.vlaanderen.be\n"
+	    "website = https://www.vlaanderen.be\n"
+	    "hours.mon = 09:00-12:00 13:00-16:00\n"
+	    "hours.tue = 09:00-12:00 13:00-16:00\n"
+	    "hours.wed = 09:00-12:00 13:00-16:00\n"
+	    "hours.thu = 09:00-12:00 13:00-16:00\n"
+	    "hours.fri = 09:00-12:00\n"
+	    "languages = nl fr en\n";
+	char err[256];
+
+	return config_parse_text(cfg, "(built-in defaults)", demo,
+	    strlen(demo), err, sizeof(err));
+}
+
+static int
+read_file(const char *path, struct buf *out, char *err, size_t errlen)
+{
+	char chunk[8192];
+	FILE *f;
+	size_t n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf_init(out, 4 * 1024 * 1024);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(out, chunk, n) == -1) {
+			snprintf(err, errlen, "%s: larger than 4 MiB", path);
+			fclose(f);
+			return -1;
+		}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		fclose(f);
+		buf_free(out);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int
+env_str(char **field, const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	free(*field);
+	*field = strdup(v);
+	return *field ? 0 : -1;
+}
+
+static int
+apply_env(struct config *cfg, char *err, size_t errlen)
+{
+	const char *port = getenv("LOKET_PORT");
+	char *end;
+	long v;
+
+	if (port != NULL && *port != '\0') {
+		errno = 0;
+		v = strtol(port, &end, 10);
+		if (errno || *end != '\0' || v < 0 || v > 65535) {
+			snprintf(err, errlen, "LOKET_PORT: not a port: %s",
+			    port);
+			return -1;
+		}
+		cfg->port = (int)v;
+	}
+	if (env_str(&cfg->db_path, "LOKET_DB") == -1 ||
+	    env_str(&cfg->app_secret, "LOKET_APP_SECRET") == -1 ||
+	    env_str(&cfg->verify_token, "LOKET_VERIFY_TOKEN") == -1 ||
+	    env_str(&cfg->access_token, "LOKET_ACCESS_TOKEN") == -1 ||
+	    env_str(&cfg->graph_url, "LOKET_GRAPH_URL") == -1 ||
+	    env_str(&cfg->metrics_token, "LOKET_METRICS_TOKEN") == -1) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Cross-field checks once everything is read. */
+static int
+validate(struct config *cfg, char *err, size_t errlen)
+{
+	const char *where = cfg->path ? cfg->path : "(built-in defaults)";
+	size_t i;
+
+	if (cfg->default_agency != NULL &&
+	    config_agency(cfg, cfg->default_agency) == NULL) {
+		snprintf(err, errlen, "%s: default_agency '%s' is not "
+		    "defined", where, cfg->default_agency);
+		return -1;
+	}
+	for (i = 0; i < cfg->n_agencies; i++) {
+		struct agency *a = &cfg->agencies[i];
+
+		if (a->name == NULL) {
+			snprintf(err, errlen, "%s: agency '%s' has no name",
+			    where, a->id);
+			return -1;
+		}
+		if (a->case_prefix == NULL) {
+			size_t k;
+
+			if ((a->case_prefix = strdup(a->id)) == NULL)
+				return -1;
+			for (k = 0; a->case_prefix[k]; k++)
+				a->case_prefix[k] = (char)toupper(
+				    (unsigned char)a->case_prefix[k]);
+		}
+	}
+	return 0;
+}
+
+struct config *
+config_load(const char *path, char *err, size_t errlen)
+{
+	struct config *cfg;
+	struct buf text;
+	int rc;
+
+	if ((cfg = config_defaults()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (path == NULL) {
+		rc = add_demo_agency(cfg);
+	} else {
+		if ((cfg->path = strdup(path)) == NULL ||
+		    read_file(path, &text, err, errlen) == -1) {
+			config_free(cfg);
+			return NULL;
+		}
+		rc = config_parse_text(cfg, path, text.data ? text.data : "",
+		    text.len, err, errlen);
+		buf_free(&text);
+	}
+	if (rc == -1 || apply_env(cfg, err, errlen) == -1 ||
+	    validate(cfg, err, errlen) == -1) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+const struct agency *
+config_agency(const struct config *cfg, const char *id)
+{
+	size_t i;
+
+	if (id == NULL)
+		return NULL;
+	for (i = 0; i < cfg->n_agencies; i++)
+		if (strcmp(cfg->agencies[i].id, id) == 0)
+			return &cfg->agencies[i];
+	return NULL;
+}
+
+static int
+strlist_has(const struct strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+const struct agency *
+config_route_whatsapp(const struct config *cfg, const char *phone_number_id)
+{
+	size_t i;
+
+	if (phone_number_id != NULL)
+		for (i = 0; i < cfg->n_agencies; i++)
+			if (strlist_has(&cfg->agencies[i].wa_phone_ids,
+			    phone_number_id))
+				return &cfg->agencies[i];
+	return config_agency(cfg, cfg->default_agency);
+}
+
+const struct agency *
+config_route_messenger(const struct config *cfg, const char *page_id)
+{
+	size_t i;
+
+	if (page_id != NULL)
+		for (i = 0; i < cfg->n_agencies; i++)
+			if (strlist_has(&cfg->agencies[i].page_ids, page_id))
+				return &cfg->agencies[i];
+	return config_agency(cfg, cfg->default_agency);
+}
+
+long
+config_parse_duration(const char *s)
+{
+	char *end;
+	long v, mul = 1;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || v < 0)
+		return -1;
+	if (*end == 's')
+		mul = 1;
+	else if (*end == 'm')
+		mul = 60;
+	else if (*end == 'h')
+		mul = 3600;
+	else if (*end == 'd')
+		mul = 86400;
+	else if (*end != '\0')
+		return -1;
+	if (*end != '\0' && end[1] != '\0')
+		return -1;
+	if (v > LONG_MAX / mul)
+		return -1;
+	return v * mul;
+}

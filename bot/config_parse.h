@@ -1,0 +1,18 @@
+/*
+ * config_parse.h — the line parser behind config_load() (internal to the
+ * config module).
+ */
+#ifndef LOKET_CONFIG_PARSE_H
+#define LOKET_CONFIG_PARSE_H
+
+#include <stddef.h>
+
+struct config;
+struct agency;
+
+/* Parses text into cfg; on error writes "where:LINE: problem" to err. */
+int	config_parse_text(struct config *cfg, const char *where,
+	    const char *text, size_t len, char *err, size_t errlen);
+void	config_agency_defaults(struct agency *a);
+
+#endif

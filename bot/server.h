@@ -1,0 +1,59 @@
+/*
+ * server.h — the one runtime state of `loket serve` (no other mutable
+ * globals).  Created in cmd_serve.c, reachable from lws callbacks through
+ * lws_context_user().  Everything here is used on the service thread only,
+ * except the atomic flags set by the signal thread.
+ */
+#ifndef LOKET_SERVER_H
+#define LOKET_SERVER_H
+
+#include <signal.h>
+#include <stdatomic.h>
+
+struct config;
+struct store;
+struct lws_context;
+
+struct server_stats {
+	unsigned long	webhooks[2][6];	/* channel x {200,400,401,411/413,
+					   503,other} */
+	unsigned long	signature_failures;
+	unsigned long	duplicates;
+	unsigned long	events_stored;
+	unsigned long	latency_buckets[12]; /* webhook handling, see http.c */
+	double		latency_sum_ms;
+	unsigned long	latency_count;
+};
+
+struct server {
+	struct config		*cfg;
+	struct store		*store;
+	struct lws_context	*lws;
+	long long		 started_ms;
+	int			 ack_only;	/* benchmark ceiling: answer 200
+						   without checking or storing */
+	atomic_int		 stop;		/* SIGTERM / SIGINT */
+	atomic_int		 reload;	/* SIGHUP */
+	struct server_stats	 stats;
+	void			*engine;	/* conversation engine, or NULL */
+	void			*outbox;	/* outbound sender, or NULL */
+	void			*http_priv;	/* http.c's timer */
+	int			 inbound_pending; /* new rows to handle */
+};
+
+/* Creates the lws context listening per s->cfg; 0 or -1 (logged). */
+int	http_start(struct server *s);
+/* Runs the loop until s->stop is set. */
+void	http_run(struct server *s);
+void	http_stop(struct server *s);
+/* Wakes the service loop from any thread (lws_cancel_service). */
+void	http_wake(void *server);
+
+/* Called by http_run() on the service thread after every loop wake-up
+ * (requests, timers, http_wake) and once a second: server.c. */
+void	server_after_wake(struct server *s);
+int	server_start(struct server *s);
+void	server_stop(struct server *s);
+void	server_tick(struct server *s);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * signature.c — HMAC-SHA256 webhook signatures.  Meta signs the raw bytes
+ * as sent (non-ASCII travels as \u escapes), so the body is hashed exactly
+ * as it arrived, before any parsing.
+ */
+#include "signature.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <string.h>
+
+void
+signature_hmac_hex(const char *key, const void *data, size_t len,
+    char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen = 0, i;
+
+	if (HMAC(EVP_sha256(), key, (int)strlen(key), data, len, mac,
+	    &maclen) == NULL)
+		maclen = 0;
+	for (i = 0; i < maclen && i < 32; i++) {
+		out[2 * i] = hex[mac[i] >> 4];
+		out[2 * i + 1] = hex[mac[i] & 0xf];
+	}
+	out[2 * i] = '\0';
+}
+
+int
+signature_check(const char *secret, const void *body, size_t len,
+    const char *header)
+{
+	char want[65], got[65];
+	size_t i;
+
+	if (secret == NULL || *secret == '\0' || header == NULL ||
+	    strncmp(header, "sha256=", 7) != 0 || strlen(header) != 71)
+		return -1;
+	/* Hex may come in either case; compare lower-case. */
+	for (i = 0; i < 64; i++) {
+		char c = header[7 + i];
+
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return -1;
+		got[i] = c;
+	}
+	got[64] = '\0';
+	signature_hmac_hex(secret, body, len, want);
+	if (strlen(want) != 64)
+		return -1;
+	return CRYPTO_memcmp(want, got, 64) == 0 ? 0 : -1;
+}

@@ -1,0 +1,21 @@
+/*
+ * signature.h — Meta's X-Hub-Signature-256 check, and HMAC helpers.
+ * The only module that includes OpenSSL (besides password hashing).
+ */
+#ifndef LOKET_SIGNATURE_H
+#define LOKET_SIGNATURE_H
+
+#include <stddef.h>
+
+/*
+ * Checks header ("sha256=" + 64 hex digits) against HMAC-SHA256 of the
+ * raw body keyed with secret, in constant time.  Returns 0 when it
+ * matches, -1 when the header is missing, malformed or wrong.
+ */
+int	signature_check(const char *secret, const void *body, size_t len,
+	    const char *header);
+/* Writes the 64 lower-case hex digits of HMAC-SHA256(key, data) + NUL. */
+void	signature_hmac_hex(const char *key, const void *data, size_t len,
+	    char out[65]);
+
+#endif

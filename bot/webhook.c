@@ -1,0 +1,273 @@
+/*
+ * webhook.c — what the WhatsApp and Messenger parsers share: loading the
+ * body with jansson, growing the event array, copying strings out of the
+ * json_t tree so a batch outlives it, and freeing a batch.  Pure; called
+ * on the lws service thread by http.c through webhook.h.
+ */
+#include "webhook_int.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *
+channel_name(enum channel c)
+{
+	switch (c) {
+	case CH_WHATSAPP:
+		return "whatsapp";
+	case CH_MESSENGER:
+		return "messenger";
+	}
+	return "unknown";
+}
+
+static void
+event_free(struct inbound_event *e)
+{
+	free(e->account_id);
+	free(e->user_id);
+	free(e->user_phone);
+	free(e->user_name);
+	free(e->msg_id);
+	free(e->msg_type);
+	free(e->text);
+	free(e->payload);
+	free(e->status);
+	free(e->error_text);
+	free(e->raw);
+	free(e->ref_id);
+}
+
+void
+webhook_batch_free(struct webhook_batch *b)
+{
+	size_t i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->n; i++)
+		event_free(&b->ev[i]);
+	free(b->ev);
+	b->ev = NULL;
+	b->n = 0;
+	b->unexpected = 0;
+}
+
+static void
+set_err(char *err, size_t errlen, const char *what, const json_error_t *je)
+{
+	if (err == NULL || errlen == 0)
+		return;
+	if (je != NULL)
+		snprintf(err, errlen, "%s: %s at line %d column %d", what,
+		    je->text, je->line, je->column);
+	else
+		snprintf(err, errlen, "%s", what);
+}
+
+/*
+ * Flags: JSON_DECODE_ANY because a bare "42" is JSON, just not Meta's
+ * shape, so it must become `unexpected`, not a 400.  Duplicate keys are
+ * accepted (last one wins, jansson's default): RFC 8259 only says names
+ * SHOULD be unique, and refusing a signed body makes Meta retry it for
+ * up to 7 days and, on Messenger, unsubscribe the page after an hour.
+ * NUL in strings (no JSON_ALLOW_NUL), invalid UTF-8, lone surrogates
+ * and nesting past JSON_PARSER_MAX_DEPTH (2048) are refused by jansson:
+ * such a body is treated as not JSON.
+ */
+json_t *
+webhook_load(struct webhook_parse *p, struct webhook_batch *out,
+    enum channel ch, const char *body, size_t len, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *root;
+
+	out->ev = NULL;
+	out->n = 0;
+	out->unexpected = 0;
+	p->b = out;
+	p->ch = ch;
+	p->nomem = 0;
+	p->cap = 0;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	root = json_loadb(body, len, JSON_DECODE_ANY, &je);
+	/*
+	 * An integer past 64 bits is valid JSON; Meta sends ids as strings,
+	 * but rather than 400 a signed body, read integers as doubles.
+	 */
+	if (root == NULL && json_error_code(&je) == json_error_numeric_overflow)
+		root = json_loadb(body, len,
+		    JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &je);
+	if (root == NULL)
+		set_err(err, errlen, "not JSON", &je);
+	return root;
+}
+
+int
+webhook_finish(struct webhook_parse *p, json_t *root, char *err,
+    size_t errlen)
+{
+	json_decref(root);
+	if (!p->nomem)
+		return 0;
+	webhook_batch_free(p->b);
+	set_err(err, errlen, "out of memory", NULL);
+	return -1;
+}
+
+/* Doubling growth keeps a 100k-event batch linear. */
+static int
+grow(struct webhook_parse *p)
+{
+	struct inbound_event *ev;
+	size_t cap;
+
+	if (p->b->n < p->cap)
+		return 0;
+	cap = p->cap == 0 ? 8 : p->cap * 2;
+	if (cap > SIZE_MAX / sizeof(*ev))
+		return -1;
+	if ((ev = realloc(p->b->ev, cap * sizeof(*ev))) == NULL)
+		return -1;
+	p->b->ev = ev;
+	p->cap = cap;
+	return 0;
+}
+
+struct inbound_event *
+webhook_add(struct webhook_parse *p, enum event_kind k, const json_t *raw)
+{
+	struct inbound_event *e;
+
+	if (p->nomem)
+		return NULL;
+	if (grow(p) == -1) {
+		p->nomem = 1;
+		return NULL;
+	}
+	e = &p->b->ev[p->b->n++];
+	memset(e, 0, sizeof(*e));
+	e->channel = p->ch;
+	e->kind = k;
+	if (raw != NULL) {
+		e->raw = json_dumps(raw, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (e->raw == NULL)
+			p->nomem = 1;
+	}
+	return e;
+}
+
+struct inbound_event *
+webhook_unknown(struct webhook_parse *p, const json_t *raw, const char *type)
+{
+	struct inbound_event *e;
+
+	p->b->unexpected++;
+	if (raw == NULL)
+		return NULL;
+	if ((e = webhook_add(p, EV_UNKNOWN, raw)) == NULL)
+		return NULL;
+	webhook_set(p, &e->msg_type, type);
+	return e;
+}
+
+void
+webhook_set(struct webhook_parse *p, char **dst, const char *s)
+{
+	char *c = NULL;
+
+	if (s != NULL && (c = strdup(s)) == NULL)
+		p->nomem = 1;
+	free(*dst);
+	*dst = c;
+}
+
+void
+webhook_set_id(struct webhook_parse *p, char **dst, const json_t *v)
+{
+	if (json_is_string(v))
+		webhook_set(p, dst, json_string_value(v));
+	else if (json_is_integer(v))
+		webhook_setf(p, dst, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+	else if (json_is_real(v))
+		webhook_setf(p, dst, "%.0f", json_real_value(v));
+	else
+		webhook_set(p, dst, NULL);
+}
+
+void
+webhook_setf(struct webhook_parse *p, char **dst, const char *fmt, ...)
+{
+	va_list ap;
+	char *c = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (c = malloc((size_t)n + 1)) != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(c, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	} else {
+		p->nomem = 1;
+	}
+	free(*dst);
+	*dst = c;
+}
+
+const char *
+webhook_str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+json_t *
+webhook_obj(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_object(v) ? v : NULL;
+}
+
+json_t *
+webhook_arr(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_array(v) ? v : NULL;
+}
+
+long long
+webhook_num(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	const char *s;
+	char *end;
+	long long n;
+
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (json_is_real(v) && json_real_value(v) > -9.2e18 &&
+	    json_real_value(v) < 9.2e18)
+		return (long long)json_real_value(v);
+	if ((s = json_string_value(v)) == NULL || *s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return 0;
+	return n;
+}
+
+int
+webhook_true(const json_t *o, const char *key)
+{
+	return json_is_true(json_object_get(o, key));
+}

@@ -1,0 +1,207 @@
+/*
+ * webhook_http.c — the routes Meta calls: the verification handshake and
+ * signed event POSTs, plus /healthz.  A POST is answered 200 only after
+ * its events are committed; no outbound call is made while it waits.
+ */
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <string.h>
+
+#include "config.h"
+#include "http.h"
+#include "intake.h"
+#include "log.h"
+#include "server.h"
+#include "signature.h"
+#include "store.h"
+#include "webhook.h"
+
+#define WEBHOOK_MAX_BODY	(4u * 1024 * 1024)	/* WhatsApp sends 3 MB */
+
+static enum channel
+route_channel(const struct http_req *r)
+{
+	return strstr(r->path, "messenger") ? CH_MESSENGER : CH_WHATSAPP;
+}
+
+static void
+count(struct http_req *r, int status)
+{
+	int slot;
+
+	switch (status) {
+	case 200: slot = 0; break;
+	case 400: slot = 1; break;
+	case 401: slot = 2; break;
+	case 411: case 413: slot = 3; break;
+	case 503: slot = 4; break;
+	default: slot = 5; break;
+	}
+	r->srv->stats.webhooks[route_channel(r)][slot]++;
+}
+
+static int
+reply_text(struct http_req *r, int status, const char *text)
+{
+	count(r, status);
+	return http_reply(r, status, "text/plain; charset=utf-8", text,
+	    strlen(text));
+}
+
+static int
+verify_get(struct http_req *r)
+{
+	const char *want = r->srv->cfg->verify_token;
+	char mode[32], token[512], challenge[1024];
+
+	if (http_query(r, "hub.mode", mode, sizeof(mode)) == -1 ||
+	    http_query(r, "hub.verify_token", token, sizeof(token)) == -1 ||
+	    http_query(r, "hub.challenge", challenge, sizeof(challenge)) == -1
+	    || strcmp(mode, "subscribe") != 0 || want == NULL ||
+	    *want == '\0' || strlen(token) != strlen(want) ||
+	    CRYPTO_memcmp(token, want, strlen(want)) != 0) {
+		log_warnx("event=verify_refused channel=%s",
+		    channel_name(route_channel(r)));
+		return reply_text(r, 403, "forbidden\n");
+	}
+	log_info("event=verify_ok channel=%s", channel_name(route_channel(r)));
+	count(r, 200);
+	return http_reply(r, 200, "text/plain; charset=utf-8", challenge,
+	    strlen(challenge));
+}
+
+static int
+post_headers(struct http_req *r)
+{
+	if (r->srv->ack_only)
+		return HTTP_READ_BODY;
+	if (http_header(r, "x-hub-signature-256", r->sig, sizeof(r->sig))
+	    == -1) {
+		r->srv->stats.signature_failures++;
+		log_warnx("event=signature_missing channel=%s",
+		    channel_name(route_channel(r)));
+		return reply_text(r, 401, "missing signature\n");
+	}
+	return HTTP_READ_BODY;
+}
+
+static void
+record_latency(struct http_req *r)
+{
+	static const double bounds_ms[] = { 1, 2, 5, 10, 25, 50, 100, 250,
+	    500, 1000, 2500 };
+	struct server_stats *st = &r->srv->stats;
+	struct timespec ts;
+	double ms;
+	size_t i;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ms = ((double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3 -
+	    (double)r->t0_us) / 1e3;
+	for (i = 0; i < sizeof(bounds_ms) / sizeof(bounds_ms[0]); i++)
+		if (ms <= bounds_ms[i])
+			break;
+	st->latency_buckets[i]++;
+	st->latency_sum_ms += ms;
+	st->latency_count++;
+}
+
+static int
+store_batch(struct http_req *r, enum channel ch, struct webhook_batch *b)
+{
+	struct server *s = r->srv;
+	struct intake_counts c;
+	long long now = store_now_ms();
+
+	if (store_begin(s->store) == -1)
+		return -1;
+	if (intake_store(s->store, s->cfg, b, now, &c) == -1 ||
+	    (b->n == 0 && intake_store_unexpected(s->store, ch,
+	    "nothing understood", r->body.data, r->body.len, now) == -1)) {
+		store_rollback(s->store);
+		return -1;
+	}
+	if (store_commit(s->store) == -1)
+		return -1;
+	s->stats.duplicates += (unsigned long)c.duplicates;
+	s->stats.events_stored += (unsigned long)(c.stored + c.statuses);
+	s->inbound_pending += c.stored + c.statuses;
+	log_info("event=webhook channel=%s events=%zu stored=%d statuses=%d "
+	    "duplicates=%d unexpected=%d unrouted=%d", channel_name(ch), b->n,
+	    c.stored, c.statuses, c.duplicates, c.unexpected + (b->n == 0),
+	    c.unrouted);
+	return 0;
+}
+
+static int
+post_body(struct http_req *r)
+{
+	enum channel ch = route_channel(r);
+	struct webhook_batch b;
+	char err[256];
+	int rc;
+
+	if (r->srv->ack_only)
+		return reply_text(r, 200, "EVENT_RECEIVED\n");
+	if (signature_check(r->srv->cfg->app_secret, r->body.data ?
+	    r->body.data : "", r->body.len, r->sig) == -1) {
+		r->srv->stats.signature_failures++;
+		log_warnx("event=signature_invalid channel=%s bytes=%zu",
+		    channel_name(ch), r->body.len);
+		return reply_text(r, 401, "bad signature\n");
+	}
+	rc = ch == CH_WHATSAPP ?
+	    webhook_parse_whatsapp(r->body.data, r->body.len, &b, err,
+	    sizeof(err)) :
+	    webhook_parse_messenger(r->body.data, r->body.len, &b, err,
+	    sizeof(err));
+	if (rc == -1) {
+		log_warnx("event=webhook_not_json channel=%s err=\"%s\"",
+		    channel_name(ch), err);
+		return reply_text(r, 400, "not JSON\n");
+	}
+	rc = store_batch(r, ch, &b);
+	webhook_batch_free(&b);
+	record_latency(r);
+	if (rc == -1)	/* Meta retries; nothing was acknowledged */
+		return reply_text(r, 503, "try again\n");
+	return reply_text(r, 200, "EVENT_RECEIVED\n");
+}
+
+static int
+healthz(struct http_req *r)
+{
+	struct server *s = r->srv;
+	json_t *o;
+	char *text;
+	int db_ok = store_ping(s->store) == 0;
+
+	o = json_pack("{s:s, s:s, s:I, s:s, s:i}",
+	    "status", db_ok ? "ok" : "degraded",
+	    "version", LOKET_VERSION,
+	    "uptime_s", (json_int_t)((store_now_ms() - s->started_ms) / 1000),
+	    "database", db_ok ? "ok" : "unreachable",
+	    "schema", store_schema_version(s->store));
+	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (text == NULL)
+		return http_reply(r, 500, "text/plain", "error\n", 6);
+	http_reply(r, db_ok ? 200 : 503, "application/json", text,
+	    strlen(text));
+	free(text);
+	return HTTP_DONE;
+}
+
+const struct http_route webhook_routes[] = {
+	{ HTTP_GET, "/webhook/whatsapp", 0, verify_get, NULL },
+	{ HTTP_GET, "/webhook/messenger", 0, verify_get, NULL },
+	{ HTTP_POST, "/webhook/whatsapp", WEBHOOK_MAX_BODY, post_headers,
+	    post_body },
+	{ HTTP_POST, "/webhook/messenger", WEBHOOK_MAX_BODY, post_headers,
+	    post_body },
+	{ HTTP_GET, "/healthz", 0, healthz, NULL },
+	{ 0, NULL, 0, NULL, NULL }
+};

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Runs every test twice: with the normal build (build/) and with
+# AddressSanitizer + UndefinedBehaviorSanitizer (build-san/).  Each suite
+# prints "N passed, N failed"; this script adds them up and ends with the
+# total on one line.  Exit status 0 only if nothing failed.
+set -u
+cd "$(dirname "$0")/.."
+
+total_pass=0
+total_fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Runs one suite, echoes its output, adds its last "N passed, N failed".
+suite() {
+	name=$1; shift
+	echo "== $name"
+	"$@" >"$log" 2>&1
+	status=$?
+	cat "$log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "!! $name: no result line (exit $status)"
+		total_fail=$((total_fail + 1))
+		return
+	fi
+	p=$(echo "$line" | cut -d' ' -f1)
+	f=$(echo "$line" | cut -d' ' -f3)
+	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "!! $name: exit status $status"
+		f=1
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+run_all() {
+	build=$1
+	for t in "$build"/tests/test_*; do
+		[ -x "$t" ] || continue
+		suite "$t" "$t"
+	done
+	for t in tests/integration/test_*.py; do
+		[ -f "$t" ] || continue
+		suite "$t ($build)" env LOKET_BIN="$build/loket" python3 "$t"
+	done
+	for t in tests/*.sh; do
+		[ -x "$t" ] || continue
+		[ "$(basename "$t")" = run.sh ] && continue
+		suite "$t ($build)" env LOKET_BIN="$build/loket" "$t"
+	done
+	for t in tests/*/run.sh; do
+		[ -x "$t" ] || continue
+		case "$t" in tests/browser/*) continue ;; esac
+		suite "$t ($build)" env LOKET_BIN="$build/loket" "$t"
+	done
+}
+
+echo "== building"
+make -s -j2 unit || { echo "0 passed, 1 failed"; exit 1; }
+run_all build
+
+echo "== building with ASan + UBSan"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+make -s -j2 BUILD=build-san SAN=1 unit ||
+    { echo "$total_pass passed, $((total_fail + 1)) failed"; exit 1; }
+run_all build-san
+
+# The browser test needs Chromium; it runs once, against the normal build.
+if [ -x tests/browser/run.sh ]; then
+	suite "tests/browser" env LOKET_BIN=build/loket tests/browser/run.sh
+fi
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
