@@ -21,8 +21,8 @@ static const struct http_route *const route_tables[] = {
 	webhook_routes,
 };
 
-static long long
-now_us(void)
+long long
+http_now_us(void)
 {
 	struct timespec ts;
 
@@ -187,7 +187,7 @@ on_http(struct lws *wsi, struct http_req *r, struct server *s)
 	memset(r, 0, sizeof(*r));
 	r->wsi = wsi;
 	r->srv = s;
-	r->t0_us = now_us();
+	r->t0_us = http_now_us();
 	buf_init(&r->body, 0);
 	if ((len = lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_POST_URI)) > 0)
 		r->method = HTTP_POST;
@@ -227,14 +227,74 @@ on_body(struct http_req *r, const void *in, size_t len)
 static int
 on_body_done(struct http_req *r)
 {
+	/* lws 4.1 calls this again, for a pipelined request, while the
+	 * first waits for its commit (and would spin if we kept waiting):
+	 * commit now, answer the first and close; the client (never Meta
+	 * behind the proxy) sends the rest again. */
+	if (r->deferred) {
+		server_group_commit(r->srv);
+		r->deferred = 0;
+		return r->route->on_committed(r, r->deferred_status ?
+		    r->deferred_status : 503);
+	}
 	if (r->replied || r->route == NULL || r->route->on_body == NULL)
 		return HTTP_DONE;
 	return r->route->on_body(r);
 }
 
+int
+http_defer(struct http_req *r)
+{
+	struct server *s = r->srv;
+
+	r->deferred = 1;
+	r->next_deferred = s->deferred;
+	s->deferred = r;
+	return 0;
+}
+
+static void
+undefer(struct http_req *r)
+{
+	struct http_req **pp;
+
+	if (!r->deferred)
+		return;
+	for (pp = &r->srv->deferred; *pp != NULL; pp = &(*pp)->next_deferred)
+		if (*pp == r) {
+			*pp = r->next_deferred;
+			break;
+		}
+	r->deferred = 0;
+}
+
+void
+http_flush_deferred(struct server *s, int status)
+{
+	struct http_req *r, *next;
+
+	for (r = s->deferred; r != NULL; r = next) {
+		next = r->next_deferred;
+		r->next_deferred = NULL;
+		r->deferred_status = status;
+		lws_callback_on_writable(r->wsi);
+	}
+	s->deferred = NULL;
+}
+
+static int
+on_writable(struct http_req *r)
+{
+	if (r->deferred_status == 0 || r->route == NULL)
+		return 0;	/* spurious */
+	r->deferred = 0;
+	return r->route->on_committed(r, r->deferred_status);
+}
+
 static void
 req_free(struct http_req *r)
 {
+	undefer(r);
 	buf_free(&r->body);
 	r->route = NULL;
 }
@@ -253,6 +313,8 @@ callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return on_body(r, in, len);
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
 		return on_body_done(r);
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		return on_writable(r);
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 	case LWS_CALLBACK_CLOSED_HTTP:
 		if (r != NULL)

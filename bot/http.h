@@ -30,6 +30,9 @@ struct http_req {
 	char		 sig[128];	/* X-Hub-Signature-256, or "" */
 	long long	 t0_us;		/* when the headers were complete */
 	int		 replied;
+	int		 deferred;	/* waits for the group commit */
+	int		 deferred_status; /* reply once the commit is done */
+	struct http_req	*next_deferred;
 };
 
 #define HTTP_READ_BODY	0	/* handler wants the body: keep reading */
@@ -41,8 +44,12 @@ struct http_route {
 	size_t		 max_body;	/* POST bodies larger get 413 */
 	/* Headers complete.  Returns HTTP_READ_BODY or HTTP_DONE. */
 	int		(*on_headers)(struct http_req *);
-	/* Whole body read (POST).  Returns HTTP_DONE. */
+	/* Whole body read (POST).  Returns HTTP_DONE, or 0 after
+	 * http_defer(). */
 	int		(*on_body)(struct http_req *);
+	/* Deferred request: the group commit ended with status (200 or
+	 * 503).  Replies; returns HTTP_DONE. */
+	int		(*on_committed)(struct http_req *, int status);
 };
 
 /* Writes status, headers and body in one write.  Returns HTTP_DONE. */
@@ -51,6 +58,18 @@ int	http_reply(struct http_req *r, int status, const char *content_type,
 /* Same with one extra header line ("Name: value", no CRLF) or NULL. */
 int	http_reply_hdr(struct http_req *r, int status, const char *ctype,
 	    const char *body, size_t len, const char *extra_header);
+/*
+ * Group commit: the handler has written its rows inside the open group
+ * transaction and wants to answer once it is committed.  Returns 0 (the
+ * connection stays open).  http_flush_deferred() answers every deferred
+ * request with `status` (200 after a commit, 503 after a failed one) from
+ * its next writable callback.
+ */
+int	http_defer(struct http_req *r);
+void	http_flush_deferred(struct server *s, int status);
+/* Microseconds on the monotonic clock. */
+long long http_now_us(void);
+
 /* Query argument (URL-decoded) into out; 0 if present, -1 if not. */
 int	http_query(struct http_req *r, const char *name, char *out,
 	    size_t outlen);

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "signature.h"
 #include "store.h"
 
 static const char *const kind_names[] = {
@@ -40,7 +41,7 @@ step_insert(sqlite3 *db, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_DONE) {
 		log_warnx("event=intake_insert_failed msg=\"%s\"",
 		    sqlite3_errmsg(db));
@@ -50,7 +51,7 @@ step_insert(sqlite3 *db, sqlite3_stmt *st)
 }
 
 static int
-store_event(sqlite3 *db, const struct config *cfg,
+store_event(struct store *s, const struct config *cfg,
     const struct inbound_event *ev, long long now, int *unrouted)
 {
 	static const char sql[] = "INSERT INTO inbound (channel, agency, "
@@ -63,7 +64,7 @@ store_event(sqlite3 *db, const struct config *cfg,
 	sqlite3_stmt *st;
 	const char *msg_id = ev->msg_id;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
 	if (msg_id == NULL) {
 		/* Some events (handover) carry no id: time + user is their
@@ -89,11 +90,11 @@ store_event(sqlite3 *db, const struct config *cfg,
 	sqlite3_bind_int64(st, 13, ev->timestamp_ms);
 	sqlite3_bind_int64(st, 14, now);
 	bind_str(st, 15, ev->raw ? ev->raw : "{}");
-	return step_insert(db, st);
+	return step_insert(store_db(s), st);
 }
 
 static int
-store_status(sqlite3 *db, const struct inbound_event *ev, long long now)
+store_status(struct store *s, const struct inbound_event *ev, long long now)
 {
 	static const char sql[] = "INSERT INTO statuses (channel, msg_id, "
 	    "status, user_id, error_code, error_text, meta_ts, received_at, "
@@ -103,7 +104,7 @@ store_status(sqlite3 *db, const struct inbound_event *ev, long long now)
 	const char *msg_id = ev->msg_id;
 	sqlite3_stmt *st;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
 	if (msg_id == NULL) {
 		/* Messenger watermarks: everything sent before the mark. */
@@ -121,7 +122,7 @@ store_status(sqlite3 *db, const struct inbound_event *ev, long long now)
 	sqlite3_bind_int64(st, 7, ev->timestamp_ms);
 	sqlite3_bind_int64(st, 8, now);
 	bind_str(st, 9, ev->raw ? ev->raw : "{}");
-	return step_insert(db, st);
+	return step_insert(store_db(s), st);
 }
 
 int
@@ -129,18 +130,23 @@ intake_store_unexpected(struct store *s, enum channel ch, const char *reason,
     const char *raw, size_t len, long long now_ms)
 {
 	static const char sql[] = "INSERT INTO unexpected (channel, "
-	    "received_at, reason, raw) VALUES (?1, ?2, ?3, ?4)";
-	sqlite3 *db = store_db(s);
+	    "received_at, reason, raw, digest) VALUES (?1, ?2, ?3, ?4, ?5) "
+	    "ON CONFLICT (digest) DO NOTHING";
+	const char *chn = channel_name(ch);
 	sqlite3_stmt *st;
+	char digest[65];
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
 	bind_str(st, 1, channel_name(ch));
 	sqlite3_bind_int64(st, 2, now_ms);
 	bind_str(st, 3, reason);
 	sqlite3_bind_text(st, 4, raw ? raw : "", raw ? (int)len : 0,
 	    SQLITE_STATIC);
-	return step_insert(db, st) == -1 ? -1 : 0;
+	signature_sha256_hex(chn, strlen(chn), raw ? raw : "", raw ? len : 0,
+	    digest);
+	bind_str(st, 5, digest);
+	return step_insert(store_db(s), st);
 }
 
 int
@@ -148,7 +154,6 @@ intake_store(struct store *s, const struct config *cfg,
     const struct webhook_batch *b, long long now_ms,
     struct intake_counts *c)
 {
-	sqlite3 *db = store_db(s);
 	size_t i;
 	int rc, unrouted;
 
@@ -159,18 +164,17 @@ intake_store(struct store *s, const struct config *cfg,
 		unrouted = 0;
 		switch (ev->kind) {
 		case EV_STATUS:
-			rc = store_status(db, ev, now_ms);
+			rc = store_status(s, ev, now_ms);
 			c->statuses += rc == 1;
 			break;
 		case EV_UNKNOWN:
 			rc = intake_store_unexpected(s, ev->channel,
 			    ev->msg_type ? ev->msg_type : "unknown event",
 			    ev->raw, ev->raw ? strlen(ev->raw) : 0, now_ms);
-			c->unexpected += rc == 0;
-			rc = rc == 0 ? 2 : -1;
+			c->unexpected += rc == 1;
 			break;
 		default:
-			rc = store_event(db, cfg, ev, now_ms, &unrouted);
+			rc = store_event(s, cfg, ev, now_ms, &unrouted);
 			c->stored += rc == 1;
 			c->unrouted += rc == 1 && unrouted;
 			break;

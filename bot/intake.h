@@ -28,7 +28,8 @@ struct intake_counts {
 int	intake_store(struct store *s, const struct config *cfg,
 	    const struct webhook_batch *b, long long now_ms,
 	    struct intake_counts *c);
-/* Keeps a signed body (or part) that was not understood. */
+/* Keeps a signed body (or part) that was not understood: 1 if stored,
+ * 0 if the same bytes were kept before, -1 on a database error. */
 int	intake_store_unexpected(struct store *s, enum channel ch,
 	    const char *reason, const char *raw, size_t len, long long now_ms);
 

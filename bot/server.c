@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "http.h"
 #include "log.h"
 #include "store.h"
 
@@ -19,10 +20,27 @@ server_start(struct server *s)
 	return 0;
 }
 
+/* Commits the rows of this loop round's webhooks, then lets each
+ * waiting request answer: 200 only once its rows are durable. */
+void
+server_group_commit(struct server *s)
+{
+	int ok;
+
+	if (!s->group_open)
+		return;
+	s->group_open = 0;
+	ok = store_commit(s->store) == 0;
+	http_flush_deferred(s, ok ? 200 : 503);
+	if (ok)
+		s->inbound_pending = 1;
+}
+
 void
 server_stop(struct server *s)
 {
-	(void)s;
+	if (s->store != NULL)
+		server_group_commit(s);
 }
 
 /*
@@ -53,6 +71,7 @@ reload(struct server *s)
 void
 server_after_wake(struct server *s)
 {
+	server_group_commit(s);
 	if (atomic_exchange(&s->reload, 0))
 		reload(s);
 	if (s->inbound_pending)

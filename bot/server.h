@@ -13,6 +13,7 @@
 struct config;
 struct store;
 struct lws_context;
+struct http_req;
 
 struct server_stats {
 	unsigned long	webhooks[2][6];	/* channel x {200,400,401,411/413,
@@ -39,6 +40,9 @@ struct server {
 	void			*outbox;	/* outbound sender, or NULL */
 	void			*http_priv;	/* http.c's timer */
 	int			 inbound_pending; /* new rows to handle */
+	int			 group_open;	/* a group-commit transaction
+						   holds unacknowledged rows */
+	struct http_req		*deferred;	/* requests waiting for it */
 };
 
 /* Creates the lws context listening per s->cfg; 0 or -1 (logged). */
@@ -53,6 +57,9 @@ void	http_wake(void *server);
  * (requests, timers, http_wake) and once a second: server.c. */
 void	server_after_wake(struct server *s);
 int	server_start(struct server *s);
+/* Commits the open group transaction and schedules the waiting replies
+ * (200, or 503 if the commit failed). */
+void	server_group_commit(struct server *s);
 void	server_stop(struct server *s);
 void	server_tick(struct server *s);
 

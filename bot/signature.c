@@ -28,6 +28,28 @@ signature_hmac_hex(const char *key, const void *data, size_t len,
 	out[2 * i] = '\0';
 }
 
+void
+signature_sha256_hex(const void *a, size_t alen, const void *b, size_t blen,
+    char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, a, alen) != 1 ||
+	    EVP_DigestUpdate(ctx, b, blen) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
+		mdlen = 0;
+	EVP_MD_CTX_free(ctx);
+	for (i = 0; i < mdlen && i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0xf];
+	}
+	out[2 * i] = '\0';
+}
+
 int
 signature_check(const char *secret, const void *body, size_t len,
     const char *header)

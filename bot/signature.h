@@ -18,4 +18,8 @@ int	signature_check(const char *secret, const void *body, size_t len,
 void	signature_hmac_hex(const char *key, const void *data, size_t len,
 	    char out[65]);
 
+/* Writes the 64 lower-case hex digits of SHA-256(a || b) + NUL. */
+void	signature_sha256_hex(const void *a, size_t alen, const void *b,
+	    size_t blen, char out[65]);
+
 #endif

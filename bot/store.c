@@ -14,8 +14,17 @@
 #include "log.h"
 #include "store_schema.h"
 
+#define STMT_CACHE	128
+
+struct stmt_entry {
+	const char	*sql;		/* the caller's static string */
+	sqlite3_stmt	*st;
+};
+
 struct store {
 	sqlite3		*db;
+	struct stmt_entry cache[STMT_CACHE];
+	size_t		 ncache;
 	int		 depth;		/* nested store_begin() calls */
 	int		 version;
 };
@@ -134,11 +143,47 @@ fail:
 	return NULL;
 }
 
+sqlite3_stmt *
+store_stmt(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < s->ncache; i++)
+		if (s->cache[i].sql == sql) {
+			sqlite3_reset(s->cache[i].st);
+			sqlite3_clear_bindings(s->cache[i].st);
+			return s->cache[i].st;
+		}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    NULL) != SQLITE_OK) {
+		log_warnx("event=prepare_failed msg=\"%s\"",
+		    sqlite3_errmsg(s->db));
+		return NULL;
+	}
+	if (s->ncache == STMT_CACHE)	/* a fixed set of statements */
+		fatalx("event=stmt_cache_full max=%d", STMT_CACHE);
+	s->cache[s->ncache].sql = sql;
+	s->cache[s->ncache++].st = st;
+	return st;
+}
+
+void
+store_stmt_done(sqlite3_stmt *st)
+{
+	if (st != NULL)
+		sqlite3_reset(st);
+}
+
 void
 store_close(struct store *s)
 {
+	size_t i;
+
 	if (s == NULL)
 		return;
+	for (i = 0; i < s->ncache; i++)
+		sqlite3_finalize(s->cache[i].st);
 	if (s->db != NULL) {
 		run_script(s->db, "PRAGMA optimize");
 		if (sqlite3_close(s->db) != SQLITE_OK)
@@ -192,6 +237,25 @@ store_rollback(struct store *s)
 	s->depth = 0;
 	if (!sqlite3_get_autocommit(s->db))
 		run_script(s->db, "ROLLBACK");
+}
+
+int
+store_savepoint(struct store *s)
+{
+	return run_script(s->db, "SAVEPOINT req");
+}
+
+int
+store_release(struct store *s)
+{
+	return run_script(s->db, "RELEASE req");
+}
+
+void
+store_rollback_to(struct store *s)
+{
+	run_script(s->db, "ROLLBACK TO req");
+	run_script(s->db, "RELEASE req");
 }
 
 int

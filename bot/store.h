@@ -13,6 +13,7 @@
 
 struct store;
 struct sqlite3;
+struct sqlite3_stmt;
 
 /*
  * Opens (creating if needed) the database at path and migrates the schema
@@ -28,6 +29,23 @@ int		 store_begin(struct store *s);
 int		 store_commit(struct store *s);
 void		 store_rollback(struct store *s);
 int		 store_in_transaction(const struct store *s);
+
+/*
+ * Savepoints inside an open transaction, so one request's failure does not
+ * undo the others of a group commit.  0 on success, -1 on error.
+ */
+int		 store_savepoint(struct store *s);
+int		 store_release(struct store *s);
+void		 store_rollback_to(struct store *s);
+
+/*
+ * A prepared statement for sql, cached for the life of the connection
+ * and keyed by the address of sql (pass a static string).  Returned reset
+ * with its bindings cleared; do not finalize it.  NULL on error (logged).
+ */
+struct sqlite3_stmt *store_stmt(struct store *s, const char *sql);
+/* Resets a cached statement after use (releases read locks). */
+void		 store_stmt_done(struct sqlite3_stmt *st);
 
 /* Runs "SELECT 1"; 0 if the database answers. */
 int		 store_ping(struct store *s);

@@ -55,6 +55,8 @@ static const char *const migrations[] = {
 	"  channel TEXT NOT NULL,"
 	"  received_at INTEGER NOT NULL,"
 	"  reason TEXT NOT NULL,"
+	"  digest TEXT NOT NULL UNIQUE,"	/* sha256 of channel + raw:
+						   Meta's retries kept once */
 	"  raw TEXT NOT NULL);",
 
 	/* 2: conversations, their outcomes, cases and the outbox. */

@@ -57,14 +57,41 @@ webhook_batch_free(struct webhook_batch *b)
 	b->unexpected = 0;
 }
 
+/*
+ * jansson's own text quotes the offending token, which may be part of a
+ * citizen's message; the error only says what and where, so it can be
+ * logged.
+ */
+static const char *
+json_problem(const json_error_t *je)
+{
+	switch (json_error_code(je)) {
+	case json_error_invalid_utf8:
+		return "invalid UTF-8";
+	case json_error_premature_end_of_input:
+		return "truncated";
+	case json_error_end_of_input_expected:
+		return "garbage after the JSON value";
+	case json_error_stack_overflow:
+		return "nested too deep";
+	case json_error_null_character:
+		return "\\u0000 in a string";
+	case json_error_numeric_overflow:
+		return "number out of range";
+	default:
+		return "invalid syntax";
+	}
+}
+
 static void
 set_err(char *err, size_t errlen, const char *what, const json_error_t *je)
 {
 	if (err == NULL || errlen == 0)
 		return;
 	if (je != NULL)
-		snprintf(err, errlen, "%s: %s at line %d column %d", what,
-		    je->text, je->line, je->column);
+		snprintf(err, errlen, "%s: %s at line %d column %d (byte %d)",
+		    what, json_problem(je), je->line, je->column,
+		    je->position);
 	else
 		snprintf(err, errlen, "%s", what);
 }
@@ -103,7 +130,14 @@ webhook_load(struct webhook_parse *p, struct webhook_batch *out,
 	if (root == NULL && json_error_code(&je) == json_error_numeric_overflow)
 		root = json_loadb(body, len,
 		    JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &je);
-	if (root == NULL)
+	/*
+	 * jansson 2.14 leaves the error empty when a json_object_set fails
+	 * while parsing; a syntax error always has text.
+	 */
+	if (root == NULL && (json_error_code(&je) == json_error_out_of_memory ||
+	    je.text[0] == '\0'))
+		set_err(err, errlen, "out of memory", NULL);
+	else if (root == NULL)
 		set_err(err, errlen, "not JSON", &je);
 	return root;
 }

@@ -65,7 +65,53 @@ struct webhook_batch {
 /*
  * Parse a signed body.  Return 0 and fill out (even when nothing inside
  * was understood: then out->unexpected > 0), or -1 when the body is not
- * JSON at all (the caller answers 400); err names the problem.
+ * JSON at all (the caller answers 400); err names the problem.  -1 also
+ * when memory runs out (err then starts with "out of memory": answer 500
+ * so Meta retries; jansson may report a failed allocation in its lexer
+ * as a syntax error, so a rare OOM can still look like "not JSON").
+ * Either way out is safe to webhook_batch_free(), and
+ * every string in it is a private copy: the body may be freed at once.
+ *
+ * Not JSON (-1): truncated or empty bodies, trailing garbage, invalid
+ * UTF-8, \u0000 inside a string, a lone surrogate (\ud83d alone), nesting
+ * deeper than 2048 (jansson's JSON_PARSER_MAX_DEPTH), a number past the
+ * range of a double.  Duplicate keys are accepted (the last wins): names
+ * SHOULD be unique (RFC 8259), and a 400 for a signed body only makes
+ * Meta retry it for days.  Integers past 64 bits are read as doubles.
+ *
+ * Fields guaranteed non-NULL (others may be NULL):
+ *   EV_MESSAGE, EV_REACTION, EV_ECHO: account_id, user_id, msg_id,
+ *	msg_type;
+ *   EV_STATUS: account_id, msg_type, status; msg_id except Messenger
+ *	watermark-only delivery/read events; user_id on Messenger always,
+ *	on WhatsApp when Meta names a recipient (it always has so far);
+ *   EV_HANDOVER: account_id, user_id, msg_type;
+ *   EV_UNKNOWN: raw (JSON of what was kept, not always an object) and
+ *	msg_type (what it seemed to be: "body", "entry", "event", the
+ *	change field or Messenger event key, or the message type when a
+ *	WhatsApp message names no user).
+ *
+ * Decisions (the reasons are next to the code):
+ * - WhatsApp value.errors[] (account-level, e.g. 130429) become
+ *   EV_UNKNOWN events with msg_type "error", error_code and error_text;
+ *   they are understood, so they do NOT count in unexpected.
+ * - Ids Meta does not give get a synthetic, retry-stable msg_id
+ *   "syn:<msg_type>:<user_id>:<timestamp_ms>": Messenger postbacks
+ *   without mid ("syn:postback:..."), Messenger reactions
+ *   ("syn:react:..." / "syn:unreact:...").
+ * - Reactions: payload = emoji (NULL when a WhatsApp reaction is
+ *   removed; Messenger: the emoji, else the reaction name), ref_id = the
+ *   message reacted to; msg_type "reaction" (WhatsApp) or the Messenger
+ *   action "react" / "unreact".
+ * - WhatsApp statuses: payload = biz_opaque_callback_data.  WhatsApp
+ *   unsupported messages: payload = unsupported.type ("poll_creation").
+ *   WhatsApp location: payload "lat,lon", text "name, address".
+ *   WhatsApp contacts: text "Name (phone, phone); Name2 (phone)".
+ * - Messenger handover: payload = new (or requested) owner app id, text
+ *   = the metadata string.  Echo: payload = app_id of the sending app.
+ * - Messenger delivery with n mids gives n events; each raw holds only
+ *   its own mid.  A message with neither text, quick reply nor
+ *   attachment has msg_type "unknown".
  */
 int	webhook_parse_whatsapp(const char *body, size_t len,
 	    struct webhook_batch *out, char *err, size_t errlen);

@@ -109,6 +109,11 @@ record_latency(struct http_req *r)
 	st->latency_count++;
 }
 
+/*
+ * Writes the batch inside the group-commit transaction (opened by the
+ * first request of this loop round, committed by server_after_wake()),
+ * under a savepoint so a failure undoes only this request.
+ */
 static int
 store_batch(struct http_req *r, enum channel ch, struct webhook_batch *b)
 {
@@ -116,19 +121,23 @@ store_batch(struct http_req *r, enum channel ch, struct webhook_batch *b)
 	struct intake_counts c;
 	long long now = store_now_ms();
 
-	if (store_begin(s->store) == -1)
+	if (!s->group_open) {
+		if (store_begin(s->store) == -1)
+			return -1;
+		s->group_open = 1;
+	}
+	if (store_savepoint(s->store) == -1)
 		return -1;
 	if (intake_store(s->store, s->cfg, b, now, &c) == -1 ||
 	    (b->n == 0 && intake_store_unexpected(s->store, ch,
 	    "nothing understood", r->body.data, r->body.len, now) == -1)) {
-		store_rollback(s->store);
+		store_rollback_to(s->store);
 		return -1;
 	}
-	if (store_commit(s->store) == -1)
+	if (store_release(s->store) == -1)
 		return -1;
 	s->stats.duplicates += (unsigned long)c.duplicates;
 	s->stats.events_stored += (unsigned long)(c.stored + c.statuses);
-	s->inbound_pending += c.stored + c.statuses;
 	log_info("event=webhook channel=%s events=%zu stored=%d statuses=%d "
 	    "duplicates=%d unexpected=%d unrouted=%d", channel_name(ch), b->n,
 	    c.stored, c.statuses, c.duplicates, c.unexpected + (b->n == 0),
@@ -165,10 +174,18 @@ post_body(struct http_req *r)
 	}
 	rc = store_batch(r, ch, &b);
 	webhook_batch_free(&b);
-	record_latency(r);
+	buf_free(&r->body);
 	if (rc == -1)	/* Meta retries; nothing was acknowledged */
 		return reply_text(r, 503, "try again\n");
-	return reply_text(r, 200, "EVENT_RECEIVED\n");
+	return http_defer(r);
+}
+
+static int
+post_committed(struct http_req *r, int status)
+{
+	record_latency(r);
+	return reply_text(r, status, status == 200 ? "EVENT_RECEIVED\n" :
+	    "try again\n");
 }
 
 static int
@@ -196,12 +213,12 @@ healthz(struct http_req *r)
 }
 
 const struct http_route webhook_routes[] = {
-	{ HTTP_GET, "/webhook/whatsapp", 0, verify_get, NULL },
-	{ HTTP_GET, "/webhook/messenger", 0, verify_get, NULL },
+	{ HTTP_GET, "/webhook/whatsapp", 0, verify_get, NULL, NULL },
+	{ HTTP_GET, "/webhook/messenger", 0, verify_get, NULL, NULL },
 	{ HTTP_POST, "/webhook/whatsapp", WEBHOOK_MAX_BODY, post_headers,
-	    post_body },
+	    post_body, post_committed },
 	{ HTTP_POST, "/webhook/messenger", WEBHOOK_MAX_BODY, post_headers,
-	    post_body },
-	{ HTTP_GET, "/healthz", 0, healthz, NULL },
-	{ 0, NULL, 0, NULL, NULL }
+	    post_body, post_committed },
+	{ HTTP_GET, "/healthz", 0, healthz, NULL, NULL },
+	{ 0, NULL, 0, NULL, NULL, NULL }
 };

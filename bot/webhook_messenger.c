@@ -21,12 +21,17 @@ struct ms_event {
 typedef void handle_fn(struct webhook_parse *, const struct ms_event *,
     const json_t *);
 
+/* Ids are strings; numbers (even past 64 bits) are tolerated. */
+static const json_t *
+as_id(const json_t *id)
+{
+	return json_is_string(id) || json_is_number(id) ? id : NULL;
+}
+
 static const json_t *
 id_of(const json_t *ev, const char *key)
 {
-	json_t *id = json_object_get(webhook_obj(ev, key), "id");
-
-	return json_is_string(id) || json_is_integer(id) ? id : NULL;
+	return as_id(json_object_get(webhook_obj(ev, key), "id"));
 }
 
 /*
@@ -104,7 +109,8 @@ on_message(struct webhook_parse *p, const struct ms_event *m,
 	int echo = webhook_true(msg, "is_echo");
 	struct inbound_event *e;
 
-	if (mid == NULL) {
+	/* An echo names the citizen only as recipient. */
+	if (mid == NULL || (echo && m->recipient == NULL)) {
 		webhook_unknown(p, m->ev, "message");
 		return;
 	}
@@ -176,7 +182,7 @@ static void
 on_delivery(struct webhook_parse *p, const struct ms_event *m,
     const json_t *d)
 {
-	json_t *mids = webhook_arr(d, "mids"), *mid;
+	json_t *mids = webhook_arr(d, "mids"), *mid, *one;
 	struct inbound_event *e;
 	struct ms_event m1 = *m;
 	size_t i, n = 0;
@@ -184,12 +190,13 @@ on_delivery(struct webhook_parse *p, const struct ms_event *m,
 	json_array_foreach(mids, i, mid) {
 		if (!json_is_string(mid))
 			continue;
-		if ((m1.ev = one_mid(m->ev, d, mid)) == NULL) {
+		if ((one = one_mid(m->ev, d, mid)) == NULL) {
 			p->nomem = 1;
 			return;
 		}
+		m1.ev = one;
 		e = add_status(p, &m1, "delivered", d);
-		json_decref((json_t *)m1.ev);
+		json_decref(one);
 		if (e == NULL)
 			return;
 		webhook_set(p, &e->msg_id, json_string_value(mid));
@@ -306,7 +313,9 @@ walk_event(struct webhook_parse *p, const json_t *entry, const json_t *ev,
 	m.sender = id_of(ev, "sender");
 	m.recipient = id_of(ev, "recipient");
 	m.standby = standby;
-	if (!json_is_object(ev) || m.sender == NULL) {
+	/* Without a citizen or a page there is nobody to answer. */
+	if (!json_is_object(ev) || m.sender == NULL || (m.recipient == NULL &&
+	    as_id(json_object_get(entry, "id")) == NULL)) {
 		webhook_unknown(p, ev, "event");
 		return;
 	}

@@ -6,7 +6,7 @@ set -eu
 
 BUILD_PKGS="gcc make pkg-config libwebsockets-dev libjansson-dev \
 libcurl4-openssl-dev libstemmer-dev libsqlite3-dev libssl-dev"
-TEST_PKGS="python3 curl sqlite3 wrk fasttext"
+TEST_PKGS="python3 curl openssl sqlite3 fasttext"
 
 missing=""
 for p in $BUILD_PKGS $TEST_PKGS; do

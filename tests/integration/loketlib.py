@@ -138,10 +138,17 @@ class Server:
         return self.query("SELECT count(*) FROM %s WHERE %s" % (table, where),
                           args)[0][0]
 
+    def sanitizer_clean(self):
+        """No AddressSanitizer, LeakSanitizer or UBSan report in the log."""
+        log = self.read_log()
+        return not any(m in log for m in ("ERROR: AddressSanitizer",
+                                          "ERROR: LeakSanitizer",
+                                          "runtime error:"))
+
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
-    def signal(self, sig):
+    def send(self, sig):
         self.proc.send_signal(sig)
 
     def stop(self, sig=signal.SIGTERM, timeout=10):

@@ -5,6 +5,7 @@
  * wrong types) must fail or degrade without crashing.  Run from the
  * repository root.
  */
+#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,8 @@
 		.phone = JAN, .name = "Jan Janssens"
 #define WA_ST	.kind = EV_STATUS, .account = PNID
 #define MS(k)	.kind = (k), .account = PAGE, .user = PSID
+
+static int files_run[2];	/* fixtures checked, per channel */
 
 struct want {
 	enum event_kind	 kind;
@@ -150,6 +153,7 @@ run_file(enum channel ch, const char *name, const struct want *w, size_t n,
 		TEST(path, 0);
 		return;
 	}
+	files_run[ch]++;
 	TEST(path, parse(ch, body, len, &b, err, sizeof(err)) == 0);
 	check_num(path, 0, "n", (long long)b.n, (long long)n);
 	check_num(path, 0, "unexpected", b.unexpected, unexpected);
@@ -415,6 +419,8 @@ test_bad_files(void)
 		}
 		free(body);
 	}
+	TEST("1e400", webhook_parse_messenger("[1e400]", 7, &b, err,
+	    sizeof(err)) == -1);
 	/* NULL err buffer is allowed. */
 	TEST("null err", webhook_parse_whatsapp("{", 1, &b, NULL, 0) == -1);
 }
@@ -449,6 +455,9 @@ test_odd_messenger(void)
 	    "\"messaging\":{}}]}", 1, 1, EV_UNKNOWN, "messaging");
 	odd_shape(CH_MESSENGER, FBE("\"timestamp\":1,\"message\":{\"mid\":"
 	    "\"m\"}"), 1, 1, EV_UNKNOWN, "event");
+	odd_shape(CH_MESSENGER, "{\"object\":\"page\",\"entry\":[{"
+	    "\"messaging\":[{\"sender\":{\"id\":\"1\"},\"read\":{}}]}]}",
+	    1, 1, EV_UNKNOWN, "event");
 	odd_shape(CH_MESSENGER, FBE(SENDER ",\"message\":{\"mid\":7}"), 1, 1,
 	    EV_UNKNOWN, "message");
 	odd_shape(CH_MESSENGER, FBE(SENDER ",\"message\":\"hi\""), 1, 1,
@@ -676,6 +685,101 @@ test_deep(void)
 	    "}}]}]}"), 0);
 }
 
+static long alloc_left = -1;	/* jansson allocations until one fails */
+
+static void *
+failing_malloc(size_t n)
+{
+	if (alloc_left == 0)
+		return NULL;
+	if (alloc_left > 0)
+		alloc_left--;
+	return malloc(n);
+}
+
+/* How many jansson allocations parsing body takes. */
+static long
+parse_allocs(const char *body, size_t len)
+{
+	json_t *j;
+
+	alloc_left = 1L << 30;
+	j = json_loadb(body, len, JSON_DECODE_ANY, NULL);
+	json_decref(j);
+	return (1L << 30) - alloc_left;
+}
+
+/*
+ * SQLite's fault tests: fail jansson's 1st, 2nd, ... allocation (parse,
+ * raw dumps, contact index, delivery copies) until a run needs no more.
+ * Each run must succeed or fail cleanly (ASan checks for leaks).  Past
+ * the parse, -1 must say "out of memory"; inside it jansson 2.14 may
+ * report a failed buffer growth as a syntax error, so any -1 goes.
+ */
+static void
+fault(enum channel ch, const char *path)
+{
+	struct webhook_batch b;
+	char err[256];
+	size_t len;
+	long n, parsing;
+	int rc = -1, bad = 0;
+	char *body = slurp(path, &len);
+
+	TEST(path, body != NULL);
+	if (body == NULL)
+		return;
+	json_set_alloc_funcs(failing_malloc, free);
+	parsing = parse_allocs(body, len);
+	for (n = 0;; n++) {
+		alloc_left = n;
+		rc = parse(ch, body, len, &b, err, sizeof(err));
+		if (rc == -1 && n >= parsing &&
+		    strncmp(err, "out of memory", 13) != 0)
+			bad++;
+		webhook_batch_free(&b);
+		if (alloc_left > 0)	/* not all of n were needed */
+			break;
+	}
+	alloc_left = -1;
+	json_set_alloc_funcs(malloc, free);
+	printf("     %s: %ld allocation failures survived\n", path, n);
+	TEST(path, bad == 0 && rc == 0 && n > parsing);
+	free(body);
+}
+
+static void
+test_fault(void)
+{
+	fault(CH_WHATSAPP, "tests/fixtures/whatsapp/batch.json");
+	fault(CH_WHATSAPP, "tests/fixtures/whatsapp/contacts.json");
+	fault(CH_MESSENGER, "tests/fixtures/messenger/delivery_mids.json");
+	fault(CH_MESSENGER, "tests/fixtures/messenger/batch.json");
+}
+
+/* A fixture added without expectations here fails the test. */
+static void
+test_all_fixtures_checked(enum channel ch)
+{
+	char path[128];
+	struct dirent *d;
+	size_t len;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "tests/fixtures/%s", channel_name(ch));
+	if ((dir = opendir(path)) == NULL) {
+		TEST(path, 0);
+		return;
+	}
+	while ((d = readdir(dir)) != NULL)
+		if ((len = strlen(d->d_name)) > 5 &&
+		    strcmp(d->d_name + len - 5, ".json") == 0)
+			n++;
+	closedir(dir);
+	check_num(path, 0, "fixtures checked", files_run[ch], n);
+}
+
 int
 main(void)
 {
@@ -689,5 +793,8 @@ main(void)
 	test_odd_whatsapp();
 	test_huge();
 	test_deep();
+	test_fault();
+	test_all_fixtures_checked(CH_WHATSAPP);
+	test_all_fixtures_checked(CH_MESSENGER);
 	return TEST_REPORT();
 }
