@@ -365,6 +365,10 @@ static const char *const not_names[] = {
 	"goed", "slecht", "moe", "beu", "aan", "op", "in", "bij", "van",
 	"le", "la", "un", "une", "the", "a", "not", "very", "so", "yes", "no",
 	"hello", "hi", "bonjour", "oui", "non", "medewerker", "iemand", "mens",
+	/* insults are no names either */
+	"stom", "stomme", "bot", "idioot", "idioten", "debiel", "debielen",
+	"klootzak", "klootzakken", "kut", "fuck", "shit", "sukkel", "sukkels",
+	"eikel", "eikels", "zak", "rot", "onnozel", "onnozelaar", "putain",
 	NULL
 };
 

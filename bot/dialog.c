@@ -464,6 +464,44 @@ collect_slots(const struct agency *a, struct dialog_state *st,
 		dlg_copy(st->phone, sizeof(st->phone), f.phone);
 }
 
+/* The classifier is least sure about short inputs (a bare name can look
+ * like an insult), so abuse is only believed above ABUSE_MIN, and only
+ * above ABUSE_SURE when the input is what the bot just asked for. */
+#define ABUSE_MIN	0.5
+#define ABUSE_SURE	0.9
+#define STOP_MIN	0.5
+
+static int
+sure(const struct dialog_input *in, const char *intent, double min)
+{
+	return dlg_is(in, intent) && in->intent->confidence >= min;
+}
+
+/* Whether the input is what the current step asked for. */
+static int
+expected(const struct agency *a, const struct dialog_state *st,
+    const struct dialog_input *in)
+{
+	static const char *const yesno[] = { "ja", "nee", NULL };
+
+	switch (st->step) {
+	case DS_CHOICE:
+		return dlg_match(in->text, in->payload, &dlg_menu_main,
+		    NULL) != NULL;
+	case DS_CLARIFY:
+		return dlg_withdraws(in->text) || dlg_match(in->text,
+		    in->payload, &dlg_menu_clarify, yesno) != NULL;
+	case DS_ASK_NAME:
+	case DS_ASK_CONTACT:
+	case DS_ASK_DESC:
+	case DS_CONFIRM:
+	case DS_FIX:
+		return dlg_case_expected(a, st, in);
+	default:
+		return 0;
+	}
+}
+
 static void
 on_text(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out)
@@ -473,25 +511,33 @@ on_text(const struct agency *a, struct dialog_state *st,
 	if (st->first_intent[0] == '\0' && in->intent != NULL)
 		dlg_copy(st->first_intent, sizeof(st->first_intent),
 		    in->intent->intent);
-	if (dlg_is(in, "scheldwoorden")) {
-		/* Never engage: no reply, staff sees the flag. */
-		st->abuse++;
-		out->actions |= DA_FLAG_ABUSE;
-		dlg_outcome(st, OUTCOME_ABUSE);
+	if (st->step == DS_STAFF) {
+		if (sure(in, "scheldwoorden", ABUSE_MIN)) {
+			st->abuse++;
+			out->actions |= DA_FLAG_ABUSE;
+		}
 		return;
 	}
-	if (st->step == DS_STAFF)
-		return;
 	switch_language(st, in);
 	if (st->step < DS_ASK_NAME || st->step > DS_FIX)
 		collect_slots(a, st, in);
-	if (dlg_is(in, "stop")) {
+	if (sure(in, "stop", STOP_MIN)) {
 		dlg_reply(out, "stop.bevestiging");
 		end_with(st, out, OUTCOME_STOPPED);
 		return;
 	}
 	if (wants_person(st, in)) {
 		dlg_handover(st, out, "overdracht.medewerker");
+		return;
+	}
+	if (!sure(in, "scheldwoorden", ABUSE_SURE) && expected(a, st, in) &&
+	    step_handler(a, st, in, out))
+		return;
+	if (sure(in, "scheldwoorden", ABUSE_MIN)) {
+		/* Never engage: no reply, staff sees the flag. */
+		st->abuse++;
+		out->actions |= DA_FLAG_ABUSE;
+		dlg_outcome(st, OUTCOME_ABUSE);
 		return;
 	}
 	if (!step_handler(a, st, in, out))

@@ -255,6 +255,38 @@ on_confirm(const struct agency *a, struct dialog_state *st,
 }
 
 int
+dlg_case_expected(const struct agency *a, const struct dialog_state *st,
+    const struct dialog_input *in)
+{
+	static const char *const fields[] = {
+		"naam", "contact", "beschrijving", NULL
+	};
+	static const char *const own[] = { "eigen_nummer", NULL };
+	struct contact_found f;
+
+	if (in->text == NULL || dlg_withdraws(in->text))
+		return dlg_withdraws(in->text);
+	switch (st->step) {
+	case DS_ASK_NAME:
+		contact_extract(in->text, &a->dossier_patterns, 1, &f);
+		return f.name[0] != '\0';
+	case DS_ASK_CONTACT:
+		contact_extract(in->text, &a->dossier_patterns, 0, &f);
+		return f.email[0] != '\0' || f.phone[0] != '\0' ||
+		    dlg_this_number(in->text) ||
+		    dlg_match(in->text, in->payload, NULL, own) != NULL;
+	case DS_ASK_DESC:
+		return dlg_words(in->text) >= 2;
+	case DS_CONFIRM:
+		return dlg_match(in->text, in->payload, &dlg_menu_confirm,
+		    fields) != NULL;
+	default:
+		return dlg_match(in->text, in->payload, &dlg_menu_fix,
+		    NULL) != NULL;
+	}
+}
+
+int
 dlg_case_step(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out)
 {

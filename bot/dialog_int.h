@@ -64,6 +64,10 @@ void	dlg_copy(char *dst, size_t len, const char *src);
 void	dlg_confirmed_complaint(const struct agency *a,
 	    struct dialog_state *st, const struct dialog_input *in,
 	    struct dialog_output *out);
+/* Whether the input is what a case step asked for (a name, an address
+ * or number, even an invalid one, a description, a choice). */
+int	dlg_case_expected(const struct agency *a,
+	    const struct dialog_state *st, const struct dialog_input *in);
 /* Steps DS_ASK_NAME .. DS_FIX; 1 if handled, 0 to fall through to the
  * general handling (the citizen changed the subject). */
 int	dlg_case_step(const struct agency *a, struct dialog_state *st,
