@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "contact_json.h"
 #include "intent.h"
 
 #define DEFAULT_INTENTS	"intents/nl"
@@ -24,6 +25,7 @@
 typedef int	classify_enrich_fn(json_t *obj, const char *text);
 
 static classify_enrich_fn *const enrichers[] = {
+	contact_json_enrich,
 	NULL
 };
 
