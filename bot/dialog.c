@@ -328,8 +328,8 @@ on_done_yesno(struct dialog_state *st, struct dialog_output *out,
 	if (strcmp(id, "nee") == 0)
 		on_thanks(st, out);
 	else
-		ask_menu(st, out, DS_CHOICE, "welkom", "keuze.opnieuw",
-		    &dlg_menu_main);
+		ask_menu(st, out, DS_CHOICE, "keuze.nog_iets",
+		    "keuze.nog_iets", &dlg_menu_main);
 }
 
 /* Handles a message by its intent, wherever the conversation is. */

@@ -18,7 +18,7 @@
 
 /* The texts the dialog sends (dialog.c names them); all required. */
 const char *const locale_keys[] = {
-	"welkom", "keuze.opnieuw", "kritiek.erkend", "klacht.verduidelijk",
+	"welkom", "keuze.opnieuw", "keuze.nog_iets", "kritiek.erkend", "klacht.verduidelijk",
 	"klacht.verduidelijk_opnieuw", "klacht.doorverwijzing",
 	"klacht.doorverwijzing_tel", "klacht.dossier", "klacht.naam",
 	"klacht.naam_opnieuw", "klacht.contact", "klacht.contact_wa",
