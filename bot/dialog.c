@@ -301,14 +301,15 @@ on_complaint(const struct agency *a, struct dialog_state *st,
 		dlg_confirmed_complaint(a, st, in, out);
 		return;
 	}
+	if (venting && st->step == DS_DONE &&
+	    (st->criticism || st->asks[DS_CLARIFY] > 0))
+		return;		/* criticism is answered once, no thread */
 	if (venting && st->criticism == 0) {
 		st->criticism = 1;
 		ask_menu(st, out, DS_CLARIFY, "kritiek.erkend",
 		    "klacht.verduidelijk_opnieuw", &dlg_menu_clarify);
 		return;
 	}
-	if (venting && st->step == DS_DONE)
-		return;		/* criticism is answered once, no thread */
 	ask_menu(st, out, DS_CLARIFY, "klacht.verduidelijk",
 	    "klacht.verduidelijk_opnieuw", &dlg_menu_clarify);
 }
