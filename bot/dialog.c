@@ -436,13 +436,17 @@ wants_person(const struct dialog_state *st, const struct dialog_input *in)
 	return 1;
 }
 
+/* Names, addresses and yes/no say nothing about a language, so the
+ * reply language only follows messages of some length outside the data
+ * steps (and the very first message). */
 static void
 switch_language(struct dialog_state *st, const struct dialog_input *in)
 {
 	if (in->intent == NULL || !in->lang_offered ||
 	    in->intent->lang[0] == '\0')
 		return;
-	if (st->step == DS_START || dlg_words(in->text) >= 2)
+	if (st->step == DS_START || (dlg_words(in->text) >= 3 &&
+	    (st->step < DS_ASK_NAME || st->step > DS_FIX)))
 		dlg_copy(st->lang, sizeof(st->lang), in->intent->lang);
 }
 

@@ -77,17 +77,21 @@ dlg_confirmed_complaint(const struct agency *a, struct dialog_state *st,
 	}
 }
 
-/* The citizen talks about something else: let the general rules act. */
+/* The citizen talks about something else: let the general rules act.
+ * A question without a topic answer ("waarom moet ik dat geven?") is
+ * most likely about the step itself, so the step re-asks instead. */
 static int
 changes_subject(const struct dialog_input *in)
 {
 	static const char *const other[] = {
-		"vraag", "suggestie", "bedankt", "begroeting", NULL
+		"suggestie", "bedankt", "begroeting", NULL
 	};
 	int i;
 
-	if (in->intent == NULL || in->intent->confidence < 0.5)
+	if (in->intent == NULL || in->intent->confidence < 0.6)
 		return 0;
+	if (dlg_is(in, "vraag"))
+		return in->topic_answer;
 	for (i = 0; other[i] != NULL; i++)
 		if (dlg_is(in, other[i]))
 			return 1;
