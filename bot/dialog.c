@@ -217,12 +217,16 @@ on_unknown(struct dialog_state *st, struct dialog_output *out)
 	    "keuze.opnieuw", "keuze.opnieuw", &dlg_menu_main);
 }
 
+/* Hello again after an outcome is a new start, not confusion. */
 static void
 on_greeting(struct dialog_state *st, struct dialog_output *out)
 {
 	if (st->asks[DS_CHOICE] == 0)
 		ask_menu(st, out, DS_CHOICE, "welkom", "welkom",
 		    &dlg_menu_main);
+	else if (st->step == DS_DONE)
+		ask_menu(st, out, DS_CHOICE, "keuze.nog_iets",
+		    "keuze.nog_iets", &dlg_menu_main);
 	else
 		on_unknown(st, out);
 }

@@ -121,6 +121,8 @@ test_greeting_and_choices(void)
 	    "klacht.doorverwijzing_tel");
 	TEST_STR("redirected", st.outcome, OUTCOME_REDIRECTED);
 	TEST("done", st.step == DS_DONE);
+	msg("begroeting", "hallo");
+	TEST_STR("hello again: what else", key(0), "keuze.nog_iets");
 	msg("bedankt", "merci");
 	TEST_STR("polite close", key(0), "bedankt.afsluiting");
 	TEST("ended", (out.actions & DA_END) && st.step == DS_ENDED);
