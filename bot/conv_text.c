@@ -151,12 +151,31 @@ conv_format_time(long long ms, const char *lang, char *out, size_t outlen)
 /* ---- placeholders ------------------------------------------------------ */
 
 #define MAX_ARGS	20
+/* The description is repeated in the confirmation, a message with
+ * buttons, whose body WhatsApp limits to 1024 characters. */
+#define DESC_SHOWN	300
+
+/* Copies at most max bytes of s, cut at a UTF-8 boundary, with "…". */
+static void
+shorten(const char *s, size_t max, char *out, size_t outlen)
+{
+	size_t n = strlen(s);
+
+	if (n <= max) {
+		snprintf(out, outlen, "%s", s);
+		return;
+	}
+	while (n > max || (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80))
+		n--;
+	snprintf(out, outlen, "%.*s\xe2\x80\xa6", (int)n, s);
+}
 
 struct args {
 	struct locale_arg	 v[MAX_ARGS];
 	size_t			 n;
 	char			 hours[256], next_open[96], term[16];
 	char			 contact[CONTACT_EMAIL_MAX + CONTACT_PHONE_MAX + 4];
+	char			 desc[DESC_SHOWN + 4];
 	char			*staff_when;	/* malloc'd */
 };
 
@@ -198,7 +217,8 @@ fill_args(const struct conv_render *r, struct args *g)
 	add(g, "reference", r->conv->case_ref);
 	add(g, "name", st->name);
 	add(g, "contact", g->contact);
-	add(g, "description", st->description);
+	shorten(st->description, DESC_SHOWN, g->desc, sizeof(g->desc));
+	add(g, "description", g->desc);
 	add(g, "term_days", g->term);
 	add(g, "next_open", g->next_open);
 }

@@ -427,17 +427,23 @@ step_handler(const struct agency *a, struct dialog_state *st,
 	}
 }
 
-/* Free text is expected here, so only a short request for a person
- * counts as one ("de medewerker was onbeleefd" is a description). */
+/* Steps that wait for free text: a long message there is the answer,
+ * even when it mentions staff or stopping ("de medewerker was
+ * onbeleefd", "... en toen stopte de bus"). */
+static int
+short_or_not_free(const struct dialog_state *st,
+    const struct dialog_input *in, int max_words)
+{
+	if (st->step == DS_ASK_DESC || st->step == DS_ASK_QUESTION ||
+	    st->step == DS_ASK_SUGGESTION)
+		return dlg_words(in->text) <= max_words;
+	return 1;
+}
+
 static int
 wants_person(const struct dialog_state *st, const struct dialog_input *in)
 {
-	if (!dlg_is(in, "medewerker"))
-		return 0;
-	if (st->step == DS_ASK_DESC || st->step == DS_ASK_QUESTION ||
-	    st->step == DS_ASK_SUGGESTION)
-		return dlg_words(in->text) <= 6;
-	return 1;
+	return dlg_is(in, "medewerker") && short_or_not_free(st, in, 6);
 }
 
 /* Names, addresses and yes/no say nothing about a language, so the
@@ -530,7 +536,7 @@ on_text(const struct agency *a, struct dialog_state *st,
 	switch_language(st, in);
 	if (st->step < DS_ASK_NAME || st->step > DS_FIX)
 		collect_slots(a, st, in);
-	if (sure(in, "stop", STOP_MIN)) {
+	if (sure(in, "stop", STOP_MIN) && short_or_not_free(st, in, 4)) {
 		dlg_reply(out, "stop.bevestiging");
 		end_with(st, out, OUTCOME_STOPPED);
 		return;
