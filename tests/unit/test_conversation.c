@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "conv_int.h"
 #include "conversation.h"
 #include "intent.h"
 #include "locale.h"
@@ -307,6 +308,47 @@ test_restart_and_order(void)
 	    "Jan Peeters") != NULL);
 }
 
+static void
+exec(const char *sql)
+{
+	sqlite3_exec(db(), sql, NULL, NULL, NULL);
+}
+
+/* A row that keeps failing is skipped after three tries. */
+static void
+test_poison_row(void)
+{
+	exec("CREATE TRIGGER no_outbox BEFORE INSERT ON outbox BEGIN "
+	    "SELECT RAISE(ABORT, 'test'); END");
+	inbound("whatsapp", "vmsw", "u7", NULL, NULL, "hallo", NULL, 0);
+	TEST("fails once", engine_process_pending(eng, T0) == -1);
+	TEST("rolled back", q_int("SELECT COUNT(*) FROM conversations WHERE "
+	    "user_id = ?1", "u7") == 0);
+	TEST("fails twice", engine_process_pending(eng, T0) == -1);
+	TEST("third time skipped", engine_process_pending(eng, T0) == 0);
+	TEST("marked processed", q_int("SELECT processed FROM inbound WHERE "
+	    "user_id = ?1", "u7") == 1);
+	exec("DROP TRIGGER no_outbox");
+}
+
+static void
+test_texts(void)
+{
+	const struct agency *a = config_agency(cfg, "vmsw");
+	char out[256];
+
+	conv_office_hours(a, "nl", out, sizeof(out));
+	TEST_STR("hours nl", out, "ma-do 9.00-12.00 en 13.00-16.00, "
+	    "vr 9.00-12.00");
+	conv_office_hours(a, "fr", out, sizeof(out));
+	TEST_STR("hours fr", out, "lun-jeu 9h00-12h00 et 13h00-16h00, "
+	    "ven 9h00-12h00");
+	conv_format_time(T0, "nl", out, sizeof(out));
+	TEST_STR("time nl", out, "dinsdag 1 december om 10.00 uur");
+	conv_format_time(T0 + 200 * 24 * HOUR, "en", out, sizeof(out));
+	TEST_STR("time en, summer time", out, "Saturday 19 June at 11:00");
+}
+
 int
 main(void)
 {
@@ -331,6 +373,8 @@ main(void)
 	test_staff();
 	test_messenger();
 	test_restart_and_order();
+	test_poison_row();
+	test_texts();
 	close_all();
 	locales_free(loc);
 	intent_free(model);
