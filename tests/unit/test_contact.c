@@ -124,6 +124,16 @@ test_name(void)
 	TEST_STR("bare long sentence",
 	    name("weet ik niet waarom vraagt ge dat", 1), "");
 	TEST_STR("initial", name("naam: J. Peeters", 0), "J. Peeters");
+	TEST_STR("particle first", name("Van Damme Sofie", 1),
+	    "Van Damme Sofie");
+	TEST_STR("particle first, lower", name("de smet jan", 1),
+	    "De Smet Jan");
+	TEST_STR("only a particle", name("van", 1), "");
+	TEST_STR("a sentence is no name", name("de bus was te laat", 1), "");
+	TEST_STR("lower-case sentence", name("de consulent belde nooit", 1),
+	    "");
+	TEST_STR("four words, two plain", name("els van den broeck", 1),
+	    "Els van den Broeck");
 	TEST_STR("hyphen", name("ik ben Anne-Marie Janssens-Claes", 0),
 	    "Anne-Marie Janssens-Claes");
 }
