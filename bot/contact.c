@@ -1,6 +1,6 @@
 /*
- * contact.c — names, e-mail addresses, Belgian phone numbers and dossier
- * numbers from free text.  See contact.h.  Citizens type on phones: the
+ * contact.c — e-mail addresses, Belgian phone numbers and dossier numbers
+ * from free text (names: contact_name.c).  See contact.h.  Citizens type on phones: the
  * finders accept the notations people really use and only call a value
  * INVALID when it is clearly meant as an address or number, so a date or
  * an amount never triggers a "that number is wrong" reply.
@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "config.h"
-
 
 static void
 copy_out(char *out, size_t outlen, const char *s, size_t n)
