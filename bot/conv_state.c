@@ -27,7 +27,8 @@ static const struct {
 	size_t		 off;
 } ints[] = {
 #define I(f) { #f, offsetof(struct dialog_state, f) }
-	I(fails), I(unknown), I(criticism), I(abuse), I(fix_field),
+	I(unknown), I(criticism), I(abuse), I(fix_field),
+	I(referrals),
 #undef I
 };
 

@@ -49,11 +49,11 @@ struct dialog_state {
 	char	dossier[CONTACT_DOSSIER_MAX];
 	char	description[DIALOG_DESC_MAX];
 	int	asks[DS_COUNT];		/* times each question was asked */
-	int	fails;			/* invalid contact inputs in a row */
 	int	unknown;		/* messages not understood */
 	int	criticism;		/* criticism answered (once only) */
 	int	abuse;			/* abusive messages seen */
 	int	fix_field;		/* DS_FIX: which slot is re-asked */
+	int	referrals;		/* procedure or referral given */
 };
 
 enum dialog_input_kind {

@@ -20,6 +20,15 @@ has_contact(const struct dialog_state *st)
 	return st->email[0] != '\0' || st->phone[0] != '\0';
 }
 
+/* The first wording of a slot's question: after "nee, aanpassen" it asks
+ * for the correct value, which is a new question, not a repeat. */
+static const char *
+first_key(const struct dialog_state *st, int field, const char *normal,
+    const char *fixing)
+{
+	return st->fix_field == field ? fixing : normal;
+}
+
 static void
 ask_contact(struct dialog_state *st, const struct dialog_input *in,
     struct dialog_output *out, const char *again_key)
@@ -28,8 +37,9 @@ ask_contact(struct dialog_state *st, const struct dialog_input *in,
 	    in->user_phone[0] != '\0';
 	struct dialog_reply *r;
 
-	r = dlg_ask(st, out, DS_ASK_CONTACT, offer ? "klacht.contact_wa" :
-	    "klacht.contact", again_key, "overdracht.gegevens");
+	r = dlg_ask(st, out, DS_ASK_CONTACT, first_key(st, FIX_CONTACT,
+	    offer ? "klacht.contact_wa" : "klacht.contact",
+	    "klacht.contact_aanpassen"), again_key, "overdracht.gegevens");
 	if (r != NULL && offer) {
 		r->choices[0].id = "eigen_nummer";
 		r->choices[0].title_key = "knop.eigen_nummer";
@@ -43,14 +53,17 @@ next_question(struct dialog_state *st, const struct dialog_input *in,
     struct dialog_output *out)
 {
 	if (st->name[0] == '\0') {
-		dlg_ask(st, out, DS_ASK_NAME, "klacht.naam",
+		dlg_ask(st, out, DS_ASK_NAME, first_key(st, FIX_NAME,
+		    "klacht.naam", "klacht.naam_aanpassen"),
 		    "klacht.naam_opnieuw", "overdracht.gegevens");
 	} else if (!has_contact(st)) {
 		ask_contact(st, in, out, "klacht.contact_opnieuw");
 	} else if (st->description[0] == '\0') {
-		dlg_ask(st, out, DS_ASK_DESC, "klacht.beschrijving",
+		dlg_ask(st, out, DS_ASK_DESC, first_key(st, FIX_DESC,
+		    "klacht.beschrijving", "klacht.beschrijving_aanpassen"),
 		    "klacht.beschrijving_opnieuw", "overdracht.gegevens");
 	} else {
+		st->fix_field = FIX_NONE;
 		dlg_add_menu(dlg_ask(st, out, DS_CONFIRM, "klacht.bevestig",
 		    "klacht.bevestig", "overdracht.herhaald"),
 		    &dlg_menu_confirm);
@@ -61,6 +74,15 @@ void
 dlg_confirmed_complaint(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out)
 {
+	if (a->policy == POLICY_REDIRECT || (st->dossier[0] != '\0' &&
+	    a->dossier_email != NULL && a->dossier_email[0] != '\0')) {
+		/* The same directions twice is enough: then a person. */
+		if (st->referrals >= DIALOG_MAX_ASKS) {
+			dlg_handover(st, out, "overdracht.herhaald");
+			return;
+		}
+		st->referrals++;
+	}
 	if (st->dossier[0] != '\0' && a->dossier_email != NULL &&
 	    a->dossier_email[0] != '\0') {
 		dlg_reply(out, "klacht.dossier");
@@ -202,20 +224,24 @@ register_case(struct dialog_state *st, struct dialog_output *out)
 	st->step = DS_DONE;
 }
 
-/* Re-asks one slot: cleared, and its question counts from zero again
- * (the confirmation is limited to two, so this cannot loop). */
+/* Re-asks one slot, cleared, with its own wording ("what is the correct
+ * name?"); its count starts again, but fixes and confirmations are each
+ * limited to two, so this cannot loop. */
 static void
 fix(struct dialog_state *st, const struct dialog_input *in,
     struct dialog_output *out, const char *id)
 {
 	if (strcmp(id, "naam") == 0) {
 		st->name[0] = '\0';
+		st->fix_field = FIX_NAME;
 		st->asks[DS_ASK_NAME] = 0;
 	} else if (strcmp(id, "contact") == 0) {
 		st->email[0] = st->phone[0] = '\0';
+		st->fix_field = FIX_CONTACT;
 		st->asks[DS_ASK_CONTACT] = 0;
 	} else {
 		st->description[0] = '\0';
+		st->fix_field = FIX_DESC;
 		st->asks[DS_ASK_DESC] = 0;
 	}
 	next_question(st, in, out);

@@ -243,12 +243,12 @@ test_wse_case(void)
 	msg(NULL, "nee");
 	TEST_STR("what to change", key(0), "klacht.aanpassen");
 	msg(NULL, "2");
-	TEST_STR("contact re-asked", key(0), "klacht.contact_wa");
+	TEST_STR("contact re-asked", key(0), "klacht.contact_aanpassen");
 	button("eigen_nummer", "Dit nummer gebruiken");
 	TEST_STR("own number", st.phone, "+32470998877");
 	TEST_STR("confirm again", key(0), "klacht.bevestig");
 	msg(NULL, "nee, de naam is fout");
-	TEST_STR("name re-asked", key(0), "klacht.naam");
+	TEST_STR("name re-asked", key(0), "klacht.naam_aanpassen");
 	msg(NULL, "Mijn naam is Els Janssens");
 	TEST_STR("new name", st.name, "Els Janssens");
 	TEST("third confirmation -> staff", out.actions & DA_HANDOVER);
@@ -409,6 +409,93 @@ test_never_loops(void)
 	    !dialog_outcome_valid("bogus"));
 }
 
+/* Random walks: whatever the citizen sends, no text that asks or
+ * directs is sent more than twice in one conversation, and the bot is
+ * silent once a person has it. */
+static const struct {
+	const char	*intent, *topic, *text, *payload;
+} pool[] = {
+	{ "begroeting", NULL, "hallo", NULL },
+	{ "klacht", NULL, "ik wil een klacht indienen", NULL },
+	{ "klacht", NULL, "klacht over dossier 2025/11873 want het bedrag "
+	    "was helemaal verkeerd berekend", NULL },
+	{ "ongenoegen", NULL, "wat een chaos hier", NULL },
+	{ "vraag", NULL, "ik heb een vraag", NULL },
+	{ "vraag", "openingsuren", "wanneer zijn jullie open?", NULL },
+	{ "vraag", "geen", "mag ik onderverhuren?", NULL },
+	{ "suggestie", NULL, "een idee", NULL },
+	{ "ja", NULL, "ja", NULL }, { "nee", NULL, "nee", NULL },
+	{ NULL, NULL, "1", NULL }, { NULL, NULL, "2", NULL },
+	{ NULL, NULL, "3", NULL }, { NULL, NULL, "blabla", NULL },
+	{ NULL, NULL, "Els Peeters", NULL },
+	{ NULL, NULL, "els@telenet.be", NULL },
+	{ NULL, NULL, "jan@@telenet", NULL },
+	{ NULL, NULL, "0470 12 34", NULL },
+	{ NULL, NULL, "de consulent belde nooit terug", NULL },
+	{ NULL, NULL, "Dit nummer gebruiken", "eigen_nummer" },
+	{ NULL, NULL, "Een klacht", "klacht" },
+	{ NULL, NULL, "toch geen klacht", NULL },
+	{ "bedankt", NULL, "merci", NULL },
+	{ "medewerker", NULL, "medewerker", NULL },
+	{ "scheldwoorden", NULL, "stomme bot", NULL },
+	{ "stop", NULL, "stop", NULL },
+};
+#define POOL	(sizeof(pool) / sizeof(pool[0]))
+
+static int
+repeatable(const char *key)
+{
+	return strncmp(key, "onderwerp.", 10) == 0 ||
+	    strcmp(key, "suggestie.bedankt") == 0;
+}
+
+static void
+test_random_walks(void)
+{
+	const struct agency *ags[] = { &vmsw, &vlaio, &wse };
+	unsigned long long rnd = 42;
+	char keys[64][48];
+	int counts[64], nk, conv, m, i, k, bad = 0, spoke_in_staff = 0;
+
+	for (conv = 0; conv < 3000 && !bad; conv++) {
+		start(ags[conv % 3]);
+		channel_wa = conv % 2;
+		nk = 0;
+		for (m = 0; m < 40 && st.step != DS_ENDED; m++) {
+			int staff = (st.step == DS_STAFF);
+
+			rnd = rnd * 6364136223846793005ULL + 1442695040888963407ULL;
+			i = (int)((rnd >> 33) % POOL);
+			msg_full(pool[i].intent, pool[i].topic, NULL, pool[i].text,
+			    pool[i].payload);
+			if (staff && out.n_replies > 0)
+				spoke_in_staff++;
+			for (k = 0; k < out.n_replies; k++) {
+				const char *key = out.replies[k].key;
+				int j;
+
+				if (repeatable(key))
+					continue;
+				for (j = 0; j < nk && strcmp(keys[j], key); j++)
+					;
+				if (j == nk && nk < 64) {
+					snprintf(keys[nk], sizeof(keys[nk]), "%s",
+					    key);
+					counts[nk++] = 0;
+				}
+				if (j < 64 && ++counts[j] > 2 && !bad) {
+					printf("     conversation %d: '%s' a third "
+					    "time\n", conv, key);
+					bad = 1;
+				}
+			}
+		}
+	}
+	channel_wa = 1;
+	TEST("no text asked three times", !bad);
+	TEST("silent while staff has it", spoke_in_staff == 0);
+}
+
 int
 main(void)
 {
@@ -419,5 +506,6 @@ main(void)
 	test_global_rules();
 	test_language();
 	test_never_loops();
+	test_random_walks();
 	return TEST_REPORT();
 }
