@@ -431,7 +431,11 @@ on_handover(struct engine *e, const struct agency *a,
 		if (c.st.step == DS_STAFF)
 			c.st.step = DS_DONE;
 	} else if (found == 1 && is(r->type, "take_thread_control") &&
-	    !our_app(a, r->payload)) {
+	    !(r->payload != NULL && *r->payload &&
+	    a->messenger_app_id != NULL &&
+	    strcmp(r->payload, a->messenger_app_id) == 0)) {
+		/* Someone took the thread from us (the event need not say
+		 * who): a person answers elsewhere. */
 		to_page_inbox(&c, now_ms, 0);
 	}
 	if (found == 1 && conv_db_save(e->store, &c) == -1)

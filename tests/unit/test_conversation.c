@@ -284,6 +284,14 @@ test_messenger(void)
 	TEST_STR("echo from Page Inbox", q_text("SELECT mode FROM "
 	    "conversations WHERE user_id = ?1", "p1"), "page_inbox");
 
+	inbound("messenger", "vmsw", "p1", "handover", "pass_thread_control",
+	    NULL, NULL, 0);
+	inbound("messenger", "vmsw", "p1", "handover", "take_thread_control",
+	    NULL, NULL, 0);
+	engine_process_pending(eng, T0 + 2);
+	TEST_STR("taken without owner", q_text("SELECT mode FROM "
+	    "conversations WHERE user_id = ?1", "p1"), "page_inbox");
+
 	a->page_inbox_handover = 1;
 	inbound("messenger", "vmsw", "p2", NULL, NULL, "ik wil met een "
 	    "medewerker spreken", NULL, 0);
