@@ -351,6 +351,10 @@ chat_loop(struct chat *c)
 	ssize_t n;
 	int echo = !isatty(STDIN_FILENO), rc = 0;
 
+	if (!echo)
+		printf("Loket chat with %s (%s). Type as a citizen; /wait 25h, "
+		    "/image, /restart; Ctrl-D ends.\n", c->agency->name,
+		    c->channel);
 	while (rc == 0 && (n = getline(&line, &cap, stdin)) != -1) {
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
