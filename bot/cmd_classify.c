@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "config.h"
+#include "contact_json.h"
 #include "intent.h"
 
 #define DEFAULT_INTENTS	"intents/nl"
@@ -27,6 +28,7 @@
 typedef int	classify_enrich_fn(json_t *obj, const char *text);
 
 static classify_enrich_fn *const enrichers[] = {
+	contact_json_enrich,
 	NULL
 };
 

@@ -13,6 +13,7 @@ const struct command commands[] = {
 	    "out" },
 	{ "intents", cmd_intents, "check the phrase files, score a labelled "
 	    "set" },
+	{ "chat", cmd_chat, "talk to the bot in the terminal, as a citizen" },
 	{ "report", cmd_report, "figures, complaint register, HTML report" },
 	{ "cases", cmd_cases, "cases export: the register with contact "
 	    "details" },

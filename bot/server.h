@@ -14,6 +14,10 @@ struct config;
 struct store;
 struct lws_context;
 struct http_req;
+struct engine;
+struct outbox;
+struct intent_model;
+struct locales;
 struct intake_writer;
 struct report_purge_state;
 
@@ -48,8 +52,11 @@ struct server {
 	atomic_int		 stop;		/* SIGTERM / SIGINT */
 	atomic_int		 reload;	/* SIGHUP */
 	struct server_stats	 stats;
-	void			*engine;	/* conversation engine, or NULL */
-	void			*outbox;	/* outbound sender, or NULL */
+	struct engine		*engine;	/* conversations, or NULL */
+	struct outbox		*outbox;	/* outbound sender, or NULL */
+	struct intent_model	*model;		/* phrase files, reloadable */
+	struct locales		*locales;	/* reply texts, reloadable */
+	unsigned long		 ticks;		/* server_tick() calls */
 	void			*http_priv;	/* http.c's timer */
 	int			 inbound_pending; /* new rows to handle */
 	struct intake_writer	*writer;	/* group-commit thread */
