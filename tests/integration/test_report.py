@@ -254,6 +254,29 @@ T.eq(q(db, "SELECT name FROM cases WHERE reference = 'VMSW-2026-00001'"),
 rc, _, _ = loket("erase", "--db", db)
 T.eq(rc, 2, "erase needs --user")
 
+# --- the real conversation engine feeds the report -----------------------
+import datetime
+chat_db = os.path.join(tmp, "chat.db")
+conf = os.path.join(ROOT, "deploy", "loket.conf")
+for lines in ("hallo\nwat zijn de openingsuren?\n/wait 25h\n",
+              "ik wil een klacht indienen\nja\n/wait 25h\n"):
+    p = subprocess.run([BIN, "chat", "--config", conf, "--db", chat_db],
+                       cwd=ROOT, input=lines.encode(), capture_output=True,
+                       timeout=60)
+    T.eq(p.returncode, 0, "loket chat ran a conversation")
+later = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+rc, out, _ = loket("report", "--db", chat_db, "--config", conf, "--to", later)
+r = json.loads(out) if rc == 0 else {}
+T.eq(r.get("conversations"), 2, "engine's conversations counted")
+T.eq(sum(r.get("outcomes", {}).values()), 2, "one outcome each")
+T.eq(r.get("inbound", {}).get("total"), 4, "engine's messages counted")
+T.eq(r.get("response_times", {}).get("first_reply", {}).get("all", {})
+     .get("count"), 2, "first replies measured")
+rc, out, _ = loket("report", "--db", chat_db, "--to", later, "--format",
+                   "csv", "--what", "conversations")
+T.eq(len(list(csv.reader(io.StringIO(out, newline="")))), 3,
+     "engine's outcomes in the CSV")
+
 # --- /metrics ----------------------------------------------------------
 srv = Server(extra_env={"LOKET_METRICS_TOKEN": "metrics-secret-1"}).start()
 
