@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +22,13 @@
 static void
 strlist_free(struct strlist *l)
 {
+	regex_t *re = l->compiled;
 	size_t i;
 
+	for (i = 0; re != NULL && i < l->n; i++)
+		regfree(&re[i]);
+	free(re);
+	l->compiled = NULL;
 	for (i = 0; i < l->n; i++)
 		free(l->v[i]);
 	free(l->v);
