@@ -174,6 +174,23 @@ find_route(enum http_method m, const char *path, int *path_known)
 	return NULL;
 }
 
+/*
+ * A body refused before the route's handler ran (411, 413, 400).  For
+ * the webhooks it is counted like the handler's own replies, so
+ * /metrics shows Meta (or an attacker) sending what we refuse.
+ */
+static int
+refuse(struct http_req *r, int status, const char *text)
+{
+	struct server_stats *st = &r->srv->stats;
+	int slot = status == 411 ? WH_411 : status == 413 ? WH_413 :
+	    status == 400 ? WH_400 : WH_OTHER;
+
+	if (strncmp(r->path, "/webhook/", 9) == 0)
+		st->webhooks[strstr(r->path, "messenger") ? 1 : 0][slot]++;
+	return http_reply(r, status, "text/plain", text, strlen(text));
+}
+
 /* Content-Length: digits only, within the cap; chunked bodies refused
  * (lws 4.1 would hand us the chunk framing as body bytes). */
 static int
@@ -184,21 +201,18 @@ check_length(struct http_req *r)
 	unsigned long long v = 0;
 
 	if (lws_hdr_total_length(r->wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0)
-		return http_reply(r, 411, "text/plain", "length required\n",
-		    16);
+		return refuse(r, 411, "length required\n");
 	if (lws_hdr_copy(r->wsi, cl, sizeof(cl),
 	    WSI_TOKEN_HTTP_CONTENT_LENGTH) <= 0)
-		return http_reply(r, 411, "text/plain", "length required\n",
-		    16);
+		return refuse(r, 411, "length required\n");
 	n = strlen(cl);
 	for (i = 0; i < n; i++) {
 		if (cl[i] < '0' || cl[i] > '9' || i > 15)
-			return http_reply(r, 400, "text/plain",
-			    "bad content-length\n", 19);
+			return refuse(r, 400, "bad content-length\n");
 		v = v * 10 + (unsigned long long)(cl[i] - '0');
 	}
 	if (v > r->route->max_body)
-		return http_reply(r, 413, "text/plain", "too large\n", 10);
+		return refuse(r, 413, "too large\n");
 	return HTTP_READ_BODY;
 }
 
@@ -244,7 +258,7 @@ on_body(struct http_req *r, const void *in, size_t len)
 	if (len == 0)
 		return 0;	/* Content-Length: 0 gives in == NULL */
 	if (buf_append(&r->body, in, len) == -1)
-		return http_reply(r, 413, "text/plain", "too large\n", 10);
+		return refuse(r, 413, "too large\n");
 	return 0;
 }
 

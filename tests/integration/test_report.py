@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import time
 
-from loketlib import BIN, ROOT, Results, Server, sign, wa_text
+from loketlib import BIN, ROOT, Results, Server, raw_http, wa_text
 
 T = Results()
 tmp = tempfile.mkdtemp(prefix="loket-report-")
@@ -313,7 +313,17 @@ T.eq(srv.post("whatsapp", body)[0], 200, "signed webhook accepted")
 T.eq(srv.post("whatsapp", body)[0], 200, "same webhook again")
 T.eq(srv.post("whatsapp", body, signature="sha256=" + "0" * 64)[0], 401,
      "wrong signature refused")
+raw_http(srv.port, b"POST /webhook/whatsapp HTTP/1.1\r\nHost: x\r\n"
+         b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", read_timeout=3)
+raw_http(srv.port, b"POST /webhook/messenger HTTP/1.1\r\nHost: x\r\n"
+         b"Content-Length: 99999999\r\n\r\n", read_timeout=3)
 st, m1 = metrics()
+T.eq(value(m1, 'loket_webhooks_total{channel="whatsapp",code="411"}'),
+     value(m0, 'loket_webhooks_total{channel="whatsapp",code="411"}') + 1,
+     "411 counted")
+T.eq(value(m1, 'loket_webhooks_total{channel="messenger",code="413"}'),
+     value(m0, 'loket_webhooks_total{channel="messenger",code="413"}') + 1,
+     "413 counted")
 T.eq(value(m1, WA200), value(m0, WA200) + 2, "200s counted")
 T.eq(value(m1, WA401), value(m0, WA401) + 1, "401 counted")
 T.eq(value(m1, "loket_webhook_signature_failures_total"),
