@@ -47,13 +47,16 @@ local_midnight(int y, int m, int d)
 int
 report_parse_date(const char *s, int end, long long *ms)
 {
-	int y, m, d, n = 0;
+	int y, m, d, n;
 	struct tm tm;
 	time_t t;
 
-	if (s == NULL || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
-	    n != 10 || s[n] != '\0' || y < 1970 || m < 1 || m > 12 ||
-	    d < 1 || d > 31)
+	for (n = 0; s != NULL && n < 10; n++)	/* sscanf allows " 1", "+1" */
+		if (n == 4 || n == 7 ? s[n] != '-' : s[n] < '0' || s[n] > '9')
+			return -1;
+	if (s == NULL || s[10] != '\0' ||
+	    sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1970 ||
+	    m < 1 || m > 12 || d < 1 || d > 31)
 		return -1;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;

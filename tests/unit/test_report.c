@@ -671,6 +671,9 @@ test_dates(void)
 	TEST("bad date", report_parse_date("2026-02-30", 0, &ms) == -1);
 	TEST("bad date 2", report_parse_date("2026-1-05", 0, &ms) == -1);
 	TEST("bad date 3", report_parse_date("2026-01-05x", 0, &ms) == -1);
+	TEST("bad date 4", report_parse_date("2026- 1-05", 0, &ms) == -1);
+	TEST("bad date 5", report_parse_date("2026-+1-05", 0, &ms) == -1);
+	TEST("short date", report_parse_date("2026-01", 0, &ms) == -1);
 	TEST("winter midnight", report_parse_date("2026-01-05", 0, &ms) == 0
 	    && ms == 1767567600000LL);
 	TEST("summer midnight", report_parse_date("2026-07-01", 0, &ms) == 0
