@@ -16,16 +16,16 @@
 #include "log.h"
 #include "store.h"
 
+/* sql is a string literal: its address keys the statement cache, so each
+ * statement is compiled once per connection (store_stmt). */
 static sqlite3_stmt *
 prep(struct store *s, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = store_stmt(s, sql);
 
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
+	if (st == NULL)
 		log_warnx("event=conv_sql_failed msg=\"%s\"",
 		    sqlite3_errmsg(store_db(s)));
-		return NULL;
-	}
 	return st;
 }
 
@@ -38,7 +38,7 @@ done(struct store *s, sqlite3_stmt *st)
 	if (rc != SQLITE_DONE)
 		log_warnx("event=conv_sql_failed msg=\"%s\"",
 		    sqlite3_errmsg(store_db(s)));
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -107,7 +107,7 @@ conv_db_next_inbound(struct store *s, long long after, struct conv_inrow *r)
 		r->payload = col_dup(st, 11);
 		r->standby = sqlite3_column_int(st, 12);
 	}
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	if (rc == SQLITE_ROW)
 		return r->channel && r->user_id && r->kind ? 1 : -1;
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -186,7 +186,7 @@ load_one(sqlite3_stmt *st, struct conv *c)
 
 	if (rc == SQLITE_ROW)
 		read_conv(st, c);
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -347,7 +347,7 @@ next_seq(struct store *s, const char *agency, int year)
 	sqlite3_bind_int(st, 2, year);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		seq = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	return seq;
 }
 
@@ -402,7 +402,7 @@ conv_db_account(struct store *s, long long conv_id, char *out,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		col_copy(st, 0, out, outlen);
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -433,7 +433,7 @@ conv_db_idle(struct store *s, long long cutoff_ms, struct conv_idle **out)
 		v[n].last = sqlite3_column_int64(st, 2);
 		n++;
 	}
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_DONE) {
 		free(v);
 		return -1;

@@ -498,11 +498,17 @@ give_up(struct engine *e, const struct conv_inrow *r)
 int
 engine_process_pending(struct engine *e, long long now_ms)
 {
+	return engine_process_some(e, now_ms, BATCH_MAX);
+}
+
+int
+engine_process_some(struct engine *e, long long now_ms, int max)
+{
 	struct conv_inrow r;
 	long long after = 0;
 	int n = 0, rc;
 
-	while (n < BATCH_MAX) {
+	while (n < max) {
 		if ((rc = conv_db_next_inbound(e->store, after, &r)) <= 0) {
 			conv_inrow_free(&r);
 			return rc == 0 ? n : -1;

@@ -47,6 +47,9 @@ void		 engine_set_locales(struct engine *e, const struct locales *l);
  * cannot block a channel).
  */
 int	engine_process_pending(struct engine *e, long long now_ms);
+/* The same, at most max rows: the server takes a few per loop round so
+ * acknowledging webhooks never waits for a backlog. */
+int	engine_process_some(struct engine *e, long long now_ms, int max);
 /* Ends conversations silent past their agency's timeout; returns how
  * many were ended, or -1 on a database error. */
 int	engine_tick(struct engine *e, long long now_ms);

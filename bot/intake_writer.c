@@ -105,8 +105,8 @@ writer_main(void *arg)
 }
 
 struct intake_writer *
-intake_writer_start(const char *db_path, void (*wake)(void *), void *arg,
-    char *err, size_t errlen)
+intake_writer_start(const char *db_path, pthread_mutex_t *write_lock,
+    void (*wake)(void *), void *arg, char *err, size_t errlen)
 {
 	struct intake_writer *w = calloc(1, sizeof(*w));
 
@@ -118,6 +118,7 @@ intake_writer_start(const char *db_path, void (*wake)(void *), void *arg,
 		free(w);
 		return NULL;
 	}
+	store_set_write_lock(w->store, write_lock);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
 	pthread_cond_init(&w->done_cv, NULL);

@@ -9,6 +9,7 @@
 #ifndef LOKET_INTAKE_WRITER_H
 #define LOKET_INTAKE_WRITER_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "intake.h"
@@ -32,10 +33,12 @@ struct intake_job {
 
 /*
  * Opens a second connection to db_path and starts the thread; wake(arg)
- * is called from it after each commit.  NULL on error (err filled).
+ * is called from it after each commit.  write_lock is shared with the
+ * other connection's store (store_set_write_lock).  NULL on error.
  */
 struct intake_writer *intake_writer_start(const char *db_path,
-		    void (*wake)(void *), void *arg, char *err, size_t errlen);
+		    pthread_mutex_t *write_lock, void (*wake)(void *),
+		    void *arg, char *err, size_t errlen);
 /* Commits what is queued, stops and joins the thread, frees everything. */
 void	intake_writer_stop(struct intake_writer *w);
 /* Queues a job (takes ownership). */

@@ -28,7 +28,7 @@ outbox_enqueue(struct store *s, const struct outbox_item *it)
 	sqlite3_stmt *st;
 	long long id = -1, now = store_now_ms();
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_stmt(s, sql)) == NULL)
 		goto out;
 	if (it->conversation_id > 0)
 		sqlite3_bind_int64(st, 1, it->conversation_id);
@@ -48,7 +48,7 @@ out:
 	if (id == -1)
 		log_warnx("event=outbox_enqueue_failed msg=\"%s\"",
 		    sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	return id;
 }
 
@@ -80,11 +80,11 @@ exec_id(struct outbox *ob, const char *sql, long long id)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	return rc == SQLITE_DONE ? sqlite3_changes(db) : -1;
 }
 
@@ -182,11 +182,10 @@ outbox_mark_failed(struct outbox *ob, long long id, int code,
 	static const char sql[] = "UPDATE outbox SET status = 'failed', "
 	    "submitted_at = NULL, error_code = ?2, error_text = ?3, "
 	    "updated_at = ?4 WHERE id = ?1 AND status IN ('pending', 'sent')";
-	sqlite3 *db = store_db(ob->store);
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if (code >= 0)
@@ -194,7 +193,7 @@ outbox_mark_failed(struct outbox *ob, long long id, int code,
 	sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, outbox_now(ob));
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	/* Staff see the row; the log says it once, without the text sent. */
 	log_warnx("event=outbox_failed id=%lld code=%d reason=\"%s\"", id,
 	    code, text);
@@ -209,18 +208,17 @@ outbox_mark_sent(struct outbox *ob, long long id, const char *msg_id)
 	    "submitted_at = NULL, meta_msg_id = ?2, error_code = NULL, "
 	    "error_text = NULL, updated_at = ?3 WHERE id = ?1 AND "
 	    "status = 'pending'";
-	sqlite3 *db = store_db(ob->store);
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if (msg_id != NULL && *msg_id != '\0')
 		sqlite3_bind_text(st, 2, msg_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, outbox_now(ob));
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -252,17 +250,15 @@ backoff_ms(struct outbox *ob, int attempts, int code, long retry_after_s)
 static int
 attempts_of(struct outbox *ob, long long id)
 {
-	sqlite3 *db = store_db(ob->store);
 	sqlite3_stmt *st;
 	int n = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT attempts FROM outbox WHERE id = ?1",
-	    -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_stmt(ob->store, "SELECT attempts FROM outbox WHERE id = ?1")) == NULL)
 		return 0;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	return n;
 }
 
@@ -284,8 +280,7 @@ schedule_retry(struct outbox *ob, long long id, const struct graph_outcome *g,
 		return outbox_mark_failed(ob, id, g->code, text);
 	}
 	wait = backoff_ms(ob, attempts, g->code, retry_after_s);
-	if (sqlite3_prepare_v2(store_db(ob->store), sql, -1, &st, NULL) !=
-	    SQLITE_OK)
+	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, outbox_now(ob) + wait);
@@ -294,7 +289,7 @@ schedule_retry(struct outbox *ob, long long id, const struct graph_outcome *g,
 	sqlite3_bind_text(st, 4, g->text, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 5, outbox_now(ob));
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	ob->stats.retried++;
 	log_info("event=outbox_retry id=%lld attempts=%d in_ms=%lld code=%d "
 	    "reason=\"%s\"", id, attempts, wait, g->code, g->text);

@@ -73,8 +73,7 @@ last_inbound(struct outbox *ob, const struct row *r)
 	sqlite3_stmt *st;
 	long long t = -1;
 
-	if (sqlite3_prepare_v2(store_db(ob->store), sql, -1, &st, NULL) !=
-	    SQLITE_OK)
+	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, r->channel, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, r->agency, -1, SQLITE_STATIC);
@@ -82,7 +81,7 @@ last_inbound(struct outbox *ob, const struct row *r)
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    sqlite3_column_type(st, 0) != SQLITE_NULL)
 		t = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	return t;
 }
 
@@ -93,15 +92,13 @@ case_ref(struct outbox *ob, long long conversation_id)
 	sqlite3_stmt *st;
 	char *ref = NULL;
 
-	if (conversation_id <= 0 || sqlite3_prepare_v2(store_db(ob->store),
-	    "SELECT case_ref FROM conversations WHERE id = ?1", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (conversation_id <= 0 || (st = store_stmt(ob->store, "SELECT case_ref FROM conversations WHERE id = ?1")) == NULL)
 		return NULL;
 	sqlite3_bind_int64(st, 1, conversation_id);
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    sqlite3_column_type(st, 0) != SQLITE_NULL)
 		ref = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	return ref;
 }
 
@@ -206,13 +203,12 @@ exec_row(struct outbox *ob, const char *sql, long long id, long long t)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(store_db(ob->store), sql, -1, &st, NULL) !=
-	    SQLITE_OK)
+	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, t);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -292,8 +288,7 @@ heads(struct outbox *ob, long long now, int limit)
 	    "LIMIT ?2";
 	sqlite3_stmt *st;
 
-	if (sqlite3_prepare_v2(store_db(ob->store), sql, -1, &st, NULL) !=
-	    SQLITE_OK)
+	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return NULL;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int(st, 2, limit);
@@ -311,7 +306,7 @@ due_ids(struct outbox *ob, long long now, long long *ids, int max)
 		return -1;
 	while (n < max && sqlite3_step(st) == SQLITE_ROW)
 		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	return n;
 }
 
@@ -327,15 +322,14 @@ consider_id(struct outbox *ob, long long id, long long now,
 	int rc = 0;
 
 	*job = NULL;
-	if (sqlite3_prepare_v2(store_db(ob->store), sql, -1, &st, NULL) !=
-	    SQLITE_OK)
+	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		read_row(st, &r);
 		rc = consider(ob, &r, now, job);
 	}
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	return rc;
 }
 
@@ -453,13 +447,12 @@ outbox_next_due_ms(struct outbox *ob)
 	long long now = outbox_now(ob), due = -1;
 	sqlite3_stmt *st;
 
-	if (sqlite3_prepare_v2(store_db(ob->store), sql, -1, &st, NULL) !=
-	    SQLITE_OK)
+	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return 1000;	/* try again soon */
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    sqlite3_column_type(st, 0) != SQLITE_NULL)
 		due = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	if (due < 0)
 		return -1;
 	/* Due rows the last kick held back wait for the sending number. */
@@ -508,14 +501,13 @@ rewrite_as_template(struct outbox *ob, const struct agency *a,
 		return 0;
 	snprintf(text, sizeof(text), "sent again as template %s: %s",
 	    a->wa_template, why);
-	if (sqlite3_prepare_v2(store_db(ob->store), sql, -1, &st, NULL) ==
-	    SQLITE_OK) {
+	if ((st = store_stmt(ob->store, sql)) != NULL) {
 		sqlite3_bind_int64(st, 1, r->id);
 		sqlite3_bind_text(st, 2, body, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, outbox_now(ob));
 		rc = sqlite3_step(st) == SQLITE_DONE ? 1 : -1;
-		sqlite3_finalize(st);
+		store_stmt_done(st);
 	}
 	free(body);
 	if (rc == 1) {
@@ -536,8 +528,7 @@ outbox_retry_as_template(struct outbox *ob, long long id, const char *why)
 	struct row r;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(store_db(ob->store), sql, -1, &st, NULL) !=
-	    SQLITE_OK)
+	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -548,6 +539,6 @@ outbox_retry_as_template(struct outbox *ob, long long id, const char *why)
 		    strcmp(r.kind, "template") != 0)
 			rc = rewrite_as_template(ob, a, &r, why);
 	}
-	sqlite3_finalize(st);
+	store_stmt_done(st);
 	return rc;
 }

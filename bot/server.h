@@ -7,6 +7,7 @@
 #ifndef LOKET_SERVER_H
 #define LOKET_SERVER_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 
@@ -60,6 +61,8 @@ struct server {
 	void			*http_priv;	/* http.c's timer */
 	int			 inbound_pending; /* new rows to handle */
 	struct intake_writer	*writer;	/* group-commit thread */
+	pthread_mutex_t		 write_lock;	/* its connection and ours take
+						   turns writing */
 	unsigned long long	 next_ticket;	/* intake job ids */
 	struct http_req		*deferred;	/* requests waiting for it */
 	struct report_purge_state *purge;	/* daily retention run */

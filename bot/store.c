@@ -14,7 +14,7 @@
 #include "log.h"
 #include "store_schema.h"
 
-#define STMT_CACHE	128
+#define STMT_CACHE	256
 
 struct stmt_entry {
 	const char	*sql;		/* the caller's static string */
@@ -26,6 +26,7 @@ struct store {
 	struct stmt_entry cache[STMT_CACHE];
 	size_t		 ncache;
 	int		 depth;		/* nested store_begin() calls */
+	pthread_mutex_t	*wlock;		/* shared write lock, or NULL */
 	int		 version;
 };
 
@@ -161,8 +162,11 @@ store_stmt(struct store *s, const char *sql)
 		    sqlite3_errmsg(s->db));
 		return NULL;
 	}
-	if (s->ncache == STMT_CACHE)	/* a fixed set of statements */
-		fatalx("event=stmt_cache_full max=%d", STMT_CACHE);
+	if (s->ncache == STMT_CACHE) {	/* a fixed set of statements */
+		log_error("event=stmt_cache_full max=%d", STMT_CACHE);
+		sqlite3_finalize(st);
+		return NULL;
+	}
 	s->cache[s->ncache].sql = sql;
 	s->cache[s->ncache++].st = st;
 	return st;
@@ -199,17 +203,91 @@ store_db(struct store *s)
 	return s->db;
 }
 
+/*
+ * Nested transactions are savepoints: an inner rollback undoes only its
+ * own level, so a batch of messages can share one commit (one fsync) while
+ * each message still succeeds or fails alone.
+ */
+/* Runs one cached statement (a string literal) to completion. */
+static int
+run_cached(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st = store_stmt(s, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+#define NEST_MAX	8
+
+enum { SP_BEGIN, SP_RELEASE, SP_ROLLBACK };
+
+static int
+nested(struct store *s, int verb, int level)
+{
+	/* Literals, so the statements are cached: one of these runs around
+	 * every message the engine handles. */
+	static const char *const sql[3][NEST_MAX] = {
+	    { "SAVEPOINT nest1", "SAVEPOINT nest2", "SAVEPOINT nest3",
+	      "SAVEPOINT nest4", "SAVEPOINT nest5", "SAVEPOINT nest6",
+	      "SAVEPOINT nest7", "SAVEPOINT nest8" },
+	    { "RELEASE nest1", "RELEASE nest2", "RELEASE nest3",
+	      "RELEASE nest4", "RELEASE nest5", "RELEASE nest6",
+	      "RELEASE nest7", "RELEASE nest8" },
+	    { "ROLLBACK TO nest1", "ROLLBACK TO nest2", "ROLLBACK TO nest3",
+	      "ROLLBACK TO nest4", "ROLLBACK TO nest5", "ROLLBACK TO nest6",
+	      "ROLLBACK TO nest7", "ROLLBACK TO nest8" },
+	};
+
+	if (level < 1 || level > NEST_MAX) {
+		log_error("event=store_nesting_too_deep level=%d", level);
+		return -1;
+	}
+	return run_cached(s, sql[verb][level - 1]);
+}
+
+int
+store_relax_sync(struct store *s)
+{
+	return run_script(s->db, "PRAGMA synchronous = NORMAL");
+}
+
+void
+store_set_write_lock(struct store *s, pthread_mutex_t *m)
+{
+	s->wlock = m;
+}
+
+static void
+unlock(struct store *s)
+{
+	if (s->wlock != NULL)
+		pthread_mutex_unlock(s->wlock);
+}
+
 int
 store_begin(struct store *s)
 {
-	if (s->depth++ > 0)
+	if (s->depth > 0) {
+		if (nested(s, SP_BEGIN, s->depth) == -1)
+			return -1;
+		s->depth++;
 		return 0;
-	if (run_script(s->db, "BEGIN IMMEDIATE") == -1) {
-		s->depth = 0;
+	}
+	if (s->wlock != NULL)
+		pthread_mutex_lock(s->wlock);
+	if (run_cached(s, "BEGIN IMMEDIATE") == -1) {
 		log_warnx("event=store_begin_failed msg=\"%s\"",
 		    sqlite3_errmsg(s->db));
+		unlock(s);
 		return -1;
 	}
+	s->depth = 1;
 	return 0;
 }
 
@@ -219,13 +297,15 @@ store_commit(struct store *s)
 	if (s->depth == 0)
 		return -1;
 	if (--s->depth > 0)
-		return 0;
-	if (run_script(s->db, "COMMIT") == -1) {
+		return nested(s, SP_RELEASE, s->depth);
+	if (run_cached(s, "COMMIT") == -1) {
 		log_warnx("event=store_commit_failed msg=\"%s\"",
 		    sqlite3_errmsg(s->db));
 		run_script(s->db, "ROLLBACK");
+		unlock(s);
 		return -1;
 	}
+	unlock(s);
 	return 0;
 }
 
@@ -234,9 +314,14 @@ store_rollback(struct store *s)
 {
 	if (s->depth == 0)
 		return;
-	s->depth = 0;
+	if (--s->depth > 0) {
+		nested(s, SP_ROLLBACK, s->depth);
+		nested(s, SP_RELEASE, s->depth);
+		return;
+	}
 	if (!sqlite3_get_autocommit(s->db))
 		run_script(s->db, "ROLLBACK");
+	unlock(s);
 }
 
 int

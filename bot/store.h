@@ -9,6 +9,7 @@
 #ifndef LOKET_STORE_H
 #define LOKET_STORE_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 struct store;
@@ -23,8 +24,27 @@ struct store	*store_open(const char *path, char *err, size_t errlen);
 void		 store_close(struct store *s);
 struct sqlite3	*store_db(struct store *s);
 
+/*
+ * Two connections of one process (the event loop's and the intake
+ * writer's) share this mutex around their write transactions: waiting on
+ * it wakes at once, where SQLite's busy handler would sleep and poll.
+ * The mutex must outlive both stores.
+ */
+void		 store_set_write_lock(struct store *s, pthread_mutex_t *m);
+
+/*
+ * synchronous=NORMAL for this connection: its commits survive a crash of
+ * the process but not of the machine.  For derived state only (the
+ * conversation engine, the outbox), whose source rows are committed with
+ * FULL by another connection: after a power loss they are redone from
+ * there.  A FULL commit on any connection also makes the earlier NORMAL
+ * ones durable (they come before it in the same WAL).
+ */
+int		 store_relax_sync(struct store *s);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 on success, -1 on error (logged).
- * Nesting is counted: only the outermost begin/commit touch SQLite. */
+ * Nested calls are savepoints: an inner commit keeps its work for the
+ * outer one, an inner rollback undoes only its own level. */
 int		 store_begin(struct store *s);
 int		 store_commit(struct store *s);
 void		 store_rollback(struct store *s);

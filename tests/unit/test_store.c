@@ -260,13 +260,17 @@ test_transactions(void)
 	TEST("second rollback harmless", !store_in_transaction(s));
 
 	store_begin(s);
+	exec(db, "INSERT INTO t VALUES (4)");
 	store_begin(s);
 	exec(db, "INSERT INTO t VALUES (3)");
 	store_rollback(s);
-	TEST("rollback from a nested level ends everything",
-	    !store_in_transaction(s) && sqlite3_get_autocommit(db) &&
-	    count_x(s, 3) == 0);
-	TEST("commit after that rollback fails", store_commit(s) == -1);
+	TEST("rollback from a nested level undoes that level only",
+	    store_in_transaction(s) && count_x(s, 3) == 0 &&
+	    count_x(s, 4) == 1);
+	TEST("the outer level still commits", store_commit(s) == 0 &&
+	    !store_in_transaction(s) && count_outside(path, 4) == 1 &&
+	    count_outside(path, 3) == 0);
+	TEST("commit after that fails", store_commit(s) == -1);
 
 	/* Savepoints: one part fails, the others commit. */
 	TEST("begin for savepoints", store_begin(s) == 0);
