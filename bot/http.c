@@ -435,8 +435,26 @@ http_start(struct server *s)
 
 struct http_priv {
 	lws_sorted_usec_list_t	 sul;
+	lws_sorted_usec_list_t	 later;	/* http_wake_after() */
 	struct server		*srv;
 };
+
+static void
+on_later(lws_sorted_usec_list_t *sul)
+{
+	struct http_priv *p = lws_container_of(sul, struct http_priv, later);
+
+	server_after_wake(p->srv);
+}
+
+void
+http_wake_after(struct server *s, long long us)
+{
+	struct http_priv *p = s->http_priv;
+
+	if (p != NULL)
+		lws_sul_schedule(s->lws, 0, &p->later, on_later, us);
+}
 
 static void
 on_tick(lws_sorted_usec_list_t *sul)
@@ -463,6 +481,7 @@ http_run(struct server *s)
 		server_after_wake(s);
 	}
 	lws_sul_cancel(&p->sul);
+	lws_sul_cancel(&p->later);
 }
 
 void

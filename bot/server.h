@@ -58,6 +58,10 @@ struct server {
 	struct intent_model	*model;		/* phrase files, reloadable */
 	struct locales		*locales;	/* reply texts, reloadable */
 	unsigned long		 ticks;		/* server_tick() calls */
+	long long		 engine_window_us; /* start of the current
+						   second of engine time */
+	long long		 engine_used_us;   /* engine time in it */
+	int			 intake_busy;	/* webhooks in this second */
 	void			*http_priv;	/* http.c's timer */
 	int			 inbound_pending; /* new rows to handle */
 	struct intake_writer	*writer;	/* group-commit thread */
@@ -75,6 +79,8 @@ void	http_run(struct server *s);
 void	http_stop(struct server *s);
 /* Wakes the service loop from any thread (lws_cancel_service). */
 void	http_wake(void *server);
+/* Runs server_after_wake() in us microseconds (service thread only). */
+void	http_wake_after(struct server *s, long long us);
 
 /* Called by http_run() on the service thread after every loop wake-up
  * (requests, timers, http_wake) and once a second: server.c. */
