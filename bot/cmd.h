@@ -13,6 +13,7 @@ struct command {
 };
 
 int	cmd_serve(int argc, char **argv);
+int	cmd_staff(int argc, char **argv);
 
 /* The table, NULL-terminated; main.c defines it. */
 extern const struct command commands[];

@@ -9,6 +9,7 @@
 
 const struct command commands[] = {
 	{ "serve", cmd_serve, "run the webhook server and staff console" },
+	{ "staff", cmd_staff, "add, list and remove console accounts" },
 	{ NULL, NULL, NULL }
 };
 

@@ -156,6 +156,26 @@ static const char *const migrations[] = {
 	"  WHERE status = 'pending';"
 	"CREATE INDEX outbox_conv ON outbox (conversation_id, id);"
 	"CREATE INDEX outbox_meta ON outbox (meta_msg_id);",
+
+	/* staff console: accounts and
+	 * sessions.  Only hashes are stored: PBKDF2 of the password, SHA-256
+	 * of the session token. */
+	"CREATE TABLE staff ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL DEFAULT 'staff',"	/* staff | coordinator |"
+						   admin */
+	"  pw_hash TEXT NOT NULL,"		/* pbkdf2-sha256$iter$salt$hash"
+						   (hex) */
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE staff_sessions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_hash TEXT NOT NULL UNIQUE,"	/* sha256 of the cookie, hex */
+	"  staff_id INTEGER NOT NULL REFERENCES staff (id) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"			/* per-session CSRF token */
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen_at INTEGER NOT NULL);"
+	"CREATE INDEX staff_sessions_staff ON staff_sessions (staff_id);",
 };
 
 size_t
