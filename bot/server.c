@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "console.h"
 #include "http.h"
 #include "log.h"
 #include "store.h"
@@ -17,6 +18,8 @@ int
 server_start(struct server *s)
 {
 	s->inbound_pending = 1;	/* handle what an earlier run left */
+	if ((s->console = console_new()) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -74,8 +77,13 @@ server_after_wake(struct server *s)
 	server_group_commit(s);
 	if (atomic_exchange(&s->reload, 0))
 		reload(s);
-	if (s->inbound_pending)
+	if (s->inbound_pending) {
 		s->inbound_pending = 0;
+		/* New messages and delivery statuses: the list and any open
+		 * transcript may have changed. */
+		console_notify(s, 0);
+	}
+	console_flush(s);
 }
 
 void

@@ -14,6 +14,7 @@ struct config;
 struct store;
 struct lws_context;
 struct http_req;
+struct console;
 
 struct server_stats {
 	unsigned long	webhooks[2][6];	/* channel x {200,400,401,411/413,
@@ -39,6 +40,7 @@ struct server {
 	void			*engine;	/* conversation engine, or NULL */
 	void			*outbox;	/* outbound sender, or NULL */
 	void			*http_priv;	/* http.c's timer */
+	struct console		*console;	/* staff console (console.h) */
 	int			 inbound_pending; /* new rows to handle */
 	int			 group_open;	/* a group-commit transaction
 						   holds unacknowledged rows */
