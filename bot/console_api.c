@@ -276,8 +276,8 @@ login_body(struct http_req *r)
 	if (rc == -1)
 		return console_error(r, 503, "database");
 	if (rc == 0) {
-		throttle_fail(&c->throttle, kname, now);
-		throttle_fail(&c->throttle, kaddr, now);
+		throttle_fail(&c->throttle, kname, THROTTLE_FREE_ACCOUNT, now);
+		throttle_fail(&c->throttle, kaddr, THROTTLE_FREE_ADDRESS, now);
 		log_warnx("event=login_failed addr=%s", addr);
 		return console_error(r, 401, "invalid_login");
 	}

@@ -54,7 +54,7 @@ victim(struct throttle *t, long long now_ms)
 }
 
 void
-throttle_fail(struct throttle *t, const char *key, long long now_ms)
+throttle_fail(struct throttle *t, const char *key, int nfree, long long now_ms)
 {
 	int i = find(t, key, now_ms), over;
 	struct throttle_slot *s = i >= 0 ? &t->slot[i] : NULL;
@@ -67,7 +67,7 @@ throttle_fail(struct throttle *t, const char *key, long long now_ms)
 	}
 	s->failures++;
 	s->last_ms = now_ms;
-	over = s->failures - THROTTLE_FREE;
+	over = s->failures - nfree;
 	if (over <= 0)
 		return;
 	delay = over > 20 ? THROTTLE_MAX_MS : 1000LL << (over - 1);
