@@ -14,6 +14,8 @@ struct command {
 
 int	cmd_serve(int argc, char **argv);
 int	cmd_staff(int argc, char **argv);
+int	cmd_classify(int argc, char **argv);
+int	cmd_intents(int argc, char **argv);
 
 /* The table, NULL-terminated; main.c defines it. */
 extern const struct command commands[];

@@ -208,36 +208,28 @@ apply_env(struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-/* Cross-field checks once everything is read. */
+/*
+ * Fills in what depends on other fields once everything is read.  The
+ * cross-field errors (agency without name, undefined default_agency) are
+ * found by config_parse_text(), which knows their lines.
+ */
 static int
 validate(struct config *cfg, char *err, size_t errlen)
 {
-	const char *where = cfg->path ? cfg->path : "(built-in defaults)";
-	size_t i;
+	size_t i, k;
 
-	if (cfg->default_agency != NULL &&
-	    config_agency(cfg, cfg->default_agency) == NULL) {
-		snprintf(err, errlen, "%s: default_agency '%s' is not "
-		    "defined", where, cfg->default_agency);
-		return -1;
-	}
 	for (i = 0; i < cfg->n_agencies; i++) {
 		struct agency *a = &cfg->agencies[i];
 
-		if (a->name == NULL) {
-			snprintf(err, errlen, "%s: agency '%s' has no name",
-			    where, a->id);
+		if (a->case_prefix != NULL)
+			continue;
+		if ((a->case_prefix = strdup(a->id)) == NULL) {
+			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		if (a->case_prefix == NULL) {
-			size_t k;
-
-			if ((a->case_prefix = strdup(a->id)) == NULL)
-				return -1;
-			for (k = 0; a->case_prefix[k]; k++)
-				a->case_prefix[k] = (char)toupper(
-				    (unsigned char)a->case_prefix[k]);
-		}
+		for (k = 0; a->case_prefix[k]; k++)
+			a->case_prefix[k] = (char)toupper(
+			    (unsigned char)a->case_prefix[k]);
 	}
 	return 0;
 }

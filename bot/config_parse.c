@@ -93,6 +93,8 @@ struct parse {
 	struct agency	*agency;	/* current section, or NULL */
 	const char	*where;
 	int		 line;
+	int		 section_line;	/* line of the current [agency] */
+	int		 default_line;	/* line of default_agency, or 0 */
 	char		*err;
 	size_t		 errlen;
 };
@@ -311,7 +313,7 @@ set_value(struct parse *p, const struct key *k, void *base, const char *val)
 		secs = config_parse_duration(val);
 		if (secs >= 0 && strchr("smhd", val[strlen(val) - 1]) == NULL)
 			secs *= 86400;	/* a bare number means days here */
-		if (secs < 0 || secs / 86400 < k->min ||
+		if (secs < 0 || secs % 86400 != 0 || secs / 86400 < k->min ||
 		    (k->max && secs / 86400 > k->max))
 			return fail(p, "%s: use a number of days like 45d",
 			    k->name);
@@ -341,10 +343,11 @@ open_agency(struct parse *p, const char *id)
 	if (a == NULL)
 		return fail(p, "%s", "out of memory");
 	cfg->agencies = a;
-	p->agency = &a[cfg->n_agencies++];
-	config_agency_defaults(p->agency);
-	if ((p->agency->id = strdup(id)) == NULL)
+	config_agency_defaults(&a[cfg->n_agencies]);
+	if ((a[cfg->n_agencies].id = strdup(id)) == NULL)
 		return fail(p, "%s", "out of memory");
+	p->agency = &a[cfg->n_agencies++];
+	p->section_line = p->line;
 	return 0;
 }
 
@@ -361,11 +364,23 @@ trim(char *s)
 	return s;
 }
 
+/* Checks the section that ends here; the error names its [agency] line. */
+static int
+close_section(struct parse *p)
+{
+	if (p->agency == NULL || p->agency->name != NULL)
+		return 0;
+	p->line = p->section_line;
+	return fail(p, "agency '%s' has no name", p->agency->id);
+}
+
 static int
 parse_section(struct parse *p, char *s)
 {
 	char *end = strchr(s, ']');
 
+	if (close_section(p) == -1)
+		return -1;
 	if (end == NULL || trim(end + 1)[0] != '\0')
 		return fail(p, "%s", "section: use [agency ID]");
 	*end = '\0';
@@ -396,6 +411,8 @@ parse_line(struct parse *p, char *s)
 		return fail(p, "%s: empty value", key);
 	table = p->agency ? agency_keys : global_keys;
 	base = p->agency ? (void *)p->agency : (void *)p->cfg;
+	if (table == global_keys && strcmp(key, "default_agency") == 0)
+		p->default_line = p->line;
 	for (k = table; k->name != NULL; k++)
 		if (strcmp(k->name, key) == 0)
 			return set_value(p, k, base, val);
@@ -406,7 +423,7 @@ int
 config_parse_text(struct config *cfg, const char *where, const char *text,
     size_t len, char *err, size_t errlen)
 {
-	struct parse p = { cfg, NULL, where, 0, err, errlen };
+	struct parse p = { cfg, NULL, where, 0, 0, 0, err, errlen };
 	const char *s = text, *end = text + len, *nl;
 	char line[4096];
 	size_t n;
@@ -424,6 +441,14 @@ config_parse_text(struct config *cfg, const char *where, const char *text,
 		if (parse_line(&p, line) == -1)
 			return -1;
 		s = nl ? nl + 1 : end;
+	}
+	if (close_section(&p) == -1)
+		return -1;
+	if (cfg->default_agency != NULL &&
+	    config_agency(cfg, cfg->default_agency) == NULL) {
+		p.line = p.default_line;
+		return fail(&p, "default_agency '%s' is not defined",
+		    cfg->default_agency);
 	}
 	return 0;
 }

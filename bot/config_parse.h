@@ -10,7 +10,11 @@
 struct config;
 struct agency;
 
-/* Parses text into cfg; on error writes "where:LINE: problem" to err. */
+/*
+ * Parses text into cfg, then checks that every agency has a name and that
+ * default_agency names one of them; on error writes "where:LINE: problem"
+ * to err (for those two checks, the line of the section or the key).
+ */
 int	config_parse_text(struct config *cfg, const char *where,
 	    const char *text, size_t len, char *err, size_t errlen);
 void	config_agency_defaults(struct agency *a);

@@ -310,7 +310,6 @@ decide(struct http_req *r, const struct session *sess, const char *ref,
 		return console_error(r, strcmp(why, "wrong_order") ? 400 : 409,
 		    why);
 	}
-	server_group_commit(r->srv);
 	if (apply(r->srv, ref, &d, status) == -1) {
 		json_decref(cur);
 		return console_error(r, 503, "database");

@@ -9,9 +9,9 @@
  * does, these become thin calls to engine_takeover / engine_staff_reply /
  * engine_handback / engine_close so the rules live in one place.
  *
- * Each operation first commits the open group transaction of this loop
- * round (webhooks waiting for their 200), then runs in a transaction of
- * its own, so a failure here never undoes a citizen's message.
+ * Each operation runs in a transaction of its own on the service thread's
+ * connection (webhooks are written by the intake writer thread on its
+ * own connection; SQLite's busy timeout orders the two).
  */
 #include <jansson.h>
 #include <sqlite3.h>
@@ -72,15 +72,14 @@ load(struct server *s, long long id, struct conv_row *c)
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 404 : 503;
 }
 
-/* Commits the waiting webhooks, opens our transaction, loads the row and
- * checks it is open and not held by someone else.  0 or a status. */
+/* Opens our transaction, loads the row and checks it is open and not
+ * held by someone else.  0 or a status. */
 static int
 begin_op(struct server *s, long long id, const char *staff,
     struct conv_row *c, const char **why)
 {
 	int rc;
 
-	server_group_commit(s);
 	if (store_begin(s->store) == -1) {
 		*why = "database";
 		return 503;

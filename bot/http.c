@@ -275,7 +275,7 @@ on_body_done(struct http_req *r)
 	 * commit now, answer the first and close; the client (never Meta
 	 * behind the proxy) sends the rest again. */
 	if (r->deferred) {
-		server_group_commit(r->srv);
+		server_intake_wait(r->srv, r->ticket);
 		r->deferred = 0;
 		return r->route->on_committed(r, r->deferred_status ?
 		    r->deferred_status : 503);
@@ -311,18 +311,21 @@ undefer(struct http_req *r)
 	r->deferred = 0;
 }
 
-void
-http_flush_deferred(struct server *s, int status)
+int
+http_resolve_deferred(struct server *s, unsigned long long ticket,
+    int status)
 {
-	struct http_req *r, *next;
+	struct http_req **pp, *r;
 
-	for (r = s->deferred; r != NULL; r = next) {
-		next = r->next_deferred;
-		r->next_deferred = NULL;
-		r->deferred_status = status;
-		lws_callback_on_writable(r->wsi);
-	}
-	s->deferred = NULL;
+	for (pp = &s->deferred; (r = *pp) != NULL; pp = &r->next_deferred)
+		if (r->ticket == ticket) {
+			*pp = r->next_deferred;
+			r->next_deferred = NULL;
+			r->deferred_status = status;
+			lws_callback_on_writable(r->wsi);
+			return 0;
+		}
+	return -1;
 }
 
 static int

@@ -35,6 +35,7 @@ struct http_req {
 	long long	 t0_us;		/* when the headers were complete */
 	int		 replied;
 	int		 deferred;	/* waits for the group commit */
+	unsigned long long ticket;	/* its intake job */
 	int		 deferred_status; /* reply once the commit is done */
 	const char	*cache_control;	/* NULL: "no-store" */
 	struct http_req	*next_deferred;
@@ -64,14 +65,16 @@ int	http_reply(struct http_req *r, int status, const char *content_type,
 int	http_reply_hdr(struct http_req *r, int status, const char *ctype,
 	    const char *body, size_t len, const char *extra_header);
 /*
- * Group commit: the handler has written its rows inside the open group
- * transaction and wants to answer once it is committed.  Returns 0 (the
- * connection stays open).  http_flush_deferred() answers every deferred
- * request with `status` (200 after a commit, 503 after a failed one) from
- * its next writable callback.
+ * Group commit: the handler handed its events to the intake writer under
+ * r->ticket and wants to answer once they are committed.  Returns 0 (the
+ * connection stays open).  http_resolve_deferred() answers the request
+ * holding that ticket with status (200 after the commit, 503 after a
+ * failure) from its next writable callback; 0 if it is still there, -1 if
+ * the client went away.
  */
 int	http_defer(struct http_req *r);
-void	http_flush_deferred(struct server *s, int status);
+int	http_resolve_deferred(struct server *s, unsigned long long ticket,
+	    int status);
 /* Microseconds on the monotonic clock. */
 long long http_now_us(void);
 

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -51,7 +52,7 @@ step_insert(sqlite3 *db, sqlite3_stmt *st)
 }
 
 static int
-store_event(struct store *s, const struct config *cfg,
+store_event(struct store *s, const char *agency,
     const struct inbound_event *ev, long long now, int *unrouted)
 {
 	static const char sql[] = "INSERT INTO inbound (channel, agency, "
@@ -59,7 +60,6 @@ store_event(struct store *s, const struct config *cfg,
 	    "text, payload, standby, meta_ts, received_at, raw) VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
 	    "?15) ON CONFLICT (channel, msg_id) DO NOTHING";
-	const char *agency = agency_for(cfg, ev);
 	char synthetic[160];
 	sqlite3_stmt *st;
 	const char *msg_id = ev->msg_id;
@@ -149,10 +149,57 @@ intake_store_unexpected(struct store *s, enum channel ch, const char *reason,
 	return step_insert(store_db(s), st);
 }
 
+char **
+intake_route(const struct config *cfg, const struct webhook_batch *b)
+{
+	char **agencies = calloc(b->n ? b->n : 1, sizeof(*agencies));
+	const char *id;
+	size_t i;
+
+	if (agencies == NULL)
+		return NULL;
+	for (i = 0; i < b->n; i++) {
+		if ((id = agency_for(cfg, &b->ev[i])) == NULL)
+			continue;
+		if ((agencies[i] = strdup(id)) == NULL) {
+			intake_route_free(agencies, b->n);
+			return NULL;
+		}
+	}
+	return agencies;
+}
+
+void
+intake_route_free(char **agencies, size_t n)
+{
+	size_t i;
+
+	if (agencies == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(agencies[i]);
+	free(agencies);
+}
+
 int
 intake_store(struct store *s, const struct config *cfg,
     const struct webhook_batch *b, long long now_ms,
     struct intake_counts *c)
+{
+	char **agencies = intake_route(cfg, b);
+	int rc;
+
+	if (agencies == NULL)
+		return -1;
+	rc = intake_store_routed(s, b, (const char *const *)agencies, now_ms,
+	    c);
+	intake_route_free(agencies, b->n);
+	return rc;
+}
+
+int
+intake_store_routed(struct store *s, const struct webhook_batch *b,
+    const char *const *agencies, long long now_ms, struct intake_counts *c)
 {
 	size_t i;
 	int rc, unrouted;
@@ -174,7 +221,8 @@ intake_store(struct store *s, const struct config *cfg,
 			c->unexpected += rc == 1;
 			break;
 		default:
-			rc = store_event(s, cfg, ev, now_ms, &unrouted);
+			rc = store_event(s, agencies[i], ev, now_ms,
+			    &unrouted);
 			c->stored += rc == 1;
 			c->unrouted += rc == 1 && unrouted;
 			break;

@@ -28,6 +28,16 @@ struct intake_counts {
 int	intake_store(struct store *s, const struct config *cfg,
 	    const struct webhook_batch *b, long long now_ms,
 	    struct intake_counts *c);
+/*
+ * The agency id of every event of b (NULL where none is routed), copied so
+ * it outlives a config reload.  NULL on out-of-memory.
+ */
+char	**intake_route(const struct config *cfg, const struct webhook_batch *b);
+void	  intake_route_free(char **agencies, size_t n);
+/* intake_store() with the routing done beforehand (any thread). */
+int	intake_store_routed(struct store *s, const struct webhook_batch *b,
+	    const char *const *agencies, long long now_ms,
+	    struct intake_counts *c);
 /* Keeps a signed body (or part) that was not understood: 1 if stored,
  * 0 if the same bytes were kept before, -1 on a database error. */
 int	intake_store_unexpected(struct store *s, enum channel ch,

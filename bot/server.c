@@ -11,39 +11,79 @@
 #include "config.h"
 #include "console.h"
 #include "http.h"
+#include "intake_writer.h"
 #include "log.h"
 #include "store.h"
 
 int
 server_start(struct server *s)
 {
+	char err[512];
+
 	s->inbound_pending = 1;	/* handle what an earlier run left */
+	s->writer = intake_writer_start(s->cfg->db_path, http_wake, s, err,
+	    sizeof(err));
+	if (s->writer == NULL) {
+		log_error("event=intake_start_failed msg=\"%s\"", err);
+		return -1;
+	}
 	if ((s->console = console_new()) == NULL)
 		return -1;
 	return 0;
 }
 
-/* Commits the rows of this loop round's webhooks, then lets each
- * waiting request answer: 200 only once its rows are durable. */
-void
-server_group_commit(struct server *s)
+static void
+log_job(const struct intake_job *j)
 {
-	int ok;
+	const struct intake_counts *c = &j->counts;
 
-	if (!s->group_open)
+	if (j->status != 200) {
+		log_warnx("event=webhook_not_stored channel=%s events=%zu",
+		    channel_name(j->channel), j->batch.n);
 		return;
-	s->group_open = 0;
-	ok = store_commit(s->store) == 0;
-	http_flush_deferred(s, ok ? 200 : 503);
-	if (ok)
-		s->inbound_pending = 1;
+	}
+	log_info("event=webhook channel=%s events=%zu stored=%d statuses=%d "
+	    "duplicates=%d unexpected=%d unrouted=%d", channel_name(j->channel),
+	    j->batch.n, c->stored, c->statuses, c->duplicates,
+	    c->unexpected + (j->raw != NULL), c->unrouted);
+}
+
+/* Lets each request whose events are now committed answer 200 (or 503
+ * when its group failed: Meta retries, nothing was acknowledged). */
+void
+server_collect_intake(struct server *s)
+{
+	struct intake_job *j, *next;
+
+	if (s->writer == NULL)
+		return;
+	for (j = intake_writer_take_done(s->writer); j != NULL; j = next) {
+		next = j->next;
+		log_job(j);
+		if (j->status == 200) {
+			s->stats.duplicates += (unsigned long)j->counts.duplicates;
+			s->stats.events_stored += (unsigned long)
+			    (j->counts.stored + j->counts.statuses);
+			if (j->counts.stored + j->counts.statuses > 0)
+				s->inbound_pending = 1;
+		}
+		http_resolve_deferred(s, j->id, j->status);
+		intake_job_free(j);
+	}
+}
+
+void
+server_intake_wait(struct server *s, unsigned long long ticket)
+{
+	intake_writer_wait(s->writer, ticket);
+	server_collect_intake(s);
 }
 
 void
 server_stop(struct server *s)
 {
-	if (s->store != NULL)
-		server_group_commit(s);
+	intake_writer_stop(s->writer);
+	s->writer = NULL;
 }
 
 /*
@@ -74,7 +114,7 @@ reload(struct server *s)
 void
 server_after_wake(struct server *s)
 {
-	server_group_commit(s);
+	server_collect_intake(s);
 	if (atomic_exchange(&s->reload, 0))
 		reload(s);
 	if (s->inbound_pending) {

@@ -15,6 +15,7 @@ struct store;
 struct lws_context;
 struct http_req;
 struct console;
+struct intake_writer;
 
 struct server_stats {
 	unsigned long	webhooks[2][6];	/* channel x {200,400,401,411/413,
@@ -42,8 +43,8 @@ struct server {
 	void			*http_priv;	/* http.c's timer */
 	struct console		*console;	/* staff console (console.h) */
 	int			 inbound_pending; /* new rows to handle */
-	int			 group_open;	/* a group-commit transaction
-						   holds unacknowledged rows */
+	struct intake_writer	*writer;	/* group-commit thread */
+	unsigned long long	 next_ticket;	/* intake job ids */
 	struct http_req		*deferred;	/* requests waiting for it */
 };
 
@@ -59,9 +60,10 @@ void	http_wake(void *server);
  * (requests, timers, http_wake) and once a second: server.c. */
 void	server_after_wake(struct server *s);
 int	server_start(struct server *s);
-/* Commits the open group transaction and schedules the waiting replies
- * (200, or 503 if the commit failed). */
-void	server_group_commit(struct server *s);
+/* Collects finished intake jobs and schedules their replies. */
+void	server_collect_intake(struct server *s);
+/* Waits until the intake job `ticket` is finished, then collects. */
+void	server_intake_wait(struct server *s, unsigned long long ticket);
 void	server_stop(struct server *s);
 void	server_tick(struct server *s);
 

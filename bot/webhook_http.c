@@ -13,6 +13,7 @@
 #include "config.h"
 #include "http.h"
 #include "intake.h"
+#include "intake_writer.h"
 #include "log.h"
 #include "server.h"
 #include "signature.h"
@@ -110,38 +111,31 @@ record_latency(struct http_req *r)
 }
 
 /*
- * Writes the batch inside the group-commit transaction (opened by the
- * first request of this loop round, committed by server_after_wake()),
- * under a savepoint so a failure undoes only this request.
+ * Hands the parsed events to the intake writer, which commits them with
+ * whatever else arrived meanwhile; the request answers once that commit
+ * is done (post_committed).  Takes ownership of b.
  */
 static int
-store_batch(struct http_req *r, enum channel ch, struct webhook_batch *b)
+submit_batch(struct http_req *r, enum channel ch, struct webhook_batch *b)
 {
 	struct server *s = r->srv;
-	struct intake_counts c;
-	long long now = store_now_ms();
+	struct intake_job *job = calloc(1, sizeof(*job));
 
-	if (!s->group_open) {
-		if (store_begin(s->store) == -1)
-			return -1;
-		s->group_open = 1;
-	}
-	if (store_savepoint(s->store) == -1)
-		return -1;
-	if (intake_store(s->store, s->cfg, b, now, &c) == -1 ||
-	    (b->n == 0 && intake_store_unexpected(s->store, ch,
-	    "nothing understood", r->body.data, r->body.len, now) == -1)) {
-		store_rollback_to(s->store);
+	if (job == NULL || (job->agencies = intake_route(s->cfg, b)) == NULL) {
+		free(job);
+		webhook_batch_free(b);
 		return -1;
 	}
-	if (store_release(s->store) == -1)
-		return -1;
-	s->stats.duplicates += (unsigned long)c.duplicates;
-	s->stats.events_stored += (unsigned long)(c.stored + c.statuses);
-	log_info("event=webhook channel=%s events=%zu stored=%d statuses=%d "
-	    "duplicates=%d unexpected=%d unrouted=%d", channel_name(ch), b->n,
-	    c.stored, c.statuses, c.duplicates, c.unexpected + (b->n == 0),
-	    c.unrouted);
+	job->id = ++s->next_ticket;
+	job->channel = ch;
+	job->batch = *b;
+	job->received_ms = store_now_ms();
+	if (b->n == 0) {	/* keep what was not understood */
+		job->raw_len = r->body.len;
+		job->raw = buf_take(&r->body);
+	}
+	r->ticket = job->id;
+	intake_writer_submit(s->writer, job);
 	return 0;
 }
 
@@ -172,11 +166,9 @@ post_body(struct http_req *r)
 		    channel_name(ch), err);
 		return reply_text(r, 400, "not JSON\n");
 	}
-	rc = store_batch(r, ch, &b);
-	webhook_batch_free(&b);
-	buf_free(&r->body);
-	if (rc == -1)	/* Meta retries; nothing was acknowledged */
+	if (submit_batch(r, ch, &b) == -1)	/* nothing acknowledged */
 		return reply_text(r, 503, "try again\n");
+	buf_free(&r->body);
 	return http_defer(r);
 }
 

@@ -1,0 +1,255 @@
+/*
+ * cmd_intents.c — `loket intents check` and `loket intents test`, the
+ * tools of the intent authors.  Command line only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "intent.h"
+
+#define DEFAULT_INTENTS	"intents/nl"
+#define DEFAULT_TESTSET	"tests/intents/nl.tsv"
+
+struct test_opts {
+	const char	*file;
+	const char	*intents;
+	int		 folds;
+	double		 min_f1;
+	int		 show_errors;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: loket intents check [DIR]\n"
+	    "       loket intents test [FILE] [--intents DIR] "
+	    "[--cross-validate K]\n"
+	    "                          [--min-macro-f1 X] [--errors]\n\n"
+	    "check  lists problems in the phrase files as FILE:LINE: "
+	    "error|warning: ...\n"
+	    "       (line 0 = the whole file); exits 1 when there are "
+	    "errors.\n"
+	    "       Errors make the server refuse the set or contradict "
+	    "themselves:\n"
+	    "       unreadable file, invalid UTF-8, line over 1000 bytes, "
+	    "empty intent,\n"
+	    "       bad file name, the same phrase in two intents.  "
+	    "Warnings: fewer\n"
+	    "       than %d phrases, duplicates, near-duplicates, unknown "
+	    "files,\n"
+	    "       missing core intents.\n"
+	    "test   scores FILE (default " DEFAULT_TESTSET "; lines "
+	    "\"intent<TAB>message\")\n"
+	    "       against the model of DIR (default " DEFAULT_INTENTS "): "
+	    "precision,\n"
+	    "       recall, F1 per intent, macro-F1, accuracy, confusion "
+	    "matrix.\n"
+	    "       A topic label is scored as a topic; every other label "
+	    "against the\n"
+	    "       core intent (a topic answer to a plain vraag counts as "
+	    "vraag).\n"
+	    "       A second table scores core intents only (topics as "
+	    "vraag).\n"
+	    "  --cross-validate K  score K-fold cross-validation over the "
+	    "phrase files\n"
+	    "  --min-macro-f1 X    exit 1 when macro-F1 is below X\n"
+	    "  --errors            list every wrong message\n",
+	    INTENT_TINY);
+}
+
+static void
+print_finding(void *arg, int error, const char *file, int line,
+    const char *msg)
+{
+	(void)arg;
+	printf("%s:%d: %s: %s\n", file, line, error ? "error" : "warning",
+	    msg);
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : DEFAULT_INTENTS;
+	int errors, warnings;
+
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+		usage(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout :
+		    stderr);
+		return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
+	}
+	if ((errors = intent_check(dir, print_finding, NULL, &warnings)) ==
+	    -1) {
+		fprintf(stderr, "loket intents check: out of memory\n");
+		return 1;
+	}
+	printf("%d error%s, %d warning%s\n", errors, errors == 1 ? "" : "s",
+	    warnings, warnings == 1 ? "" : "s");
+	return errors ? 1 : 0;
+}
+
+static int
+parse_test(int argc, char **argv, struct test_opts *o)
+{
+	char *end;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->intents = DEFAULT_INTENTS;
+	o->file = DEFAULT_TESTSET;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			exit(0);
+		} else if (strcmp(argv[i], "--intents") == 0 && i + 1 < argc)
+			o->intents = argv[++i];
+		else if (strcmp(argv[i], "--cross-validate") == 0 &&
+		    i + 1 < argc) {
+			o->folds = (int)strtol(argv[++i], &end, 10);
+			if (*end != '\0' || o->folds < 2 || o->folds > 100)
+				goto bad;
+		} else if (strcmp(argv[i], "--min-macro-f1") == 0 &&
+		    i + 1 < argc) {
+			o->min_f1 = strtod(argv[++i], &end);
+			if (*end != '\0')
+				goto bad;
+		} else if (strcmp(argv[i], "--errors") == 0)
+			o->show_errors = 1;
+		else if (argv[i][0] != '-')
+			o->file = argv[i];
+		else
+			goto bad;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "loket intents test: bad argument '%s'\n", argv[i]);
+	usage(stderr);
+	return -1;
+}
+
+/* One "label<TAB>message" line; 0 skipped, 1 scored, -1 error. */
+static int
+test_line(struct intent_model *m, const struct test_opts *o, char *s,
+    int lineno, struct intent_eval *fine, struct intent_eval *core)
+{
+	struct intent_result r;
+	const char *pred;
+	char *tab;
+	int topic;
+
+	if (s[0] == '\0' || s[0] == '#')
+		return 0;
+	if ((tab = strchr(s, '\t')) == NULL) {
+		fprintf(stderr, "%s:%d: error: no TAB between intent and "
+		    "message\n", o->file, lineno);
+		return -1;
+	}
+	*tab = '\0';
+	if (intent_classify(m, tab + 1, &r) == -1)
+		return -1;
+	topic = intent_is_topic(m, s);
+	pred = intent_scored_label(&r, topic);
+	if (intent_eval_add(fine, s, pred) == -1 || intent_eval_add(core,
+	    topic ? "vraag" : s, r.intent) == -1)
+		return -1;
+	if (o->show_errors && strcmp(s, pred) != 0)
+		printf("%s:%d: expected %s, got %s (%.2f; then %s %.2f): %s\n",
+		    o->file, lineno, s, pred, r.confidence, r.second,
+		    r.second_confidence, tab + 1);
+	return 1;
+}
+
+static int
+score_file(const struct test_opts *o, struct intent_eval *fine,
+    struct intent_eval *core)
+{
+	struct intent_model *m;
+	char err[512], *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+	int lineno = 0, rv = 0;
+
+	if ((m = intent_load(o->intents, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "loket intents test: %s\n", err);
+		return -1;
+	}
+	if ((f = fopen(o->file, "r")) == NULL) {
+		fprintf(stderr, "loket intents test: %s:0: cannot open\n",
+		    o->file);
+		intent_free(m);
+		return -1;
+	}
+	while (rv == 0 && (n = getline(&line, &cap, f)) != -1) {
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (test_line(m, o, line, lineno, fine, core) == -1)
+			rv = -1;
+	}
+	free(line);
+	fclose(f);
+	intent_free(m);
+	return rv;
+}
+
+static int
+cmd_test(int argc, char **argv)
+{
+	struct intent_eval *fine, *core;
+	struct test_opts o;
+	char err[512];
+	double f1;
+	int rv = 1;
+
+	if (parse_test(argc, argv, &o) == -1)
+		return 2;
+	fine = intent_eval_new();
+	core = intent_eval_new();
+	if (fine == NULL || core == NULL)
+		goto out;
+	if (o.folds > 0) {
+		if (intent_crossval(o.intents, o.folds, fine, core, err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "loket intents test: %s\n", err);
+			goto out;
+		}
+		printf("%d-fold cross-validation over %s\n\n", o.folds,
+		    o.intents);
+	} else {
+		if (score_file(&o, fine, core) == -1)
+			goto out;
+		printf("%s scored against %s\n\n", o.file, o.intents);
+	}
+	intent_eval_print(fine, stdout);
+	printf("\ncore intents only (topics as vraag): accuracy %.3f  "
+	    "macro-F1 %.3f\n", intent_eval_accuracy(core),
+	    intent_eval_macro_f1(core));
+	f1 = intent_eval_macro_f1(fine);
+	rv = 0;
+	if (f1 < o.min_f1) {
+		printf("FAIL: macro-F1 %.3f below %.3f\n", f1, o.min_f1);
+		rv = 1;
+	}
+out:
+	intent_eval_free(fine);
+	intent_eval_free(core);
+	return rv;
+}
+
+int
+cmd_intents(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "test") == 0)
+		return cmd_test(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		usage(stdout);
+		return 0;
+	}
+	usage(stderr);
+	return 2;
+}

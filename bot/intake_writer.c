@@ -1,0 +1,191 @@
+/*
+ * intake_writer.c — the group-commit thread.  See intake_writer.h.
+ * Only this thread touches its SQLite connection; the queues are the only
+ * shared state, under one mutex.
+ */
+#include "intake_writer.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "log.h"
+#include "store.h"
+
+struct intake_writer {
+	pthread_t		 tid;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 work;	/* jobs queued or stop */
+	pthread_cond_t		 done_cv; /* a group finished */
+	struct intake_job	*queue, **queue_tail;
+	struct intake_job	*done, **done_tail;
+	unsigned long long	 last_done; /* highest id finished */
+	int			 stop;
+	struct store		*store;
+	void			(*wake)(void *);
+	void			*wake_arg;
+};
+
+void
+intake_job_free(struct intake_job *job)
+{
+	if (job == NULL)
+		return;
+	intake_route_free(job->agencies, job->batch.n);
+	webhook_batch_free(&job->batch);
+	free(job->raw);
+	free(job);
+}
+
+static void
+write_job(struct store *s, struct intake_job *job)
+{
+	job->status = 503;
+	if (store_savepoint(s) == -1)
+		return;
+	if (intake_store_routed(s, &job->batch,
+	    (const char *const *)job->agencies, job->received_ms,
+	    &job->counts) == -1 || (job->raw != NULL &&
+	    intake_store_unexpected(s, job->channel, "nothing understood",
+	    job->raw, job->raw_len, job->received_ms) == -1)) {
+		store_rollback_to(s);
+		return;
+	}
+	if (store_release(s) == 0)
+		job->status = 200;
+}
+
+/* Writes one group in one transaction; returns it with statuses set. */
+static void
+write_group(struct intake_writer *w, struct intake_job *group)
+{
+	struct intake_job *j;
+	int ok = store_begin(w->store) == 0;
+
+	for (j = group; ok && j != NULL; j = j->next)
+		write_job(w->store, j);
+	if (!ok || store_commit(w->store) == -1) {
+		store_rollback(w->store);
+		for (j = group; j != NULL; j = j->next)
+			j->status = 503;
+	}
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct intake_writer *w = arg;
+	struct intake_job *group, *j, *last;
+	int stopping;
+
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		while (w->queue == NULL && !w->stop)
+			pthread_cond_wait(&w->work, &w->mu);
+		group = w->queue;
+		w->queue = NULL;
+		w->queue_tail = &w->queue;
+		stopping = w->stop;
+		pthread_mutex_unlock(&w->mu);
+		if (group == NULL && stopping)
+			return NULL;
+		write_group(w, group);
+		for (last = group; last->next != NULL; last = last->next)
+			;
+		pthread_mutex_lock(&w->mu);
+		*w->done_tail = group;
+		w->done_tail = &last->next;
+		for (j = group; j != NULL; j = j->next)
+			if (j->id > w->last_done)
+				w->last_done = j->id;
+		pthread_cond_broadcast(&w->done_cv);
+		pthread_mutex_unlock(&w->mu);
+		w->wake(w->wake_arg);
+	}
+}
+
+struct intake_writer *
+intake_writer_start(const char *db_path, void (*wake)(void *), void *arg,
+    char *err, size_t errlen)
+{
+	struct intake_writer *w = calloc(1, sizeof(*w));
+
+	if (w == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if ((w->store = store_open(db_path, err, errlen)) == NULL) {
+		free(w);
+		return NULL;
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->work, NULL);
+	pthread_cond_init(&w->done_cv, NULL);
+	w->queue_tail = &w->queue;
+	w->done_tail = &w->done;
+	w->wake = wake;
+	w->wake_arg = arg;
+	if (pthread_create(&w->tid, NULL, writer_main, w) != 0) {
+		snprintf(err, errlen, "cannot start the intake thread");
+		store_close(w->store);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+intake_writer_submit(struct intake_writer *w, struct intake_job *job)
+{
+	job->next = NULL;
+	pthread_mutex_lock(&w->mu);
+	*w->queue_tail = job;
+	w->queue_tail = &job->next;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+}
+
+struct intake_job *
+intake_writer_take_done(struct intake_writer *w)
+{
+	struct intake_job *done;
+
+	pthread_mutex_lock(&w->mu);
+	done = w->done;
+	w->done = NULL;
+	w->done_tail = &w->done;
+	pthread_mutex_unlock(&w->mu);
+	return done;
+}
+
+void
+intake_writer_wait(struct intake_writer *w, unsigned long long id)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->last_done < id)
+		pthread_cond_wait(&w->done_cv, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
+intake_writer_stop(struct intake_writer *w)
+{
+	struct intake_job *j, *next;
+
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->tid, NULL);
+	for (j = w->done; j != NULL; j = next) {
+		next = j->next;
+		intake_job_free(j);
+	}
+	store_close(w->store);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->work);
+	pthread_cond_destroy(&w->done_cv);
+	free(w);
+}

@@ -1,0 +1,121 @@
+/*
+ * test_signature.c — HMAC-SHA256 and SHA-256 against published vectors
+ * (RFC 4231, FIPS 180-2), and signature_check() on well-formed, malformed
+ * and wrong X-Hub-Signature-256 headers.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "signature.h"
+#include "testhelp.h"
+
+#define RFC2_KEY	"Jefe"
+#define RFC2_DATA	"what do ya want for nothing?"
+#define RFC2_MAC	"5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+#define RFC1_MAC	"b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+#define ABC_SHA		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+#define EMPTY_SHA	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+#define BODY		"{\"object\":\"page\"}"
+#define BODY_MAC	"3fa164928bb0c3afff0cfa4db3a178e4bd00524c6d0f29d84b50fa30469e6c13"
+
+static void
+test_hmac(void)
+{
+	char key1[21], out[65];
+
+	signature_hmac_hex(RFC2_KEY, RFC2_DATA, strlen(RFC2_DATA), out);
+	TEST_STR("RFC 4231 case 2", out, RFC2_MAC);
+	memset(key1, 0x0b, 20);
+	key1[20] = '\0';
+	signature_hmac_hex(key1, "Hi There", 8, out);
+	TEST_STR("RFC 4231 case 1", out, RFC1_MAC);
+	signature_hmac_hex("k", "", 0, out);
+	TEST_STR("HMAC of empty data",
+	    out, "8bb990c40a7d61cb97597a942125025be50ac8beb74436e3735b98893a7f6620");
+}
+
+static void
+test_sha256(void)
+{
+	char out[65];
+
+	signature_sha256_hex("abc", 3, "", 0, out);
+	TEST_STR("sha256(abc)", out, ABC_SHA);
+	signature_sha256_hex("ab", 2, "c", 1, out);
+	TEST_STR("sha256(ab || c) = sha256(abc)", out, ABC_SHA);
+	signature_sha256_hex("", 0, "abc", 3, out);
+	TEST_STR("sha256('' || abc)", out, ABC_SHA);
+	signature_sha256_hex("", 0, "", 0, out);
+	TEST_STR("sha256 of nothing", out, EMPTY_SHA);
+}
+
+static int
+check(const char *secret, const char *body, const char *header)
+{
+	return signature_check(secret, body, body ? strlen(body) : 0, header);
+}
+
+static void
+test_check(void)
+{
+	char hdr[128];
+	size_t i;
+
+	TEST("lower-case hex accepted",
+	    check("dev-secret", BODY, "sha256=" BODY_MAC) == 0);
+	snprintf(hdr, sizeof(hdr), "sha256=%s", BODY_MAC);
+	for (i = 7; hdr[i]; i++)
+		if (hdr[i] >= 'a' && hdr[i] <= 'f')
+			hdr[i] = (char)(hdr[i] - 'a' + 'A');
+	TEST("upper-case hex accepted", check("dev-secret", BODY, hdr) == 0);
+	TEST("RFC vector as a header",
+	    check(RFC2_KEY, RFC2_DATA, "sha256=" RFC2_MAC) == 0);
+
+	TEST("missing header refused", check("dev-secret", BODY, NULL) == -1);
+	TEST("empty header refused", check("dev-secret", BODY, "") == -1);
+	TEST("bare hex refused", check("dev-secret", BODY, BODY_MAC) == -1);
+	TEST("upper-case prefix refused",
+	    check("dev-secret", BODY, "SHA256=" BODY_MAC) == -1);
+	TEST("other prefix refused",
+	    check("dev-secret", BODY, "sha512=" BODY_MAC) == -1);
+	TEST("sha1= refused", check("dev-secret", BODY,
+	    "sha1=0123456789abcdef0123456789abcdef01234567") == -1);
+	TEST("short hex refused", check("dev-secret", BODY,
+	    "sha256=3fa164928bb0c3afff0cfa4db3a178e4bd00524c6d0f29d84b50fa30469e6c1") == -1);
+	TEST("long hex refused",
+	    check("dev-secret", BODY, "sha256=" BODY_MAC "0") == -1);
+	TEST("trailing newline refused",
+	    check("dev-secret", BODY, "sha256=" BODY_MAC "\n") == -1);
+	snprintf(hdr, sizeof(hdr), "sha256=%s", BODY_MAC);
+	hdr[7 + 10] = 'g';
+	TEST("non-hex char refused", check("dev-secret", BODY, hdr) == -1);
+	snprintf(hdr, sizeof(hdr), "sha256=%s", BODY_MAC);
+	hdr[7 + 63] = ' ';
+	TEST("blank inside hex refused", check("dev-secret", BODY, hdr) == -1);
+	snprintf(hdr, sizeof(hdr), "sha256=%s", BODY_MAC);
+	hdr[7] = hdr[7] == '0' ? '1' : '0';
+	TEST("one digit off refused", check("dev-secret", BODY, hdr) == -1);
+	TEST("wrong secret refused",
+	    check("other-secret", BODY, "sha256=" BODY_MAC) == -1);
+	TEST("empty secret refused",
+	    check("", BODY, "sha256=" BODY_MAC) == -1);
+	TEST("NULL secret refused",
+	    check(NULL, BODY, "sha256=" BODY_MAC) == -1);
+	TEST("other body refused",
+	    check("dev-secret", "{\"object\":\"pagE\"}", "sha256=" BODY_MAC)
+	    == -1);
+	TEST("body prefix refused", signature_check("dev-secret", BODY,
+	    strlen(BODY) - 1, "sha256=" BODY_MAC) == -1);
+	TEST("empty body, right mac", check("k", "",
+	    "sha256=8bb990c40a7d61cb97597a942125025be50ac8beb74436e3735b98893a7f6620")
+	    == 0);
+}
+
+int
+main(void)
+{
+	test_hmac();
+	test_sha256();
+	test_check();
+	return TEST_REPORT();
+}
