@@ -1,0 +1,320 @@
+/*
+ * Staff console end to end in a real browser (Debian's chromium through
+ * playwright-core): refused everything without a login, logs in, sees a
+ * WhatsApp conversation appear live after a signed webhook (no reload),
+ * takes over, replies (the reply reaches the outbox, and the mock Graph
+ * API when tests/mock_graph.py is there), shows hostile text as text,
+ * hands back, closes, logs out.  Prints "N passed, N failed" last.
+ */
+'use strict';
+
+const { chromium } = require('playwright-core');
+const { execFileSync, spawn } = require('child_process');
+const crypto = require('crypto');
+const fs = require('fs');
+const http = require('http');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = process.env.LOKET_BIN || path.join(ROOT, 'build', 'loket');
+const SECRET = 'browser-app-secret';
+const PHONE = '32470999001';
+const XSS = '<img src=x onerror=alert(1)>';
+const PW = 'tina-wachtwoord-42';
+
+let passed = 0, failed = 0;
+function check(cond, name, detail) {
+  if (cond) { passed++; console.log('ok - ' + name); }
+  else { failed++; console.log('not ok - ' + name + (detail ? ' ' + detail : '')); }
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+
+function request(port, method, p, body, headers) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: p,
+      headers: Object.assign({ 'Content-Length': body ? body.length : 0 },
+        headers || {}) }, (res) => {
+      let data = '';
+      res.on('data', (c) => { data += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body: data }));
+    });
+    req.on('error', reject);
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+function sql(db, q) {
+  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, q],
+    { encoding: 'utf8' }).trim();
+}
+
+let msgSeq = 0;
+function waText(text, phone, name) {
+  msgSeq++;
+  const id = 'wamid.browser.' + process.pid + '.' + msgSeq;
+  return { id, body: JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: '3225531111',
+        phone_number_id: '106540352242922' },
+      contacts: [{ profile: { name }, wa_id: phone }],
+      messages: [{ from: phone, id, timestamp: String(Math.floor(Date.now() / 1000)),
+        type: 'text', text: { body: text } }] } }] }] }) };
+}
+
+async function postWebhook(port, text, phone, name) {
+  const m = waText(text, phone || PHONE, name || 'Browser Bart');
+  const sig = 'sha256=' + crypto.createHmac('sha256', SECRET)
+    .update(m.body).digest('hex');
+  const r = await request(port, 'POST', '/webhook/whatsapp',
+    Buffer.from(m.body), { 'Content-Type': 'application/json',
+      'X-Hub-Signature-256': sig });
+  return { status: r.status, id: m.id };
+}
+
+async function waitFor(fn, ms) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) return null;
+    await sleep(100);
+  }
+}
+
+/* Optional mock Graph API (tests/mock_graph.py, from the sender's branch). */
+async function startMockGraph(tmp) {
+  const script = path.join(ROOT, 'tests', 'mock_graph.py');
+  if (!fs.existsSync(script)) return null;
+  const port = await freePort();
+  const log = path.join(tmp, 'graph.jsonl');
+  const proc = spawn('python3', [script, '--port', String(port),
+    '--log', log], { stdio: 'ignore' });
+  for (let i = 0; i < 50; i++) {
+    try { await request(port, 'GET', '/_health'); break; }
+    catch (e) { await sleep(100); }
+  }
+  return { proc, port, log, url: 'http://127.0.0.1:' + port + '/v24.0' };
+}
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loket-browser-'));
+  const db = path.join(tmp, 'loket.db');
+  const port = await freePort();
+  const graph = await startMockGraph(tmp);
+  const env = Object.assign({}, process.env, {
+    LOKET_PORT: String(port), LOKET_DB: db, LOKET_APP_SECRET: SECRET,
+    LOKET_VERIFY_TOKEN: 'browser-verify',
+    LOKET_GRAPH_URL: graph ? graph.url : 'log:',
+    LOKET_ACCESS_TOKEN: 'browser-token'
+  });
+  execFileSync(BIN, ['staff', 'add', 'tina', '--role', 'coordinator',
+    '--db', db], { input: PW + '\n', env, cwd: ROOT, stdio: ['pipe', 'ignore', 'ignore'] });
+  const logFd = fs.openSync(path.join(tmp, 'server.log'), 'a');
+  const server = spawn(BIN, ['serve'], { env, cwd: ROOT,
+    stdio: ['ignore', logFd, logFd] });
+  let browser = null;
+  try {
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await request(port, 'GET', '/healthz')).status === 200) break;
+      } catch (e) { /* not yet */ }
+      await sleep(100);
+    }
+    const base = 'http://127.0.0.1:' + port;
+    const profile = fs.mkdtempSync(path.join(tmp, 'profile-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium', headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+        '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'] });
+    const page = browser.pages()[0] || await browser.newPage();
+    const dialogs = [];
+    page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+    await run(page, base, port, db, graph);
+    check(dialogs.length === 0, 'no script ever ran from citizen text',
+      JSON.stringify(dialogs));
+  } catch (e) {
+    check(false, 'browser test ran to the end', String(e && e.stack || e));
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    server.kill('SIGTERM');
+    await new Promise((r) => server.on('exit', r));
+    if (graph) graph.proc.kill('SIGTERM');
+    const log = fs.readFileSync(path.join(tmp, 'server.log'), 'utf8');
+    check(!/AddressSanitizer|LeakSanitizer|runtime error:/.test(log),
+      'no sanitizer reports in the server log');
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(passed + ' passed, ' + failed + ' failed');
+  process.exit(failed ? 1 : 0);
+}
+
+async function run(page, base, port, db, graph) {
+  /* ---- without a login --------------------------------------------- */
+  await page.goto(base + '/console/');
+  await page.waitForSelector('#login-form', { state: 'visible' });
+  check(await page.isVisible('#login-form'), 'without a login the page shows the login form');
+  check(!(await page.isVisible('#conversations-view')), 'and no conversations');
+  const anon = await page.evaluate(async () => {
+    const out = {};
+    for (const p of ['/api/me', '/api/conversations', '/api/cases',
+      '/api/conversations/1']) out[p] = (await fetch(p)).status;
+    out.post = (await fetch('/api/conversations/1/takeover', { method: 'POST',
+      headers: { 'Content-Type': 'application/json' }, body: '{}' })).status;
+    out.ws = await new Promise((resolve) => {
+      const ws = new WebSocket('ws://' + location.host + '/api/live', 'console');
+      ws.onopen = () => resolve('open');
+      ws.onerror = () => resolve('refused');
+      setTimeout(() => resolve('timeout'), 5000);
+    });
+    return out;
+  });
+  check(anon['/api/me'] === 401 && anon['/api/conversations'] === 401 &&
+    anon['/api/cases'] === 401 && anon['/api/conversations/1'] === 401,
+    'every API read is 401 without a login', JSON.stringify(anon));
+  check(anon.post === 401, 'a state change is 401 without a login');
+  check(anon.ws === 'refused', 'the live websocket is refused without a login', anon.ws);
+
+  /* ---- login ------------------------------------------------------- */
+  await page.fill('#login-name', 'tina');
+  await page.fill('#login-password', 'wrong-password');
+  await page.click('#login-form button[type=submit]');
+  await page.waitForFunction(() =>
+    document.getElementById('login-error').textContent.length > 0);
+  check(await page.isVisible('#login-form'), 'a wrong password keeps the login form');
+  await page.fill('#login-password', PW);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#conversations-view', { state: 'visible' });
+  check(true, 'logged in: the conversation list shows');
+  await page.waitForFunction(() => document.body.getAttribute('data-live') === '1');
+  check(true, 'the live connection is up');
+  const cookies = await page.context().cookies();
+  const sc = cookies.find((c) => c.name === 'loket_session');
+  check(sc && sc.httpOnly && sc.sameSite === 'Strict', 'session cookie is HttpOnly, SameSite=Strict');
+  await page.evaluate(() => { window.__noReload = 1; });
+
+  /* ---- a conversation appears live ----------------------------------- */
+  const first = await postWebhook(port, 'Ik wil met iemand spreken');
+  check(first.status === 200, 'signed webhook accepted');
+  let conv = await waitFor(() => sql(db,
+    "SELECT conversation_id FROM inbound WHERE msg_id = '" + first.id +
+    "' AND conversation_id IS NOT NULL"), 3000);
+  const engine = !!conv;
+  if (!engine) {
+    /* Before the conversation engine is merged: make the conversation the
+     * engine would make, then let a signed webhook trigger the push. */
+    const now = Date.now();
+    conv = sql(db, "INSERT INTO conversations (agency, channel, user_id, " +
+      "user_phone, user_name, started_at, last_in_at, waiting_since) VALUES " +
+      "('demo', 'whatsapp', '" + PHONE + "', '" + PHONE + "', 'Browser Bart', " +
+      now + ', ' + now + ', ' + now + '); SELECT last_insert_rowid();');
+    sql(db, 'UPDATE inbound SET conversation_id = ' + conv + ", processed = 1 " +
+      "WHERE user_id = '" + PHONE + "'");
+    await postWebhook(port, 'poke', '32470999999', 'Andere');
+  }
+  console.log('# conversation ' + conv + (engine ? ' (engine)' : ' (no engine yet)'));
+  const item = '#conversation-list li[data-id="' + conv + '"]';
+  await page.waitForSelector(item, { timeout: 10000 });
+  check(true, 'the WhatsApp conversation appears in the list without a reload');
+  check(await page.evaluate(() => window.__noReload === 1), 'no page reload happened');
+  check((await page.textContent(item)).includes('whatsapp'), 'list shows the channel');
+
+  /* ---- open, take over, reply ------------------------------------------ */
+  await page.click(item);
+  await page.waitForSelector('#transcript li');
+  check((await page.textContent('#transcript')).includes('Ik wil met iemand spreken'),
+    'the transcript shows the citizen message');
+  await page.click('#btn-takeover');
+  await page.waitForFunction(() =>
+    document.getElementById('conv-meta').textContent.includes('overgenomen door tina'));
+  check(true, 'takeover: the conversation is ours');
+  check(!(await page.isDisabled('#btn-reply')), 'reply is enabled after takeover');
+  const reply = 'Dag Bart, ik ben Tina van het loket.';
+  await page.fill('#reply-text', reply);
+  await page.click('#btn-reply');
+  await page.waitForFunction((t) => Array.from(document.querySelectorAll(
+    '#transcript li.from-staff .text')).some((e) => e.textContent === t), reply);
+  check(true, 'the reply shows in the transcript');
+  const row = await waitFor(() => sql(db, "SELECT author || '|' || body FROM " +
+    'outbox WHERE conversation_id = ' + conv + " AND author = 'tina'"), 3000);
+  check(row === 'tina|' + JSON.stringify({ text: reply }),
+    'the reply is in the outbox with author tina', row);
+  if (graph) {
+    const got = await waitFor(() => fs.existsSync(graph.log) &&
+      fs.readFileSync(graph.log, 'utf8').includes(reply), 10000);
+    check(!!got, 'the reply reached the mock Graph API');
+    const status = await page.waitForFunction(() => {
+      const s = document.querySelector('#transcript li.from-staff .status');
+      return s && s.textContent !== 'wacht' ? s.textContent : null;
+    }, null, { timeout: 10000 }).then((h) => h.jsonValue()).catch(() => null);
+    check(status === 'verzonden' || status === 'afgeleverd' ||
+      status === 'gelezen', 'delivery status shows live', status);
+  }
+
+  /* ---- hostile text ----------------------------------------------------- */
+  const xss = await postWebhook(port, XSS);
+  if (!engine) {
+    await waitFor(() => sql(db, "SELECT id FROM inbound WHERE msg_id = '" +
+      xss.id + "'"), 3000);
+    sql(db, 'UPDATE inbound SET conversation_id = ' + conv +
+      ", processed = 1 WHERE msg_id = '" + xss.id + "'");
+    await postWebhook(port, 'poke', '32470999999', 'Andere');
+  }
+  await page.waitForFunction((t) => Array.from(document.querySelectorAll(
+    '#transcript li.from-citizen .text')).some((e) => e.textContent === t),
+  XSS, { timeout: 10000 });
+  check(true, 'the hostile message shows as text in the transcript');
+  check(await page.evaluate(() => document.querySelectorAll('img').length) === 0,
+    'no <img> element was created from it');
+  check((await page.textContent(item)).includes(XSS), 'and as text in the list');
+
+  /* ---- hand back, close ------------------------------------------------- */
+  await page.click('#btn-handback');
+  await page.waitForFunction(() =>
+    document.getElementById('conv-meta').textContent.includes('bot'));
+  check(await page.isDisabled('#btn-reply'), 'handback: reply disabled again');
+  check(sql(db, 'SELECT mode FROM conversations WHERE id = ' + conv) === 'bot',
+    'handback: the bot has it');
+  await page.selectOption('#close-outcome', 'answered');
+  await page.click('#btn-close');
+  await page.waitForFunction(() =>
+    document.getElementById('conv-meta').textContent.includes('afgesloten'));
+  check(sql(db, 'SELECT open || outcome FROM conversations WHERE id = ' + conv) ===
+    '0answered', 'closed with outcome answered');
+  await page.waitForSelector(item, { state: 'detached', timeout: 10000 });
+  check(true, 'the closed conversation leaves the live list');
+
+  /* ---- phone screen ----------------------------------------------------- */
+  await page.setViewportSize({ width: 375, height: 740 });
+  const wide = await page.evaluate(() =>
+    document.documentElement.scrollWidth <= window.innerWidth + 1);
+  check(wide, 'no horizontal scrolling on a phone-sized screen');
+
+  /* ---- log out ---------------------------------------------------------- */
+  await page.click('#logout');
+  await page.waitForSelector('#login-form', { state: 'visible' });
+  const after = await page.evaluate(async () => (await fetch('/api/me')).status);
+  check(after === 401, 'after logout the API is 401 again');
+}
+
+main().catch((e) => {
+  console.log('not ok - ' + e);
+  console.log(passed + ' passed, ' + (failed + 1) + ' failed');
+  process.exit(1);
+});
