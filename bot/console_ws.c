@@ -300,6 +300,7 @@ console_ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return cc ? on_writeable(cc) : 0;
 	case LWS_CALLBACK_CLOSED:
+	case LWS_CALLBACK_WSI_DESTROY:	/* accepted, but never established */
 		if (cc != NULL)
 			on_closed(s, cc);
 		if (slot != NULL)

@@ -97,19 +97,34 @@ async function waitFor(fn, ms) {
   }
 }
 
-/* Optional mock Graph API (tests/mock_graph.py, from the sender's branch). */
+/* The mock Graph API (tests/mock_graph.py) when it is there: replies then
+ * really leave through the outbox sender.  It prints "PORT n". */
 async function startMockGraph(tmp) {
   const script = path.join(ROOT, 'tests', 'mock_graph.py');
   if (!fs.existsSync(script)) return null;
-  const port = await freePort();
   const log = path.join(tmp, 'graph.jsonl');
-  const proc = spawn('python3', [script, '--port', String(port),
-    '--log', log], { stdio: 'ignore' });
-  for (let i = 0; i < 50; i++) {
-    try { await request(port, 'GET', '/_health'); break; }
-    catch (e) { await sleep(100); }
+  const proc = spawn('python3', [script, '--port', '0', '--record', log,
+    '--idle', '300'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const port = await new Promise((resolve) => {
+    let out = '';
+    const t = setTimeout(() => resolve(0), 10000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = /PORT (\d+)/.exec(out);
+      if (m) { clearTimeout(t); resolve(Number(m[1])); }
+    });
+  });
+  if (!port) { proc.kill('SIGTERM'); return null; }
+  return { proc, port, log, url: 'http://127.0.0.1:' + port };
+}
+
+/* What the mock received, as one string (its recorded requests). */
+async function graphRequests(graph) {
+  try {
+    return (await request(graph.port, 'GET', '/_mock/requests')).body;
+  } catch (e) {
+    return '';
   }
-  return { proc, port, log, url: 'http://127.0.0.1:' + port + '/v24.0' };
 }
 
 async function main() {
@@ -256,9 +271,12 @@ async function run(page, base, port, db, graph) {
   check(row === 'tina|' + JSON.stringify({ text: reply }),
     'the reply is in the outbox with author tina', row);
   if (graph) {
-    const got = await waitFor(() => fs.existsSync(graph.log) &&
-      fs.readFileSync(graph.log, 'utf8').includes(reply), 10000);
-    check(!!got, 'the reply reached the mock Graph API');
+    let got = false;
+    for (let i = 0; i < 100 && !got; i++) {
+      got = (await graphRequests(graph)).includes(reply);
+      if (!got) await sleep(100);
+    }
+    check(got, 'the reply reached the mock Graph API');
     const status = await page.waitForFunction(() => {
       const s = document.querySelector('#transcript li.from-staff .status');
       return s && s.textContent !== 'wacht' ? s.textContent : null;
