@@ -22,5 +22,7 @@ void		 console_free(struct console *c);
 void		 console_notify(struct server *s, long long conv_id);
 /* Builds and queues the pushes for what was marked (server_after_wake). */
 void		 console_flush(struct server *s);
+/* Once a second (server_tick): hourly removal of expired sessions. */
+void		 console_tick(struct server *s);
 
 #endif

@@ -28,6 +28,7 @@ struct console {
 	int			 ndirty;
 	int			 all_dirty;	/* refresh every transcript */
 	int			 cases_dirty;	/* tell pages to refetch cases */
+	long long		 purged_at;	/* last session purge, ms */
 };
 
 /* --- console_api.c ------------------------------------------------- */

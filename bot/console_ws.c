@@ -190,6 +190,20 @@ console_flush(struct server *s)
 	c->cases_dirty = 0;
 }
 
+void
+console_tick(struct server *s)
+{
+	struct console *c = s->console;
+	long long now = store_now_ms();
+	int n;
+
+	if (c == NULL || now - c->purged_at < 3600 * 1000)
+		return;
+	c->purged_at = now;
+	if ((n = session_purge(s->store)) > 0)
+		log_info("event=sessions_expired count=%d", n);
+}
+
 /* The upgrade: right path, same origin, live session.  0 accepts. */
 static int
 on_filter(struct lws *wsi, struct server *s, struct console_conn **slot)

@@ -129,5 +129,5 @@ server_after_wake(struct server *s)
 void
 server_tick(struct server *s)
 {
-	(void)s;
+	console_tick(s);
 }

@@ -156,3 +156,21 @@ session_destroy(struct store *s, const char *token)
 	sqlite3_step(st);
 	store_stmt_done(st);
 }
+
+int
+session_purge(struct store *s)
+{
+	static const char sql[] = "DELETE FROM staff_sessions "
+	    "WHERE last_seen_at < ?1 OR created_at < ?2";
+	sqlite3_stmt *st;
+	long long now = store_now_ms();
+	int rc;
+
+	if ((st = store_stmt(s, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now - SESSION_IDLE_MS);
+	sqlite3_bind_int64(st, 2, now - SESSION_MAX_MS);
+	rc = sqlite3_step(st);
+	store_stmt_done(st);
+	return rc == SQLITE_DONE ? sqlite3_changes(store_db(s)) : -1;
+}

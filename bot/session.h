@@ -40,6 +40,8 @@ int	session_create(struct store *s, const struct staff_account *a,
 int	session_lookup(struct store *s, const char *token, struct session *sess);
 /* Same by row id (websocket connections re-check their session). */
 int	session_lookup_id(struct store *s, long long id, struct session *sess);
+/* Deletes every expired session; returns how many, -1 on error. */
+int	session_purge(struct store *s);
 /* Ends the session of this cookie value (no error if none). */
 void	session_destroy(struct store *s, const char *token);
 

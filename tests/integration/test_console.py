@@ -352,6 +352,51 @@ T.ok(True, "case changes are announced live")
 st, j, r = a.call("GET", "/api/cases/NOPE-1")
 T.eq(st, 404, "unknown case is 404")
 
+# --- hostile and odd requests --------------------------------------------------
+st, body = srv.request("POST", "/api/conversations/%d/takeover" % conv_old,
+                       None, {"Cookie": "loket_session=" + a.cookie,
+                              "X-CSRF-Token": a.csrf})
+T.ok(st in (200, 411), "POST without a body is answered (%d)" % st)
+raw = json.dumps({"text": "x" * 70000})
+st, body = srv.request("POST", "/api/conversations/%d/reply" % conv_b, raw,
+                       {"Cookie": "loket_session=" + a.cookie,
+                        "X-CSRF-Token": a.csrf,
+                        "Content-Type": "application/json"})
+T.eq(st, 413, "a body over 64 KiB is 413")
+st, body = srv.request("POST", "/api/cases/DEMO-2026-00002", "{not json",
+                       {"Cookie": "loket_session=" + a.cookie,
+                        "X-CSRF-Token": a.csrf,
+                        "Content-Type": "application/json"})
+T.eq(st, 400, "malformed JSON is 400")
+st, j, r = a.call("POST", "/api/cases/DEMO-2026-00002", ["step"])
+T.eq(st, 400, "a JSON array instead of an object is 400")
+st, j, r = a.call("POST", "/api/cases/DEMO-2026-00002", {"step": 5})
+T.eq(st, 400, "a step of the wrong type is 400")
+st, j, r = a.call("POST", "/api/login", {"name": ["anna"], "password": 1})
+T.eq(st, 400, "login with wrong types is 400")
+st, j, r = a.call("GET", "/api/conversations/99999999999999999999999")
+T.eq(st, 404, "an id past 64 bits is 404")
+st, j, r = a.call("GET", "/api/conversations/1x")
+T.eq(st, 404, "a malformed id is 404")
+st, j, r = a.call("POST", "/api/conversations/%d/takeover/more" % conv_b)
+T.eq(st, 404, "extra path segments are 404")
+st, j, r = a.call("GET", "/api/cases/DEMO-2026-00001%27%20OR%201=1--")
+T.eq(st, 404, "a quote in a reference is just not found")
+ws = WebSocket(srv.port, cookie=a.cookie)
+ws.recv()
+for i in range(200):
+    ws.send({"watch": conv_b if i % 2 else conv_old})
+ws.send({"watch": "x"})
+ws.sock.sendall(b"\x81\x85\x00\x00\x00\x00{nope")
+try:
+    for _ in range(300):
+        ws.recv(timeout=1)
+except (EOFError, OSError, TimeoutError, ValueError):
+    pass
+ws.close()
+st, j, r = a.call("GET", "/api/me")
+T.eq(st, 200, "the server survives a websocket flood and bad frames")
+
 # --- logout ------------------------------------------------------------------
 st, j, r = b.call("POST", "/api/logout")
 T.ok(st == 200 and "Max-Age=0" in (r.getheader("Set-Cookie") or ""),

@@ -137,6 +137,10 @@ test_sessions(struct store *st)
 	session_destroy(st, token);
 	TEST("destroyed", session_lookup(st, token, &s2) == 0);
 	session_create(st, &a, token, &s1);
+	age_session(st, s1.id, SESSION_IDLE_MS + 1);
+	session_create(st, &a, token, &s2);
+	TEST("purge removes only the expired one", session_purge(st) == 1 &&
+	    session_lookup_id(st, s2.id, &s1) == 1);
 	TEST("remove", staff_remove(st, "anna") == 0);
 	TEST("removal ends sessions", session_lookup(st, token, &s2) == 0);
 	TEST("remove unknown", staff_remove(st, "anna") == -2);
