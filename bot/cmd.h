@@ -6,6 +6,8 @@
 #ifndef LOKET_CMD_H
 #define LOKET_CMD_H
 
+#include <stddef.h>
+
 struct command {
 	const char	*name;
 	int		(*run)(int argc, char **argv);
@@ -14,8 +16,18 @@ struct command {
 
 int	cmd_serve(int argc, char **argv);
 int	cmd_staff(int argc, char **argv);
+int	cmd_chat(int argc, char **argv);
 int	cmd_classify(int argc, char **argv);
 int	cmd_intents(int argc, char **argv);
+
+/*
+ * The phrase directory for classify and intents: dir when given, else
+ * the config file's "intents" key when config_path is given, else
+ * "intents/nl".  Writes it into out; returns 0, or -1 after printing
+ * why the config could not be loaded.
+ */
+int	cmd_intents_dir(const char *dir, const char *config_path,
+	    const char *db_path, char *out, size_t outlen);
 
 /* The table, NULL-terminated; main.c defines it. */
 extern const struct command commands[];

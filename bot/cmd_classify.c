@@ -4,6 +4,7 @@
  * the intent fields, then every enricher in the table below (contact
  * extraction adds email, phone, dossier and name there), then printed.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,10 @@
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "cmd.h"
+#include "config.h"
+#include "contact_json.h"
 #include "intent.h"
 
 #define DEFAULT_INTENTS	"intents/nl"
@@ -24,12 +28,12 @@
 typedef int	classify_enrich_fn(json_t *obj, const char *text);
 
 static classify_enrich_fn *const enrichers[] = {
+	contact_json_enrich,
 	NULL
 };
 
 struct opts {
-	const char	*intents;
-	const char	*config;
+	char		 intents[PATH_MAX];
 	int		 explain;
 };
 
@@ -48,53 +52,61 @@ usage(FILE *f)
 	    "  --intents DIR  phrase files (default " DEFAULT_INTENTS ")\n"
 	    "  --explain      add \"explain\": the features that weighed "
 	    "most\n"
-	    "  --config FILE  take the intents directory from the config\n"
-	    "  --db FILE      accepted for symmetry; not used\n");
+	    "  --config FILE  take the intents directory from the config's "
+	    "\"intents\" key\n"
+	    "  --db FILE      accepted like every command; not used\n");
 }
 
-/*
- * The intents directory named by the config file.  Hook for config.c
- * (another branch): return config_load(path)->intents_dir there.  Until
- * then the config is accepted and the default used.
- */
-static const char *
-config_intents_dir(const char *path)
+int
+cmd_intents_dir(const char *dir, const char *config_path,
+    const char *db_path, char *out, size_t outlen)
 {
-	(void)path;
-	return NULL;
+	struct config *cfg;
+
+	if (dir == NULL && config_path != NULL) {
+		if ((cfg = cli_load_config(config_path, db_path)) == NULL)
+			return -1;
+		snprintf(out, outlen, "%s", cfg->intents_dir != NULL ?
+		    cfg->intents_dir : DEFAULT_INTENTS);
+		config_free(cfg);
+		return 0;
+	}
+	snprintf(out, outlen, "%s", dir != NULL ? dir : DEFAULT_INTENTS);
+	return 0;
 }
 
 static int
 parse(int argc, char **argv, struct opts *o)
 {
-	int i;
+	const char *intents = NULL, *config = NULL, *db = NULL;
+	int i, rc;
 
 	memset(o, 0, sizeof(*o));
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") ==
-		    0) {
+		if (cli_is_help(argv[i])) {
 			usage(stdout);
 			exit(0);
-		} else if (strcmp(argv[i], "--explain") == 0)
-			o->explain = 1;
-		else if (strcmp(argv[i], "--intents") == 0 && i + 1 < argc)
-			o->intents = argv[++i];
-		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			o->config = argv[++i];
-		else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
-			i++;
-		else {
-			fprintf(stderr, "loket classify: bad argument '%s'\n",
-			    argv[i]);
-			usage(stderr);
-			return -1;
 		}
+		if (strcmp(argv[i], "--explain") == 0) {
+			o->explain = 1;
+			continue;
+		}
+		rc = cli_opt(argc, argv, &i, "--intents", &intents);
+		if (rc == 0)
+			rc = cli_opt(argc, argv, &i, "--config", &config);
+		if (rc == 0)
+			rc = cli_opt(argc, argv, &i, "--db", &db);
+		if (rc == -1)
+			return -1;
+		if (rc == 1)
+			continue;
+		fprintf(stderr, "loket classify: bad argument '%s'\n",
+		    argv[i]);
+		usage(stderr);
+		return -1;
 	}
-	if (o->intents == NULL && o->config != NULL)
-		o->intents = config_intents_dir(o->config);
-	if (o->intents == NULL)
-		o->intents = DEFAULT_INTENTS;
-	return 0;
+	return cmd_intents_dir(intents, config, db, o->intents,
+	    sizeof(o->intents));
 }
 
 /* Three decimals are all a confidence means. */
@@ -114,9 +126,11 @@ add_explain(json_t *obj, const struct intent_feature *f, int n)
 	    a) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
+		/* A name that is not valid UTF-8 (a phrase file in
+		 * another encoding) is left out, not fatal. */
 		o = json_pack("{s:s, s:s, s:o}", "feature", f[i].name,
 		    "intent", f[i].cls, "weight", num(f[i].weight));
-		if (o == NULL || json_array_append_new(a, o) == -1)
+		if (o != NULL && json_array_append_new(a, o) == -1)
 			return -1;
 	}
 	return 0;

@@ -2,10 +2,12 @@
  * cmd_intents.c — `loket intents check` and `loket intents test`, the
  * tools of the intent authors.  Command line only.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cmd.h"
 #include "intent.h"
 
@@ -14,7 +16,7 @@
 
 struct test_opts {
 	const char	*file;
-	const char	*intents;
+	char		 intents[PATH_MAX];
 	int		 folds;
 	double		 min_f1;
 	int		 show_errors;
@@ -23,10 +25,13 @@ struct test_opts {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: loket intents check [DIR]\n"
+	fprintf(f, "usage: loket intents check [DIR] [--config FILE]\n"
 	    "       loket intents test [FILE] [--intents DIR] "
 	    "[--cross-validate K]\n"
-	    "                          [--min-macro-f1 X] [--errors]\n\n"
+	    "                          [--min-macro-f1 X] [--errors] "
+	    "[--config FILE]\n\n"
+	    "DIR defaults to the config's \"intents\" key with --config, "
+	    "else " DEFAULT_INTENTS ".\n\n"
 	    "check  lists problems in the phrase files as FILE:LINE: "
 	    "error|warning: ...\n"
 	    "       (line 0 = the whole file); exits 1 when there are "
@@ -71,15 +76,30 @@ print_finding(void *arg, int error, const char *file, int line,
 static int
 cmd_check(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : DEFAULT_INTENTS;
-	int errors, warnings;
+	const char *dir = NULL, *config = NULL, *db = NULL;
+	char path[PATH_MAX];
+	int i, rc, errors, warnings;
 
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-		usage(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout :
-		    stderr);
-		return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
+	for (i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			usage(stdout);
+			return 0;
+		}
+		if ((rc = cli_opt(argc, argv, &i, "--config", &config)) != 0 ||
+		    (rc = cli_opt(argc, argv, &i, "--db", &db)) != 0) {
+			if (rc == -1)
+				return 2;
+			continue;
+		}
+		if (argv[i][0] == '-' || dir != NULL) {
+			usage(stderr);
+			return 2;
+		}
+		dir = argv[i];
 	}
-	if ((errors = intent_check(dir, print_finding, NULL, &warnings)) ==
+	if (cmd_intents_dir(dir, config, db, path, sizeof(path)) == -1)
+		return 1;
+	if ((errors = intent_check(path, print_finding, NULL, &warnings)) ==
 	    -1) {
 		fprintf(stderr, "loket intents check: out of memory\n");
 		return 1;
@@ -89,43 +109,62 @@ cmd_check(int argc, char **argv)
 	return errors ? 1 : 0;
 }
 
+/* --cross-validate K and --min-macro-f1 X: 1 taken, 0 not, -1 bad. */
+static int
+number_opt(int argc, char **argv, int *i, struct test_opts *o)
+{
+	const char *v;
+	char *end;
+	int rc;
+
+	if ((rc = cli_opt(argc, argv, i, "--cross-validate", &v)) == 1) {
+		o->folds = (int)strtol(v, &end, 10);
+		return *end == '\0' && o->folds >= 2 && o->folds <= 100 ? 1 :
+		    -1;
+	}
+	if (rc == 0 && (rc = cli_opt(argc, argv, i, "--min-macro-f1",
+	    &v)) == 1) {
+		o->min_f1 = strtod(v, &end);
+		return *end == '\0' && v[0] != '\0' ? 1 : -1;
+	}
+	return rc;
+}
+
 static int
 parse_test(int argc, char **argv, struct test_opts *o)
 {
-	char *end;
-	int i;
+	const char *intents = NULL, *config = NULL, *db = NULL;
+	int i, rc;
 
 	memset(o, 0, sizeof(*o));
-	o->intents = DEFAULT_INTENTS;
 	o->file = DEFAULT_TESTSET;
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0) {
+		if (cli_is_help(argv[i])) {
 			usage(stdout);
 			exit(0);
-		} else if (strcmp(argv[i], "--intents") == 0 && i + 1 < argc)
-			o->intents = argv[++i];
-		else if (strcmp(argv[i], "--cross-validate") == 0 &&
-		    i + 1 < argc) {
-			o->folds = (int)strtol(argv[++i], &end, 10);
-			if (*end != '\0' || o->folds < 2 || o->folds > 100)
-				goto bad;
-		} else if (strcmp(argv[i], "--min-macro-f1") == 0 &&
-		    i + 1 < argc) {
-			o->min_f1 = strtod(argv[++i], &end);
-			if (*end != '\0')
-				goto bad;
-		} else if (strcmp(argv[i], "--errors") == 0)
+		}
+		if (strcmp(argv[i], "--errors") == 0) {
 			o->show_errors = 1;
-		else if (argv[i][0] != '-')
+			continue;
+		}
+		rc = number_opt(argc, argv, &i, o);
+		if (rc == 0)
+			rc = cli_opt(argc, argv, &i, "--intents", &intents);
+		if (rc == 0)
+			rc = cli_opt(argc, argv, &i, "--config", &config);
+		if (rc == 0)
+			rc = cli_opt(argc, argv, &i, "--db", &db);
+		if (rc == -1 || (rc == 0 && argv[i][0] == '-')) {
+			fprintf(stderr, "loket intents test: bad argument "
+			    "'%s'\n", argv[i]);
+			usage(stderr);
+			return -1;
+		}
+		if (rc == 0)
 			o->file = argv[i];
-		else
-			goto bad;
 	}
-	return 0;
-bad:
-	fprintf(stderr, "loket intents test: bad argument '%s'\n", argv[i]);
-	usage(stderr);
-	return -1;
+	return cmd_intents_dir(intents, config, db, o->intents,
+	    sizeof(o->intents));
 }
 
 /* One "label<TAB>message" line; 0 skipped, 1 scored, -1 error. */
@@ -146,6 +185,9 @@ test_line(struct intent_model *m, const struct test_opts *o, char *s,
 		return -1;
 	}
 	*tab = '\0';
+	if (!intent_is_known(m, s))
+		fprintf(stderr, "%s:%d: warning: '%s' is no intent or topic "
+		    "of %s\n", o->file, lineno, s, o->intents);
 	if (intent_classify(m, tab + 1, &r) == -1)
 		return -1;
 	topic = intent_is_topic(m, s);
@@ -158,6 +200,16 @@ test_line(struct intent_model *m, const struct test_opts *o, char *s,
 		    o->file, lineno, s, pred, r.confidence, r.second,
 		    r.second_confidence, tab + 1);
 	return 1;
+}
+
+static void
+print_miss(void *arg, const char *file, int line, const char *phrase,
+    const char *gold, const struct intent_result *r)
+{
+	(void)arg;
+	printf("%s:%d: expected %s, got %s (%.2f; then %s %.2f): %s\n", file,
+	    line, gold, r->topic[0] ? r->topic : r->intent, r->confidence,
+	    r->second, r->second_confidence, phrase);
 }
 
 static int
@@ -210,7 +262,8 @@ cmd_test(int argc, char **argv)
 	if (fine == NULL || core == NULL)
 		goto out;
 	if (o.folds > 0) {
-		if (intent_crossval(o.intents, o.folds, fine, core, err,
+		if (intent_crossval(o.intents, o.folds, fine, core,
+		    o.show_errors ? print_miss : NULL, NULL, err,
 		    sizeof(err)) == -1) {
 			fprintf(stderr, "loket intents test: %s\n", err);
 			goto out;

@@ -15,6 +15,7 @@
 #include "console_int.h"
 #include "http.h"
 #include "log.h"
+#include "outbox.h"
 #include "server.h"
 #include "store.h"
 
@@ -376,6 +377,8 @@ console_conv_post(struct http_req *r)
 		return console_error(r, rc, why);
 	log_info("event=console_%s conversation=%lld staff=%s", action, id,
 	    sess.name);
+	if (r->srv->outbox != NULL && strcmp(action, "reply") == 0)
+		outbox_service(r->srv->outbox, 1);	/* send it now */
 	console_notify(r->srv, id);
 	if ((o = console_conv_detail(r->srv, id)) == NULL)
 		return console_error(r, 503, "database");

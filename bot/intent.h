@@ -14,6 +14,14 @@
 
 struct intent_model;
 
+/*
+ * The decision for one message.  Topics count as vraag: intent is the
+ * core id with the most probability, topics' included.  When that is
+ * below the threshold (0.30; 0.40 for scheldwoorden, which gets a
+ * message ignored) or most of the message is unknown to the model,
+ * intent is "onbekend" with confidence 1 - p(best), and second /
+ * second_confidence name the best guess.
+ */
 struct intent_result {
 	char	intent[INTENT_ID_MAX];	/* core id, or "onbekend" */
 	char	topic[INTENT_ID_MAX];	/* topic id when the best match is a
@@ -46,7 +54,9 @@ struct intent_feature {
 				   "c <kla" (characters), "m ?", "l 1"
 				   (message length in words) */
 	char	cls[INTENT_ID_MAX];	/* the intent it weighed for */
-	double	weight;		/* its share of that intent's score */
+	double	weight;		/* value times the feature's weight for
+				   that intent above its mean over all
+				   intents: the push towards it */
 };
 
 /*
@@ -68,6 +78,8 @@ int	intent_reload(struct intent_model **mp, const char *dir, char *err,
 
 /* Whether id is a topic (from onderwerpen/) of the model. */
 int	intent_is_topic(const struct intent_model *m, const char *id);
+/* Whether id is an intent or topic of the model, or "onbekend". */
+int	intent_is_known(const struct intent_model *m, const char *id);
 /* Number of intents and topics, and phrases they were built from. */
 void	intent_stats(const struct intent_model *m, int *nintents,
 	    int *ntopics, size_t *nphrases);
@@ -119,13 +131,20 @@ void	intent_eval_print(const struct intent_eval *e, FILE *f);
 const char *intent_scored_label(const struct intent_result *r,
 	    int gold_is_topic);
 
+/* Receives each phrase cross-validation got wrong. */
+typedef void	intent_miss_fn(void *arg, const char *file, int line,
+		    const char *phrase, const char *gold,
+		    const struct intent_result *r);
+
 /*
  * k-fold cross-validation over the phrases of dir (stratified, fixed
  * seed): trains on k-1 folds, scores the held-out fold, adds every
- * phrase to fine (topics as topics) and core (topics as vraag).
- * Returns 0, or -1 with "FILE:LINE: problem" in err.
+ * phrase to fine (topics as topics) and core (topics as vraag), and
+ * passes the wrong ones to miss (may be NULL).  Returns 0, or -1 with
+ * "FILE:LINE: problem" in err.
  */
 int	intent_crossval(const char *dir, int k, struct intent_eval *fine,
-	    struct intent_eval *core, char *err, size_t errlen);
+	    struct intent_eval *core, intent_miss_fn *miss, void *arg,
+	    char *err, size_t errlen);
 
 #endif

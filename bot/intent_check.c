@@ -143,7 +143,7 @@ static int
 check_phrase(struct checker *k, uint32_t i)
 {
 	const struct corpus *c = k->c;
-	const char *s = corpus_phrase(c, i);
+	const char *s = intent_corpus_phrase(c, i);
 	char at[300];
 	uint64_t h, sk;
 	uint32_t j;
@@ -218,7 +218,7 @@ intent_check(const char *dir, intent_check_fn *report, void *arg,
 	htab_init(&k.stems);
 	htab_init(&k.dels);
 	buf_init(&k.norm, INTENT_NORM_MAX);
-	if (corpus_read(dir, &c, forward, &k) == -1 ||
+	if (intent_corpus_read(dir, &c, forward, &k) == -1 ||
 	    (k.stem = stem_new()) == NULL)
 		goto out;
 	check_sizes(&k);
@@ -228,7 +228,7 @@ intent_check(const char *dir, intent_check_fn *report, void *arg,
 	rv = k.errors;
 	*nwarn = k.warnings;
 out:
-	corpus_free(&c);
+	intent_corpus_free(&c);
 	stem_free(k.stem);
 	htab_fini(&k.full);
 	htab_fini(&k.stems);

@@ -59,13 +59,13 @@ problem(struct reader *r, int sev, const char *file, int line,
 }
 
 const char *
-corpus_phrase(const struct corpus *c, size_t i)
+intent_corpus_phrase(const struct corpus *c, size_t i)
 {
 	return c->text.data + c->ph[i].text;
 }
 
 void
-corpus_free(struct corpus *c)
+intent_corpus_free(struct corpus *c)
 {
 	int i;
 
@@ -326,7 +326,7 @@ link_cores(struct reader *r, const char *dir)
 }
 
 int
-corpus_read(const char *dir, struct corpus *c, corpus_report_fn *report,
+intent_corpus_read(const char *dir, struct corpus *c, corpus_report_fn *report,
     void *arg)
 {
 	struct reader r = { c, report, arg, 0 };

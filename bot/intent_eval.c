@@ -200,37 +200,55 @@ make_folds(const struct corpus *c, int k)
 	return fold;
 }
 
+struct cv {
+	int		 k;
+	struct intent_eval *fine;
+	struct intent_eval *core;
+	intent_miss_fn	*miss;
+	void		*arg;
+};
+
+static int
+score_phrase(const struct corpus *c, size_t i, const struct cv *cv,
+    const struct intent_result *r)
+{
+	const struct intent_class *g = &c->cls[c->ph[i].cls];
+	const char *pred = intent_scored_label(r, g->topic);
+
+	if (intent_eval_add(cv->fine, g->id, pred) == -1 ||
+	    intent_eval_add(cv->core, g->topic ? "vraag" : g->id,
+	    r->intent) == -1)
+		return -1;
+	if (cv->miss != NULL && strcmp(pred, g->id) != 0)
+		cv->miss(cv->arg, g->path, c->ph[i].line,
+		    intent_corpus_phrase(c, i), g->id, r);
+	return 0;
+}
+
 static int
 run_folds(const struct corpus *c, struct intent_model *m,
-    const struct trainset *ts, int k, struct intent_eval *fine,
-    struct intent_eval *core)
+    const struct trainset *ts, const struct cv *cv)
 {
 	struct intent_result r;
 	unsigned char *fold, *skip;
-	const struct intent_class *g;
 	size_t i;
 	int f, rv = -1;
 
-	fold = make_folds(c, k);
+	fold = make_folds(c, cv->k);
 	skip = malloc(c->nph + 1);
 	if (fold == NULL || skip == NULL)
 		goto out;
-	for (f = 0; f < k; f++) {
+	for (f = 0; f < cv->k; f++) {
 		for (i = 0; i < c->nph; i++)
 			skip[i] = fold[i] == f;
-		if (train_softmax(ts, skip, m->nfeat, m->ncls, m->w,
-		    m->bias) == -1)
+		if (intent_train(m, ts, skip) == -1)
 			goto out;
 		for (i = 0; i < c->nph; i++) {
 			if (!skip[i])
 				continue;
 			intent_score_example(m, ts, i);
 			intent_decide(m, &r);
-			g = &c->cls[c->ph[i].cls];
-			if (intent_eval_add(fine, g->id,
-			    intent_scored_label(&r, g->topic)) == -1 ||
-			    intent_eval_add(core, g->topic ? "vraag" : g->id,
-			    r.intent) == -1)
+			if (score_phrase(c, i, cv, &r) == -1)
 				goto out;
 		}
 	}
@@ -243,9 +261,11 @@ out:
 
 int
 intent_crossval(const char *dir, int k, struct intent_eval *fine,
-    struct intent_eval *core, char *err, size_t errlen)
+    struct intent_eval *core, intent_miss_fn *miss, void *arg, char *err,
+    size_t errlen)
 {
 	struct first_err fe = { err, errlen };
+	struct cv cv = { k, fine, core, miss, arg };
 	struct intent_model *m = NULL;
 	struct trainset ts;
 	struct corpus c;
@@ -257,10 +277,10 @@ intent_crossval(const char *dir, int k, struct intent_eval *fine,
 		snprintf(err, errlen, "%s:0: folds must be 2 to 100", dir);
 		return -1;
 	}
-	if (corpus_read(dir, &c, first_err, &fe) != 0)
+	if (intent_corpus_read(dir, &c, first_err, &fe) != 0)
 		goto out;
 	if ((m = intent_model_build(&c, &ts)) == NULL ||
-	    run_folds(&c, m, &ts, k, fine, core) == -1) {
+	    run_folds(&c, m, &ts, &cv) == -1) {
 		snprintf(err, errlen, "%s:0: out of memory", dir);
 		goto out;
 	}
@@ -269,7 +289,7 @@ out:
 	if (rv == -1 && err[0] == '\0')
 		snprintf(err, errlen, "%s:0: out of memory", dir);
 	intent_free(m);
-	trainset_free(&ts);
-	corpus_free(&c);
+	intent_trainset_free(&ts);
+	intent_corpus_free(&c);
 	return rv;
 }

@@ -33,7 +33,7 @@ struct tok {
 };
 
 void
-featvec_init(struct featvec *fv)
+intent_featvec_init(struct featvec *fv)
 {
 	memset(fv, 0, sizeof(*fv));
 	buf_init(&fv->names, 1u << 20);
@@ -42,7 +42,7 @@ featvec_init(struct featvec *fv)
 }
 
 void
-featvec_fini(struct featvec *fv)
+intent_featvec_fini(struct featvec *fv)
 {
 	free(fv->f);
 	free(fv->slot);
@@ -50,6 +50,22 @@ featvec_fini(struct featvec *fv)
 	buf_free(&fv->norm);
 	buf_free(&fv->stems);
 	memset(fv, 0, sizeof(*fv));
+}
+
+#define FNV_INIT	0xcbf29ce484222325ULL
+
+/* FNV-1a over the parts of a feature string; htab_hash() mixes the
+ * result once, so the parts need no copy into one string. */
+static uint64_t
+fnv(uint64_t h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
 }
 
 /* Adds feature "<kind> a[ b]" with value v. */
@@ -69,14 +85,15 @@ add(struct featvec *fv, char kind, const char *a, size_t an, const char *b,
 		fv->f = f;
 		fv->cap = cap;
 	}
-	h = htab_hash(pfx, 2, 0);
-	h = htab_hash(a, an, h);
+	h = fnv(fnv(FNV_INIT, pfx, 2), a, an);
 	if (b != NULL)
-		h = htab_hash(b, bn, htab_hash(" ", 1, h));
+		h = fnv(fnv(h, " ", 1), b, bn);
+	h = htab_hash(&h, sizeof(h), 0);
 	f = &fv->f[fv->n++];
 	f->h = h;
 	f->v = v;
 	f->name = (uint32_t)fv->names.len;
+	f->content = kind == 'w' || kind == 'b' || kind == 'c';
 	if (names && (buf_append(&fv->names, pfx, 2) == -1 ||
 	    buf_append(&fv->names, a, an) == -1 || (b != NULL &&
 	    (buf_putc(&fv->names, ' ') == -1 || buf_append(&fv->names, b,
@@ -85,11 +102,13 @@ add(struct featvec *fv, char kind, const char *a, size_t an, const char *b,
 	return 0;
 }
 
+/* Character n-grams of "<word>", counted in code points so a gram never
+ * splits a UTF-8 sequence. */
 static int
 add_grams(struct featvec *fv, const char *w, size_t n, int names)
 {
 	char g[NORM_WORD_MAX + 2];
-	size_t len, i, k;
+	size_t pos[NORM_WORD_MAX + 3], len, nc = 0, i, k;
 
 	if (n < 2 || normalize_is_symbol(w))
 		return 0;
@@ -97,10 +116,14 @@ add_grams(struct featvec *fv, const char *w, size_t n, int names)
 	memcpy(g + 1, w, n);
 	g[n + 1] = '>';
 	len = n + 2;
-	for (k = GRAM_MIN; k <= GRAM_MAX && k <= len; k++)
-		for (i = 0; i + k <= len; i++)
-			if (add(fv, 'c', g + i, k, NULL, 0, W_CHAR, names) ==
-			    -1)
+	for (i = 0; i < len; i++)
+		if (((unsigned char)g[i] & 0xC0) != 0x80)
+			pos[nc++] = i;
+	pos[nc] = len;
+	for (k = GRAM_MIN; k <= GRAM_MAX && k <= nc; k++)
+		for (i = 0; i + k <= nc; i++)
+			if (add(fv, 'c', g + pos[i], pos[i + k] - pos[i], NULL,
+			    0, W_CHAR, names) == -1)
 				return -1;
 	return 0;
 }
@@ -199,7 +222,7 @@ add_words(struct featvec *fv, const struct tok *t, size_t nt, int names)
 }
 
 int
-feat_extract(struct stem *st, const char *text, size_t len,
+intent_feat_extract(struct stem *st, const char *text, size_t len,
     struct featvec *fv, int names)
 {
 	struct tok t[TOKENS_MAX];

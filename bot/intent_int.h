@@ -56,12 +56,12 @@ struct corpus {
  * Reads DIR/<id>.txt (core intents) and DIR/onderwerpen/<id>.txt
  * (topics) into c, reporting every problem through report.  Returns the
  * number of errors (0 = usable), or -1 when memory runs out.  c must be
- * freed with corpus_free() in every case.
+ * freed with intent_corpus_free() in every case.
  */
-int	corpus_read(const char *dir, struct corpus *c,
+int	intent_corpus_read(const char *dir, struct corpus *c,
 	    corpus_report_fn *report, void *arg);
-void	corpus_free(struct corpus *c);
-const char *corpus_phrase(const struct corpus *c, size_t i);
+void	intent_corpus_free(struct corpus *c);
+const char *intent_corpus_phrase(const struct corpus *c, size_t i);
 /* Whether id is one of the eleven core intent ids. */
 int	intent_is_core_id(const char *id);
 
@@ -71,6 +71,8 @@ struct feat {
 	uint64_t	 h;	/* hash of the feature string */
 	float		 v;	/* value; the whole vector has unit length */
 	uint32_t	 name;	/* offset into featvec.names, if kept */
+	int		 content; /* a word, pair or gram; not the length
+				   or the question mark */
 };
 
 struct featvec {
@@ -84,10 +86,10 @@ struct featvec {
 	struct buf	 stems;	/* scratch: stems, NUL-separated */
 };
 
-void	featvec_init(struct featvec *fv);
-void	featvec_fini(struct featvec *fv);
+void	intent_featvec_init(struct featvec *fv);
+void	intent_featvec_fini(struct featvec *fv);
 /* Extracts the features of a message or phrase.  Returns 0 or -1 (OOM). */
-int	feat_extract(struct stem *st, const char *text, size_t len,
+int	intent_feat_extract(struct stem *st, const char *text, size_t len,
 	    struct featvec *fv, int names);
 
 /* ---- training (intent_train.c) ---- */
@@ -101,6 +103,7 @@ struct example {
 struct trainset {
 	uint32_t	*fid;
 	float		*val;
+	unsigned char	*content;	/* feat.content of each value */
 	size_t		 nval;
 	size_t		 capval;
 	struct example	*ex;
@@ -108,18 +111,19 @@ struct trainset {
 	size_t		 capex;
 };
 
-void	trainset_free(struct trainset *ts);
+void	intent_trainset_free(struct trainset *ts);
 /* Appends fv as an example of class cls, mapping hashes to feature ids
  * through feats (adding new ones).  Returns 0 or -1 (OOM). */
-int	trainset_add(struct trainset *ts, struct htab *feats, uint32_t *nfeat,
-	    const struct featvec *fv, int cls);
+int	intent_trainset_add(struct trainset *ts, struct htab *feats,
+	    uint32_t *nfeat, const struct featvec *fv, int cls);
 /*
  * Fits a multinomial logistic regression on the examples whose skip[i]
  * is 0 (skip may be NULL).  w holds nfeat * ncls weights, bias ncls;
  * both are overwritten.  Returns 0, or -1 when memory runs out.
  */
-int	train_softmax(const struct trainset *ts, const unsigned char *skip,
-	    uint32_t nfeat, int ncls, float *w, float *bias);
+int	intent_train_softmax(const struct trainset *ts,
+	    const unsigned char *skip, uint32_t nfeat, int ncls, float *w,
+	    float *bias);
 
 /* ---- the model (intent.c) ---- */
 
@@ -131,6 +135,9 @@ struct intent_model {
 	uint32_t		 nfeat;
 	float			*w;		/* nfeat * ncls */
 	float			*bias;		/* ncls */
+	unsigned char		*trained;	/* nfeat: row not all zero
+						   (features of held-out
+						   phrases stay untrained) */
 	double			 threshold;	/* below: onbekend */
 	struct stem		*stem;
 	struct featvec		 fv;
@@ -146,6 +153,10 @@ struct intent_model {
 /* Turns class probabilities m->p into a result (core, topic, runner-up,
  * onbekend below the threshold). */
 void	intent_decide(const struct intent_model *m, struct intent_result *r);
+/* Trains m on the examples of ts not skipped (skip may be NULL).
+ * Returns 0 or -1 (OOM). */
+int	intent_train(struct intent_model *m, const struct trainset *ts,
+	    const unsigned char *skip);
 /* Scores an extracted vector, or example i of a trainset, into m->p. */
 void	intent_score(struct intent_model *m, const struct featvec *fv);
 void	intent_score_example(struct intent_model *m,

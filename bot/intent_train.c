@@ -1,9 +1,13 @@
 /*
  * intent_train.c — fits the classifier at load time: multinomial
  * logistic regression by stochastic gradient descent over the sparse,
- * unit-length feature vectors.  A few thousand phrases train in a few
- * milliseconds, so there is no model file to keep in sync with the
- * phrases.  Deterministic: the shuffle uses a fixed seed.
+ * unit-length feature vectors, plus naive Bayes log-likelihoods folded
+ * into the same weights.  Two thousand phrases train in about 20 ms,
+ * so there is no model file to keep in sync with the phrases.
+ * Deterministic: the shuffle uses a fixed seed.  The constants below
+ * were chosen by 10-fold cross-validation over the phrase files
+ * (`loket intents test --cross-validate 10`); with naive Bayes in the
+ * weights a few passes suffice.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -11,20 +15,23 @@
 
 #include "intent_int.h"
 
-#define EPOCHS		30
+#define EPOCHS		6
 #define LR0		4.0f	/* learning rate at the start */
 #define LR_DECAY	0.1f	/* per epoch: lr = LR0 / (1 + decay * e) */
 #define L2		1e-4f	/* weight decay per example seen */
+#define NB_WEIGHT	0.5f	/* naive Bayes folded into the weights */
+#define NB_SMOOTH	0.01f	/* its additive smoothing */
 #define FITTED		0.02f	/* error below which an example is fitted */
 #define RECHECK		4	/* epochs between visits of fitted examples */
 #define BALANCE		0.5	/* 0 = none, 1 = every class weighs the
 				   same however many phrases it has */
 
 void
-trainset_free(struct trainset *ts)
+intent_trainset_free(struct trainset *ts)
 {
 	free(ts->fid);
 	free(ts->val);
+	free(ts->content);
 	free(ts->ex);
 	memset(ts, 0, sizeof(*ts));
 }
@@ -34,6 +41,7 @@ reserve(struct trainset *ts, size_t n)
 {
 	uint32_t *fid;
 	float *val;
+	unsigned char *content;
 	size_t cap;
 
 	if (ts->nval + n <= ts->capval)
@@ -47,12 +55,15 @@ reserve(struct trainset *ts, size_t n)
 	if ((val = realloc(ts->val, cap * sizeof(*val))) == NULL)
 		return -1;
 	ts->val = val;
+	if ((content = realloc(ts->content, cap)) == NULL)
+		return -1;
+	ts->content = content;
 	ts->capval = cap;
 	return 0;
 }
 
 int
-trainset_add(struct trainset *ts, struct htab *feats, uint32_t *nfeat,
+intent_trainset_add(struct trainset *ts, struct htab *feats, uint32_t *nfeat,
     const struct featvec *fv, int cls)
 {
 	struct example *ex;
@@ -79,6 +90,7 @@ trainset_add(struct trainset *ts, struct htab *feats, uint32_t *nfeat,
 				return -1;
 		}
 		ts->fid[ts->nval] = id;
+		ts->content[ts->nval] = (unsigned char)fv->f[i].content;
 		ts->val[ts->nval++] = fv->f[i].v;
 	}
 	return 0;
@@ -171,8 +183,52 @@ step(const struct trainset *ts, const struct example *ex, int ncls,
 	return worst < FITTED;
 }
 
+/*
+ * Adds NB_WEIGHT times the naive Bayes log-likelihood of every trained
+ * feature to its weights.  The sum is still linear in the features, so
+ * classifying costs nothing more; naive Bayes is steadier on the words
+ * seen once or twice, where the regression learns little.
+ */
+static int
+fold_bayes(const struct trainset *ts, const unsigned char *skip,
+    uint32_t nfeat, int ncls, float *w)
+{
+	size_t i, k, nw = (size_t)nfeat * ncls;
+	const struct example *ex;
+	float *cnt, *tot, *row, *crow;
+	uint32_t j;
+	int c, seen;
+
+	if ((cnt = calloc(nw + ncls, sizeof(*cnt))) == NULL)
+		return -1;
+	tot = cnt + nw;
+	for (i = 0; i < ts->nex; i++) {
+		if (skip != NULL && skip[i])
+			continue;
+		ex = &ts->ex[i];
+		for (j = 0; j < ex->n; j++) {
+			k = (size_t)ts->fid[ex->off + j] * ncls + ex->cls;
+			cnt[k] += ts->val[ex->off + j];
+			tot[ex->cls] += ts->val[ex->off + j];
+		}
+	}
+	for (i = 0; i < nfeat; i++) {
+		row = w + i * ncls;
+		crow = cnt + i * ncls;
+		for (c = seen = 0; c < ncls; c++)
+			seen |= crow[c] > 0;
+		if (!seen)
+			continue;	/* keep untrained rows all zero */
+		for (c = 0; c < ncls; c++)
+			row[c] += NB_WEIGHT * logf((crow[c] + NB_SMOOTH) /
+			    (tot[c] + NB_SMOOTH * nfeat));
+	}
+	free(cnt);
+	return 0;
+}
+
 int
-train_softmax(const struct trainset *ts, const unsigned char *skip,
+intent_train_softmax(const struct trainset *ts, const unsigned char *skip,
     uint32_t nfeat, int ncls, float *w, float *bias)
 {
 	uint32_t *order, seed = 0x9e3779b9u, t;
@@ -210,7 +266,7 @@ train_softmax(const struct trainset *ts, const unsigned char *skip,
 			    lr, cw[ts->ex[k].cls], w, bias, z);
 		}
 	}
-	rv = 0;
+	rv = fold_bayes(ts, skip, nfeat, ncls, w);
 out:
 	free(order);
 	free(z);

@@ -10,5 +10,7 @@
 /* tokens: the NORM_RAW normalisation of the message.  Returns "nl",
  * "fr" or "en" (static strings). */
 const char *lang_detect(const char *tokens);
+/* For the unit test: 1 if the stop-word table is sorted. */
+int	lang_table_sorted(void);
 
 #endif

@@ -14,6 +14,7 @@ const struct command commands[] = {
 	    "out" },
 	{ "intents", cmd_intents, "check the phrase files, score a labelled "
 	    "set" },
+	{ "chat", cmd_chat, "talk to the bot in the terminal, as a citizen" },
 	{ NULL, NULL, NULL }
 };
 

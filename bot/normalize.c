@@ -154,6 +154,10 @@ emit(struct nstate *st, const char *tok, size_t n)
 			    memcmp(months[i], tok, n) == 0) {
 				/* Overwrite the number in place; the
 				 * space before it stays. */
+				if (st->last + sizeof(NORM_TOK_DATE) > o->max) {
+					st->full = 1;
+					return;
+				}
 				o->len = st->last;
 				if (buf_append(o, NORM_TOK_DATE,
 				    sizeof(NORM_TOK_DATE) - 1) == -1)
@@ -223,6 +227,41 @@ squeeze(char *w, size_t n)
 	return j;
 }
 
+/*
+ * Diminutives carry no intent: "vraagje", "vraagske", "momentje",
+ * "mailtje", "boompje" become "vraag", "moment", "mail", "boom" (also
+ * plural).  Dutch adds -tje after a vowel or l/n/r/w, -pje after m, -je
+ * after other consonants; Flemish adds -ske, and -ke after a vowel
+ * ("mercikes").  The stem keeps at least three letters.
+ */
+static size_t
+undiminish(const char *w, size_t n)
+{
+	size_t m = n;
+	int c;
+
+	if (m > 4 && w[m - 1] == 's' && w[m - 2] == 'e')
+		m--;			/* plural: -jes, -kes */
+	if (m < 5 || w[m - 1] != 'e')
+		return n;
+	if (w[m - 2] == 'k' && w[m - 3] == 's' && m - 3 >= 3)
+		return m - 3;		/* -ske: dagske */
+	if (w[m - 2] == 'k' && m >= 6 && is_vowel(w[m - 3]))
+		return m - 2;		/* -ke: mercieke, not vriendelijke */
+	if (w[m - 2] != 'j')
+		return n;
+	c = (unsigned char)w[m - 3];
+	if (c == 't' && m - 3 >= 3 && (is_vowel(w[m - 4]) ||
+	    (strchr("lnrw", w[m - 4]) != NULL && is_vowel(w[m - 5]) &&
+	    is_vowel(w[m - 6]))))
+		return m - 3;		/* -tje: mailtje, not momentje */
+	if (c == 'p' && w[m - 4] == 'm' && m - 3 >= 3)
+		return m - 3;		/* -pje: boompje */
+	if (is_alpha(c) && !is_vowel(c) && m - 2 >= 3)
+		return m - 2;		/* -je: vraagje, momentje */
+	return n;
+}
+
 /* Emits a mapped word: "ik zen" is "ik ben", any other "zen" "zijn". */
 static void
 emit_mapped(struct nstate *st, const char *to)
@@ -253,6 +292,10 @@ flush_word(struct nstate *st)
 	st->wlen = squeeze(st->word, st->wlen);
 	to = (st->flags & NORM_RAW) ? NULL :
 	    normalize_map_lookup(st->word, st->wlen);
+	if (to == NULL && !(st->flags & NORM_RAW)) {
+		st->wlen = undiminish(st->word, st->wlen);
+		to = normalize_map_lookup(st->word, st->wlen);
+	}
 	if (to != NULL)
 		emit_mapped(st, to);
 	else

@@ -1,13 +1,21 @@
 /*
- * outbox.c — durable outbound queue.  See outbox.h.
+ * outbox.c — durable outbound queue: enqueue, the sender's lifetime, and
+ * applying the worker's results.  Choosing and submitting rows is in
+ * outbox_send.c, delivery statuses in outbox_status.c.  See outbox.h.
+ * Service thread only.
  */
 #include "outbox.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "config.h"
+#include "graph.h"
 #include "log.h"
+#include "outbox_int.h"
 #include "store.h"
-
 long long
 outbox_enqueue(struct store *s, const struct outbox_item *it)
 {
@@ -42,4 +50,329 @@ out:
 		    sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return id;
+}
+
+/* ---- the sender: lifetime and results ---- */
+
+long long
+outbox_now(struct outbox *ob)
+{
+	return ob->o.now != NULL ? ob->o.now(ob->o.now_arg) : store_now_ms();
+}
+
+const struct outbox_stats *
+outbox_stats(const struct outbox *ob)
+{
+	return &ob->stats;
+}
+
+void
+outbox_set_config(struct outbox *ob, const struct config *cfg)
+{
+	ob->cfg = cfg;
+}
+
+/* Runs one UPDATE with an id (?1) and up to two more int/text params. */
+static int
+exec_id(struct outbox *ob, const char *sql, long long id)
+{
+	sqlite3 *db = store_db(ob->store);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? sqlite3_changes(db) : -1;
+}
+
+/* Rows a crash left in flight go out again (at least once). */
+static int
+reset_inflight(struct outbox *ob)
+{
+	int n = exec_id(ob, "UPDATE outbox SET submitted_at = NULL "
+	    "WHERE submitted_at IS NOT NULL AND ?1 = ?1", 0);
+
+	if (n > 0)
+		log_warnx("event=outbox_resend_after_restart rows=%d", n);
+	return n < 0 ? -1 : 0;
+}
+
+struct outbox *
+outbox_new(const struct config *cfg, struct store *s, void (*wake)(void *),
+    void *wake_arg)
+{
+	struct outbox_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.wake = wake;
+	o.wake_arg = wake_arg;
+	return outbox_new_opts(cfg, s, &o);
+}
+
+struct outbox *
+outbox_new_opts(const struct config *cfg, struct store *s,
+    const struct outbox_opts *o)
+{
+	struct graph_opts go;
+	struct outbox *ob;
+
+	if ((ob = calloc(1, sizeof(*ob))) == NULL)
+		return NULL;
+	ob->cfg = cfg;
+	ob->store = s;
+	ob->o = *o;
+	if (ob->o.max_attempts <= 0)
+		ob->o.max_attempts = OUTBOX_MAX_ATTEMPTS;
+	ob->rnd = (unsigned long long)store_now_ms() * 2654435761u | 1;
+	memset(&go, 0, sizeof(go));
+	go.base_url = cfg->graph_url;
+	go.timeout_ms = o->timeout_ms;
+	go.wake = o->wake;
+	go.wake_arg = o->wake_arg;
+	go.responder = o->responder;
+	go.responder_arg = o->responder_arg;
+	if ((ob->pace = outbox_pace_new()) == NULL || reset_inflight(ob) == -1 ||
+	    (ob->graph = graph_new(&go)) == NULL) {
+		outbox_pace_free(ob->pace);
+		free(ob);
+		return NULL;
+	}
+	log_info("event=outbox_started graph=%s", graph_is_log(ob->graph) ?
+	    "log" : "http");
+	return ob;
+}
+
+void
+outbox_free(struct outbox *ob)
+{
+	if (ob == NULL)
+		return;
+	/* Results that arrive in the grace time are stored, so fewer rows
+	 * are sent twice after the restart. */
+	graph_stop(ob->graph, ob->n_inflight > 0 ? 2000 : 0);
+	ob->closing = 1;
+	outbox_on_wake(ob);
+	reset_inflight(ob);
+	graph_result_free(ob->held);
+	graph_free(ob->graph);
+	outbox_pace_free(ob->pace);
+	free(ob);
+}
+
+int
+outbox_inflight_del(struct outbox *ob, long long id)
+{
+	int i;
+
+	for (i = 0; i < ob->n_inflight; i++)
+		if (ob->inflight[i] == id) {
+			ob->inflight[i] = ob->inflight[--ob->n_inflight];
+			return 0;
+		}
+	return -1;
+}
+
+int
+outbox_mark_failed(struct outbox *ob, long long id, int code,
+    const char *text)
+{
+	static const char sql[] = "UPDATE outbox SET status = 'failed', "
+	    "submitted_at = NULL, error_code = ?2, error_text = ?3, "
+	    "updated_at = ?4 WHERE id = ?1 AND status IN ('pending', 'sent')";
+	sqlite3 *db = store_db(ob->store);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (code >= 0)
+		sqlite3_bind_int(st, 2, code);
+	sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, outbox_now(ob));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	/* Staff see the row; the log says it once, without the text sent. */
+	log_warnx("event=outbox_failed id=%lld code=%d reason=\"%s\"", id,
+	    code, text);
+	ob->stats.failed++;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+outbox_mark_sent(struct outbox *ob, long long id, const char *msg_id)
+{
+	static const char sql[] = "UPDATE outbox SET status = 'sent', "
+	    "submitted_at = NULL, meta_msg_id = ?2, error_code = NULL, "
+	    "error_text = NULL, updated_at = ?3 WHERE id = ?1 AND "
+	    "status = 'pending'";
+	sqlite3 *db = store_db(ob->store);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (msg_id != NULL && *msg_id != '\0')
+		sqlite3_bind_text(st, 2, msg_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, outbox_now(ob));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Exponential back-off with equal jitter, honouring Retry-After. */
+static long long
+backoff_ms(struct outbox *ob, int attempts, int code, long retry_after_s)
+{
+	long long d = OUTBOX_BACKOFF_BASE_MS, p = 1000;
+	int i;
+
+	for (i = 1; i < attempts && d < OUTBOX_BACKOFF_MAX_MS; i++)
+		d *= 2;
+	/* Pair limit: Meta suggests waiting 4^X seconds. */
+	for (i = 1; code == 131056 && i < attempts && p < d * 4; i++)
+		p *= 4;
+	if (code == 131056 && p > d)
+		d = p;
+	if (d > OUTBOX_BACKOFF_MAX_MS)
+		d = OUTBOX_BACKOFF_MAX_MS;
+	ob->rnd ^= ob->rnd << 13;
+	ob->rnd ^= ob->rnd >> 7;
+	ob->rnd ^= ob->rnd << 17;
+	d = d / 2 + (long long)(ob->rnd % (unsigned long long)(d / 2 + 1));
+	if (retry_after_s > 0 && retry_after_s * 1000LL > d)
+		d = retry_after_s * 1000LL;
+	return d;
+}
+
+static int
+attempts_of(struct outbox *ob, long long id)
+{
+	sqlite3 *db = store_db(ob->store);
+	sqlite3_stmt *st;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT attempts FROM outbox WHERE id = ?1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int
+schedule_retry(struct outbox *ob, long long id, const struct graph_outcome *g,
+    long retry_after_s)
+{
+	static const char sql[] = "UPDATE outbox SET submitted_at = NULL, "
+	    "next_attempt_at = ?2, error_code = ?3, error_text = ?4, "
+	    "updated_at = ?5 WHERE id = ?1 AND status = 'pending'";
+	int attempts = attempts_of(ob, id), rc;
+	char text[600];
+	sqlite3_stmt *st;
+	long long wait;
+
+	if (attempts >= ob->o.max_attempts) {
+		snprintf(text, sizeof(text), "gave up after %d attempts: %s",
+		    attempts, g->text);
+		return outbox_mark_failed(ob, id, g->code, text);
+	}
+	wait = backoff_ms(ob, attempts, g->code, retry_after_s);
+	if (sqlite3_prepare_v2(store_db(ob->store), sql, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, outbox_now(ob) + wait);
+	if (g->code >= 0)
+		sqlite3_bind_int(st, 3, g->code);
+	sqlite3_bind_text(st, 4, g->text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, outbox_now(ob));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	ob->stats.retried++;
+	log_info("event=outbox_retry id=%lld attempts=%d in_ms=%lld code=%d "
+	    "reason=\"%s\"", id, attempts, wait, g->code, g->text);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+apply_result(struct outbox *ob, const struct graph_result *r)
+{
+	struct graph_outcome g;
+	int rc;
+
+	outbox_inflight_del(ob, r->id);
+	graph_classify(r->http_status, r->curl_code, r->curl_error, r->body,
+	    &g);
+	switch (g.verdict) {
+	case GRAPH_ACCEPTED:
+		ob->stats.accepted++;
+		return outbox_mark_sent(ob, r->id, g.msg_id);
+	case GRAPH_RETRY:
+		return schedule_retry(ob, r->id, &g, r->retry_after_s);
+	default:
+		if (g.code == 131047 &&
+		    (rc = outbox_retry_as_template(ob, r->id, g.text)) != 0)
+			return rc == 1 ? 0 : -1;
+		return outbox_mark_failed(ob, r->id, g.code, g.text);
+	}
+}
+
+/* Appends the worker's new results to those a failed commit kept. */
+static struct graph_result *
+take_results(struct outbox *ob)
+{
+	struct graph_result *res = ob->held, **tail = &res;
+
+	ob->held = NULL;
+	while (*tail != NULL)
+		tail = &(*tail)->next;
+	*tail = graph_drain(ob->graph);
+	return res;
+}
+
+int
+outbox_on_wake(struct outbox *ob)
+{
+	struct graph_result *res = take_results(ob), *r;
+	struct graph_job *jobs = NULL;
+	unsigned long accepted = ob->stats.accepted;
+	int n = 0;
+
+	if (res == NULL)
+		return 0;
+	if (store_in_transaction(ob->store)) {
+		ob->held = res;		/* applied on the next call */
+		return 0;
+	}
+	if (store_begin(ob->store) == -1)
+		goto fail;
+	for (r = res; r != NULL; r = r->next, n++)
+		if (apply_result(ob, r) == -1)
+			goto fail;
+	/* The rows these results unblock go in the same commit: one fsync
+	 * per wake-up, not two. */
+	if (outbox_choose(ob, &jobs) == -1 || store_commit(ob->store) == -1)
+		goto fail;
+	graph_result_free(res);
+	outbox_jobs_submit(ob, jobs);
+	/* A status can overtake the id it belongs to; look again. */
+	if (ob->stats.accepted != accepted)
+		outbox_apply_statuses(ob);
+	return n;
+fail:
+	/* Kept and applied on the next wake-up or tick; the rows stay in
+	 * flight meanwhile, so nothing is sent twice or dropped. */
+	log_error("event=outbox_results_held count=%d msg=\"%s\"", n,
+	    sqlite3_errmsg(store_db(ob->store)));
+	store_rollback(ob->store);
+	outbox_jobs_drop(ob, jobs);
+	ob->held = res;
+	return -1;
 }

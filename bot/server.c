@@ -10,10 +10,39 @@
 
 #include "config.h"
 #include "console.h"
+#include "conversation.h"
 #include "http.h"
 #include "intake_writer.h"
+#include "intent.h"
+#include "locale.h"
 #include "log.h"
+#include "outbox.h"
 #include "store.h"
+
+/* The phrase files and reply texts must load: a server that cannot
+ * understand or answer anyone should not pretend to run. */
+static int
+start_engine(struct server *s)
+{
+	const struct config *cfg = s->cfg;
+	char err[512];
+
+	if ((s->model = intent_load(cfg->intents_dir, err, sizeof(err))) ==
+	    NULL) {
+		log_error("event=intents_load_failed msg=\"%s\"", err);
+		return -1;
+	}
+	if ((s->locales = locales_load(cfg->locales_dir, err, sizeof(err))) ==
+	    NULL) {
+		log_error("event=locales_load_failed msg=\"%s\"", err);
+		return -1;
+	}
+	if ((s->engine = engine_new(cfg, s->store, s->model, s->locales)) ==
+	    NULL || (s->outbox = outbox_new(cfg, s->store, http_wake, s)) ==
+	    NULL)
+		return -1;
+	return 0;
+}
 
 int
 server_start(struct server *s)
@@ -29,7 +58,9 @@ server_start(struct server *s)
 	}
 	if ((s->console = console_new()) == NULL)
 		return -1;
-	return 0;
+	if (s->ack_only)
+		return 0;
+	return start_engine(s);
 }
 
 static void
@@ -84,6 +115,38 @@ server_stop(struct server *s)
 {
 	intake_writer_stop(s->writer);
 	s->writer = NULL;
+	outbox_free(s->outbox);
+	s->outbox = NULL;
+	engine_free(s->engine);
+	s->engine = NULL;
+	intent_free(s->model);
+	s->model = NULL;
+	locales_free(s->locales);
+	s->locales = NULL;
+}
+
+/* Phrase files and reply texts: a broken set is refused, the old kept. */
+static void
+reload_texts(struct server *s)
+{
+	struct locales *loc;
+	char err[512];
+
+	if (intent_reload(&s->model, s->cfg->intents_dir, err,
+	    sizeof(err)) == -1)
+		log_error("event=intents_reload_refused msg=\"%s\"", err);
+	else
+		log_info("event=intents_reloaded dir=%s", s->cfg->intents_dir);
+	engine_set_model(s->engine, s->model);
+	if ((loc = locales_load(s->cfg->locales_dir, err, sizeof(err))) ==
+	    NULL) {
+		log_error("event=locales_reload_refused msg=\"%s\"", err);
+		return;
+	}
+	engine_set_locales(s->engine, loc);
+	locales_free(s->locales);
+	s->locales = loc;
+	log_info("event=locales_reloaded dir=%s", s->cfg->locales_dir);
 }
 
 /*
@@ -106,28 +169,88 @@ reload(struct server *s)
 		free(next->db_path);
 		next->db_path = strdup(s->cfg->db_path);
 	}
+	if (s->outbox != NULL)
+		outbox_set_config(s->outbox, next);
+	if (s->engine != NULL)
+		engine_set_config(s->engine, next);
 	config_free(s->cfg);
 	s->cfg = next;
 	log_info("event=reloaded agencies=%zu", next->n_agencies);
+	if (s->engine != NULL)
+		reload_texts(s);
+}
+
+/*
+ * Hands committed inbound rows to the conversation engine.  A backlog is
+ * taken 500 rows at a time, waking the loop again in between so requests
+ * keep being answered.  Returns 1 if replies may have been queued.
+ */
+static int
+process_inbound(struct server *s)
+{
+	int n;
+
+	s->inbound_pending = 0;
+	if (s->engine == NULL)
+		return 0;
+	n = engine_process_pending(s->engine, store_now_ms());
+	if (n < 0)		/* database error: the next tick retries */
+		s->inbound_pending = 1;
+	else if (n >= 500) {	/* backlog: go on after this round */
+		s->inbound_pending = 1;
+		http_wake(s);
+	}
+	return n != 0;
+}
+
+/* Runs the sender (outside any transaction: it commits its own work);
+ * when it applied results or delivery statuses, the console hears of it. */
+static void
+service_outbox(struct server *s, int new_rows)
+{
+	struct outbox_stats a, b;
+
+	if (s->outbox == NULL)
+		return;
+	a = *outbox_stats(s->outbox);
+	outbox_service(s->outbox, new_rows);
+	b = *outbox_stats(s->outbox);
+	if (a.accepted != b.accepted || a.failed != b.failed ||
+	    a.retried != b.retried || a.statuses != b.statuses ||
+	    a.templated != b.templated)
+		console_notify(s, 0);
 }
 
 void
 server_after_wake(struct server *s)
 {
+	int new_rows;
+
 	server_collect_intake(s);
 	if (atomic_exchange(&s->reload, 0))
 		reload(s);
 	if (s->inbound_pending) {
-		s->inbound_pending = 0;
 		/* New messages and delivery statuses: the list and any open
 		 * transcript may have changed. */
 		console_notify(s, 0);
 	}
+	new_rows = s->inbound_pending ? process_inbound(s) : 0;
+	service_outbox(s, new_rows);
 	console_flush(s);
 }
 
 void
 server_tick(struct server *s)
 {
+	s->ticks++;
+	if (s->inbound_pending) {
+		console_notify(s, 0);
+		service_outbox(s, process_inbound(s));
+	}
+	if (s->engine != NULL && s->ticks % 15 == 0 &&
+	    engine_tick(s->engine, store_now_ms()) > 0) {
+		console_notify(s, 0);	/* silent conversations ended */
+		service_outbox(s, 1);
+	}
 	console_tick(s);
 }

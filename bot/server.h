@@ -15,6 +15,10 @@ struct store;
 struct lws_context;
 struct http_req;
 struct console;
+struct engine;
+struct outbox;
+struct intent_model;
+struct locales;
 struct intake_writer;
 
 struct server_stats {
@@ -38,8 +42,11 @@ struct server {
 	atomic_int		 stop;		/* SIGTERM / SIGINT */
 	atomic_int		 reload;	/* SIGHUP */
 	struct server_stats	 stats;
-	void			*engine;	/* conversation engine, or NULL */
-	void			*outbox;	/* outbound sender, or NULL */
+	struct engine		*engine;	/* conversations, or NULL */
+	struct outbox		*outbox;	/* outbound sender, or NULL */
+	struct intent_model	*model;		/* phrase files, reloadable */
+	struct locales		*locales;	/* reply texts, reloadable */
+	unsigned long		 ticks;		/* server_tick() calls */
 	void			*http_priv;	/* http.c's timer */
 	struct console		*console;	/* staff console (console.h) */
 	int			 inbound_pending; /* new rows to handle */

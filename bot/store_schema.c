@@ -157,8 +157,16 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_conv ON outbox (conversation_id, id);"
 	"CREATE INDEX outbox_meta ON outbox (meta_msg_id);",
 
-	/* staff console: accounts and
-	 * sessions.  Only hashes are stored: PBKDF2 of the password, SHA-256
+	/* 3: outbox sending — which rows are in flight (reset on start, so a
+	 * crash mid-send sends again), the head row per citizen (order), and
+	 * the citizen's last message per agency (24-hour window). */
+	"ALTER TABLE outbox ADD COLUMN submitted_at INTEGER;"
+	"CREATE INDEX outbox_key ON outbox (agency, channel, user_id, id)"
+	"  WHERE status = 'pending';"
+	"CREATE INDEX inbound_user ON inbound (channel, agency, user_id,"
+	"  meta_ts);",
+
+	/* 4: staff console accounts and sessions.  Only hashes are stored: PBKDF2 of the password, SHA-256
 	 * of the session token. */
 	"CREATE TABLE staff ("
 	"  id INTEGER PRIMARY KEY,"

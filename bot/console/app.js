@@ -16,6 +16,7 @@
     ws: null,
     wsRetry: 0,
     current: 0,        // conversation shown
+    pushes: 0,         // transcripts received over the websocket
     currentCase: '',   // case reference shown
     tab: 'conversations',
     conversations: [],
@@ -157,7 +158,10 @@
       try { m = JSON.parse(ev.data); } catch (e) { return; }
       if (m.type === 'conversations') renderList(m);
       else if (m.type === 'conversation' &&
-               m.conversation.id === state.current) renderDetail(m);
+               m.conversation.id === state.current) {
+        state.pushes++;
+        renderDetail(m);
+      }
       else if (m.type === 'gone' && m.id === state.current) closeDetail();
       else if (m.type === 'cases' && state.tab === 'cases') loadCases();
     };
@@ -226,7 +230,7 @@
     });
     if (state.ws && state.ws.readyState === 1)
       state.ws.send(JSON.stringify({ watch: id }));
-    api('GET', '/api/conversations/' + id).then(renderDetail)
+    api('GET', '/api/conversations/' + id).then(fresh(renderDetail))
       .catch(function (e) { $('conv-error').textContent = errText(e); });
   }
 
@@ -318,11 +322,24 @@
     return t[e && e.error] || 'Er ging iets mis (' + (e && e.error) + ').';
   }
 
+  /*
+   * An HTTP answer may arrive after a newer push about the same
+   * conversation (the server pushes right after answering): render it
+   * only if no push came in meanwhile.
+   */
+  function fresh(render) {
+    var seen = state.pushes;
+    return function (d) {
+      if (state.pushes === seen) render(d);
+      return d;
+    };
+  }
+
   function convOp(action, body) {
     var id = state.current;
     $('conv-error').textContent = '';
     return api('POST', '/api/conversations/' + id + '/' + action, body)
-      .then(function (d) { renderDetail(d); return d; })
+      .then(fresh(renderDetail))
       .catch(function (e) { $('conv-error').textContent = errText(e); throw e; });
   }
 

@@ -282,7 +282,8 @@ async function run(page, base, port, db, graph) {
       return s && s.textContent !== 'wacht' ? s.textContent : null;
     }, null, { timeout: 10000 }).then((h) => h.jsonValue()).catch(() => null);
     check(status === 'verzonden' || status === 'afgeleverd' ||
-      status === 'gelezen', 'delivery status shows live', status);
+      status === 'gelezen', 'delivery status shows live', status + ' ' +
+      sql(db, 'SELECT id, author, status, error_text FROM outbox'));
   }
 
   /* ---- hostile text ----------------------------------------------------- */

@@ -13,6 +13,7 @@
 #define GOOD	"tests/fixtures/intents/good"
 #define CHECK	"tests/fixtures/intents/check"
 #define BROKEN	"tests/fixtures/intents/broken"
+#define NOVRAAG	"tests/fixtures/intents/novraag"
 
 static const struct {
 	const char	*text;
@@ -83,6 +84,12 @@ test_edges(struct intent_model *m)
 	    "question about my application", &r), r.lang), "en");
 	TEST_STR("merci alone stays nl", (intent_classify(m, "merci", &r),
 	    r.lang), "nl");
+	TEST_STR("help stays nl", (intent_classify(m, "help", &r), r.lang),
+	    "nl");
+	TEST_STR("salut, thanks stays nl", (intent_classify(m, "salut, "
+	    "thanks", &r), r.lang), "nl");
+	TEST_STR("thank you is en", (intent_classify(m, "thank you", &r),
+	    r.lang), "en");
 	n = intent_explain(m, "ik wil een klacht indienen", &r, f, 5);
 	TEST("explain gives features", n > 0 && n <= 5);
 	for (i = 0; i < n; i++)
@@ -119,6 +126,8 @@ static struct finding want[] = {
 	{ "check/klacht.txt", 6, 0, "no words", 0 },
 	{ "check/vraag.txt", 2, 1, "klacht.txt:7 (intent klacht)", 0 },
 	{ "onderwerpen/klacht.txt", 1, 1, "same phrase as", 0 },
+	{ "novraag/openingsuren.txt", 0, 1, "defined twice", 0 },
+	{ "novraag/onderwerpen/openingsuren.txt", 0, 1, "need a vraag", 0 },
 };
 
 static int unexpected;
@@ -155,6 +164,8 @@ test_check(void)
 	errors = intent_check(CHECK, collect, NULL, &warnings);
 	TEST("check counts 7 errors", errors == 7);
 	TEST("check counts warnings", warnings >= 12);
+	errors = intent_check(NOVRAAG, collect, NULL, &warnings);
+	TEST("topic errors counted", errors == 2);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		snprintf(d, sizeof(d), "check finds %s:%d %s", want[i].file,
 		    want[i].line, want[i].what);
@@ -225,18 +236,21 @@ test_eval(struct intent_model *m)
 	    intent_scored_label(&r, 0), "vraag");
 	TEST("topic known", intent_is_topic(m, "openingsuren") &&
 	    !intent_is_topic(m, "vraag"));
+	TEST("known labels", intent_is_known(m, "vraag") &&
+	    intent_is_known(m, "openingsuren") &&
+	    intent_is_known(m, "onbekend") && !intent_is_known(m, "vrag"));
 	intent_stats(m, &ni, &nt, &np);
 	TEST("stats", ni == 11 && nt == 1 && np == 144);
 	intent_eval_free(e);
 	intent_eval_free(c);
 	e = intent_eval_new();
 	c = intent_eval_new();
-	TEST("cross-validation runs", intent_crossval(GOOD, 4, e, c, err,
-	    sizeof(err)) == 0 && intent_eval_count(e) == np &&
+	TEST("cross-validation runs", intent_crossval(GOOD, 4, e, c, NULL, NULL,
+	    err, sizeof(err)) == 0 && intent_eval_count(e) == np &&
 	    intent_eval_count(c) == np);
 	TEST("cross-validation learns", intent_eval_accuracy(c) > 0.5);
 	TEST("cross-validation refuses k=1", intent_crossval(GOOD, 1, e, c,
-	    err, sizeof(err)) == -1);
+	    NULL, NULL, err, sizeof(err)) == -1);
 	intent_eval_free(e);
 	intent_eval_free(c);
 }

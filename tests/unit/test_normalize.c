@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lang.h"
 #include "normalize.h"
 #include "utf8.h"
 #include "testhelp.h"
@@ -27,7 +28,7 @@ static const struct {
 	{ "Café, ideeën; Ĳzer", "cafe ideen ijzer" },
 	{ "É è Ê ë Ï ç À ô Ö ü ñ ß", "e e e e i c a o o u n ss" },
 	{ "heel been vaak alle nee twee", "heel been vaak alle nee twee" },
-	{ "jaaaa neeeee hallooo dankuuuu", "ja nee hallo danku" },
+	{ "jaaaa neeeee hallooo dankuuuu", "ja nee hallo dank u" },
 	{ "goeeeed alllle slechtttt", "goed alle slecht" },
 	{ "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbb top \xf0\x9f\x99\x8f",
 	  "\xf0\x9f\x91\x8d top \xf0\x9f\x99\x8f" },
@@ -56,6 +57,10 @@ static const struct {
 	{ "amaaai", "amai" },
 	{ "kheb 'k heb da's z'n m'n", "ik heb ik heb dat is zijn mijn" },
 	{ "e-mail", "email" },
+	{ "vraagje vraagske momentje mailtje boompje vraagjes",
+	  "vraag vraag moment mail boom vraag" },
+	{ "meisje je kastje", "meis u kast" },
+	{ "merciekes vriendelijke", "bedankt vriendelijke" },
 	{ "  ...  ", "" },
 	{ "", "" },
 };
@@ -85,6 +90,7 @@ test_raw_and_marks(void)
 	TEST("exclamation noted", (m & NORM_MARK_EXCLAIM) &&
 	    !(m & NORM_MARK_QUESTION));
 	TEST("word map sorted", normalize_map_sorted());
+	TEST("stop-word table sorted", lang_table_sorted());
 	TEST("symbol: class token", normalize_is_symbol("_num_"));
 	TEST("symbol: emoji", normalize_is_symbol("\xf0\x9f\x91\x8d"));
 	TEST("symbol: word is not", !normalize_is_symbol("klacht"));
@@ -110,6 +116,31 @@ test_bad_utf8(void)
 	    &b, NULL) == 0);
 }
 
+/* Random bytes, biased towards UTF-8 lead bytes, digits and separators:
+ * the output must always be valid UTF-8 with single spaces. */
+static void
+test_random(void)
+{
+	static const char pool[] = "aeiouklmnst0123456789 /-.:@'?!\xc3\xa9"
+	    "\xf0\x9f\x98\xa1\xe2\x82\xac\xff\x80";
+	unsigned seed = 1;
+	char in[64];
+	size_t i, j, ok = 0;
+
+	for (i = 0; i < 20000; i++) {
+		for (j = 0; j < sizeof(in); j++) {
+			seed = seed * 1103515245u + 12345u;
+			in[j] = pool[(seed >> 16) % (sizeof(pool) - 1)];
+		}
+		if (normalize(in, (seed >> 8) % sizeof(in), 0, &b, NULL) == 0 &&
+		    utf8_check(b.data, b.len) == -1 && strstr(b.data, "  ") ==
+		    NULL && (b.len == 0 || (b.data[0] != ' ' &&
+		    b.data[b.len - 1] != ' ')))
+			ok++;
+	}
+	TEST("random input normalises to clean UTF-8", ok == 20000);
+}
+
 static void
 test_limits(void)
 {
@@ -128,6 +159,11 @@ test_limits(void)
 	    "vijf zes zeven", 33, 0, &small, NULL) == 0 && small.len <= 16 &&
 	    strcmp(small.data, "een twee drie") == 0);
 	buf_free(&small);
+	buf_init(&small, 10);
+	TEST("date merge at the limit", normalize("een 3 maart", 11, 0, &small,
+	    NULL) == 0 && strcmp(small.data, "een _num_") == 0 &&
+	    small.len == 9);
+	buf_free(&small);
 }
 
 int
@@ -137,6 +173,7 @@ main(void)
 	test_cases();
 	test_raw_and_marks();
 	test_bad_utf8();
+	test_random();
 	test_limits();
 	buf_free(&b);
 	return TEST_REPORT();

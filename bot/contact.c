@@ -1,0 +1,376 @@
+/*
+ * contact.c — e-mail addresses, Belgian phone numbers and dossier numbers
+ * from free text (names: contact_name.c).  See contact.h.  Citizens type on phones: the
+ * finders accept the notations people really use and only call a value
+ * INVALID when it is clearly meant as an address or number, so a date or
+ * an amount never triggers a "that number is wrong" reply.
+ */
+#include "contact.h"
+
+#include <ctype.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+static void
+copy_out(char *out, size_t outlen, const char *s, size_t n)
+{
+	if (outlen == 0)
+		return;
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+static void
+set_invalid(char *out, size_t outlen)
+{
+	copy_out(out, outlen, CONTACT_INVALID, strlen(CONTACT_INVALID));
+}
+
+/* ---- e-mail ---------------------------------------------------------- */
+
+static int
+is_email_sep(int c)
+{
+	return isspace(c) || strchr(",;<>()[]\"", c) != NULL;
+}
+
+static int
+valid_local(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 64 || s[0] == '.' || s[n - 1] == '.')
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.' && s[i + 1] == '.')
+			return 0;
+		if (!isalnum(c) && strchr(".!#$%&'*+/=?^_`{|}~-", c) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/* Labels of letters, digits and '-', at least two, TLD of letters. */
+static int
+valid_domain(const char *s, size_t n)
+{
+	size_t i, start = 0, labels = 0;
+
+	if (n == 0 || n > 253)
+		return 0;
+	for (i = 0; i <= n; i++) {
+		if (i < n && s[i] != '.') {
+			if (!isalnum((unsigned char)s[i]) && s[i] != '-')
+				return 0;
+			continue;
+		}
+		if (i == start || i - start > 63 || s[start] == '-' ||
+		    s[i - 1] == '-')
+			return 0;
+		labels++;
+		if (i == n) {
+			size_t k;
+
+			if (i - start < 2)
+				return 0;
+			for (k = start; k < i; k++)
+				if (!isalpha((unsigned char)s[k]))
+					return 0;
+		}
+		start = i + 1;
+	}
+	return labels >= 2;
+}
+
+static int
+valid_email(const char *s, size_t n)
+{
+	const char *at = memchr(s, '@', n);
+
+	if (at == NULL || memchr(at + 1, '@', n - (size_t)(at - s) - 1))
+		return 0;
+	return valid_local(s, (size_t)(at - s)) &&
+	    valid_domain(at + 1, n - (size_t)(at - s) - 1);
+}
+
+enum contact_rc
+contact_email(const char *text, char *out, size_t outlen)
+{
+	const char *p = text, *w;
+	enum contact_rc rc = CONTACT_NONE;
+	size_t n, i;
+
+	while (*p != '\0') {
+		while (*p != '\0' && is_email_sep((unsigned char)*p))
+			p++;
+		w = p;
+		while (*p != '\0' && !is_email_sep((unsigned char)*p))
+			p++;
+		n = (size_t)(p - w);
+		if (n == 0 || memchr(w, '@', n) == NULL)
+			continue;
+		if (n > 7 && strncmp(w, "mailto:", 7) == 0) {
+			w += 7;
+			n -= 7;
+		}
+		while (n > 0 && strchr(".!?:'", w[n - 1]) != NULL)
+			n--;
+		if (n < CONTACT_EMAIL_MAX && n < outlen && valid_email(w, n)) {
+			for (i = 0; i < n; i++)
+				out[i] = (char)tolower((unsigned char)w[i]);
+			out[n] = '\0';
+			return CONTACT_FOUND;
+		}
+		rc = CONTACT_BAD;
+	}
+	if (rc == CONTACT_BAD)
+		set_invalid(out, outlen);
+	return rc;
+}
+
+/* ---- phone ----------------------------------------------------------- */
+
+static int
+is_phone_sep(int c)
+{
+	return c == ' ' || c == '.' || c == '/' || c == '-' || c == '(' ||
+	    c == ')';
+}
+
+/* Belgian national significant number: mobile 4[5-9] + 7, landline 8. */
+static int
+valid_be_nsn(const char *d, size_t n)
+{
+	if (n == 9 && d[0] == '4' && d[1] >= '5' && d[1] <= '9')
+		return 1;
+	return n == 8 && d[0] >= '1' && d[0] <= '9';
+}
+
+/*
+ * Normalises the digits of one candidate (plus: it started with '+').
+ * Returns 1 and fills out, 0 when it is not a phone number at all, -1
+ * when it starts like one but is invalid.
+ */
+static int
+normalise_phone(const char *d, size_t n, int plus, char *out, size_t outlen)
+{
+	if (!plus && n >= 2 && d[0] == '0' && d[1] == '0') {
+		d += 2;
+		n -= 2;
+		plus = 1;
+	}
+	if (plus && n >= 2 && d[0] == '3' && d[1] == '2') {
+		d += 2;
+		n -= 2;
+		if (n > 0 && d[0] == '0')	/* +32 (0)470 ... */
+			d++, n--;
+		if (!valid_be_nsn(d, n))
+			return -1;
+	} else if (plus) {
+		if (n < 8 || n > 15 || d[0] == '0')
+			return -1;
+		if (n + 2 > outlen)
+			return -1;
+		out[0] = '+';
+		memcpy(out + 1, d, n);
+		out[n + 1] = '\0';
+		return 1;
+	} else if (n > 0 && d[0] == '0') {
+		d++;
+		n--;
+		if (!valid_be_nsn(d, n))
+			return -1;
+	} else {
+		return 0;
+	}
+	if (n + 4 > outlen)
+		return -1;
+	memcpy(out, "+32", 3);
+	memcpy(out + 3, d, n);
+	out[n + 3] = '\0';
+	return 1;
+}
+
+/* dd/mm, dd/mm/yy(yy), with / . or - : a date, not a number. */
+static int
+looks_like_date(const char *s, size_t n)
+{
+	int groups = 0, len = 0, lens[4] = { 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (isdigit((unsigned char)s[i])) {
+			len++;
+			continue;
+		}
+		if (strchr("/.-", s[i]) == NULL || len == 0 || groups >= 3)
+			return 0;
+		lens[groups++] = len;
+		len = 0;
+	}
+	lens[groups++] = len;
+	if (groups < 2 || groups > 3 || lens[0] > 2 || lens[1] > 2)
+		return 0;
+	return groups == 2 || lens[2] == 2 || lens[2] == 4;
+}
+
+/*
+ * Examines the run of digits and separators at s (length n).  Tries the
+ * longest prefix ending at a digit group first, so two numbers in a row
+ * or a trailing house number do not spoil the first one.
+ */
+static int
+phone_run(const char *s, size_t n, char *out, size_t outlen)
+{
+	char digits[32];
+	size_t i, nd = 0, ends[16], ne = 0;
+	int plus = (s[0] == '+'), rc;
+
+	if (looks_like_date(s, n))
+		return 0;
+	for (i = plus; i < n; i++) {
+		if (isdigit((unsigned char)s[i])) {
+			if (nd == sizeof(digits) - 1)
+				break;
+			digits[nd++] = s[i];
+			if ((i + 1 == n || !isdigit((unsigned char)s[i + 1])) &&
+			    ne < 16)
+				ends[ne++] = nd;
+		}
+	}
+	while (ne > 0) {
+		rc = normalise_phone(digits, ends[--ne], plus, out, outlen);
+		if (rc == 1)
+			return 1;
+		if (rc == 0)
+			return 0;
+	}
+	if (nd >= 6 && (plus || digits[0] == '0'))
+		return -1;
+	return 0;
+}
+
+enum contact_rc
+contact_phone(const char *text, char *out, size_t outlen)
+{
+	const char *p = text, *start;
+	enum contact_rc rc = CONTACT_NONE;
+	int seps, r;
+
+	while (*p != '\0') {
+		int at_boundary = (p == text ||
+		    !isalnum((unsigned char)p[-1]));
+
+		if (!at_boundary || !(isdigit((unsigned char)*p) ||
+		    (*p == '+' && isdigit((unsigned char)p[1])))) {
+			p++;
+			continue;
+		}
+		start = p++;
+		for (seps = 0; *p != '\0'; p++) {
+			if (isdigit((unsigned char)*p))
+				seps = 0;
+			else if (is_phone_sep((unsigned char)*p) && ++seps <= 2)
+				continue;
+			else
+				break;
+		}
+		while (p > start && !isdigit((unsigned char)p[-1]))
+			p--;
+		/* A letter glued to the digits: "14u", "3de", "ab12". */
+		if (isalpha((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		r = phone_run(start, (size_t)(p - start), out, outlen);
+		if (r == 1)
+			return CONTACT_FOUND;
+		if (r == -1)
+			rc = CONTACT_BAD;
+		if (p == start)
+			p++;
+	}
+	if (rc == CONTACT_BAD)
+		set_invalid(out, outlen);
+	return rc;
+}
+
+/* ---- dossier --------------------------------------------------------- */
+
+static int
+dossier_span(const char *text, const struct strlist *patterns,
+    regoff_t *so, regoff_t *eo, regoff_t *gso, regoff_t *geo)
+{
+	regex_t re;
+	regmatch_t m[2];
+	size_t i;
+	int hit;
+
+	if (patterns == NULL)
+		return 0;
+	for (i = 0; i < patterns->n; i++) {
+		if (regcomp(&re, patterns->v[i], REG_EXTENDED | REG_ICASE))
+			continue;
+		hit = regexec(&re, text, 2, m, 0) == 0;
+		regfree(&re);
+		if (!hit)
+			continue;
+		*so = m[0].rm_so;
+		*eo = m[0].rm_eo;
+		if (re.re_nsub >= 1 && m[1].rm_so != -1) {
+			*gso = m[1].rm_so;
+			*geo = m[1].rm_eo;
+		} else {
+			*gso = m[0].rm_so;
+			*geo = m[0].rm_eo;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+enum contact_rc
+contact_dossier(const char *text, const struct strlist *patterns,
+    char *out, size_t outlen)
+{
+	regoff_t so, eo, gso, geo;
+
+	if (!dossier_span(text, patterns, &so, &eo, &gso, &geo) || geo <= gso)
+		return CONTACT_NONE;
+	copy_out(out, outlen, text + gso, (size_t)(geo - gso));
+	return CONTACT_FOUND;
+}
+
+/* ---- all at once ------------------------------------------------------ */
+
+void
+contact_extract(const char *text, const struct strlist *patterns,
+    int name_asked, struct contact_found *out)
+{
+	regoff_t so, eo, gso, geo;
+	char *copy;
+
+	memset(out, 0, sizeof(*out));
+	if (text == NULL)
+		return;
+	copy = strdup(text);
+	if (copy == NULL)
+		return;
+	if (dossier_span(copy, patterns, &so, &eo, &gso, &geo) && geo > gso) {
+		copy_out(out->dossier, sizeof(out->dossier), copy + gso,
+		    (size_t)(geo - gso));
+		memset(copy + so, ' ', (size_t)(eo - so));
+	}
+	contact_email(copy, out->email, sizeof(out->email));
+	contact_phone(copy, out->phone, sizeof(out->phone));
+	contact_name(copy, name_asked, out->name, sizeof(out->name));
+	free(copy);
+}

@@ -1,0 +1,42 @@
+/*
+ * contact_json.c — what contact.c finds in a message, as fields of a JSON
+ * object: the enricher `loket classify` runs on every line.  Without an
+ * agency at hand, dossier numbers are looked for with generic patterns
+ * (after dossier/dossiernr/referentie, like 2025/11873 or AB-2024-000123).
+ */
+#include "contact_json.h"
+
+#include <string.h>
+
+#include "config.h"
+#include "contact.h"
+
+static char *generic_patterns[] = {
+	"dossier[a-z]*[ .:#-]*[nrume.]*[ .:#-]*([0-9]{4}/[0-9]{3,6}|"
+	"[a-z]{2,5}-[0-9]{4}-[0-9]{3,6}|[0-9]{5,12})",
+	"ref[a-z]*[ .:#-]*[nrume.]*[ .:#-]*([0-9]{4}/[0-9]{3,6}|"
+	"[a-z]{2,5}-[0-9]{4}-[0-9]{3,6})",
+};
+
+static int
+set(json_t *obj, const char *key, const char *value)
+{
+	if (value[0] == '\0')
+		return 0;
+	return json_object_set_new(obj, key, json_string(value));
+}
+
+int
+contact_json_enrich(json_t *obj, const char *text)
+{
+	struct strlist pats = { generic_patterns, 2 };
+	struct contact_found f;
+
+	contact_extract(text, &pats, 0, &f);
+	if (set(obj, "email", f.email) == -1 ||
+	    set(obj, "phone", f.phone) == -1 ||
+	    set(obj, "dossier", f.dossier) == -1 ||
+	    set(obj, "name", f.name) == -1)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,257 @@
+/*
+ * contact_name.c — the citizen's name in free text: after "ik ben",
+ * "mijn naam is", "naam:" and the like, or the whole reply when the bot
+ * just asked for a name.  Flemish names have particles (Van Damme, de
+ * Smet, van den Broeck) that may come first; everyday words and insults
+ * are never names.  See contact.h.
+ */
+#include "contact.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#define NAME_MAX_WORDS	5
+
+/* After "ik ben", these say how someone feels, not who they are. */
+static const char *const not_names[] = {
+	"het", "niet", "nie", "een", "ne", "nen", "al", "zo", "echt", "heel",
+	"zeer", "boos", "kwaad", "blij", "ontevreden", "tevreden", "verhuisd",
+	"ja", "nee", "neen", "ok", "oke", "klacht", "vraag", "suggestie",
+	"waarom", "wat", "hoe", "wie", "waar", "wanneer", "ik", "hallo", "dag",
+	"hoi", "bedankt", "merci", "dank", "geen", "stop", "sorry", "hier",
+	"daar", "nog", "toch", "ook", "de", "die", "dat", "dit", "er", "mijn",
+	"uw", "jullie", "u", "je", "ge", "gij", "maar", "en", "of", "want",
+	"goed", "slecht", "moe", "beu", "aan", "op", "in", "bij",
+	"is", "was", "ben", "bent", "heb", "hebt", "heeft", "wil", "wilt",
+	"kan", "kunt", "moet", "zijn", "te", "met", "voor", "om", "naar",
+	"over", "al", "nog", "weet", "niks", "niets", "alles",
+	"le", "la", "un", "une", "the", "a", "not", "very", "so", "yes", "no",
+	"hello", "hi", "bonjour", "oui", "non", "medewerker", "iemand", "mens",
+	/* insults are no names either */
+	"stom", "stomme", "bot", "idioot", "idioten", "debiel", "debielen",
+	"klootzak", "klootzakken", "kut", "fuck", "shit", "sukkel", "sukkels",
+	"eikel", "eikels", "zak", "rot", "onnozel", "onnozelaar", "putain",
+	NULL
+};
+
+static const char *const particles[] = {
+	"van", "de", "der", "den", "vanden", "vander", "ter", "ten", "het",
+	"t", "'t", "le", "la", "du", "des", "von", "d'", "di", "da", NULL
+};
+
+static int
+in_list(const char *const *list, const char *w, size_t n)
+{
+	char low[32];
+	size_t i;
+
+	if (n >= sizeof(low))
+		return 0;
+	for (i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)w[i]);
+	low[n] = '\0';
+	for (i = 0; list[i] != NULL; i++)
+		if (strcmp(list[i], low) == 0)
+			return 1;
+	return 0;
+}
+
+/* Letters (UTF-8 included), hyphen, apostrophe, a dot after initials. */
+static int
+name_word(const char *w, size_t n)
+{
+	size_t i, letters = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+
+		if (isalpha(c) || c >= 0x80)
+			letters++;
+		else if (c == '.' && i == n - 1 && letters == 1)
+			;
+		else if (c != '-' && c != '\'')
+			return 0;
+	}
+	return letters > 0;
+}
+
+static int
+has_upper(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (isupper((unsigned char)*s))
+			return 1;
+	return 0;
+}
+
+/* "els van den broeck" -> "Els van den Broeck"; typed capitals stay. */
+static void
+capitalise(char *s)
+{
+	char *w = s;
+	size_t n;
+
+	if (has_upper(s))
+		return;
+	while (*w != '\0') {
+		n = strcspn(w, " ");
+		if (w == s || !in_list(particles, w, n))
+			*w = (char)toupper((unsigned char)*w);
+		w += n;
+		w += strspn(w, " ");
+	}
+}
+
+/*
+ * Collects name words from p.  strict: every word after the first must
+ * be capitalised or a particle (after "ik ben", where the rest of the
+ * sentence follows).  Returns the number of words; *rest points past
+ * them.
+ */
+static int
+collect_name(const char *p, int strict, char *out, size_t outlen,
+    const char **rest)
+{
+	size_t len = 0, n;
+	int words = 0;
+
+	out[0] = '\0';
+	for (;;) {
+		p += strspn(p, " \t");
+		n = strcspn(p, " \t\r\n,;:!?()\"");
+		while (n > 1 && p[n - 1] == '.' && !(n == 2))
+			n--;
+		if (n == 0 || !name_word(p, n) || words == NAME_MAX_WORDS)
+			break;
+		/* "Van Damme Sofie": a particle may even come first. */
+		if (in_list(not_names, p, n) && !in_list(particles, p, n))
+			break;
+		if (strict && words > 0 && !isupper((unsigned char)p[0]) &&
+		    !in_list(particles, p, n))
+			break;
+		if (len + n + 2 > outlen)
+			break;
+		if (words > 0)
+			out[len++] = ' ';
+		memcpy(out + len, p, n);
+		len += n;
+		out[len] = '\0';
+		words++;
+		p += n;
+		if (*p == '.')		/* the sentence ends after "Peeters." */
+			break;
+	}
+	/* A trailing particle is no part of a name ("Els van"). */
+	while (words > 0) {
+		char *sp = strrchr(out, ' '), *last = sp ? sp + 1 : out;
+
+		if (!in_list(particles, last, strlen(last)))
+			break;
+		if (sp != NULL)
+			*sp = '\0';
+		else
+			out[0] = '\0';
+		words--;
+	}
+	*rest = p;
+	return words;
+}
+
+struct marker {
+	const char	*text;
+	int		 strict;	/* first word must be capitalised */
+};
+
+static const struct marker markers[] = {
+	{ "mijn naam is ", 0 }, { "mijne naam is ", 0 }, { "naam is ", 0 },
+	{ "mijn naam: ", 0 }, { "naam: ", 0 }, { "naam:", 0 },
+	{ "ik heet ", 0 }, { "ik noem ", 0 }, { "je m'appelle ", 0 },
+	{ "mon nom est ", 0 }, { "nom: ", 0 }, { "my name is ", 0 },
+	{ "name: ", 0 }, { "ik ben ", 1 }, { "ik zen ", 1 }, { "ikke ", 1 },
+	{ "je suis ", 1 }, { "i am ", 1 }, { "i'm ", 1 }, { "hier is ", 1 },
+	{ NULL, 0 }
+};
+
+static const char *
+find_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	const char *p;
+
+	for (p = hay; *p != '\0'; p++)
+		if (strncasecmp(p, needle, n) == 0 &&
+		    (p == hay || !isalnum((unsigned char)p[-1])))
+			return p;
+	return NULL;
+}
+
+static int
+name_after_marker(const char *text, char *out, size_t outlen)
+{
+	const struct marker *m;
+	const char *p, *rest;
+
+	for (m = markers; m->text != NULL; m++) {
+		if ((p = find_ci(text, m->text)) == NULL)
+			continue;
+		p += strlen(m->text);
+		p += strspn(p, " \t");
+		if (m->strict && !isupper((unsigned char)*p))
+			continue;
+		if (collect_name(p, m->strict, out, outlen, &rest) > 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Lower-case words that are no particles: a typed name has at most two
+ * ("els van den broeck"), a sentence usually more. */
+static int
+plain_words(const char *s)
+{
+	size_t n;
+	int k = 0;
+
+	while (*s != '\0') {
+		n = strcspn(s, " ");
+		if (!isupper((unsigned char)*s) && !in_list(particles, s, n))
+			k++;
+		s += n;
+		s += strspn(s, " ");
+	}
+	return k;
+}
+
+/* The whole reply is a name, maybe followed by contact details. */
+static int
+bare_name(const char *text, char *out, size_t outlen)
+{
+	const char *rest;
+
+	text += strspn(text, " \t\r\n");
+	if (collect_name(text, 0, out, outlen, &rest) == 0 ||
+	    plain_words(out) > 2)
+		return 0;
+	rest += strspn(rest, " \t.!");
+	if (*rest == '\0' || strchr(",;\n\r:", *rest) != NULL ||
+	    strpbrk(rest, "@0123456789") != NULL)
+		return 1;
+	return 0;
+}
+
+enum contact_rc
+contact_name(const char *text, int asked, char *out, size_t outlen)
+{
+	char tmp[CONTACT_NAME_MAX];
+
+	if (outlen == 0)
+		return CONTACT_NONE;
+	if (!name_after_marker(text, tmp, sizeof(tmp)) &&
+	    !(asked && bare_name(text, tmp, sizeof(tmp))))
+		return CONTACT_NONE;
+	capitalise(tmp);
+	snprintf(out, outlen, "%s", tmp);
+	return CONTACT_FOUND;
+}
+

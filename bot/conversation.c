@@ -1,0 +1,563 @@
+/*
+ * conversation.c — the conversation engine around the pure dialog.  See
+ * conversation.h.  One inbound row = one transaction: either everything
+ * it causes (state, replies, case, outcome, processed flag) is committed
+ * or nothing is, so a crash between two rows loses and repeats nothing.
+ * Service thread only.
+ */
+#include "conversation.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "conv_int.h"
+#include "intent.h"
+#include "locale.h"
+#include "log.h"
+#include "outbox.h"
+#include "store.h"
+
+#define BATCH_MAX	500
+#define GIVE_UP_AFTER	3	/* failures of one row before skipping it */
+
+struct engine {
+	const struct config	*cfg;
+	struct store		*store;
+	struct intent_model	*model;
+	const struct locales	*loc;
+	long long		 failing_id;	/* row that failed last */
+	int			 failures;
+};
+
+struct engine *
+engine_new(const struct config *cfg, struct store *s,
+    struct intent_model *model, const struct locales *loc)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+
+	if (e == NULL)
+		return NULL;
+	e->cfg = cfg;
+	e->store = s;
+	e->model = model;
+	e->loc = loc;
+	return e;
+}
+
+void
+engine_free(struct engine *e)
+{
+	free(e);
+}
+
+struct store *
+conv_engine_store(struct engine *e)
+{
+	return e->store;
+}
+
+void
+engine_set_config(struct engine *e, const struct config *cfg)
+{
+	e->cfg = cfg;
+}
+
+void
+engine_set_model(struct engine *e, struct intent_model *m)
+{
+	e->model = m;
+}
+
+void
+engine_set_locales(struct engine *e, const struct locales *l)
+{
+	e->loc = l;
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static int
+is(const char *a, const char *b)
+{
+	return a != NULL && strcmp(a, b) == 0;
+}
+
+/* WhatsApp digits ("32470...") as E.164 ("+32470..."). */
+static void
+e164(const char *digits, char *out, size_t outlen)
+{
+	if (digits == NULL || *digits == '\0')
+		out[0] = '\0';
+	else
+		snprintf(out, outlen, "%s%s", digits[0] == '+' ? "" : "+",
+		    digits);
+}
+
+static int
+enqueue(struct engine *e, const struct conv *c, const char *account,
+    const char *kind, const char *body, const char *author)
+{
+	struct outbox_item it;
+	int wa = is(c->channel, "whatsapp");
+
+	memset(&it, 0, sizeof(it));
+	it.conversation_id = c->id;
+	it.agency = c->agency;
+	it.channel = c->channel;
+	it.account_id = account != NULL && *account ? account : NULL;
+	it.user_id = c->user_id;
+	it.to_phone = wa && c->user_phone[0] ? c->user_phone : NULL;
+	it.kind = kind;
+	it.body = body;
+	it.author = author;
+	return outbox_enqueue(e->store, &it) == -1 ? -1 : 0;
+}
+
+static void
+note_reply(struct conv *c, long long now_ms)
+{
+	if (c->first_reply_at == 0)
+		c->first_reply_at = now_ms;
+	c->last_out_at = now_ms;
+}
+
+/* The last time anything happened in c, either way. */
+static long long
+last_activity(const struct conv *c)
+{
+	long long t = c->started_at;
+
+	if (c->last_in_at > t)
+		t = c->last_in_at;
+	if (c->last_out_at > t)
+		t = c->last_out_at;
+	return t;
+}
+
+/* Silence ends only conversations in which the bot has the word. */
+static int
+timed_out(const struct agency *a, const struct conv *c, long long now_ms)
+{
+	return is(c->mode, "bot") && c->waiting_since == 0 &&
+	    c->st.step != DS_STAFF && a->timeout_secs > 0 &&
+	    now_ms - last_activity(c) >= a->timeout_secs * 1000LL;
+}
+
+/* Ends c through the dialog's own silence rule (no reply). */
+static int
+end_silent(struct engine *e, const struct agency *a, struct conv *c,
+    long long now_ms)
+{
+	struct dialog_input in;
+	struct dialog_output out;
+
+	memset(&in, 0, sizeof(in));
+	in.kind = DI_TIMEOUT;
+	dialog_step(a, &c->st, &in, &out);
+	return conv_db_end(e->store, c, out.end_outcome[0] ?
+	    out.end_outcome : OUTCOME_ABANDONED, now_ms);
+}
+
+/* ---- one message through the dialog ---------------------------------- */
+
+static int
+lang_offered(const struct engine *e, const struct agency *a,
+    const char *lang)
+{
+	int flag = is(lang, "fr") ? LANG_FR : is(lang, "en") ? LANG_EN :
+	    is(lang, "nl") ? LANG_NL : 0;
+
+	if (flag == LANG_NL)
+		return 1;
+	return flag != 0 && (a->languages & flag) &&
+	    locales_has_lang(e->loc, lang);
+}
+
+static int
+is_button(const struct conv_inrow *r)
+{
+	return is(r->type, "interactive") || is(r->type, "button") ||
+	    is(r->type, "quick_reply") || is(r->type, "postback");
+}
+
+/* A photo, file, voice note, location, ... with nothing typed. */
+static int
+is_media(const struct conv_inrow *r)
+{
+	return (r->text == NULL || r->text[0] == '\0') && !is_button(r) &&
+	    !is(r->type, "text");
+}
+
+static void
+classify(struct engine *e, const char *text, struct intent_result *ir)
+{
+	memset(ir, 0, sizeof(*ir));
+	if (e->model == NULL || intent_classify(e->model, text, ir) == -1) {
+		memset(ir, 0, sizeof(*ir));
+		snprintf(ir->intent, sizeof(ir->intent), "onbekend");
+	}
+	if (ir->lang[0] == '\0')
+		snprintf(ir->lang, sizeof(ir->lang), "nl");
+}
+
+static int
+topic_known(const struct engine *e, const struct intent_result *ir)
+{
+	char key[INTENT_ID_MAX + 16];
+
+	if (ir->topic[0] == '\0')
+		return 0;
+	snprintf(key, sizeof(key), "onderwerp.%s", ir->topic);
+	return locales_has(e->loc, "nl", key);
+}
+
+static int
+send_replies(struct engine *e, const struct agency *a, struct conv *c,
+    const char *account, const struct dialog_output *out, int in_office,
+    long long next_open_ms, long long now_ms)
+{
+	struct conv_render rr = { e->loc, a, c, in_office, next_open_ms };
+	const char *kind = "text";
+	char *body;
+	int i, rc;
+
+	for (i = 0; i < out->n_replies; i++) {
+		body = conv_render_reply(&rr, &out->replies[i], &kind);
+		if (body == NULL) {
+			log_warnx("event=reply_text_missing key=%s lang=%s",
+			    out->replies[i].key, c->st.lang);
+			continue;
+		}
+		rc = enqueue(e, c, account, kind, body, "bot");
+		free(body);
+		if (rc == -1)
+			return -1;
+		note_reply(c, now_ms);
+	}
+	return 0;
+}
+
+/* Messenger: the thread goes to Meta's Page Inbox, where staff work. */
+static int
+pass_to_page_inbox(struct engine *e, struct conv *c, const char *account)
+{
+	char body[128];
+
+	snprintf(body, sizeof(body), "{\"target_app_id\":\"%s\","
+	    "\"metadata\":\"loket:%lld\"}", PAGE_INBOX_APP_ID, c->id);
+	snprintf(c->mode, sizeof(c->mode), "page_inbox");
+	return enqueue(e, c, account, "handover", body, "bot");
+}
+
+/* Carries out what the dialog decided; 1 if c was ended. */
+static int
+apply(struct engine *e, const struct agency *a, struct conv *c,
+    const char *account, const struct dialog_output *out, int in_office,
+    long long next_open_ms, long long now_ms)
+{
+	if ((out->actions & DA_CREATE_CASE) &&
+	    conv_db_create_case(e->store, a, c, now_ms) == -1)
+		return -1;
+	if (send_replies(e, a, c, account, out, in_office, next_open_ms,
+	    now_ms) == -1)
+		return -1;
+	if (out->actions & DA_FLAG_ABUSE)
+		c->abuse++;
+	if (out->actions & DA_HANDOVER) {
+		c->waiting_since = now_ms;
+		if (is(c->channel, "messenger") && a->page_inbox_handover &&
+		    pass_to_page_inbox(e, c, account) == -1)
+			return -1;
+	}
+	if (out->actions & DA_END)
+		return conv_db_end(e->store, c, out->end_outcome, now_ms) ==
+		    -1 ? -1 : 1;
+	return 0;
+}
+
+static int
+run_dialog(struct engine *e, const struct agency *a,
+    const struct conv_inrow *r, struct conv *c, long long now_ms)
+{
+	struct intent_result ir;
+	struct dialog_input in;
+	struct dialog_output out;
+	char phone[40];
+	time_t next_open = 0;
+
+	memset(&in, 0, sizeof(in));
+	e164(c->user_phone, phone, sizeof(phone));
+	in.kind = is_media(r) ? DI_MEDIA : DI_TEXT;
+	if (in.kind == DI_TEXT) {
+		in.text = r->text != NULL ? r->text : "";
+		in.payload = is_button(r) ? r->payload : NULL;
+		classify(e, in.text, &ir);
+		in.intent = &ir;
+		in.topic_answer = topic_known(e, &ir);
+		in.lang_offered = lang_offered(e, a, ir.lang);
+	}
+	in.whatsapp = is(c->channel, "whatsapp");
+	in.user_phone = phone[0] ? phone : NULL;
+	in.in_office = agency_in_office(a, (time_t)(now_ms / 1000),
+	    &next_open);
+	dialog_step(a, &c->st, &in, &out);
+	return apply(e, a, c, r->account_id, &out, in.in_office,
+	    (long long)next_open * 1000, now_ms);
+}
+
+static void
+new_conv(struct conv *c, const struct agency *a, const struct conv_inrow *r)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->agency, sizeof(c->agency), "%s", a->id);
+	snprintf(c->channel, sizeof(c->channel), "%s", r->channel);
+	snprintf(c->user_id, sizeof(c->user_id), "%s", r->user_id);
+	snprintf(c->mode, sizeof(c->mode), "bot");
+	dialog_init(&c->st, "nl");
+}
+
+/* The open conversation of r's user, a timed-out one ended first;
+ * created when create is set.  1 found/created, 0 none, -1 error. */
+static int
+open_conv(struct engine *e, const struct agency *a,
+    const struct conv_inrow *r, struct conv *c, int create, long long now_ms)
+{
+	int found = conv_db_load_open(e->store, a->id, r->channel,
+	    r->user_id, c);
+
+	if (found == 1 && timed_out(a, c, now_ms)) {
+		if (end_silent(e, a, c, now_ms) == -1)
+			return -1;
+		found = 0;
+	}
+	if (found != 0 || !create)
+		return found;
+	new_conv(c, a, r);
+	if (r->user_phone != NULL)
+		snprintf(c->user_phone, sizeof(c->user_phone), "%s",
+		    r->user_phone);
+	return conv_db_create(e->store, c, r->user_name, now_ms) == -1 ?
+	    -1 : 1;
+}
+
+static int
+on_message(struct engine *e, const struct agency *a,
+    const struct conv_inrow *r, long long now_ms)
+{
+	struct conv c;
+	int rc;
+
+	if (open_conv(e, a, r, &c, 1, now_ms) != 1)
+		return -1;
+	c.turns++;
+	c.last_in_at = now_ms;
+	if (r->user_phone != NULL && *r->user_phone)
+		snprintf(c.user_phone, sizeof(c.user_phone), "%s",
+		    r->user_phone);
+	if (r->standby && is(r->channel, "messenger")) {
+		/* A person answers in another app (Page Inbox). */
+		snprintf(c.mode, sizeof(c.mode), "page_inbox");
+		c.staff_involved = 1;
+	}
+	rc = 0;
+	if (is(c.mode, "bot"))
+		rc = run_dialog(e, a, r, &c, now_ms);
+	if (rc == 0)
+		rc = conv_db_save(e->store, &c);
+	if (rc == -1)
+		return -1;
+	return conv_db_mark_processed(e->store, r->id, c.id);
+}
+
+/* ---- Messenger handover protocol --------------------------------------- */
+
+/* Whether app (an echo's sender or a thread's new owner) is this bot.
+ * Without messenger_app_id configured only Page Inbox counts as other. */
+static int
+our_app(const struct agency *a, const char *app)
+{
+	if (app == NULL || *app == '\0')
+		return 1;
+	if (a->messenger_app_id != NULL && *a->messenger_app_id)
+		return strcmp(app, a->messenger_app_id) == 0;
+	return strcmp(app, PAGE_INBOX_APP_ID) != 0;
+}
+
+static int
+to_page_inbox(struct conv *c, long long now_ms, int person_wrote)
+{
+	snprintf(c->mode, sizeof(c->mode), "page_inbox");
+	c->staff_involved = 1;
+	c->waiting_since = 0;
+	if (person_wrote)
+		note_reply(c, now_ms);
+	return 0;
+}
+
+static int
+on_echo(struct engine *e, const struct agency *a,
+    const struct conv_inrow *r, long long now_ms)
+{
+	struct conv c;
+	int ours = our_app(a, r->payload), found;
+
+	found = open_conv(e, a, r, &c, !ours, now_ms);
+	if (found == -1)
+		return -1;
+	if (found == 1 && !ours) {
+		to_page_inbox(&c, now_ms, 1);
+		if (conv_db_save(e->store, &c) == -1)
+			return -1;
+	}
+	return conv_db_mark_processed(e->store, r->id, found == 1 ? c.id : 0);
+}
+
+static int
+on_handover(struct engine *e, const struct agency *a,
+    const struct conv_inrow *r, long long now_ms)
+{
+	struct conv c;
+	int found = open_conv(e, a, r, &c, 0, now_ms);
+
+	if (found == -1)
+		return -1;
+	if (found == 1 && is(r->type, "pass_thread_control") &&
+	    our_app(a, r->payload)) {
+		snprintf(c.mode, sizeof(c.mode), "bot");
+		c.waiting_since = 0;
+		if (c.st.step == DS_STAFF)
+			c.st.step = DS_DONE;
+	} else if (found == 1 && is(r->type, "take_thread_control") &&
+	    !(r->payload != NULL && *r->payload &&
+	    a->messenger_app_id != NULL &&
+	    strcmp(r->payload, a->messenger_app_id) == 0)) {
+		/* Someone took the thread from us (the event need not say
+		 * who): a person answers elsewhere. */
+		to_page_inbox(&c, now_ms, 0);
+	}
+	if (found == 1 && conv_db_save(e->store, &c) == -1)
+		return -1;
+	return conv_db_mark_processed(e->store, r->id, found == 1 ? c.id : 0);
+}
+
+/* ---- the loop ---------------------------------------------------------- */
+
+static int
+handle_row(struct engine *e, const struct conv_inrow *r, long long now_ms)
+{
+	const struct agency *a = r->agency != NULL ?
+	    config_agency(e->cfg, r->agency) : NULL;
+
+	if (a == NULL)		/* unrouted: stored, never answered */
+		return conv_db_mark_processed(e->store, r->id, 0);
+	if (is(r->kind, "message"))
+		return on_message(e, a, r, now_ms);
+	if (is(r->kind, "echo") && is(r->channel, "messenger"))
+		return on_echo(e, a, r, now_ms);
+	if (is(r->kind, "handover"))
+		return on_handover(e, a, r, now_ms);
+	return conv_db_mark_processed(e->store, r->id, 0);
+}
+
+static int
+handle_in_tx(struct engine *e, const struct conv_inrow *r, long long now_ms)
+{
+	if (store_begin(e->store) == -1)
+		return -1;
+	if (handle_row(e, r, now_ms) == -1) {
+		store_rollback(e->store);
+		return -1;
+	}
+	return store_commit(e->store);
+}
+
+/* A row that keeps failing is set aside, so it cannot block the rest. */
+static int
+give_up(struct engine *e, const struct conv_inrow *r)
+{
+	if (e->failing_id != r->id) {
+		e->failing_id = r->id;
+		e->failures = 0;
+	}
+	if (++e->failures < GIVE_UP_AFTER)
+		return 0;
+	log_error("event=inbound_skipped id=%lld reason=repeated_failure",
+	    r->id);
+	if (store_begin(e->store) == -1)
+		return 0;
+	if (conv_db_mark_processed(e->store, r->id, 0) == -1) {
+		store_rollback(e->store);
+		return 0;
+	}
+	return store_commit(e->store) == 0;
+}
+
+int
+engine_process_pending(struct engine *e, long long now_ms)
+{
+	struct conv_inrow r;
+	long long after = 0;
+	int n = 0, rc;
+
+	while (n < BATCH_MAX) {
+		if ((rc = conv_db_next_inbound(e->store, after, &r)) <= 0) {
+			conv_inrow_free(&r);
+			return rc == 0 ? n : -1;
+		}
+		after = r.id;
+		if (handle_in_tx(e, &r, now_ms) == -1) {
+			rc = give_up(e, &r);
+			conv_inrow_free(&r);
+			if (!rc)
+				return -1;
+			continue;
+		}
+		conv_inrow_free(&r);
+		n++;
+	}
+	return n;
+}
+
+static int
+tick_one(struct engine *e, const struct conv_idle *v, long long now_ms)
+{
+	const struct agency *a = config_agency(e->cfg, v->agency);
+	struct conv c;
+	int rc;
+
+	if (a == NULL || a->timeout_secs <= 0 ||
+	    now_ms - v->last < a->timeout_secs * 1000LL)
+		return 0;
+	if (store_begin(e->store) == -1)
+		return -1;
+	rc = conv_db_load(e->store, v->id, &c);
+	if (rc == 1 && timed_out(a, &c, now_ms))
+		rc = end_silent(e, a, &c, now_ms) == -1 ? -1 : 1;
+	if (rc == -1) {
+		store_rollback(e->store);
+		return -1;
+	}
+	return store_commit(e->store) == -1 ? -1 : rc;
+}
+
+int
+engine_tick(struct engine *e, long long now_ms)
+{
+	struct conv_idle *v;
+	int n, i, rc, ended = 0;
+
+	if ((n = conv_db_idle(e->store, now_ms, &v)) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((rc = tick_one(e, &v[i], now_ms)) == -1) {
+			free(v);
+			return -1;
+		}
+		ended += rc;
+	}
+	free(v);
+	return ended;
+}

@@ -1,0 +1,71 @@
+/*
+ * conversation.h — the conversation engine: the store-backed shell
+ * around the pure dialog (dialog.h).  It takes unprocessed `inbound`
+ * rows in id order, one transaction per message: loads or opens the
+ * conversation of (agency, channel, user), classifies the text, runs the
+ * dialog, queues the replies in the outbox, writes the state, creates
+ * cases, writes one `outcomes` row when a conversation ends, and marks
+ * the row processed.  A restart loses nothing: all state is in SQLite.
+ *
+ * Runs on the service thread only (it owns the SQLite connection through
+ * the store and the classifier's stemmer).  The config, intent model and
+ * locales are borrowed: they must outlive the engine or be swapped in
+ * with the setters (on SIGHUP) before the old ones are freed.
+ *
+ * Silence: a conversation in which the bot has the word ends when nothing
+ * happened for the agency's timeout (engine_tick, or lazily when the user
+ * writes again), with the outcome it reached or `abandoned`.  One that
+ * waits for staff, or that staff or Meta's Page Inbox hold, does not time
+ * out: a person has to close it (engine_close) or hand it back.
+ */
+#ifndef LOKET_CONVERSATION_H
+#define LOKET_CONVERSATION_H
+
+struct config;
+struct store;
+struct intent_model;
+struct locales;
+struct engine;
+
+/* Meta's Page Inbox app: the target of a Messenger hand-over. */
+#define PAGE_INBOX_APP_ID	"263902037430900"
+
+/* Returns NULL on out-of-memory.  model may be NULL (every text is then
+ * "onbekend" and only typed choices are understood). */
+struct engine	*engine_new(const struct config *cfg, struct store *s,
+		    struct intent_model *model, const struct locales *loc);
+void		 engine_free(struct engine *e);
+void		 engine_set_config(struct engine *e, const struct config *cfg);
+void		 engine_set_model(struct engine *e, struct intent_model *m);
+void		 engine_set_locales(struct engine *e, const struct locales *l);
+
+/*
+ * Handles the waiting inbound rows (at most 500 per call), in id order.
+ * Returns how many were handled, or -1 after a database error (the row
+ * stays unprocessed and is retried on the next call; a row that fails
+ * three times in a row is marked processed and logged, so one bad row
+ * cannot block a channel).
+ */
+int	engine_process_pending(struct engine *e, long long now_ms);
+/* Ends conversations silent past their agency's timeout; returns how
+ * many were ended, or -1 on a database error. */
+int	engine_tick(struct engine *e, long long now_ms);
+
+/*
+ * Staff operations (the console).  Each returns 0, -1 on a database
+ * error, or -2 when the conversation does not exist or is closed.
+ *   takeover:   staff holds it; the bot is silent (staff_involved = 1).
+ *   handback:   the bot has the word again.
+ *   close:      ends it with outcome (an OUTCOME_* name, dialog.h).
+ *   staff_reply: queues text to the citizen, authored by staff_name; a
+ *               reply also takes the conversation over.
+ */
+int	engine_takeover(struct engine *e, long long conv_id,
+	    const char *staff_name, long long now_ms);
+int	engine_handback(struct engine *e, long long conv_id, long long now_ms);
+int	engine_close(struct engine *e, long long conv_id, const char *outcome,
+	    long long now_ms);
+int	engine_staff_reply(struct engine *e, long long conv_id,
+	    const char *staff_name, const char *text, long long now_ms);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * dialog_match.c — understanding typed choices.  Buttons are not always
+ * pressed: people type "2", "ja", "klacht" or "een vraag eigenlijk", in
+ * Dutch, French or English.  Matching is by words after folding case
+ * and accents, with a negation ("geen klacht") cancelling the next word.
+ */
+#include "dialog_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#define FOLD_MAX	512
+
+struct keyword {
+	const char	*word;
+	const char	*id;
+};
+
+/* Content words first; yes/no words are only used when none matched. */
+static const struct keyword content_words[] = {
+	{ "vraag", "vraag" }, { "vraagje", "vraag" }, { "vragen", "vraag" },
+	{ "vraagske", "vraag" }, { "question", "vraag" }, { "info", "vraag" },
+	{ "informatie", "vraag" },
+	{ "klacht", "klacht" }, { "klachten", "klacht" },
+	{ "klagen", "klacht" }, { "plainte", "klacht" },
+	{ "complaint", "klacht" }, { "complain", "klacht" },
+	{ "suggestie", "suggestie" }, { "suggesties", "suggestie" },
+	{ "idee", "suggestie" }, { "voorstel", "suggestie" },
+	{ "tip", "suggestie" }, { "suggestion", "suggestie" },
+	{ "idea", "suggestie" },
+	{ "naam", "naam" }, { "name", "naam" }, { "nom", "naam" },
+	{ "contact", "contact" }, { "contactgegevens", "contact" },
+	{ "email", "contact" }, { "mail", "contact" }, { "mailadres", "contact" },
+	{ "emailadres", "contact" }, { "telefoon", "contact" },
+	{ "telefoonnummer", "contact" }, { "nummer", "contact" },
+	{ "gsm", "contact" }, { "phone", "contact" }, { "coordonnees", "contact" },
+	{ "beschrijving", "beschrijving" }, { "omschrijving", "beschrijving" },
+	{ "description", "beschrijving" }, { "tekst", "beschrijving" },
+	{ NULL, NULL }
+};
+
+static const struct keyword yesno_words[] = {
+	{ "ja", "ja" }, { "jawel", "ja" }, { "jaja", "ja" }, { "yes", "ja" },
+	{ "yep", "ja" }, { "yup", "ja" }, { "jep", "ja" }, { "oui", "ja" },
+	{ "ok", "ja" }, { "oke", "ja" }, { "okay", "ja" }, { "klopt", "ja" },
+	{ "correct", "ja" }, { "juist", "ja" }, { "zeker", "ja" },
+	{ "akkoord", "ja" }, { "inderdaad", "ja" }, { "idd", "ja" },
+	{ "exact", "ja" }, { "graag", "ja" }, { "goed", "ja" },
+	{ "nee", "nee" }, { "neen", "nee" }, { "neeje", "nee" },
+	{ "nein", "nee" }, { "no", "nee" }, { "non", "nee" },
+	{ "nope", "nee" }, { "nah", "nee" }, { "niet", "nee" },
+	{ "nie", "nee" }, { "geen", "nee" }, { "fout", "nee" },
+	{ "wrong", "nee" }, { "faux", "nee" },
+	{ NULL, NULL }
+};
+
+static const char *const negators[] = {
+	"geen", "niet", "nie", "not", "pas", "no", "never", NULL
+};
+
+/* Lower case, common accents folded, everything else a space. */
+static void
+fold(const char *in, char *out, size_t outlen)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t n = 0;
+
+	for (; *p != '\0' && n + 1 < outlen; p++) {
+		unsigned char c = *p;
+
+		if (c == 0xc3 && p[1] != '\0') {
+			unsigned char d = *++p | 0x20;
+
+			if (d >= 0xa0 && d <= 0xa5)
+				c = 'a';
+			else if (d == 0xa7)
+				c = 'c';
+			else if (d >= 0xa8 && d <= 0xab)
+				c = 'e';
+			else if (d >= 0xac && d <= 0xaf)
+				c = 'i';
+			else if ((d >= 0xb2 && d <= 0xb6) || d == 0xb8)
+				c = 'o';
+			else if (d >= 0xb9 && d <= 0xbc)
+				c = 'u';
+			else
+				c = ' ';
+		} else if (isalnum(c)) {
+			c = (unsigned char)tolower(c);
+		} else if (c != '\'') {
+			c = ' ';
+		}
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+}
+
+static const char *
+lookup(const struct keyword *kw, const char *w, size_t n)
+{
+	for (; kw->word != NULL; kw++)
+		if (strlen(kw->word) == n && strncmp(kw->word, w, n) == 0)
+			return kw->id;
+	return NULL;
+}
+
+static int
+is_negator(const char *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; negators[i] != NULL; i++)
+		if (strlen(negators[i]) == n && strncmp(negators[i], w, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+allowed(const char *id, const struct dlg_menu *menu,
+    const char *const *extra)
+{
+	int i;
+
+	for (i = 0; menu != NULL && i < menu->n; i++)
+		if (strcmp(menu->ids[i], id) == 0)
+			return 1;
+	for (i = 0; extra != NULL && extra[i] != NULL; i++)
+		if (strcmp(extra[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+/* First allowed keyword of kw in the folded text, skipping negated. */
+static const char *
+scan(const char *f, const struct keyword *kw, const struct dlg_menu *menu,
+    const char *const *extra)
+{
+	const char *p = f, *id;
+	int negated = 0;
+	size_t n;
+
+	for (;;) {
+		p += strspn(p, " '");
+		if (*p == '\0')
+			return NULL;
+		n = strcspn(p, " '");
+		id = lookup(kw, p, n);
+		if (id != NULL && !negated && allowed(id, menu, extra))
+			return id;
+		negated = is_negator(p, n);
+		p += n;
+	}
+}
+
+/* "2", "2.", "(2)", "nr 2": a number from the menu. */
+static const char *
+menu_number(const char *f, const struct dlg_menu *menu)
+{
+	const char *p = f + strspn(f, " ");
+	int k;
+
+	if (strncmp(p, "nr ", 3) == 0)
+		p += 3 + strspn(p + 3, " ");
+	if (!isdigit((unsigned char)p[0]) || isdigit((unsigned char)p[1]))
+		return NULL;
+	if (p[1 + strspn(p + 1, " ")] != '\0')
+		return NULL;
+	k = p[0] - '1';
+	return menu != NULL && k >= 0 && k < menu->n ? menu->ids[k] : NULL;
+}
+
+const char *
+dlg_match(const char *text, const char *payload, const struct dlg_menu *menu,
+    const char *const *extra)
+{
+	char f[FOLD_MAX];
+	const char *id;
+
+	if (payload != NULL && *payload != '\0' &&
+	    allowed(payload, menu, extra))
+		return payload;
+	if (text == NULL)
+		return NULL;
+	fold(text, f, sizeof(f));
+	if ((id = menu_number(f, menu)) != NULL)
+		return id;
+	if ((id = scan(f, content_words, menu, extra)) != NULL)
+		return id;
+	return scan(f, yesno_words, menu, extra);
+}
+
+int
+dlg_words(const char *text)
+{
+	const char *p = text;
+	int n = 0;
+
+	if (text == NULL)
+		return 0;
+	for (;;) {
+		p += strspn(p, " \t\r\n");
+		if (*p == '\0')
+			return n;
+		n++;
+		p += strcspn(p, " \t\r\n");
+	}
+}
+
+static int
+has_phrase(const char *text, const char *const *phrases)
+{
+	char f[FOLD_MAX], pad[FOLD_MAX + 2], needle[64];
+	size_t i;
+
+	if (text == NULL)
+		return 0;
+	fold(text, f, sizeof(f));
+	snprintf(pad, sizeof(pad), " %s ", f);
+	for (i = 0; phrases[i] != NULL; i++) {
+		snprintf(needle, sizeof(needle), " %s ", phrases[i]);
+		if (strstr(pad, needle) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+int
+dlg_withdraws(const char *text)
+{
+	static const char *const p[] = {
+		"geen klacht", "toch niet", "laat maar", "laat maar zitten",
+		"niet meer nodig", "hoeft niet", "toch geen", "pas de plainte",
+		"laisse tomber", "no complaint", "never mind", "nevermind",
+		"forget it", NULL
+	};
+
+	return has_phrase(text, p);
+}
+
+int
+dlg_this_number(const char *text)
+{
+	static const char *const p[] = {
+		"dit nummer", "dat nummer", "zelfde nummer", "hetzelfde nummer",
+		"dit nummer gebruiken", "mijn whatsapp nummer", "dit gsm nummer",
+		"ce numero", "this number", "same number", NULL
+	};
+
+	return has_phrase(text, p);
+}
+
+int
+dlg_is(const struct dialog_input *in, const char *intent)
+{
+	return in->intent != NULL && strcmp(in->intent->intent, intent) == 0;
+}

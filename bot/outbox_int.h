@@ -1,0 +1,87 @@
+/*
+ * outbox_int.h — private to outbox*.c: the sender's state and the helpers
+ * its files share.  Service thread only.
+ */
+#ifndef LOKET_OUTBOX_INT_H
+#define LOKET_OUTBOX_INT_H
+
+#include "outbox.h"
+
+struct graph;
+struct config;
+struct sqlite3;
+
+#define OUTBOX_MAX_ATTEMPTS	10
+#define OUTBOX_MAX_INFLIGHT	64
+#define OUTBOX_BACKOFF_BASE_MS	2000LL		/* first retry after ~2 s */
+#define OUTBOX_BACKOFF_MAX_MS	(15 * 60000LL)	/* never wait longer */
+#define OUTBOX_WINDOW_MS	(24 * 3600000LL) /* customer-service window */
+#define OUTBOX_HUMAN_MS		(7 * 24 * 3600000LL) /* HUMAN_AGENT tag */
+/* A status webhook can overtake the answer that tells us the message id;
+ * an unmatched status is kept this long before it is given up. */
+#define OUTBOX_STATUS_GRACE_MS	(10 * 60000LL)
+/* Meta's pair limit: about one message per 6 s to one WhatsApp user,
+ * short bursts allowed.  A turn of a few bubbles goes at once; more are
+ * paced at the average rate, never refused. */
+#define OUTBOX_PAIR_INTERVAL_MS	6000.0
+#define OUTBOX_PAIR_BURST	6
+#define OUTBOX_WA_RATE		80	/* msg/s per number, Meta's default */
+#define OUTBOX_MS_RATE		40	/* per Page: more jams the Page Inbox */
+
+struct outbox_pace;
+
+struct outbox {
+	const struct config	*cfg;
+	struct store		*store;
+	struct graph		*graph;
+	struct outbox_opts	 o;
+	struct outbox_pace	*pace;
+	long long		 inflight[OUTBOX_MAX_INFLIGHT];
+	int			 n_inflight;
+	long long		 hold_until;	/* due rows held back by the
+						   sender rate until then */
+	unsigned long long	 rnd;		/* jitter state */
+	struct graph_result	*held;		/* results a failed commit
+						   could not store yet */
+	int			 closing;	/* outbox_free() runs */
+	long long		 service_at;	/* outbox_service's next kick */
+	struct outbox_stats	 stats;
+};
+
+long long	outbox_now(struct outbox *ob);
+int		outbox_inflight_del(struct outbox *ob, long long id);
+/* Row state changes, inside the caller's transaction; 0 or -1. */
+int		outbox_mark_failed(struct outbox *ob, long long id, int code,
+		    const char *text);
+int		outbox_mark_sent(struct outbox *ob, long long id,
+		    const char *msg_id);
+
+/*
+ * Inside the caller's transaction: picks the rows to send now and marks
+ * them in flight; their jobs go to *jobs.  After the commit hand them to
+ * outbox_jobs_submit, after a rollback to outbox_jobs_drop.  Returns the
+ * number of jobs or -1.
+ */
+int		outbox_choose(struct outbox *ob, struct graph_job **jobs);
+void		outbox_jobs_submit(struct outbox *ob, struct graph_job *jobs);
+void		outbox_jobs_drop(struct outbox *ob, struct graph_job *jobs);
+
+/*
+ * Meta said 131047 (outside the 24-hour window) although our inbound log
+ * said inside: turns WhatsApp text/choices row id into the agency's
+ * template, due at once.  1 if done, 0 if not possible (no template,
+ * Messenger, already a template), -1 on a database error.
+ */
+int		outbox_retry_as_template(struct outbox *ob, long long id,
+		    const char *why);
+
+struct outbox_pace *outbox_pace_new(void);
+void		 outbox_pace_free(struct outbox_pace *p);
+/* When key may send next (now if at once); does not record a send. */
+long long	 outbox_pace_when(struct outbox_pace *p, const char *key,
+		    long long now, double interval_ms, int burst);
+void		 outbox_pace_take(struct outbox_pace *p, const char *key,
+		    long long now, double interval_ms);
+void		 outbox_pace_prune(struct outbox_pace *p, long long now);
+
+#endif

@@ -1,0 +1,256 @@
+/*
+ * outbox_status.c — delivery statuses from webhooks (table statuses,
+ * written by intake.c) applied to outbox rows.  Meta sends them out of
+ * order, skips some (read without delivered) and can send failed after
+ * accepted (131047) or even after delivered (another device): a row's
+ * status only moves forward, pending < sent < delivered < read, and
+ * failed ends a row that was not yet delivered.  Service thread only.
+ */
+#include "outbox.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "outbox_int.h"
+#include "store.h"
+
+#define STATUS_BATCH	500
+
+struct status_row {
+	long long	 id;
+	const char	*channel;
+	const char	*msg_id;
+	const char	*status;
+	const char	*user_id;
+	int		 code;		/* -1 if none */
+	const char	*text;
+	long long	 received_at;
+};
+
+static int
+rank(const char *s)
+{
+	if (strcmp(s, "sent") == 0)
+		return 1;
+	if (strcmp(s, "delivered") == 0)
+		return 2;
+	if (strcmp(s, "read") == 0 || strcmp(s, "played") == 0)
+		return 3;
+	return 0;	/* pending, and anything unknown */
+}
+
+static const char *
+rank_name(int r)
+{
+	static const char *const names[] = { "pending", "sent", "delivered",
+	    "read" };
+
+	return names[r];
+}
+
+static int
+step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+mark_applied(sqlite3 *db, long long id)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, "UPDATE statuses SET applied = 1 "
+	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return step_done(st);
+}
+
+/* Moves row oid from its status cur according to s. */
+static int
+advance(struct outbox *ob, long long oid, const char *cur,
+    const struct status_row *s)
+{
+	sqlite3 *db = store_db(ob->store);
+	sqlite3_stmt *st;
+	int failed = strcmp(s->status, "failed") == 0;
+
+	if (strcmp(cur, "failed") == 0)
+		return 0;
+	if (failed && rank(cur) >= 2) {
+		/* Delivered to one device, failed on another: it arrived. */
+		log_info("event=outbox_late_failure id=%lld code=%d", oid,
+		    s->code);
+		return 0;
+	}
+	if (!failed && rank(s->status) <= rank(cur))
+		return 0;
+	if (failed)
+		return outbox_mark_failed(ob, oid, s->code,
+		    s->text ? s->text : "failed (status webhook)");
+	if (sqlite3_prepare_v2(db, "UPDATE outbox SET status = ?2, "
+	    "updated_at = ?3 WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, oid);
+	sqlite3_bind_text(st, 2, rank_name(rank(s->status)), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, outbox_now(ob));
+	return step_done(st);
+}
+
+/*
+ * Messenger read/delivery watermarks ("watermark:<psid>:<ms>"): every
+ * message to that citizen sent before the mark.
+ */
+static int
+apply_watermark(struct outbox *ob, const struct status_row *s)
+{
+	static const char sql[] = "UPDATE outbox SET status = ?1, "
+	    "updated_at = ?2 WHERE channel = 'messenger' AND user_id = ?3 "
+	    "AND meta_msg_id IS NOT NULL AND created_at <= ?4 AND "
+	    "status IN ('sent', 'delivered') AND status != ?1";
+	const char *colon = strrchr(s->msg_id, ':');
+	long long mark = colon ? strtoll(colon + 1, NULL, 10) : 0;
+	sqlite3_stmt *st;
+	int r = rank(s->status);
+
+	if (s->user_id == NULL || mark <= 0 || r < 2)
+		return 0;
+	if (sqlite3_prepare_v2(store_db(ob->store), sql, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, rank_name(r), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, outbox_now(ob));
+	sqlite3_bind_text(st, 3, s->user_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, mark);
+	return step_done(st);
+}
+
+/* 1 if applied (or given up), 0 if kept for later, -1 on error. */
+static int
+apply_one(struct outbox *ob, const struct status_row *s)
+{
+	sqlite3 *db = store_db(ob->store);
+	sqlite3_stmt *st;
+	long long oid = 0;
+	char cur[16] = "";
+	int rc;
+
+	if (strncmp(s->msg_id, "watermark:", 10) == 0)
+		return apply_watermark(ob, s) == 0 ? 1 : -1;
+	if (sqlite3_prepare_v2(db, "SELECT id, status FROM outbox WHERE "
+	    "meta_msg_id = ?1 AND channel = ?2", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, s->msg_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->channel, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		oid = sqlite3_column_int64(st, 0);
+		snprintf(cur, sizeof(cur), "%s", (const char *)
+		    sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (oid == 0)	/* not ours (yet): wait for the id, then give up */
+		return outbox_now(ob) - s->received_at > OUTBOX_STATUS_GRACE_MS;
+	rc = advance(ob, oid, cur, s);
+	if (rc == 0)
+		ob->stats.statuses++;
+	return rc == 0 ? 1 : -1;
+}
+
+static void
+read_row(sqlite3_stmt *st, struct status_row *s)
+{
+	s->id = sqlite3_column_int64(st, 0);
+	s->channel = (const char *)sqlite3_column_text(st, 1);
+	s->msg_id = (const char *)sqlite3_column_text(st, 2);
+	s->status = (const char *)sqlite3_column_text(st, 3);
+	s->user_id = (const char *)sqlite3_column_text(st, 4);
+	s->code = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(st, 5);
+	s->text = (const char *)sqlite3_column_text(st, 6);
+	s->received_at = sqlite3_column_int64(st, 7);
+}
+
+/*
+ * The ids of unapplied statuses that can be applied now, oldest first:
+ * those whose message we know, watermarks, and those past the grace time
+ * (given up).  Statuses still waiting for their id are left out, so they
+ * never block the batch.  Read before any update, so no statement
+ * iterates rows that change under it.
+ */
+static int
+pending_ids(struct outbox *ob, sqlite3 *db, long long *ids, int max)
+{
+	static const char sql[] = "SELECT s.id FROM statuses s WHERE "
+	    "s.applied = 0 AND (s.received_at < ?2 OR s.msg_id LIKE "
+	    "'watermark:%' OR EXISTS (SELECT 1 FROM outbox o WHERE "
+	    "o.meta_msg_id = s.msg_id)) ORDER BY s.id LIMIT ?1";
+	sqlite3_stmt *st;
+	int n = 0, rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int(st, 1, max);
+	sqlite3_bind_int64(st, 2, outbox_now(ob) - OUTBOX_STATUS_GRACE_MS);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
+}
+
+static int
+apply_id(struct outbox *ob, sqlite3 *db, long long id)
+{
+	static const char sql[] = "SELECT id, channel, msg_id, status, "
+	    "user_id, error_code, error_text, received_at FROM statuses "
+	    "WHERE id = ?1";
+	struct status_row s;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		read_row(st, &s);
+		rc = apply_one(ob, &s);
+	}
+	sqlite3_finalize(st);
+	if (rc == 1 && mark_applied(db, id) == -1)
+		return -1;
+	return rc;
+}
+
+int
+outbox_apply_statuses(struct outbox *ob)
+{
+	sqlite3 *db = store_db(ob->store);
+	long long ids[STATUS_BATCH];
+	int n, i, rc, applied = 0;
+
+	if (store_in_transaction(ob->store))
+		return 0;
+	if ((n = pending_ids(ob, db, ids, STATUS_BATCH)) <= 0)
+		return n;
+	if (store_begin(ob->store) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((rc = apply_id(ob, db, ids[i])) == -1)
+			goto fail;
+		applied += rc;
+	}
+	if (store_commit(ob->store) == -1)
+		goto fail;
+	return applied;
+fail:
+	log_warnx("event=outbox_statuses_failed msg=\"%s\"",
+	    sqlite3_errmsg(db));
+	store_rollback(ob->store);
+	return -1;
+}

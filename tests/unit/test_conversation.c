@@ -1,0 +1,396 @@
+/*
+ * test_conversation.c — the conversation engine against a temporary
+ * SQLite file: inbound rows in, outbox rows, conversations, cases and
+ * outcomes out; timeouts, staff operations, the Messenger handover
+ * protocol, a restart in the middle.  Uses deploy/loket.conf, the real
+ * phrase files and locales (run from the repository root).
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "conv_int.h"
+#include "conversation.h"
+#include "intent.h"
+#include "locale.h"
+#include "log.h"
+#include "store.h"
+#include "testhelp.h"
+
+/* Tuesday 1 December 2026, 10:00 in Brussels (09:00 UTC). */
+#define T0	1796115600000LL
+#define HOUR	3600000LL
+
+static char db_path[] = "/tmp/test_conversation.XXXXXX";
+static struct config *cfg;
+static struct store *st;
+static struct intent_model *model;
+static struct locales *loc;
+static struct engine *eng;
+static int seq;
+
+static sqlite3 *
+db(void)
+{
+	return store_db(st);
+}
+
+/* One inbound row; kind "message" unless given. */
+static void
+inbound(const char *channel, const char *agency, const char *user,
+    const char *kind, const char *type, const char *text,
+    const char *payload, int standby)
+{
+	sqlite3_stmt *s;
+	char mid[32];
+
+	snprintf(mid, sizeof(mid), "m%d", ++seq);
+	sqlite3_prepare_v2(db(), "INSERT INTO inbound (channel, agency, "
+	    "account_id, user_id, user_phone, msg_id, kind, type, text, "
+	    "payload, standby, meta_ts, received_at, raw) VALUES (?1, ?2, "
+	    "'acct', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, 0, '{}')", -1, &s,
+	    NULL);
+	sqlite3_bind_text(s, 1, channel, -1, SQLITE_STATIC);
+	if (agency != NULL)
+		sqlite3_bind_text(s, 2, agency, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, user, -1, SQLITE_STATIC);
+	if (strcmp(channel, "whatsapp") == 0)
+		sqlite3_bind_text(s, 4, "32470998877", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, mid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, kind ? kind : "message", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, type ? type : "text", -1, SQLITE_STATIC);
+	if (text != NULL)
+		sqlite3_bind_text(s, 8, text, -1, SQLITE_STATIC);
+	if (payload != NULL)
+		sqlite3_bind_text(s, 9, payload, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 10, standby);
+	sqlite3_step(s);
+	sqlite3_finalize(s);
+}
+
+static void
+say(const char *agency, const char *user, const char *text, long long now)
+{
+	inbound("whatsapp", agency, user, NULL, NULL, text, NULL, 0);
+	engine_process_pending(eng, now);
+}
+
+/* First column of the first row of sql with one optional text param. */
+static long long
+q_int(const char *sql, const char *p1)
+{
+	sqlite3_stmt *s;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(db(), sql, -1, &s, NULL) != SQLITE_OK)
+		return -2;
+	if (p1 != NULL)
+		sqlite3_bind_text(s, 1, p1, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static const char *
+q_text(const char *sql, const char *p1)
+{
+	static char buf[2048];
+	sqlite3_stmt *s;
+
+	buf[0] = '\0';
+	if (sqlite3_prepare_v2(db(), sql, -1, &s, NULL) != SQLITE_OK)
+		return "(sql error)";
+	if (p1 != NULL)
+		sqlite3_bind_text(s, 1, p1, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		snprintf(buf, sizeof(buf), "%s", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return buf;
+}
+
+static long long
+conv_of(const char *user)
+{
+	return q_int("SELECT id FROM conversations WHERE user_id = ?1 ORDER "
+	    "BY id DESC LIMIT 1", user);
+}
+
+static const char *
+last_body(const char *user)
+{
+	return q_text("SELECT body FROM outbox WHERE user_id = ?1 ORDER BY "
+	    "id DESC LIMIT 1", user);
+}
+
+static void
+open_all(void)
+{
+	char err[512];
+
+	st = store_open(db_path, err, sizeof(err));
+	eng = engine_new(cfg, st, model, loc);
+}
+
+static void
+close_all(void)
+{
+	engine_free(eng);
+	store_close(st);
+}
+
+static void
+test_first_message(void)
+{
+	say("vmsw", "u1", "hallo", T0);
+	TEST("one reply", q_int("SELECT COUNT(*) FROM outbox WHERE user_id = "
+	    "?1", "u1") == 1);
+	TEST("choices kind", q_int("SELECT COUNT(*) FROM outbox WHERE "
+	    "user_id = ?1 AND kind = 'choices'", "u1") == 1);
+	TEST("buttons in body", strstr(last_body("u1"), "\"id\":\"klacht\"")
+	    != NULL);
+	TEST("to_phone", strcmp(q_text("SELECT to_phone FROM outbox WHERE "
+	    "user_id = ?1", "u1"), "32470998877") == 0);
+	TEST_STR("state", q_text("SELECT state FROM conversations WHERE "
+	    "user_id = ?1", "u1"), "choice");
+	TEST("processed", q_int("SELECT COUNT(*) FROM inbound WHERE "
+	    "processed = 0", NULL) == 0);
+	TEST("linked", q_int("SELECT conversation_id FROM inbound WHERE "
+	    "user_id = ?1", "u1") == conv_of("u1"));
+	TEST("first reply time", q_int("SELECT first_reply_at FROM "
+	    "conversations WHERE user_id = ?1", "u1") == T0);
+
+	inbound("whatsapp", NULL, "u0", NULL, NULL, "hallo", NULL, 0);
+	inbound("whatsapp", "vmsw", "u1", "reaction", "reaction", NULL, "👍",
+	    0);
+	TEST("two handled", engine_process_pending(eng, T0) == 2);
+	TEST("unrouted: no reply", q_int("SELECT COUNT(*) FROM outbox WHERE "
+	    "user_id = ?1", "u0") == 0);
+	TEST("reaction: no reply", q_int("SELECT COUNT(*) FROM outbox WHERE "
+	    "user_id = ?1", "u1") == 1);
+}
+
+static void
+test_case(void)
+{
+	const char *steps[] = { "ik wil een klacht indienen", "ja",
+	    "Els Peeters", "els@telenet.be", "mijn aanvraag is kwijt", "ja" };
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		say("wse", "u2", steps[i], T0 + (long long)i * 1000);
+	TEST_STR("reference", q_text("SELECT reference FROM cases WHERE "
+	    "agency = ?1", "wse"), "WSE-2026-00001");
+	TEST_STR("status", q_text("SELECT status FROM cases WHERE agency = "
+	    "?1", "wse"), "nieuw");
+	TEST("deadline 45 days", q_int("SELECT deadline_at - received_at "
+	    "FROM cases WHERE agency = ?1", "wse") == 45 * 24 * HOUR);
+	TEST_STR("case e-mail", q_text("SELECT email FROM cases WHERE agency "
+	    "= ?1", "wse"), "els@telenet.be");
+	TEST_STR("case channel", q_text("SELECT channel FROM cases WHERE "
+	    "agency = ?1", "wse"), "whatsapp");
+	TEST("reply names it", strstr(last_body("u2"), "WSE-2026-00001"));
+	say("wse", "u2", "bedankt", T0 + 10000);
+	TEST_STR("outcome row", q_text("SELECT outcome FROM outcomes WHERE "
+	    "agency = ?1", "wse"), "case_created");
+	TEST_STR("outcome case", q_text("SELECT case_ref FROM outcomes WHERE "
+	    "agency = ?1", "wse"), "WSE-2026-00001");
+	TEST("turns", q_int("SELECT turns FROM outcomes WHERE agency = ?1",
+	    "wse") == 7);
+	TEST("closed", q_int("SELECT open FROM conversations WHERE user_id = "
+	    "?1", "u2") == 0);
+	TEST_STR("first intent", q_text("SELECT first_intent FROM outcomes "
+	    "WHERE agency = ?1", "wse"), "klacht");
+
+	say("wse", "u2", "hallo", T0 + 20000);
+	TEST("new conversation", q_int("SELECT COUNT(*) FROM conversations "
+	    "WHERE user_id = ?1", "u2") == 2);
+	TEST("one open", q_int("SELECT COUNT(*) FROM conversations WHERE "
+	    "user_id = ?1 AND open = 1", "u2") == 1);
+}
+
+static void
+test_timeout(void)
+{
+	say("vmsw", "u3", "hallo", T0);
+	TEST("nothing yet", engine_tick(eng, T0 + 23 * HOUR) == 0);
+	TEST("ended after 24h", engine_tick(eng, T0 + 25 * HOUR) >= 1);
+	TEST_STR("abandoned", q_text("SELECT outcome FROM outcomes WHERE "
+	    "conversation_id = (SELECT id FROM conversations WHERE user_id = "
+	    "?1)", "u3"), "abandoned");
+
+	/* A waiting conversation does not time out. */
+	say("vmsw", "u4", "ik wil een medewerker spreken", T0);
+	engine_tick(eng, T0 + 100 * HOUR);
+	TEST("waiting stays open", q_int("SELECT open FROM conversations "
+	    "WHERE user_id = ?1", "u4") == 1);
+	TEST("waiting since", q_int("SELECT waiting_since FROM conversations "
+	    "WHERE user_id = ?1", "u4") == T0);
+}
+
+static void
+test_staff(void)
+{
+	long long id;
+
+	say("vmsw", "u5", "hallo", T0);
+	id = conv_of("u5");
+	TEST("takeover", engine_takeover(eng, id, "An", T0 + 1) == 0);
+	say("vmsw", "u5", "is daar iemand?", T0 + 2);
+	TEST("bot silent", q_int("SELECT COUNT(*) FROM outbox WHERE user_id "
+	    "= ?1", "u5") == 1);
+	TEST("staff reply", engine_staff_reply(eng, id, "An", "Dag, ik ben "
+	    "An.", T0 + 3) == 0);
+	TEST_STR("author", q_text("SELECT author FROM outbox WHERE user_id = "
+	    "?1 ORDER BY id DESC LIMIT 1", "u5"), "An");
+	TEST_STR("staff text", last_body("u5"), "{\"text\":\"Dag, ik ben An.\"}");
+	TEST_STR("account kept", q_text("SELECT account_id FROM outbox WHERE "
+	    "user_id = ?1 ORDER BY id DESC LIMIT 1", "u5"), "acct");
+	TEST("handback", engine_handback(eng, id, T0 + 4) == 0);
+	TEST_STR("mode bot", q_text("SELECT mode FROM conversations WHERE "
+	    "user_id = ?1", "u5"), "bot");
+	TEST("bad outcome", engine_close(eng, id, "bogus", T0 + 5) == -2);
+	TEST("close", engine_close(eng, id, "answered", T0 + 5) == 0);
+	TEST("staff involved", q_int("SELECT staff_involved FROM outcomes "
+	    "WHERE conversation_id = (SELECT id FROM conversations WHERE "
+	    "user_id = ?1)", "u5") == 1);
+	TEST("closed twice", engine_close(eng, id, "answered", T0 + 6) == -2);
+	TEST("unknown id", engine_takeover(eng, 999999, "An", T0) == -2);
+}
+
+static void
+test_messenger(void)
+{
+	struct agency *a = (struct agency *)config_agency(cfg, "vmsw");
+
+	inbound("messenger", "vmsw", "p1", NULL, NULL, "hallo", NULL, 1);
+	engine_process_pending(eng, T0);
+	TEST("standby: silent", q_int("SELECT COUNT(*) FROM outbox WHERE "
+	    "user_id = ?1", "p1") == 0);
+	TEST_STR("page inbox", q_text("SELECT mode FROM conversations WHERE "
+	    "user_id = ?1", "p1"), "page_inbox");
+	inbound("messenger", "vmsw", "p1", "handover", "pass_thread_control",
+	    NULL, "1234", 0);
+	inbound("messenger", "vmsw", "p1", NULL, NULL, "hallo", NULL, 0);
+	engine_process_pending(eng, T0 + 1);
+	TEST("control back: bot answers", q_int("SELECT COUNT(*) FROM outbox "
+	    "WHERE user_id = ?1", "p1") == 1);
+	inbound("messenger", "vmsw", "p1", "echo", "text", "Dag!",
+	    PAGE_INBOX_APP_ID, 0);
+	engine_process_pending(eng, T0 + 2);
+	TEST_STR("echo from Page Inbox", q_text("SELECT mode FROM "
+	    "conversations WHERE user_id = ?1", "p1"), "page_inbox");
+
+	inbound("messenger", "vmsw", "p1", "handover", "pass_thread_control",
+	    NULL, NULL, 0);
+	inbound("messenger", "vmsw", "p1", "handover", "take_thread_control",
+	    NULL, NULL, 0);
+	engine_process_pending(eng, T0 + 2);
+	TEST_STR("taken without owner", q_text("SELECT mode FROM "
+	    "conversations WHERE user_id = ?1", "p1"), "page_inbox");
+
+	a->page_inbox_handover = 1;
+	inbound("messenger", "vmsw", "p2", NULL, NULL, "ik wil met een "
+	    "medewerker spreken", NULL, 0);
+	engine_process_pending(eng, T0 + 3);
+	TEST("handover row", q_int("SELECT COUNT(*) FROM outbox WHERE "
+	    "user_id = ?1 AND kind = 'handover'", "p2") == 1);
+	TEST("to Page Inbox", strstr(last_body("p2"), PAGE_INBOX_APP_ID));
+	a->page_inbox_handover = 0;
+}
+
+static void
+test_restart_and_order(void)
+{
+	inbound("whatsapp", "wse", "u6", NULL, NULL, "klacht", NULL, 0);
+	inbound("whatsapp", "wse", "u6", NULL, NULL, "ja", NULL, 0);
+	TEST("both in one call", engine_process_pending(eng, T0) == 2);
+	TEST("in order", strstr(last_body("u6"), "naam") != NULL);
+	close_all();
+	open_all();
+	say("wse", "u6", "Jan Peeters", T0 + 1);
+	TEST("continues after restart", strstr(last_body("u6"),
+	    "Jan Peeters") != NULL);
+}
+
+static void
+exec(const char *sql)
+{
+	sqlite3_exec(db(), sql, NULL, NULL, NULL);
+}
+
+/* A row that keeps failing is skipped after three tries. */
+static void
+test_poison_row(void)
+{
+	exec("CREATE TRIGGER no_outbox BEFORE INSERT ON outbox BEGIN "
+	    "SELECT RAISE(ABORT, 'test'); END");
+	inbound("whatsapp", "vmsw", "u7", NULL, NULL, "hallo", NULL, 0);
+	TEST("fails once", engine_process_pending(eng, T0) == -1);
+	TEST("rolled back", q_int("SELECT COUNT(*) FROM conversations WHERE "
+	    "user_id = ?1", "u7") == 0);
+	TEST("fails twice", engine_process_pending(eng, T0) == -1);
+	TEST("third time skipped", engine_process_pending(eng, T0) == 0);
+	TEST("marked processed", q_int("SELECT processed FROM inbound WHERE "
+	    "user_id = ?1", "u7") == 1);
+	exec("DROP TRIGGER no_outbox");
+}
+
+static void
+test_texts(void)
+{
+	const struct agency *a = config_agency(cfg, "vmsw");
+	char out[256];
+
+	conv_office_hours(a, "nl", out, sizeof(out));
+	TEST_STR("hours nl", out, "ma-do 9.00-12.00 en 13.00-16.00, "
+	    "vr 9.00-12.00");
+	conv_office_hours(a, "fr", out, sizeof(out));
+	TEST_STR("hours fr", out, "lun-jeu 9h00-12h00 et 13h00-16h00, "
+	    "ven 9h00-12h00");
+	conv_format_time(T0, "nl", out, sizeof(out));
+	TEST_STR("time nl", out, "dinsdag 1 december om 10.00 uur");
+	conv_format_time(T0 + 200 * 24 * HOUR, "en", out, sizeof(out));
+	TEST_STR("time en, summer time", out, "Saturday 19 June at 11:00");
+}
+
+int
+main(void)
+{
+	char err[512];
+	int fd = mkstemp(db_path);
+
+	log_set_level(LOG_LVL_ERROR);
+	if (fd == -1)
+		return 1;
+	close(fd);
+	cfg = config_load("deploy/loket.conf", err, sizeof(err));
+	model = intent_load("intents/nl", err, sizeof(err));
+	loc = locales_load("locales", err, sizeof(err));
+	if (cfg == NULL || model == NULL || loc == NULL) {
+		printf("setup: %s\n0 passed, 1 failed\n", err);
+		return 1;
+	}
+	open_all();
+	test_first_message();
+	test_case();
+	test_timeout();
+	test_staff();
+	test_messenger();
+	test_restart_and_order();
+	test_poison_row();
+	test_texts();
+	close_all();
+	locales_free(loc);
+	intent_free(model);
+	config_free(cfg);
+	unlink(db_path);
+	snprintf(err, sizeof(err), "%s-wal", db_path);
+	unlink(err);
+	snprintf(err, sizeof(err), "%s-shm", db_path);
+	unlink(err);
+	return TEST_REPORT();
+}
