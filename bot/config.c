@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +22,13 @@
 static void
 strlist_free(struct strlist *l)
 {
+	regex_t *re = l->compiled;
 	size_t i;
 
+	for (i = 0; re != NULL && i < l->n; i++)
+		regfree(&re[i]);
+	free(re);
+	l->compiled = NULL;
 	for (i = 0; i < l->n; i++)
 		free(l->v[i]);
 	free(l->v);
@@ -179,6 +185,28 @@ env_str(char **field, const char *name)
 	return *field ? 0 : -1;
 }
 
+/* Per-agency secrets: LOKET_ACCESS_TOKEN_VMSW, LOKET_PAGE_TOKEN_VMSW. */
+static int
+apply_agency_env(struct agency *a)
+{
+	char name[96];
+	size_t i, n;
+
+	n = (size_t)snprintf(name, sizeof(name), "LOKET_ACCESS_TOKEN_%s",
+	    a->id);
+	for (i = strlen("LOKET_ACCESS_TOKEN_"); i < n && i < sizeof(name);
+	    i++)
+		name[i] = name[i] == '-' ? '_' :
+		    (char)toupper((unsigned char)name[i]);
+	if (env_str(&a->access_token, name) == -1)
+		return -1;
+	n = (size_t)snprintf(name, sizeof(name), "LOKET_PAGE_TOKEN_%s", a->id);
+	for (i = strlen("LOKET_PAGE_TOKEN_"); i < n && i < sizeof(name); i++)
+		name[i] = name[i] == '-' ? '_' :
+		    (char)toupper((unsigned char)name[i]);
+	return env_str(&a->page_token, name);
+}
+
 static int
 apply_env(struct config *cfg, char *err, size_t errlen)
 {
@@ -205,6 +233,11 @@ apply_env(struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	for (size_t i = 0; i < cfg->n_agencies; i++)
+		if (apply_agency_env(&cfg->agencies[i]) == -1) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
 	return 0;
 }
 

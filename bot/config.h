@@ -32,6 +32,8 @@ struct day_hours {
 struct strlist {
 	char	**v;
 	size_t	  n;
+	void	 *compiled;	/* dossier patterns: regex_t[n], compiled
+				   once at load, or NULL */
 };
 
 struct agency {

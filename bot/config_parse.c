@@ -220,25 +220,32 @@ add_range(struct parse *p, const char *w, size_t n, void *arg)
 	return 0;
 }
 
+/* Compiled once here: matching runs for every message of a citizen. */
 static int
 add_pattern(struct parse *p, const char *val, struct strlist *l)
 {
-	regex_t re;
-	int rc = regcomp(&re, val, REG_EXTENDED | REG_ICASE);
+	regex_t *all = realloc(l->compiled, (l->n + 1) * sizeof(regex_t));
+	int rc;
 
-	if (rc != 0) {
+	if (all == NULL)
+		return fail(p, "%s", "out of memory");
+	l->compiled = all;
+	if ((rc = regcomp(&all[l->n], val, REG_EXTENDED | REG_ICASE)) != 0) {
 		char msg[128];
 
-		regerror(rc, &re, msg, sizeof(msg));
+		regerror(rc, &all[l->n], msg, sizeof(msg));
 		return fail(p, "dossier_pattern: %s", msg);
 	}
-	if (re.re_nsub < 1) {
-		regfree(&re);
+	if (all[l->n].re_nsub < 1) {
+		regfree(&all[l->n]);
 		return fail(p, "%s", "dossier_pattern needs a (group) around "
 		    "the number");
 	}
-	regfree(&re);
-	return add_word(p, val, strlen(val), l);
+	if (add_word(p, val, strlen(val), l) == -1) {
+		regfree(&all[l->n]);
+		return -1;
+	}
+	return 0;
 }
 
 static int

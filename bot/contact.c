@@ -309,23 +309,32 @@ static int
 dossier_span(const char *text, const struct strlist *patterns,
     regoff_t *so, regoff_t *eo, regoff_t *gso, regoff_t *geo)
 {
+	const regex_t *compiled;
 	regex_t re;
 	regmatch_t m[2];
-	size_t i;
+	size_t i, nsub;
 	int hit;
 
 	if (patterns == NULL)
 		return 0;
+	compiled = patterns->compiled;
 	for (i = 0; i < patterns->n; i++) {
-		if (regcomp(&re, patterns->v[i], REG_EXTENDED | REG_ICASE))
-			continue;
-		hit = regexec(&re, text, 2, m, 0) == 0;
-		regfree(&re);
+		if (compiled != NULL) {		/* from the config */
+			hit = regexec(&compiled[i], text, 2, m, 0) == 0;
+			nsub = compiled[i].re_nsub;
+		} else {
+			if (regcomp(&re, patterns->v[i],
+			    REG_EXTENDED | REG_ICASE))
+				continue;
+			hit = regexec(&re, text, 2, m, 0) == 0;
+			nsub = re.re_nsub;
+			regfree(&re);
+		}
 		if (!hit)
 			continue;
 		*so = m[0].rm_so;
 		*eo = m[0].rm_eo;
-		if (re.re_nsub >= 1 && m[1].rm_so != -1) {
+		if (nsub >= 1 && m[1].rm_so != -1) {
 			*gso = m[1].rm_so;
 			*geo = m[1].rm_eo;
 		} else {

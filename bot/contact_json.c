@@ -6,6 +6,7 @@
  */
 #include "contact_json.h"
 
+#include <regex.h>
 #include <string.h>
 
 #include "config.h"
@@ -29,8 +30,20 @@ set(json_t *obj, const char *key, const char *value)
 int
 contact_json_enrich(json_t *obj, const char *text)
 {
-	struct strlist pats = { generic_patterns, 2 };
+	/* Compiled on the first line and kept for the rest of the run:
+	 * `loket classify` calls this for every line of its input. */
+	static regex_t compiled[2];
+	static int ready;
+	struct strlist pats = { generic_patterns, 2, NULL };
 	struct contact_found f;
+
+	if (!ready) {
+		ready = regcomp(&compiled[0], generic_patterns[0],
+		    REG_EXTENDED | REG_ICASE) == 0 && regcomp(&compiled[1],
+		    generic_patterns[1], REG_EXTENDED | REG_ICASE) == 0 ? 1 : -1;
+	}
+	if (ready == 1)
+		pats.compiled = compiled;
 
 	contact_extract(text, &pats, 0, &f);
 	if (set(obj, "email", f.email) == -1 ||

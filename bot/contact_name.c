@@ -173,17 +173,18 @@ static const struct marker markers[] = {
 	{ NULL, 0 }
 };
 
-static const char *
-find_ci(const char *hay, const char *needle)
+/* needle (lower case) in lower, at a word start; an offset or -1. */
+static long
+find_word(const char *lower, const char *needle)
 {
-	size_t n = strlen(needle);
-	const char *p;
+	const char *p = lower;
 
-	for (p = hay; *p != '\0'; p++)
-		if (strncasecmp(p, needle, n) == 0 &&
-		    (p == hay || !isalnum((unsigned char)p[-1])))
-			return p;
-	return NULL;
+	while ((p = strstr(p, needle)) != NULL) {
+		if (p == lower || !isalnum((unsigned char)p[-1]))
+			return p - lower;
+		p++;
+	}
+	return -1;
 }
 
 static int
@@ -191,11 +192,19 @@ name_after_marker(const char *text, char *out, size_t outlen)
 {
 	const struct marker *m;
 	const char *p, *rest;
+	char lower[1024];
+	size_t i;
+	long at;
 
+	/* One lower-cased copy, then strstr per marker: this runs on every
+	 * message, so no scan of strncasecmp at every position. */
+	for (i = 0; text[i] != '\0' && i < sizeof(lower) - 1; i++)
+		lower[i] = (char)tolower((unsigned char)text[i]);
+	lower[i] = '\0';
 	for (m = markers; m->text != NULL; m++) {
-		if ((p = find_ci(text, m->text)) == NULL)
+		if ((at = find_word(lower, m->text)) == -1)
 			continue;
-		p += strlen(m->text);
+		p = text + at + strlen(m->text);
 		p += strspn(p, " \t");
 		if (m->strict && !isupper((unsigned char)*p))
 			continue;

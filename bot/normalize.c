@@ -293,8 +293,12 @@ flush_word(struct nstate *st)
 	to = (st->flags & NORM_RAW) ? NULL :
 	    normalize_map_lookup(st->word, st->wlen);
 	if (to == NULL && !(st->flags & NORM_RAW)) {
-		st->wlen = undiminish(st->word, st->wlen);
-		to = normalize_map_lookup(st->word, st->wlen);
+		size_t n = undiminish(st->word, st->wlen);
+
+		if (n != st->wlen) {	/* only a changed word can map now */
+			st->wlen = n;
+			to = normalize_map_lookup(st->word, st->wlen);
+		}
 	}
 	if (to != NULL)
 		emit_mapped(st, to);

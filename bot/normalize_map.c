@@ -19,6 +19,9 @@ struct wordmap {
 	const char	*to;
 };
 
+/* Keys are at most this long; normalize_map_sorted() checks. */
+#define NORM_MAP_KEY_MAX	16
+
 /* Sorted by strcmp (LC_ALL=C sort); normalize_map_sorted() checks. */
 static const struct wordmap map[] = {
 	{ "address", "adres" },
@@ -272,6 +275,10 @@ normalize_map_lookup(const char *w, size_t n)
 	struct key key = { w, n };
 	const struct wordmap *m;
 
+	/* Most words are longer than any key (normalize_map_sorted() checks
+	 * the bound): skip the search for them. */
+	if (n > NORM_MAP_KEY_MAX)
+		return NULL;
 	m = bsearch(&key, map, NMAP, sizeof(map[0]), cmp_key);
 	return m != NULL ? m->to : NULL;
 }
@@ -281,8 +288,9 @@ normalize_map_sorted(void)
 {
 	size_t i;
 
-	for (i = 1; i < NMAP; i++)
-		if (strcmp(map[i - 1].from, map[i].from) >= 0)
+	for (i = 0; i < NMAP; i++)
+		if ((i > 0 && strcmp(map[i - 1].from, map[i].from) >= 0) ||
+		    strlen(map[i].from) > NORM_MAP_KEY_MAX)
 			return 0;
 	return 1;
 }

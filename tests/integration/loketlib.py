@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("LOKET_BIN", os.path.join(ROOT, "build", "loket"))
@@ -169,6 +170,51 @@ class Server:
         self.stop()
         if self.own_tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class MockGraph:
+    """tests/mock_graph.py on a free port, recording every request."""
+
+    def __init__(self, tmp):
+        self.record = os.path.join(tmp, "graph.jsonl")
+        pf = os.path.join(tmp, "graph.port")
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.join(ROOT, "tests", "mock_graph.py"),
+             "--port", "0", "--port-file", pf, "--record", self.record,
+             "--idle", "120"], stdout=subprocess.DEVNULL)
+        for _ in range(100):
+            if os.path.exists(pf) and os.path.getsize(pf) > 0:
+                break
+            time.sleep(0.05)
+        with open(pf) as f:
+            self.port = int(f.read())
+        self.base = "http://127.0.0.1:%d" % self.port
+
+    def control(self, what, **kw):
+        req = urllib.request.Request(self.base + "/_mock/" + what,
+                                     data=json.dumps(kw).encode(),
+                                     method="POST")
+        urllib.request.urlopen(req, timeout=5).read()
+
+    def requests(self):
+        try:
+            with open(self.record) as f:
+                return [json.loads(line) for line in f if line.strip()]
+        except OSError:
+            return []
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(5)
+
+
+def wait_for(pred, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def wa_text(msg_id, text, phone="32470123456", phone_number_id="106540352242922",

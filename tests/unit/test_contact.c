@@ -145,7 +145,7 @@ test_dossier(void)
 	char *v[] = { "(bad", "referentie[ .:#]*([a-z]{2}-[0-9]{4}-"
 	    "[0-9]{6})", "dossier[a-z]*[ .:#]*([0-9]{4}/[0-9]{3,6})" };
 	char *simple[] = { "dossier [0-9]+" };
-	struct strlist vl = { v, 3 }, sl = { simple, 1 };
+	struct strlist vl = { v, 3, NULL }, sl = { simple, 1, NULL };
 	struct contact_found f;
 	char out[CONTACT_DOSSIER_MAX];
 

@@ -28,7 +28,7 @@ static struct agency vlaio = {
 	.complaint_url = "https://www.vlaio.be/klachten",
 	.coordinator_email = "klachten@vlaio.be",
 	.dossier_email = "dossierbeheer@vlaio.be",
-	.dossier_patterns = { vlaio_pat, 1 },
+	.dossier_patterns = { vlaio_pat, 1, NULL },
 	.languages = LANG_NL | LANG_EN,
 };
 static struct agency wse = {
