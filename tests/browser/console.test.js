@@ -2,9 +2,10 @@
  * Staff console end to end in a real browser (Debian's chromium through
  * playwright-core): refused everything without a login, logs in, sees a
  * WhatsApp conversation appear live after a signed webhook (no reload),
- * takes over, replies (the reply reaches the outbox, and the mock Graph
- * API when tests/mock_graph.py is there), shows hostile text as text,
- * hands back, closes, logs out.  Prints "N passed, N failed" last.
+ * takes over while a colleague in a second browser watches it happen,
+ * replies (the reply reaches the outbox and the mock Graph API, and its
+ * delivery status updates live), shows hostile text as text, hands back,
+ * closes, fits a phone screen, logs out.  Prints "N passed, N failed" last.
  */
 'use strict';
 
@@ -23,6 +24,7 @@ const SECRET = 'browser-app-secret';
 const PHONE = '32470999001';
 const XSS = '<img src=x onerror=alert(1)>';
 const PW = 'tina-wachtwoord-42';
+const PW2 = 'wout-wachtwoord-43';
 
 let passed = 0, failed = 0;
 function check(cond, name, detail) {
@@ -127,6 +129,26 @@ async function graphRequests(graph) {
   }
 }
 
+/* Debian's chromium with a fresh profile (--user-data-dir). */
+function launch(tmp) {
+  const profile = fs.mkdtempSync(path.join(tmp, 'profile-'));
+  return chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+      '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'] });
+}
+
+async function login(page, base, name, pw) {
+  await page.goto(base + '/console/');
+  await page.waitForSelector('#login-form', { state: 'visible' });
+  await page.fill('#login-name', name);
+  await page.fill('#login-password', pw);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#conversations-view', { state: 'visible' });
+  await page.waitForFunction(() => document.body.getAttribute('data-live') === '1');
+}
+
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loket-browser-'));
   const db = path.join(tmp, 'loket.db');
@@ -140,10 +162,12 @@ async function main() {
   });
   execFileSync(BIN, ['staff', 'add', 'tina', '--role', 'coordinator',
     '--db', db], { input: PW + '\n', env, cwd: ROOT, stdio: ['pipe', 'ignore', 'ignore'] });
+  execFileSync(BIN, ['staff', 'add', 'wout', '--db', db], { input: PW2 + '\n',
+    env, cwd: ROOT, stdio: ['pipe', 'ignore', 'ignore'] });
   const logFd = fs.openSync(path.join(tmp, 'server.log'), 'a');
   const server = spawn(BIN, ['serve'], { env, cwd: ROOT,
     stdio: ['ignore', logFd, logFd] });
-  let browser = null;
+  let browser = null, browser2 = null;
   try {
     for (let i = 0; i < 100; i++) {
       try {
@@ -152,22 +176,20 @@ async function main() {
       await sleep(100);
     }
     const base = 'http://127.0.0.1:' + port;
-    const profile = fs.mkdtempSync(path.join(tmp, 'profile-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium', headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-        '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'] });
+    browser = await launch(tmp);
+    browser2 = await launch(tmp);	/* a colleague, in a browser of her own */
     const page = browser.pages()[0] || await browser.newPage();
     const dialogs = [];
     page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
-    await run(page, base, port, db, graph);
+    const page2 = browser2.pages()[0] || await browser2.newPage();
+    await run(page, page2, base, port, db, graph);
     check(dialogs.length === 0, 'no script ever ran from citizen text',
       JSON.stringify(dialogs));
   } catch (e) {
     check(false, 'browser test ran to the end', String(e && e.stack || e));
   } finally {
     if (browser) await browser.close().catch(() => {});
+    if (browser2) await browser2.close().catch(() => {});
     server.kill('SIGTERM');
     await new Promise((r) => server.on('exit', r));
     if (graph) graph.proc.kill('SIGTERM');
@@ -180,7 +202,7 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-async function run(page, base, port, db, graph) {
+async function run(page, page2, base, port, db, graph) {
   /* ---- without a login --------------------------------------------- */
   await page.goto(base + '/console/');
   await page.waitForSelector('#login-form', { state: 'visible' });
@@ -223,6 +245,8 @@ async function run(page, base, port, db, graph) {
   const sc = cookies.find((c) => c.name === 'loket_session');
   check(sc && sc.httpOnly && sc.sameSite === 'Strict', 'session cookie is HttpOnly, SameSite=Strict');
   await page.evaluate(() => { window.__noReload = 1; });
+  await login(page2, base, 'wout', PW2);
+  check(true, 'a colleague logs in in another browser');
 
   /* ---- a conversation appears live ----------------------------------- */
   const first = await postWebhook(port, 'Ik wil met iemand spreken');
@@ -248,6 +272,16 @@ async function run(page, base, port, db, graph) {
     document.getElementById('conv-meta').textContent.includes('overgenomen door tina'));
   check(true, 'takeover: the conversation is ours');
   check(!(await page.isDisabled('#btn-reply')), 'reply is enabled after takeover');
+  await page2.waitForFunction((sel) => {
+    const li = document.querySelector(sel);
+    return li && li.textContent.includes('bij tina');
+  }, item, { timeout: 10000 });
+  check(true, 'a colleague sees the takeover live in her list');
+  await page2.click(item);
+  await page2.waitForFunction(() =>
+    document.getElementById('conv-meta').textContent.includes('overgenomen door tina'));
+  check(await page2.isDisabled('#btn-takeover') &&
+    await page2.isDisabled('#btn-reply'), 'and cannot take over or reply herself');
   const reply = 'Dag Bart, ik ben Tina van het loket.';
   await page.fill('#reply-text', reply);
   await page.click('#btn-reply');
@@ -292,6 +326,9 @@ async function run(page, base, port, db, graph) {
   check(await page.isDisabled('#btn-reply'), 'handback: reply disabled again');
   check(sql(db, 'SELECT mode FROM conversations WHERE id = ' + conv) === 'bot',
     'handback: the bot has it');
+  await page2.waitForFunction(() =>
+    !document.getElementById('btn-takeover').disabled, null, { timeout: 10000 });
+  check(true, 'the colleague sees the handback live: she may take over now');
   await page.selectOption('#close-outcome', 'answered');
   await page.click('#btn-close');
   await page.waitForFunction(() =>
