@@ -4,6 +4,7 @@ transcript, takeover / reply / handback / close, the cases workflow, and
 live pushes (two staff members see each other's takeover)."""
 
 import json
+import os
 import time
 
 from consolelib import (Client, WebSocket, add_case, add_conversation,
@@ -424,4 +425,23 @@ T.ok(rc != 0, "removing again fails")
 T.eq(srv.stop(), 0, "server stops cleanly")
 T.ok(srv.sanitizer_clean(), "no sanitizer reports")
 srv.cleanup()
+
+# --- behind TLS: secure_cookies = yes -----------------------------------------
+tls = Server()
+conf = os.path.join(tls.tmp, "loket.conf")
+with open(conf, "w") as f:
+    f.write("secure_cookies = yes\n")
+tls.config = conf
+tls.start()
+staff_add(tls, "anna", PW_A)
+t = Client(tls)
+st, j, r = t.login("anna", PW_A)
+T.ok(st == 200 and "; Secure" in (r.getheader("Set-Cookie") or ""),
+     "with secure_cookies the session cookie is Secure")
+st, j, r = t.call("POST", "/api/logout")
+T.ok(st == 200 and "; Secure" in (r.getheader("Set-Cookie") or ""),
+     "and so is the cookie that clears it")
+T.eq(tls.stop(), 0, "second server stops cleanly")
+T.ok(tls.sanitizer_clean(), "no sanitizer reports (second server)")
+tls.cleanup()
 T.report()
