@@ -30,7 +30,7 @@ LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps run test unit check-build clean fmt-check bench
+.PHONY: all deps run test unit clean bench install
 all: $(BUILD)/loket
 
 $(BUILD)/obj/%.o: bot/%.c
@@ -68,6 +68,20 @@ test: deps
 
 bench: all
 	@for b in tests/bench/*.sh; do echo "== $$b"; $$b || exit 1; done
+
+# Installs what deploy/loket.service expects: the binary, and the phrase
+# files, reply texts and console under $(PREFIX)/share/loket.
+PREFIX ?= /usr/local
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/loket
+	install -m 0755 $(BUILD)/loket $(DESTDIR)$(PREFIX)/bin/loket
+	cp -R intents locales $(DESTDIR)$(PREFIX)/share/loket/
+	if [ -d bot/console ]; then install -d \
+	    $(DESTDIR)$(PREFIX)/share/loket/bot && cp -R bot/console \
+	    $(DESTDIR)$(PREFIX)/share/loket/bot/; fi
+	install -d $(DESTDIR)/etc/loket
+	[ -f $(DESTDIR)/etc/loket/loket.conf ] || install -m 0644 \
+	    deploy/loket.conf $(DESTDIR)/etc/loket/loket.conf
 
 clean:
 	rm -rf build build-san
