@@ -18,21 +18,9 @@
 #include "log.h"
 #include "store.h"
 #include "testhelp.h"
+#include "testutil.h"
 #include "webhook.h"
 
-#define PNID	"106540352242922"
-#define PAGE	"109876543210987"
-#define LOTTE	"32470123456"
-#define JAN	"32486987654"
-#define PSID	"7234567890123456"
-#define PSID2	"6543210987654321"
-#define WAMID(t) "wamid.HBgLMzI0NzAxMjM0NTYVAgASGBQzQT" t \
-		"RjU0QzBCQzZFNzE3MkJGNwA="
-#define OURS	"wamid.HBgLMzI0NzAxMjM0NTYVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA"
-#define OURS2	"wamid.HBgLMzI0NzAxMjM0NTYVAgARGBJCQVRDSDJEMEU3RjFBQkMA"
-#define MID(t)	"m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMv" \
-		t "8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P"
-#define OURMID	MID("OURMSG1")
 #define NOW	1764480000000LL
 
 static char tmpdir[] = "/tmp/loket-test-intake-XXXXXX";
@@ -544,21 +532,7 @@ test_unrouted(void)
 static void
 remove_tmpdir(void)
 {
-	char path[512];
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(tmpdir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(tmpdir);
+	test_rmdir(tmpdir);
 }
 
 int

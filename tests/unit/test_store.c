@@ -15,6 +15,7 @@
 #include "store.h"
 #include "store_schema.h"
 #include "testhelp.h"
+#include "testutil.h"
 
 static char tmpdir[] = "/tmp/loket-test-store-XXXXXX";
 
@@ -27,21 +28,7 @@ db_path(char *out, size_t outlen, const char *name)
 static void
 remove_tmpdir(void)
 {
-	char path[512];
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(tmpdir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(tmpdir);
+	test_rmdir(tmpdir);
 }
 
 /* First column of the first row of sql as an integer, or -1. */

@@ -14,21 +14,9 @@
 
 #include "buf.h"
 #include "testhelp.h"
+#include "testutil.h"
 #include "webhook.h"
 
-#define PNID	"106540352242922"
-#define PAGE	"109876543210987"
-#define LOTTE	"32470123456"
-#define JAN	"32486987654"
-#define PSID	"7234567890123456"
-#define PSID2	"6543210987654321"
-#define WAMID(t) "wamid.HBgLMzI0NzAxMjM0NTYVAgASGBQzQT" t \
-		"RjU0QzBCQzZFNzE3MkJGNwA="
-#define OURS	"wamid.HBgLMzI0NzAxMjM0NTYVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA"
-#define OURS2	"wamid.HBgLMzI0NzAxMjM0NTYVAgARGBJCQVRDSDJEMEU3RjFBQkMA"
-#define MID(t)	"m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMv" \
-		t "8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P"
-#define OURMID	MID("OURMSG1")
 
 /* An inbound WhatsApp message from Lotte / Jan (contacts[] named). */
 #define FROM_LOTTE .account = PNID, .user = LOTTE, .phone = LOTTE, \
