@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "console_int.h"
 #include "session.h"
 #include "staff.h"
 #include "store.h"
@@ -96,6 +97,33 @@ test_throttle(void)
 }
 
 static void
+test_cookie_origin(void)
+{
+	char hdr[256], out[128];
+
+	snprintf(hdr, sizeof(hdr), "a=1; loket_session=abc; b=2");
+	TEST("cookie among others", console_cookie_token(hdr, out,
+	    sizeof(out)) == 0 && strcmp(out, "abc") == 0);
+	snprintf(hdr, sizeof(hdr), "loket_sessionx=1; xloket_session=2");
+	TEST("only the exact name", console_cookie_token(hdr, out,
+	    sizeof(out)) == -1);
+	snprintf(hdr, sizeof(hdr), "loket_session=");
+	TEST("empty value", console_cookie_token(hdr, out, sizeof(out)) == 0 &&
+	    out[0] == '\0');
+	TEST("no Origin header", console_origin_ok(NULL, "loket.example.be"));
+	TEST("same origin https", console_origin_ok("https://loket.example.be",
+	    "loket.example.be"));
+	TEST("same origin with port", console_origin_ok(
+	    "http://127.0.0.1:8080", "127.0.0.1:8080"));
+	TEST("other host", !console_origin_ok("https://evil.example",
+	    "loket.example.be"));
+	TEST("suffix trick", !console_origin_ok(
+	    "https://loket.example.be.evil.example", "loket.example.be"));
+	TEST("null origin", !console_origin_ok("null", "loket.example.be"));
+	TEST("no Host", !console_origin_ok("https://a", NULL));
+}
+
+static void
 age_session(struct store *st, long long id, long long ms)
 {
 	char sql[160];
@@ -156,6 +184,7 @@ main(void)
 	test_hash();
 	test_names();
 	test_throttle();
+	test_cookie_origin();
 	if (fd >= 0)
 		close(fd);
 	snprintf(db, sizeof(db), "%s.db", path);
