@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lang.h"
+#include "wordtab.h"
 
 #define NL	0x1
 #define FR	0x2
@@ -238,39 +239,18 @@ static const struct stopword words[] = {
 	{ "zou", NL },
 };
 
-struct key {
-	const char	*s;
-	size_t		 n;
-};
-
-static int
-cmp_key(const void *k, const void *e)
-{
-	const struct key *key = k;
-	const struct stopword *sw = e;
-	int c;
-
-	c = strncmp(key->s, sw->w, key->n);
-	if (c != 0)
-		return c;
-	return sw->w[key->n] == '\0' ? 0 : -1;
-}
-
 const char *
 lang_detect(const char *tokens)
 {
 	const struct stopword *sw;
 	const char *p = tokens, *q;
 	int snl = 0, sfr = 0, sen = 0;
-	struct key key;
 
 	while (*p != '\0') {
 		if ((q = strchr(p, ' ')) == NULL)
 			q = p + strlen(p);
-		key.s = p;
-		key.n = (size_t)(q - p);
-		sw = bsearch(&key, words, sizeof(words) / sizeof(words[0]),
-		    sizeof(words[0]), cmp_key);
+		sw = wordtab_find(p, (size_t)(q - p), words,
+		    sizeof(words) / sizeof(words[0]), sizeof(words[0]));
 		if (sw != NULL) {
 			snl += (sw->lang & NL) != 0;
 			sfr += (sw->lang & FR) != 0;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "wordtab.h"
 
 struct wordmap {
 	const char	*from;
@@ -251,35 +252,16 @@ static const struct wordmap map[] = {
 
 #define NMAP	(sizeof(map) / sizeof(map[0]))
 
-struct key {
-	const char	*s;
-	size_t		 n;
-};
-
-static int
-cmp_key(const void *k, const void *e)
-{
-	const struct key *key = k;
-	const struct wordmap *m = e;
-	int c;
-
-	c = strncmp(key->s, m->from, key->n);
-	if (c != 0)
-		return c;
-	return m->from[key->n] == '\0' ? 0 : -1;
-}
-
 const char *
 normalize_map_lookup(const char *w, size_t n)
 {
-	struct key key = { w, n };
 	const struct wordmap *m;
 
 	/* Most words are longer than any key (normalize_map_sorted() checks
 	 * the bound): skip the search for them. */
 	if (n > NORM_MAP_KEY_MAX)
 		return NULL;
-	m = bsearch(&key, map, NMAP, sizeof(map[0]), cmp_key);
+	m = wordtab_find(w, n, map, NMAP, sizeof(map[0]));
 	return m != NULL ? m->to : NULL;
 }
 
