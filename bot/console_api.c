@@ -156,11 +156,21 @@ console_is_coordinator(const struct session *sess)
 	    strcmp(sess->role, "admin") == 0;
 }
 
-static json_t *
-me_json(const struct session *sess)
+/* {"name", "role", "csrf"}, with one extra header line or NULL. */
+static int
+reply_me(struct http_req *r, const struct session *sess, const char *extra)
 {
-	return json_pack("{s:s, s:s, s:s}", "name", sess->name, "role",
+	json_t *o = json_pack("{s:s, s:s, s:s}", "name", sess->name, "role",
 	    sess->role, "csrf", sess->csrf);
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	if (text == NULL)
+		return console_error(r, 500, "internal");
+	http_reply_hdr(r, 200, "application/json; charset=utf-8", text,
+	    strlen(text), extra);
+	free(text);
+	return HTTP_DONE;
 }
 
 static int
@@ -170,7 +180,7 @@ me_get(struct http_req *r)
 
 	if (console_auth(r, &sess, 0) == HTTP_DONE)
 		return HTTP_DONE;
-	return console_json(r, 200, me_json(&sess));
+	return reply_me(r, &sess, NULL);
 }
 
 static int
@@ -213,18 +223,7 @@ login_ok(struct http_req *r, const struct staff_account *a)
 	    SESSION_IDLE_MS / 1000, r->srv->cfg->secure_cookies ?
 	    "; Secure" : "");
 	log_info("event=login name=%s role=%s", a->name, a->role);
-	{
-		json_t *o = me_json(&sess);
-		char *text = json_dumps(o, JSON_COMPACT);
-
-		json_decref(o);
-		if (text == NULL)
-			return console_error(r, 500, "internal");
-		http_reply_hdr(r, 200, "application/json; charset=utf-8", text,
-		    strlen(text), cookie);
-		free(text);
-	}
-	return HTTP_DONE;
+	return reply_me(r, &sess, cookie);
 }
 
 /* Checks name and password (the same time whether or not name exists). */
