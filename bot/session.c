@@ -77,7 +77,7 @@ touch(struct store *s, long long id, long long now)
 
 /* Reads one row of the lookup statements and applies the expiry rules. */
 static int
-read_row(struct store *s, sqlite3_stmt *st, struct session *sess)
+read_row(struct store *s, sqlite3_stmt *st, struct session *sess, int touch_it)
 {
 	long long now = store_now_ms(), created, seen;
 	int rc = sqlite3_step(st);
@@ -102,7 +102,7 @@ read_row(struct store *s, sqlite3_stmt *st, struct session *sess)
 		delete_id(s, sess->id);
 		return 0;
 	}
-	if (now - seen > TOUCH_EVERY_MS)
+	if (touch_it && now - seen > TOUCH_EVERY_MS)
 		touch(s, sess->id, now);
 	return 1;
 }
@@ -123,7 +123,7 @@ session_lookup(struct store *s, const char *token, struct session *sess)
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	return read_row(s, st, sess);
+	return read_row(s, st, sess, 1);
 }
 
 int
@@ -138,7 +138,7 @@ session_lookup_id(struct store *s, long long id, struct session *sess)
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	return read_row(s, st, sess);
+	return read_row(s, st, sess, 0);
 }
 
 void

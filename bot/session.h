@@ -38,7 +38,8 @@ int	session_create(struct store *s, const struct staff_account *a,
  * the idle clock (at most once a minute, to spare writes).
  */
 int	session_lookup(struct store *s, const char *token, struct session *sess);
-/* Same by row id (websocket connections re-check their session). */
+/* Same by row id, without refreshing the idle clock: websocket pushes
+ * re-check their session, but only the person's own requests keep it. */
 int	session_lookup_id(struct store *s, long long id, struct session *sess);
 /* Deletes every expired session; returns how many, -1 on error. */
 int	session_purge(struct store *s);
