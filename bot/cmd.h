@@ -19,6 +19,10 @@ int	cmd_staff(int argc, char **argv);
 int	cmd_chat(int argc, char **argv);
 int	cmd_classify(int argc, char **argv);
 int	cmd_intents(int argc, char **argv);
+int	cmd_report(int argc, char **argv);
+int	cmd_cases(int argc, char **argv);
+int	cmd_purge(int argc, char **argv);
+int	cmd_erase(int argc, char **argv);
 
 /*
  * The phrase directory for classify and intents: dir when given, else

@@ -21,6 +21,7 @@
 static const struct http_route *const route_tables[] = {
 	webhook_routes,
 	console_routes,
+	metrics_routes,
 };
 
 #define SECURITY_HEADERS \
@@ -115,6 +116,28 @@ http_query(struct http_req *r, const char *name, char *out, size_t outlen)
 	return 0;
 }
 
+/* Headers lws knows (Authorization, X-Forwarded-For, ...) are kept by
+ * token, not as custom headers: look the name up among the tokens. */
+static int
+known_header(struct http_req *r, const char *key, char *out, size_t outlen)
+{
+	const unsigned char *t;
+	int tok;
+
+	for (tok = 0; tok < WSI_TOKEN_COUNT; tok++) {
+		t = lws_token_to_string((enum lws_token_indexes)tok);
+		if (t != NULL && strcmp((const char *)t, key) == 0)
+			break;
+	}
+	if (tok == WSI_TOKEN_COUNT ||
+	    lws_hdr_total_length(r->wsi, (enum lws_token_indexes)tok) <= 0 ||
+	    (size_t)lws_hdr_total_length(r->wsi,
+	    (enum lws_token_indexes)tok) >= outlen)
+		return -1;
+	return lws_hdr_copy(r->wsi, out, (int)outlen,
+	    (enum lws_token_indexes)tok) < 0 ? -1 : 0;
+}
+
 int
 http_header(struct http_req *r, const char *name, char *out, size_t outlen)
 {
@@ -122,9 +145,10 @@ http_header(struct http_req *r, const char *name, char *out, size_t outlen)
 	int n;
 
 	n = snprintf(key, sizeof(key), "%s:", name);
-	if (n <= 0 || (size_t)n >= sizeof(key) ||
-	    lws_hdr_custom_length(r->wsi, key, n) < 0)
+	if (n <= 0 || (size_t)n >= sizeof(key))
 		return -1;
+	if (lws_hdr_custom_length(r->wsi, key, n) < 0)
+		return known_header(r, key, out, outlen);
 	return lws_hdr_custom_copy(r->wsi, out, (int)outlen, key, n) < 0 ?
 	    -1 : 0;
 }
@@ -193,6 +217,23 @@ find_route(enum http_method m, const char *path, int *path_known)
 	return NULL;
 }
 
+/*
+ * A body refused before the route's handler ran (411, 413, 400).  For
+ * the webhooks it is counted like the handler's own replies, so
+ * /metrics shows Meta (or an attacker) sending what we refuse.
+ */
+static int
+refuse(struct http_req *r, int status, const char *text)
+{
+	struct server_stats *st = &r->srv->stats;
+	int slot = status == 411 ? WH_411 : status == 413 ? WH_413 :
+	    status == 400 ? WH_400 : WH_OTHER;
+
+	if (strncmp(r->path, "/webhook/", 9) == 0)
+		st->webhooks[strstr(r->path, "messenger") ? 1 : 0][slot]++;
+	return http_reply(r, status, "text/plain", text, strlen(text));
+}
+
 /* Content-Length: digits only, within the cap; chunked bodies refused
  * (lws 4.1 would hand us the chunk framing as body bytes). */
 static int
@@ -203,21 +244,18 @@ check_length(struct http_req *r)
 	unsigned long long v = 0;
 
 	if (lws_hdr_total_length(r->wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0)
-		return http_reply(r, 411, "text/plain", "length required\n",
-		    16);
+		return refuse(r, 411, "length required\n");
 	if (lws_hdr_copy(r->wsi, cl, sizeof(cl),
 	    WSI_TOKEN_HTTP_CONTENT_LENGTH) <= 0)
-		return http_reply(r, 411, "text/plain", "length required\n",
-		    16);
+		return refuse(r, 411, "length required\n");
 	n = strlen(cl);
 	for (i = 0; i < n; i++) {
 		if (cl[i] < '0' || cl[i] > '9' || i > 15)
-			return http_reply(r, 400, "text/plain",
-			    "bad content-length\n", 19);
+			return refuse(r, 400, "bad content-length\n");
 		v = v * 10 + (unsigned long long)(cl[i] - '0');
 	}
 	if (v > r->route->max_body)
-		return http_reply(r, 413, "text/plain", "too large\n", 10);
+		return refuse(r, 413, "too large\n");
 	return HTTP_READ_BODY;
 }
 
@@ -263,7 +301,7 @@ on_body(struct http_req *r, const void *in, size_t len)
 	if (len == 0)
 		return 0;	/* Content-Length: 0 gives in == NULL */
 	if (buf_append(&r->body, in, len) == -1)
-		return http_reply(r, 413, "text/plain", "too large\n", 10);
+		return refuse(r, 413, "too large\n");
 	return 0;
 }
 

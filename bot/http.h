@@ -102,5 +102,6 @@ void	http_client_addr(struct http_req *r, char *out, size_t outlen);
 /* Route tables, NULL-path terminated, searched in order. */
 extern const struct http_route webhook_routes[];
 extern const struct http_route console_routes[];	/* console_api.c */
+extern const struct http_route metrics_routes[];	/* metrics.c */
 
 #endif

@@ -15,6 +15,11 @@ const struct command commands[] = {
 	{ "intents", cmd_intents, "check the phrase files, score a labelled "
 	    "set" },
 	{ "chat", cmd_chat, "talk to the bot in the terminal, as a citizen" },
+	{ "report", cmd_report, "figures, complaint register, HTML report" },
+	{ "cases", cmd_cases, "cases export: the register with contact "
+	    "details" },
+	{ "purge", cmd_purge, "remove personal data older than a period" },
+	{ "erase", cmd_erase, "remove one citizen's data on request" },
 	{ NULL, NULL, NULL }
 };
 

@@ -17,6 +17,7 @@
 #include "locale.h"
 #include "log.h"
 #include "outbox.h"
+#include "report.h"
 #include "store.h"
 
 /* The phrase files and reply texts must load: a server that cannot
@@ -123,6 +124,7 @@ server_stop(struct server *s)
 	s->model = NULL;
 	locales_free(s->locales);
 	s->locales = NULL;
+	report_purge_free(s);
 }
 
 /* Phrase files and reply texts: a broken set is refused, the old kept. */
@@ -253,4 +255,5 @@ server_tick(struct server *s)
 		service_outbox(s, 1);
 	}
 	console_tick(s);
+	report_purge_maybe(s);
 }

@@ -20,14 +20,25 @@ struct outbox;
 struct intent_model;
 struct locales;
 struct intake_writer;
+struct report_purge_state;
+
+/* Upper bounds of the webhook latency histogram buckets, ms (the last
+ * bucket, past them, is +Inf).  Shared by webhook_http.c and metrics.c. */
+#define SERVER_LATENCY_BOUNDS_MS { 1, 2, 5, 10, 25, 50, 100, 250, 500, \
+	1000, 2500 }
+#define SERVER_LATENCY_NBOUNDS	11
+
+/* Slots of server_stats.webhooks[channel][]. */
+enum { WH_200, WH_400, WH_401, WH_411, WH_413, WH_503, WH_OTHER, WH_NSLOTS };
 
 struct server_stats {
-	unsigned long	webhooks[2][6];	/* channel x {200,400,401,411/413,
-					   503,other} */
+	unsigned long	webhooks[2][WH_NSLOTS];	/* channel x status */
 	unsigned long	signature_failures;
 	unsigned long	duplicates;
 	unsigned long	events_stored;
-	unsigned long	latency_buckets[12]; /* webhook handling, see http.c */
+	unsigned long	latency_buckets[SERVER_LATENCY_NBOUNDS + 1];
+						/* webhook handling, from the
+						   headers to the reply */
 	double		latency_sum_ms;
 	unsigned long	latency_count;
 };
@@ -53,6 +64,7 @@ struct server {
 	struct intake_writer	*writer;	/* group-commit thread */
 	unsigned long long	 next_ticket;	/* intake job ids */
 	struct http_req		*deferred;	/* requests waiting for it */
+	struct report_purge_state *purge;	/* daily retention run */
 };
 
 /* Creates the lws context listening per s->cfg; 0 or -1 (logged). */

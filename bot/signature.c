@@ -76,3 +76,13 @@ signature_check(const char *secret, const void *body, size_t len,
 		return -1;
 	return CRYPTO_memcmp(want, got, 64) == 0 ? 0 : -1;
 }
+
+int
+signature_equal(const char *a, const char *b)
+{
+	size_t n;
+
+	if (a == NULL || b == NULL || (n = strlen(a)) != strlen(b))
+		return 0;
+	return CRYPTO_memcmp(a, b, n) == 0;
+}

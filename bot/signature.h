@@ -18,6 +18,13 @@ int	signature_check(const char *secret, const void *body, size_t len,
 void	signature_hmac_hex(const char *key, const void *data, size_t len,
 	    char out[65]);
 
+/*
+ * 1 if the strings a and b are equal, else 0 (also when either is NULL);
+ * the time taken depends on their lengths only, never on where they
+ * differ (bearer tokens).
+ */
+int	signature_equal(const char *a, const char *b);
+
 /* Writes the 64 lower-case hex digits of SHA-256(a || b) + NUL. */
 void	signature_sha256_hex(const void *a, size_t alen, const void *b,
 	    size_t blen, char out[65]);

@@ -34,12 +34,13 @@ count(struct http_req *r, int status)
 	int slot;
 
 	switch (status) {
-	case 200: slot = 0; break;
-	case 400: slot = 1; break;
-	case 401: slot = 2; break;
-	case 411: case 413: slot = 3; break;
-	case 503: slot = 4; break;
-	default: slot = 5; break;
+	case 200: slot = WH_200; break;
+	case 400: slot = WH_400; break;
+	case 401: slot = WH_401; break;
+	case 411: slot = WH_411; break;
+	case 413: slot = WH_413; break;
+	case 503: slot = WH_503; break;
+	default: slot = WH_OTHER; break;
 	}
 	r->srv->stats.webhooks[route_channel(r)][slot]++;
 }
@@ -92,8 +93,7 @@ post_headers(struct http_req *r)
 static void
 record_latency(struct http_req *r)
 {
-	static const double bounds_ms[] = { 1, 2, 5, 10, 25, 50, 100, 250,
-	    500, 1000, 2500 };
+	static const double bounds_ms[] = SERVER_LATENCY_BOUNDS_MS;
 	struct server_stats *st = &r->srv->stats;
 	struct timespec ts;
 	double ms;

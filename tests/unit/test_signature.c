@@ -111,11 +111,26 @@ test_check(void)
 	    == 0);
 }
 
+/* signature_equal: the bearer-token compare of /metrics. */
+static void
+test_equal(void)
+{
+	TEST("equal", signature_equal("metrics-token", "metrics-token"));
+	TEST("differs at the end", !signature_equal("metrics-token",
+	    "metrics-tokeN"));
+	TEST("prefix", !signature_equal("metrics-token", "metrics-toke"));
+	TEST("longer", !signature_equal("metrics-token", "metrics-token1"));
+	TEST("empty equals empty", signature_equal("", ""));
+	TEST("NULL never equal", !signature_equal(NULL, "") &&
+	    !signature_equal("", NULL) && !signature_equal(NULL, NULL));
+}
+
 int
 main(void)
 {
 	test_hmac();
 	test_sha256();
 	test_check();
+	test_equal();
 	return TEST_REPORT();
 }
