@@ -15,6 +15,7 @@ struct command {
 };
 
 int	cmd_serve(int argc, char **argv);
+int	cmd_staff(int argc, char **argv);
 int	cmd_chat(int argc, char **argv);
 int	cmd_classify(int argc, char **argv);
 int	cmd_intents(int argc, char **argv);

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "config.h"
+#include "console.h"
 #include "log.h"
 #include "server.h"
 #include "store.h"
@@ -154,6 +155,7 @@ cmd_serve(int argc, char **argv)
 out:
 	server_stop(&srv);
 	http_stop(&srv);
+	console_free(srv.console);	/* its websockets closed with lws */
 	store_close(srv.store);
 	config_free(srv.cfg);
 	curl_global_cleanup();

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "console_ws.h"
 #include "log.h"
 #include "server.h"
 
@@ -19,8 +20,17 @@
 
 static const struct http_route *const route_tables[] = {
 	webhook_routes,
+	console_routes,
 	metrics_routes,
 };
+
+#define SECURITY_HEADERS \
+	"Content-Security-Policy: default-src 'self'; script-src 'self'; " \
+	"style-src 'self'; connect-src 'self' ws: wss:; " \
+	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'\r\n" \
+	"X-Content-Type-Options: nosniff\r\n" \
+	"X-Frame-Options: DENY\r\n" \
+	"Referrer-Policy: no-referrer\r\n"
 
 long long
 http_now_us(void)
@@ -69,10 +79,10 @@ http_reply_hdr(struct http_req *r, int status, const char *ctype,
 	    buf_appendf(&out, "%*s", LWS_PRE, "") == 0 &&
 	    buf_appendf(&out, "HTTP/1.1 %d %s\r\n"
 	    "Content-Type: %s\r\nContent-Length: %zu\r\n"
-	    "Connection: close\r\n"
-	    "X-Content-Type-Options: nosniff\r\n"
-	    "Cache-Control: no-store\r\n%s%s\r\n", status, status_text(status),
-	    ctype, len, extra ? extra : "", extra ? "\r\n" : "") == 0 &&
+	    "Connection: close\r\n" SECURITY_HEADERS
+	    "Cache-Control: %s\r\n%s%s\r\n", status, status_text(status),
+	    ctype, len, r->cache_control ? r->cache_control : "no-store",
+	    extra ? extra : "", extra ? "\r\n" : "") == 0 &&
 	    buf_append(&out, body, len) == 0;
 	if (ok) {
 		size_t n = out.len - LWS_PRE;
@@ -151,6 +161,39 @@ http_peer_is_loopback(struct http_req *r)
 	lws_get_peer_simple(r->wsi, ip, sizeof(ip));
 	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
 	    strncmp(ip, "::ffff:127.", 11) == 0 || ip[0] == '\0';
+}
+
+int
+http_std_header(struct http_req *r, enum http_hdr h, char *out,
+    size_t outlen)
+{
+	static const enum lws_token_indexes tok[] = {
+		[HTTP_HDR_COOKIE] = WSI_TOKEN_HTTP_COOKIE,
+		[HTTP_HDR_ORIGIN] = WSI_TOKEN_ORIGIN,
+		[HTTP_HDR_HOST] = WSI_TOKEN_HOST,
+		[HTTP_HDR_XFF] = WSI_TOKEN_X_FORWARDED_FOR,
+	};
+
+	if (outlen == 0 || lws_hdr_total_length(r->wsi, tok[h]) <= 0)
+		return -1;
+	return lws_hdr_copy(r->wsi, out, (int)outlen, tok[h]) < 0 ? -1 : 0;
+}
+
+void
+http_client_addr(struct http_req *r, char *out, size_t outlen)
+{
+	char xff[256], *p;
+
+	lws_get_peer_simple(r->wsi, out, outlen);
+	if (!http_peer_is_loopback(r) ||
+	    http_std_header(r, HTTP_HDR_XFF, xff, sizeof(xff)) == -1)
+		return;
+	p = strrchr(xff, ',');
+	p = p ? p + 1 : xff;
+	while (*p == ' ')
+		p++;
+	if (*p != '\0')
+		snprintf(out, outlen, "%s", p);
 }
 
 static const struct http_route *
@@ -373,19 +416,18 @@ callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 static const struct lws_protocols protocols[] = {
 	{ "loket-http", callback_http, sizeof(struct http_req), 0, 0, NULL, 0 },
+	/* Chosen by the browser's subprotocol: new WebSocket(url, "console") */
+	{ CONSOLE_WS_PROTOCOL, console_ws_callback, CONSOLE_WS_PSS_SIZE,
+	    CONSOLE_WS_RX_SIZE, 0, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 
-static struct lws_http_mount mount_console = {
-	.mountpoint = "/console",
-	.mountpoint_len = 8,
-	.def = "index.html",
-	.origin_protocol = LWSMPRO_FILE,
-	.cache_max_age = 300,
-	.cache_reusable = 1,
-	.cache_revalidate = 1,
-};
-
+/*
+ * No file mount for /console: console_static.c serves the three files
+ * itself, so they get the same security headers as the API (lws's
+ * HEADERS_SECURITY_BEST_PRACTICES_ENFORCE would add a different,
+ * 'none'-based CSP to every vhost response) and explicit content types.
+ */
 static const struct lws_http_mount mount_root = {
 	.mount_next = NULL,
 	.mountpoint = "/",
@@ -419,9 +461,7 @@ http_start(struct server *s)
 	} else {
 		info.iface = cfg->listen_addr;
 	}
-	mount_console.origin = cfg->console_dir;
-	mount_console.mount_next = &mount_root;
-	info.mounts = &mount_console;
+	info.mounts = &mount_root;
 	lws_set_log_level(LLL_ERR, NULL);
 	if ((s->lws = lws_create_context(&info)) == NULL) {
 		log_error("event=listen_failed addr=%s port=%d",

@@ -3,6 +3,10 @@
  * helper.  lws itself stays inside http.c: handlers (webhook_http.c,
  * console, metrics) only use these functions.
  *
+ * Every reply carries the console's security headers (CSP without inline
+ * script, nosniff, DENY framing, no referrer): harmless for Meta, and no
+ * route can forget them.
+ *
  * Every reply is written in one go with `Connection: close` and ends the
  * connection: libwebsockets 4.1 misreads pipelined POST bodies and can spin
  * when a reply is deferred (see the project notes), so one transaction per
@@ -33,6 +37,7 @@ struct http_req {
 	int		 deferred;	/* waits for the group commit */
 	unsigned long long ticket;	/* its intake job */
 	int		 deferred_status; /* reply once the commit is done */
+	const char	*cache_control;	/* NULL: "no-store" */
 	struct http_req	*next_deferred;
 };
 
@@ -83,8 +88,20 @@ int	http_header(struct http_req *r, const char *name, char *out,
 /* 1 if the peer is on loopback (127.0.0.0/8, ::1 or a unix socket). */
 int	http_peer_is_loopback(struct http_req *r);
 
+enum http_hdr { HTTP_HDR_COOKIE, HTTP_HDR_ORIGIN, HTTP_HDR_HOST,
+	HTTP_HDR_XFF };
+/* Copies a standard request header; -1 if absent or longer than outlen. */
+int	http_std_header(struct http_req *r, enum http_hdr h, char *out,
+	    size_t outlen);
+/*
+ * The client's address: the peer's, or behind a proxy on loopback the
+ * last X-Forwarded-For entry (the one our proxy added).
+ */
+void	http_client_addr(struct http_req *r, char *out, size_t outlen);
+
 /* Route tables, NULL-path terminated, searched in order. */
 extern const struct http_route webhook_routes[];
+extern const struct http_route console_routes[];	/* console_api.c */
 extern const struct http_route metrics_routes[];	/* metrics.c */
 
 #endif

@@ -9,6 +9,7 @@
 
 const struct command commands[] = {
 	{ "serve", cmd_serve, "run the webhook server and staff console" },
+	{ "staff", cmd_staff, "add, list and remove console accounts" },
 	{ "classify", cmd_classify, "classify messages from stdin, JSON lines "
 	    "out" },
 	{ "intents", cmd_intents, "check the phrase files, score a labelled "

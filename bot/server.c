@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "console.h"
 #include "conversation.h"
 #include "http.h"
 #include "intake_writer.h"
@@ -63,6 +64,8 @@ server_start(struct server *s)
 		log_error("event=intake_start_failed msg=\"%s\"", err);
 		return -1;
 	}
+	if ((s->console = console_new()) == NULL)
+		return -1;
 	if (s->ack_only)
 		return 0;
 	return start_engine(s);
@@ -252,6 +255,24 @@ process_inbound(struct server *s)
 	return n != 0;
 }
 
+/* Runs the sender (outside any transaction: it commits its own work);
+ * when it applied results or delivery statuses, the console hears of it. */
+static void
+service_outbox(struct server *s, int new_rows)
+{
+	struct outbox_stats a, b;
+
+	if (s->outbox == NULL)
+		return;
+	a = *outbox_stats(s->outbox);
+	outbox_service(s->outbox, new_rows);
+	b = *outbox_stats(s->outbox);
+	if (a.accepted != b.accepted || a.failed != b.failed ||
+	    a.retried != b.retried || a.statuses != b.statuses ||
+	    a.templated != b.templated)
+		console_notify(s, 0);
+}
+
 void
 server_after_wake(struct server *s)
 {
@@ -260,20 +281,29 @@ server_after_wake(struct server *s)
 	server_collect_intake(s);
 	if (atomic_exchange(&s->reload, 0))
 		reload(s);
+	if (s->inbound_pending) {
+		/* New messages and delivery statuses: the list and any open
+		 * transcript may have changed. */
+		console_notify(s, 0);
+	}
 	new_rows = s->inbound_pending ? process_inbound(s) : 0;
-	/* Outside any open transaction: the outbox commits its own work. */
-	if (s->outbox != NULL)
-		outbox_service(s->outbox, new_rows);
+	service_outbox(s, new_rows);
+	console_flush(s);
 }
 
 void
 server_tick(struct server *s)
 {
 	s->ticks++;
-	if (s->inbound_pending && s->outbox != NULL)
-		outbox_service(s->outbox, process_inbound(s));
+	if (s->inbound_pending) {
+		console_notify(s, 0);
+		service_outbox(s, process_inbound(s));
+	}
 	if (s->engine != NULL && s->ticks % 15 == 0 &&
-	    engine_tick(s->engine, store_now_ms()) > 0 && s->outbox != NULL)
-		outbox_service(s->outbox, 1);
+	    engine_tick(s->engine, store_now_ms()) > 0) {
+		console_notify(s, 0);	/* silent conversations ended */
+		service_outbox(s, 1);
+	}
+	console_tick(s);
 	report_purge_maybe(s);
 }

@@ -15,6 +15,7 @@ struct config;
 struct store;
 struct lws_context;
 struct http_req;
+struct console;
 struct engine;
 struct outbox;
 struct intent_model;
@@ -63,6 +64,7 @@ struct server {
 	long long		 engine_used_us;   /* engine time in it */
 	int			 intake_busy;	/* webhooks in this second */
 	void			*http_priv;	/* http.c's timer */
+	struct console		*console;	/* staff console (console.h) */
 	int			 inbound_pending; /* new rows to handle */
 	struct intake_writer	*writer;	/* group-commit thread */
 	pthread_mutex_t		 write_lock;	/* its connection and ours take

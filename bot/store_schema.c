@@ -182,6 +182,25 @@ static const char *const migrations[] = {
 	"CREATE INDEX cases_received ON cases (received_at);"
 	"CREATE INDEX cases_handled ON cases (handled_at);"
 	"CREATE INDEX outbox_failed ON outbox (id) WHERE status = 'failed';",
+
+	/* 5: staff console accounts and sessions.  Only hashes are stored:
+	 * PBKDF2 of the password, SHA-256 of the session token. */
+	"CREATE TABLE staff ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL DEFAULT 'staff',"	/* staff | coordinator |"
+						   admin */
+	"  pw_hash TEXT NOT NULL,"		/* pbkdf2-sha256$iter$salt$hash"
+						   (hex) */
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE staff_sessions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_hash TEXT NOT NULL UNIQUE,"	/* sha256 of the cookie, hex */
+	"  staff_id INTEGER NOT NULL REFERENCES staff (id) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"			/* per-session CSRF token */
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen_at INTEGER NOT NULL);"
+	"CREATE INDEX staff_sessions_staff ON staff_sessions (staff_id);",
 };
 
 size_t

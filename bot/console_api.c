@@ -1,0 +1,336 @@
+/*
+ * console_api.c — the console's HTTP side: authentication (session
+ * cookie, CSRF token, Origin), login with slow-down, logout, /api/me,
+ * the JSON helpers and the route table.  The other console_*.c files
+ * hold the handlers for conversations, cases and the page itself.
+ * Service thread.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "console_int.h"
+#include "http.h"
+#include "log.h"
+#include "server.h"
+#include "staff.h"
+#include "store.h"
+
+#define LOGIN_MAX_BODY	4096
+#define POST_MAX_BODY	(64 * 1024)
+
+int
+console_json(struct http_req *r, int status, json_t *o)
+{
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	if (text == NULL)
+		return http_reply(r, 500, "application/json",
+		    "{\"error\":\"internal\"}", 20);
+	http_reply(r, status, "application/json; charset=utf-8", text,
+	    strlen(text));
+	free(text);
+	return HTTP_DONE;
+}
+
+int
+console_error(struct http_req *r, int status, const char *code)
+{
+	return console_json(r, status, json_pack("{s:s}", "error", code));
+}
+
+int
+console_cookie_token(char *hdr, char *out, size_t outlen)
+{
+	char *p, *end;
+	size_t n = strlen(SESSION_COOKIE);
+
+	for (p = hdr; p != NULL && *p != '\0'; p = end ? end + 1 : NULL) {
+		end = strchr(p, ';');
+		if (end != NULL)
+			*end = '\0';
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, SESSION_COOKIE, n) == 0 && p[n] == '=') {
+			snprintf(out, outlen, "%s", p + n + 1);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+console_origin_ok(const char *origin, const char *host)
+{
+	if (origin == NULL)
+		return 1;
+	if (host == NULL)
+		return 0;
+	if (strncmp(origin, "https://", 8) == 0)
+		origin += 8;
+	else if (strncmp(origin, "http://", 7) == 0)
+		origin += 7;
+	else
+		return 0;
+	return strcmp(origin, host) == 0;
+}
+
+static int
+cookie_token(struct http_req *r, char *out, size_t outlen)
+{
+	char hdr[4096];
+
+	if (http_std_header(r, HTTP_HDR_COOKIE, hdr, sizeof(hdr)) == -1)
+		return -1;
+	return console_cookie_token(hdr, out, outlen);
+}
+
+static int
+origin_ok(struct http_req *r)
+{
+	char origin[512], host[512];
+	int has_origin, has_host;
+
+	has_origin = http_std_header(r, HTTP_HDR_ORIGIN, origin,
+	    sizeof(origin)) == 0;
+	has_host = http_std_header(r, HTTP_HDR_HOST, host, sizeof(host)) == 0;
+	return console_origin_ok(has_origin ? origin : NULL, has_host ? host :
+	    NULL);
+}
+
+int
+console_auth(struct http_req *r, struct session *sess, int post)
+{
+	char token[128], csrf[128];
+	int rc;
+
+	if (cookie_token(r, token, sizeof(token)) == -1)
+		return console_error(r, 401, "login_required");
+	if ((rc = session_lookup(r->srv->store, token, sess)) == -1)
+		return console_error(r, 503, "database");
+	if (rc == 0)
+		return console_error(r, 401, "login_required");
+	if (!post)
+		return 0;
+	if (!origin_ok(r))
+		return console_error(r, 403, "bad_origin");
+	if (http_header(r, "x-csrf-token", csrf, sizeof(csrf)) == -1 ||
+	    !staff_str_equal(csrf, sess->csrf))
+		return console_error(r, 403, "csrf");
+	return 0;
+}
+
+int
+console_post_headers(struct http_req *r)
+{
+	struct session sess;
+
+	if (console_auth(r, &sess, 1) == HTTP_DONE)
+		return HTTP_DONE;
+	return HTTP_READ_BODY;
+}
+
+json_t *
+console_body(struct http_req *r)
+{
+	json_error_t e;
+	json_t *o;
+
+	o = r->body.len ? json_loadb(r->body.data, r->body.len, 0, &e) :
+	    json_object();
+	if (!json_is_object(o)) {
+		json_decref(o);
+		console_error(r, 400, "bad_json");
+		return NULL;
+	}
+	return o;
+}
+
+int
+console_is_coordinator(const struct session *sess)
+{
+	return strcmp(sess->role, "coordinator") == 0 ||
+	    strcmp(sess->role, "admin") == 0;
+}
+
+/* {"name", "role", "csrf"}, with one extra header line or NULL. */
+static int
+reply_me(struct http_req *r, const struct session *sess, const char *extra)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s}", "name", sess->name, "role",
+	    sess->role, "csrf", sess->csrf);
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	if (text == NULL)
+		return console_error(r, 500, "internal");
+	http_reply_hdr(r, 200, "application/json; charset=utf-8", text,
+	    strlen(text), extra);
+	free(text);
+	return HTTP_DONE;
+}
+
+static int
+me_get(struct http_req *r)
+{
+	struct session sess;
+
+	if (console_auth(r, &sess, 0) == HTTP_DONE)
+		return HTTP_DONE;
+	return reply_me(r, &sess, NULL);
+}
+
+static int
+too_many(struct http_req *r, long long wait_ms)
+{
+	char hdr[64];
+
+	snprintf(hdr, sizeof(hdr), "Retry-After: %lld", (wait_ms + 999) / 1000);
+	http_reply_hdr(r, 429, "application/json",
+	    "{\"error\":\"too_many_attempts\"}", 30, hdr);
+	return HTTP_DONE;
+}
+
+static int
+login_headers(struct http_req *r)
+{
+	struct console *c = r->srv->console;
+	char addr[64], key[THROTTLE_KEY_MAX];
+	long long wait;
+
+	if (!origin_ok(r))
+		return console_error(r, 403, "bad_origin");
+	http_client_addr(r, addr, sizeof(addr));
+	snprintf(key, sizeof(key), "a:%s", addr);
+	if ((wait = throttle_wait_ms(&c->throttle, key, store_now_ms())) > 0)
+		return too_many(r, wait);
+	return HTTP_READ_BODY;
+}
+
+static int
+login_ok(struct http_req *r, const struct staff_account *a)
+{
+	char token[SESSION_TOKEN_LEN + 1], cookie[256];
+	struct session sess;
+
+	if (session_create(r->srv->store, a, token, &sess) == -1)
+		return console_error(r, 503, "database");
+	snprintf(cookie, sizeof(cookie), "Set-Cookie: %s=%s; Path=/; "
+	    "HttpOnly; SameSite=Strict; Max-Age=%lld%s", SESSION_COOKIE, token,
+	    SESSION_IDLE_MS / 1000, r->srv->cfg->secure_cookies ?
+	    "; Secure" : "");
+	log_info("event=login name=%s role=%s", a->name, a->role);
+	return reply_me(r, &sess, cookie);
+}
+
+/* Checks name and password (the same time whether or not name exists). */
+static int
+check_login(struct http_req *r, const char *name, const char *pw,
+    struct staff_account *a)
+{
+	char hash[STAFF_HASH_MAX];
+	int rc;
+
+	rc = staff_name_valid(name) ? staff_find(r->srv->store, name, a, hash,
+	    sizeof(hash)) : 0;
+	if (rc == 1)
+		return staff_check_password(pw, hash);
+	staff_dummy_check(pw);
+	return rc;	/* 0 unknown, -1 database */
+}
+
+static int
+login_body(struct http_req *r)
+{
+	struct console *c = r->srv->console;
+	char addr[64], kaddr[THROTTLE_KEY_MAX], kname[THROTTLE_KEY_MAX];
+	const char *name = NULL, *pw = NULL;
+	struct staff_account a;
+	long long now = store_now_ms(), wait;
+	json_t *o;
+	int rc;
+
+	if ((o = console_body(r)) == NULL)
+		return HTTP_DONE;
+	if (json_unpack(o, "{s:s, s:s}", "name", &name, "password", &pw) ||
+	    strlen(name) >= STAFF_NAME_MAX || strlen(pw) > 1024) {
+		json_decref(o);
+		return console_error(r, 400, "name_and_password_required");
+	}
+	http_client_addr(r, addr, sizeof(addr));
+	snprintf(kaddr, sizeof(kaddr), "a:%s", addr);
+	snprintf(kname, sizeof(kname), "u:%s", name);
+	wait = throttle_wait_ms(&c->throttle, kname, now);
+	if (wait < throttle_wait_ms(&c->throttle, kaddr, now))
+		wait = throttle_wait_ms(&c->throttle, kaddr, now);
+	if (wait > 0) {
+		json_decref(o);
+		return too_many(r, wait);
+	}
+	rc = check_login(r, name, pw, &a);
+	json_decref(o);
+	if (rc == -1)
+		return console_error(r, 503, "database");
+	if (rc == 0) {
+		throttle_fail(&c->throttle, kname, THROTTLE_FREE_ACCOUNT, now);
+		throttle_fail(&c->throttle, kaddr, THROTTLE_FREE_ADDRESS, now);
+		log_warnx("event=login_failed addr=%s", addr);
+		return console_error(r, 401, "invalid_login");
+	}
+	throttle_clear(&c->throttle, kname);
+	throttle_clear(&c->throttle, kaddr);
+	return login_ok(r, &a);
+}
+
+static int
+logout_body(struct http_req *r)
+{
+	char token[128], cookie[160];
+
+	if (cookie_token(r, token, sizeof(token)) == 0)
+		session_destroy(r->srv->store, token);
+	console_notify(r->srv, 0);	/* its websockets re-check and close */
+	snprintf(cookie, sizeof(cookie), "Set-Cookie: %s=; Path=/; HttpOnly; "
+	    "SameSite=Strict; Max-Age=0%s", SESSION_COOKIE,
+	    r->srv->cfg->secure_cookies ? "; Secure" : "");
+	http_reply_hdr(r, 200, "application/json", "{\"ok\":true}", 11,
+	    cookie);
+	return HTTP_DONE;
+}
+
+/* Unknown /api/ paths: 401 without a session (reveals nothing), else 404. */
+static int
+api_unknown(struct http_req *r)
+{
+	struct session sess;
+
+	if (console_auth(r, &sess, r->method == HTTP_POST) == HTTP_DONE)
+		return HTTP_DONE;
+	return console_error(r, 404, "not_found");
+}
+
+const struct http_route console_routes[] = {
+	{ HTTP_POST, "/api/login", LOGIN_MAX_BODY, login_headers, login_body,
+	    NULL },
+	{ HTTP_POST, "/api/logout", LOGIN_MAX_BODY, console_post_headers,
+	    logout_body, NULL },
+	{ HTTP_GET, "/api/me", 0, me_get, NULL, NULL },
+	{ HTTP_GET, "/api/conversations", 0, console_conv_list_get, NULL,
+	    NULL },
+	{ HTTP_GET, "/api/conversations/", 0, console_conv_get, NULL, NULL },
+	{ HTTP_POST, "/api/conversations/", POST_MAX_BODY,
+	    console_post_headers, console_conv_post, NULL },
+	{ HTTP_GET, "/api/cases", 0, console_cases_get, NULL, NULL },
+	{ HTTP_GET, "/api/cases/", 0, console_case_get, NULL, NULL },
+	{ HTTP_POST, "/api/cases/", POST_MAX_BODY, console_post_headers,
+	    console_case_post, NULL },
+	{ HTTP_GET, "/api/", 0, api_unknown, NULL, NULL },
+	{ HTTP_POST, "/api/", LOGIN_MAX_BODY, console_post_headers, api_unknown,
+	    NULL },
+	{ HTTP_GET, "/console", 0, console_redirect, NULL, NULL },
+	{ HTTP_GET, "/console/", 0, console_static_get, NULL, NULL },
+	{ 0, NULL, 0, NULL, NULL, NULL }
+};

@@ -1,0 +1,153 @@
+/*
+ * console_ops.c — what staff do to a conversation: take it over (the bot
+ * goes silent), reply (through the outbox, author = the staff member),
+ * hand it back to the bot, or close it with an outcome.  The changes
+ * themselves are the conversation engine's (engine_takeover,
+ * engine_staff_reply, engine_handback, engine_close in conversation.h),
+ * so the rules live in one place; this file adds what the console
+ * promises on top: a conversation a colleague holds is refused (409), a
+ * reply needs your own takeover first, and closed is final.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "console_int.h"
+#include "conversation.h"
+#include "dialog.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+
+struct conv_row {
+	int	 open;
+	char	 mode[16];
+	char	 staff[STAFF_NAME_MAX];
+};
+
+static void
+copy_text(sqlite3_stmt *st, int i, char *out, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	snprintf(out, len, "%s", t ? (const char *)t : "");
+}
+
+/* Loads conversation id; 0, 404 or 503. */
+static int
+load(struct server *s, long long id, struct conv_row *c)
+{
+	static const char sql[] = "SELECT open, mode, staff FROM conversations "
+	    "WHERE id = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s->store, sql)) == NULL)
+		return 503;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		c->open = sqlite3_column_int(st, 0);
+		copy_text(st, 1, c->mode, sizeof(c->mode));
+		copy_text(st, 2, c->staff, sizeof(c->staff));
+	}
+	store_stmt_done(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 404 : 503;
+}
+
+/*
+ * The console's checks before an operation: the conversation exists, is
+ * open and is not held by a colleague; need_mine also requires that the
+ * caller holds it.  0 or an HTTP status with *why set.
+ */
+static int
+check(struct server *s, long long id, const char *staff, int need_mine,
+    const char **why)
+{
+	struct conv_row c;
+	int rc, held;
+
+	if (s->engine == NULL) {
+		*why = "engine_unavailable";
+		return 503;
+	}
+	if ((rc = load(s, id, &c)) != 0) {
+		*why = rc == 404 ? "not_found" : "database";
+		return rc;
+	}
+	held = strcmp(c.mode, "staff") == 0 && c.staff[0] != '\0';
+	if (!c.open) {
+		*why = "closed";
+		return 409;
+	}
+	if (held && strcmp(c.staff, staff) != 0) {
+		*why = "taken_by_other";
+		return 409;
+	}
+	if (need_mine && !held) {
+		*why = "not_taken_over";
+		return 409;
+	}
+	return 0;
+}
+
+/* An engine result (0, -1 database, -2 gone) as a status. */
+static int
+result(int rc, const char **why)
+{
+	if (rc == 0)
+		return 0;
+	*why = rc == -2 ? "closed" : "database";
+	return rc == -2 ? 409 : 503;
+}
+
+int
+console_op_takeover(struct server *s, long long id, const char *staff,
+    const char **why)
+{
+	int rc;
+
+	if ((rc = check(s, id, staff, 0, why)) != 0)
+		return rc;
+	return result(engine_takeover(s->engine, id, staff, store_now_ms()),
+	    why);
+}
+
+int
+console_op_handback(struct server *s, long long id, const char *staff,
+    const char **why)
+{
+	int rc;
+
+	if ((rc = check(s, id, staff, 1, why)) != 0)
+		return rc;
+	return result(engine_handback(s->engine, id, store_now_ms()), why);
+}
+
+int
+console_op_reply(struct server *s, long long id, const char *staff,
+    const char *text, const char **why)
+{
+	int rc;
+
+	if ((rc = check(s, id, staff, 1, why)) != 0)
+		return rc;
+	return result(engine_staff_reply(s->engine, id, staff, text,
+	    store_now_ms()), why);
+}
+
+int
+console_op_close(struct server *s, long long id, const char *staff,
+    const char *outcome, const char **why)
+{
+	int rc;
+
+	if (outcome == NULL || !dialog_outcome_valid(outcome)) {
+		*why = "bad_outcome";
+		return 400;
+	}
+	if ((rc = check(s, id, staff, 0, why)) != 0)
+		return rc;
+	return result(engine_close(s->engine, id, outcome, store_now_ms()),
+	    why);
+}

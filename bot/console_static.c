@@ -1,0 +1,85 @@
+/*
+ * console_static.c — serves the console page: index.html, app.js and
+ * app.css from the config's console directory (default bot/console,
+ * relative to the working directory).  A fixed list, so no path from the
+ * URL ever reaches the file system.  "no-cache": the browser revalidates
+ * (refetches; the files are a few kilobytes) so a deploy takes effect at
+ * the next load.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "console_int.h"
+#include "http.h"
+#include "log.h"
+#include "server.h"
+
+#define STATIC_MAX	(512 * 1024)
+
+static const struct {
+	const char	*url;
+	const char	*file;
+	const char	*ctype;
+} files[] = {
+	{ "/console/", "index.html", "text/html; charset=utf-8" },
+	{ "/console/index.html", "index.html", "text/html; charset=utf-8" },
+	{ "/console/app.js", "app.js", "text/javascript; charset=utf-8" },
+	{ "/console/app.css", "app.css", "text/css; charset=utf-8" },
+};
+
+static int
+read_file(const char *path, struct buf *b)
+{
+	char chunk[8192];
+	size_t n;
+	FILE *f;
+	int rc = 0;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(b, chunk, n) == -1) {
+			rc = -1;
+			break;
+		}
+	if (ferror(f))
+		rc = -1;
+	fclose(f);
+	return rc;
+}
+
+int
+console_static_get(struct http_req *r)
+{
+	char path[1024];
+	struct buf b;
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (strcmp(r->path, files[i].url) == 0)
+			break;
+	if (i == sizeof(files) / sizeof(files[0]))
+		return http_reply(r, 404, "text/plain", "not found\n", 10);
+	snprintf(path, sizeof(path), "%s/%s", r->srv->cfg->console_dir,
+	    files[i].file);
+	buf_init(&b, STATIC_MAX);
+	if (read_file(path, &b) == -1) {
+		log_warn("event=console_file_unreadable path=%s", path);
+		buf_free(&b);
+		return http_reply(r, 404, "text/plain", "not found\n", 10);
+	}
+	r->cache_control = "no-cache";
+	http_reply(r, 200, files[i].ctype, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return HTTP_DONE;
+}
+
+int
+console_redirect(struct http_req *r)
+{
+	return http_reply_hdr(r, 302, "text/plain", "/console/\n", 10,
+	    "Location: /console/");
+}

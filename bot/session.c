@@ -1,0 +1,176 @@
+/*
+ * session.c — console login sessions.  See session.h.
+ */
+#include "session.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "store.h"
+
+#define TOUCH_EVERY_MS	60000
+
+int
+session_create(struct store *s, const struct staff_account *a,
+    char token[SESSION_TOKEN_LEN + 1], struct session *sess)
+{
+	static const char sql[] = "INSERT INTO staff_sessions (token_hash, "
+	    "staff_id, csrf, created_at, last_seen_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?4)";
+	sqlite3_stmt *st;
+	char hash[65];
+	int rc;
+
+	memset(sess, 0, sizeof(*sess));
+	if (staff_random_hex(token, SESSION_TOKEN_LEN / 2) == -1 ||
+	    staff_random_hex(sess->csrf, SESSION_TOKEN_LEN / 2) == -1)
+		return -1;
+	staff_sha256_hex(token, hash);
+	if ((st = store_stmt(s, sql)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, a->id);
+	sqlite3_bind_text(st, 3, sess->csrf, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, store_now_ms());
+	rc = sqlite3_step(st);
+	store_stmt_done(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("event=session_create_failed rc=%d", rc);
+		return -1;
+	}
+	sess->id = sqlite3_last_insert_rowid(store_db(s));
+	sess->staff_id = a->id;
+	snprintf(sess->name, sizeof(sess->name), "%s", a->name);
+	snprintf(sess->role, sizeof(sess->role), "%s", a->role);
+	return 0;
+}
+
+static void
+delete_id(struct store *s, long long id)
+{
+	static const char sql[] = "DELETE FROM staff_sessions WHERE id = ?1";
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, sql)) == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_step(st);
+	store_stmt_done(st);
+}
+
+static void
+touch(struct store *s, long long id, long long now)
+{
+	static const char sql[] = "UPDATE staff_sessions SET last_seen_at = ?2 "
+	    "WHERE id = ?1";
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, sql)) == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_step(st);
+	store_stmt_done(st);
+}
+
+/* Reads one row of the lookup statements and applies the expiry rules. */
+static int
+read_row(struct store *s, sqlite3_stmt *st, struct session *sess, int touch_it)
+{
+	long long now = store_now_ms(), created, seen;
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_ROW) {
+		store_stmt_done(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	memset(sess, 0, sizeof(*sess));
+	sess->id = sqlite3_column_int64(st, 0);
+	sess->staff_id = sqlite3_column_int64(st, 1);
+	snprintf(sess->csrf, sizeof(sess->csrf), "%s",
+	    (const char *)sqlite3_column_text(st, 2));
+	created = sqlite3_column_int64(st, 3);
+	seen = sqlite3_column_int64(st, 4);
+	snprintf(sess->name, sizeof(sess->name), "%s",
+	    (const char *)sqlite3_column_text(st, 5));
+	snprintf(sess->role, sizeof(sess->role), "%s",
+	    (const char *)sqlite3_column_text(st, 6));
+	store_stmt_done(st);
+	if (now - seen > SESSION_IDLE_MS || now - created > SESSION_MAX_MS) {
+		delete_id(s, sess->id);
+		return 0;
+	}
+	if (touch_it && now - seen > TOUCH_EVERY_MS)
+		touch(s, sess->id, now);
+	return 1;
+}
+
+int
+session_lookup(struct store *s, const char *token, struct session *sess)
+{
+	static const char sql[] = "SELECT x.id, x.staff_id, x.csrf, "
+	    "x.created_at, x.last_seen_at, a.name, a.role "
+	    "FROM staff_sessions x JOIN staff a ON a.id = x.staff_id "
+	    "WHERE x.token_hash = ?1";
+	sqlite3_stmt *st;
+	char hash[65];
+
+	if (strlen(token) != SESSION_TOKEN_LEN)
+		return 0;
+	staff_sha256_hex(token, hash);
+	if ((st = store_stmt(s, sql)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	return read_row(s, st, sess, 1);
+}
+
+int
+session_lookup_id(struct store *s, long long id, struct session *sess)
+{
+	static const char sql[] = "SELECT x.id, x.staff_id, x.csrf, "
+	    "x.created_at, x.last_seen_at, a.name, a.role "
+	    "FROM staff_sessions x JOIN staff a ON a.id = x.staff_id "
+	    "WHERE x.id = ?1";
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return read_row(s, st, sess, 0);
+}
+
+void
+session_destroy(struct store *s, const char *token)
+{
+	static const char sql[] = "DELETE FROM staff_sessions "
+	    "WHERE token_hash = ?1";
+	sqlite3_stmt *st;
+	char hash[65];
+
+	staff_sha256_hex(token, hash);
+	if ((st = store_stmt(s, sql)) == NULL)
+		return;
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_step(st);
+	store_stmt_done(st);
+}
+
+int
+session_purge(struct store *s)
+{
+	static const char sql[] = "DELETE FROM staff_sessions "
+	    "WHERE last_seen_at < ?1 OR created_at < ?2";
+	sqlite3_stmt *st;
+	long long now = store_now_ms();
+	int rc;
+
+	if ((st = store_stmt(s, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now - SESSION_IDLE_MS);
+	sqlite3_bind_int64(st, 2, now - SESSION_MAX_MS);
+	rc = sqlite3_step(st);
+	store_stmt_done(st);
+	return rc == SQLITE_DONE ? sqlite3_changes(store_db(s)) : -1;
+}

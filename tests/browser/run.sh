@@ -1,0 +1,37 @@
+#!/bin/sh
+# Browser end-to-end test of the staff console: Debian's chromium driven by
+# playwright-core (npm).  Installs what is missing itself: the chromium
+# package with apt-get (as root), playwright-core from the committed
+# package-lock.json into tests/browser/node_modules.  Prints
+# "N passed, N failed" as its last line.
+set -u
+cd "$(dirname "$0")"
+
+fail() {
+	echo "browser: $*"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+if [ ! -x /usr/bin/chromium ]; then
+	[ "$(id -u)" -eq 0 ] ||
+	    fail "chromium missing: sudo apt-get install -y chromium"
+	echo "browser: installing chromium"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null 2>&1 || true
+	apt-get install -y -qq chromium >/dev/null 2>&1 ||
+	    fail "apt-get install chromium failed"
+fi
+command -v node >/dev/null 2>&1 || fail "node missing: apt-get install nodejs npm"
+if [ ! -f node_modules/playwright-core/package.json ]; then
+	echo "browser: installing playwright-core"
+	npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 ||
+	    fail "npm ci failed"
+fi
+LOKET_BIN=${LOKET_BIN:-build/loket}
+case "$LOKET_BIN" in
+/*) ;;
+*) LOKET_BIN="$(cd ../.. && pwd)/$LOKET_BIN" ;;
+esac
+export LOKET_BIN
+exec node console.test.js
