@@ -324,6 +324,7 @@ const struct http_route console_routes[] = {
 	{ HTTP_POST, "/api/conversations/", POST_MAX_BODY,
 	    console_post_headers, console_conv_post, NULL },
 	{ HTTP_GET, "/api/cases", 0, console_cases_get, NULL, NULL },
+	{ HTTP_GET, "/api/report", 0, console_report_get, NULL, NULL },
 	{ HTTP_GET, "/api/cases/", 0, console_case_get, NULL, NULL },
 	{ HTTP_POST, "/api/cases/", POST_MAX_BODY, console_post_headers,
 	    console_case_post, NULL },

@@ -55,6 +55,10 @@ json_t	*console_body(struct http_req *r);
 /* 1 if the role may decide cases. */
 int	console_is_coordinator(const struct session *sess);
 
+/* --- console_report.c ---------------------------------------------- */
+/* GET /api/report: the last 30 days, as `loket report --format json`. */
+int	console_report_get(struct http_req *r);
+
 /* --- console_static.c ---------------------------------------------- */
 int	console_static_get(struct http_req *r);
 int	console_redirect(struct http_req *r);

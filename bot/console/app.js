@@ -106,6 +106,7 @@
     setLive(false);
     show('tabs', false); show('who', false);
     show('conversations-view', false); show('cases-view', false);
+    show('report-view', false);
     show('login-view', true);
   }
 
@@ -445,16 +446,102 @@
       .catch(function (e) { $('case-error').textContent = errText(e); });
   }
 
+  /* ---- report --------------------------------------------------------- */
+
+  var OUTCOME_NAMES = {
+    answered: 'beantwoord', handed_over: 'naar medewerker',
+    suggestion_logged: 'suggestie geregistreerd', referred: 'naar dossierdienst',
+    redirected: 'klachtenprocedure gegeven', case_created: 'klacht geregistreerd',
+    abusive_ignored: 'scheldwoorden genegeerd', stopped: 'gestopt',
+    abandoned: 'zonder antwoord gestopt', closed_by_staff: 'gesloten door medewerker'
+  };
+
+  function fmtSecs(s) {
+    if (s === null || s === undefined) return '–';
+    if (s < 120) return Math.round(s) + ' s';
+    if (s < 7200) return Math.round(s / 60) + ' min';
+    return (s / 3600).toFixed(1) + ' u';
+  }
+
+  function figure(label, value) {
+    var d = el('div', { 'class': 'figure' });
+    var b = el('strong');
+    b.textContent = String(value);
+    var span = el('span');
+    span.textContent = label;
+    d.appendChild(b);
+    d.appendChild(span);
+    return d;
+  }
+
+  function tableRows(table, head, rows) {
+    table.textContent = '';
+    var tr = el('tr');
+    head.forEach(function (h) { var th = el('th'); th.textContent = h; tr.appendChild(th); });
+    table.appendChild(tr);
+    rows.forEach(function (r) {
+      var row = el('tr');
+      r.forEach(function (v, i) {
+        var td = el('td');
+        if (i > 0) td.className = 'num';
+        td.textContent = String(v);
+        row.appendChild(td);
+      });
+      table.appendChild(row);
+    });
+  }
+
+  function renderReport(r) {
+    $('report-period').textContent = r.period.from + ' – ' + r.period.to;
+    var f = $('report-figures');
+    f.textContent = '';
+    f.appendChild(figure('berichten', r.inbound.total));
+    f.appendChild(figure('gesprekken', r.conversations));
+    f.appendChild(figure('klachten', r.complaints.total));
+    f.appendChild(figure('dossiers', r.cases.total));
+    f.appendChild(figure('te laat', r.cases.overdue));
+    f.appendChild(figure('eerste antwoord (mediaan)',
+      fmtSecs(r.response_times.first_reply.all.median_s)));
+    tableRows($('report-outcomes'), ['Uitkomst', 'Aantal'],
+      Object.keys(r.outcomes).map(function (k) {
+        return [OUTCOME_NAMES[k] || k, r.outcomes[k]];
+      }));
+    tableRows($('report-channels'), ['Kanaal', 'Klachten'],
+      [['WhatsApp', r.complaints.whatsapp], ['Messenger', r.complaints.messenger]]);
+    var ul = $('report-signals');
+    ul.textContent = '';
+    (r.signals || []).forEach(function (sg) {
+      var li = el('li');
+      li.textContent = sg.topic + ': ' + sg.questions + ' vragen in week ' +
+        sg.week + ' (gewoonlijk ' + Number(sg.baseline_mean).toFixed(1) + ')';
+      ul.appendChild(li);
+    });
+    if (!ul.children.length) {
+      var li = el('li', { 'class': 'muted' });
+      li.textContent = 'Geen opvallende onderwerpen.';
+      ul.appendChild(li);
+    }
+  }
+
+  function loadReport() {
+    $('report-error').textContent = '';
+    api('GET', '/api/report').then(renderReport)
+      .catch(function (e) { $('report-error').textContent = errText(e); });
+  }
+
   /* ---- tabs and wiring ------------------------------------------------ */
 
   function selectTab(t) {
     state.tab = t;
     $('tab-conversations').classList.toggle('active', t === 'conversations');
     $('tab-cases').classList.toggle('active', t === 'cases');
+    $('tab-report').classList.toggle('active', t === 'report');
     show('conversations-view', t === 'conversations');
     show('cases-view', t === 'cases');
+    show('report-view', t === 'report');
     document.body.classList.remove('detail-open');
     if (t === 'cases') loadCases();
+    if (t === 'report') loadReport();
     else if (state.current) document.body.classList.add('detail-open');
   }
 
@@ -465,6 +552,7 @@
       selectTab('conversations');
     });
     $('tab-cases').addEventListener('click', function () { selectTab('cases'); });
+    $('tab-report').addEventListener('click', function () { selectTab('report'); });
     $('conversation-back').addEventListener('click', closeDetail);
     $('case-back').addEventListener('click', function () {
       state.currentCase = '';

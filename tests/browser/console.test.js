@@ -338,6 +338,18 @@ async function run(page, page2, base, port, db, graph) {
   await page.waitForSelector(item, { state: 'detached', timeout: 10000 });
   check(true, 'the closed conversation leaves the live list');
 
+  /* ---- the report of the last 30 days ----------------------------------- */
+  await page.click('#tab-report');
+  await page.waitForFunction(() =>
+    document.querySelectorAll('#report-figures .figure').length > 0 &&
+    document.querySelectorAll('#report-outcomes tr').length > 1,
+    null, { timeout: 10000 });
+  const answered = await page.evaluate(() => Array.from(
+    document.querySelectorAll('#report-outcomes tr')).map((tr) => tr.textContent)
+    .find((t) => t.startsWith('beantwoord')) || '');
+  check(answered === 'beantwoord1', 'the Rapport tab counts the closed conversation', answered);
+  await page.click('#tab-conversations');
+
   /* ---- phone screen ----------------------------------------------------- */
   await page.setViewportSize({ width: 375, height: 740 });
   const wide = await page.evaluate(() =>

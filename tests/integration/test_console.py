@@ -44,7 +44,8 @@ T.eq(srv.count("staff", "pw_hash LIKE ?", ("%" + PW_A + "%",)), 0,
 # --- without a session -----------------------------------------------------
 anon = Client(srv)
 for path in ("/api/me", "/api/conversations", "/api/conversations/1",
-             "/api/cases", "/api/cases/DEMO-2026-00001", "/api/nothing"):
+             "/api/cases", "/api/cases/DEMO-2026-00001", "/api/report",
+             "/api/nothing"):
     st, j, r = anon.call("GET", path)
     T.ok(st == 401 and j == {"error": "login_required"} and
          r.getheader("Content-Type", "").startswith("application/json"),
@@ -302,6 +303,14 @@ T.ok(refs[:3] == ["DEMO-2026-00002", "DEMO-2026-00003", "DEMO-2026-00001"],
 flags = {k["reference"]: k["deadline_flag"] for k in j["cases"]}
 T.eq(flags, {"DEMO-2026-00001": None, "DEMO-2026-00002": "overdue",
              "DEMO-2026-00003": "near"}, "near and past deadlines flagged")
+st, j, r = a.call("GET", "/api/report")
+T.ok(st == 200 and j.get("cases", {}).get("total") == srv.count("cases") and
+     isinstance(j.get("outcomes"), dict) and "inbound" in j and
+     j.get("period", {}).get("from") is not None,
+     "the console's report: the last 30 days, as loket report", j)
+T.ok(st == 200 and "DEMO-2026-00001" not in json.dumps(j) and
+     "name" not in json.dumps(j.get("cases", {})),
+     "the report holds no personal data")
 st, j, r = a.call("GET", "/api/cases?channel=messenger")
 T.eq([k["reference"] for k in j["cases"]], ["DEMO-2026-00002"],
      "filter by channel")
