@@ -22,7 +22,15 @@ if [ ! -x /usr/bin/chromium ]; then
 	apt-get install -y -qq chromium >/dev/null 2>&1 ||
 	    fail "apt-get install chromium failed"
 fi
-command -v node >/dev/null 2>&1 || fail "node missing: apt-get install nodejs npm"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	[ "$(id -u)" -eq 0 ] ||
+	    fail "node missing: sudo apt-get install -y nodejs npm"
+	echo "browser: installing nodejs and npm"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null 2>&1 || true
+	apt-get install -y -qq nodejs npm >/dev/null 2>&1 ||
+	    fail "apt-get install nodejs npm failed"
+fi
 if [ ! -f node_modules/playwright-core/package.json ]; then
 	echo "browser: installing playwright-core"
 	npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 ||
