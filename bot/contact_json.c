@@ -6,6 +6,7 @@
  */
 #include "contact_json.h"
 
+#include <ctype.h>
 #include <regex.h>
 #include <string.h>
 
@@ -18,6 +19,23 @@ static char *generic_patterns[] = {
 	"ref[a-z]*[ .:#-]*[nrume.]*[ .:#-]*([0-9]{4}/[0-9]{3,6}|"
 	"[a-z]{2,5}-[0-9]{4}-[0-9]{3,6})",
 };
+
+/* Whether needle (lower case ASCII) occurs in text, ignoring case. */
+static int
+has_word_ci(const char *text, const char *needle)
+{
+	size_t n = strlen(needle), i;
+	const char *p;
+
+	for (p = text; *p != '\0'; p++) {
+		for (i = 0; i < n; i++)
+			if (tolower((unsigned char)p[i]) != needle[i])
+				break;
+		if (i == n)
+			return 1;
+	}
+	return 0;
+}
 
 static int
 set(json_t *obj, const char *key, const char *value)
@@ -42,8 +60,13 @@ contact_json_enrich(json_t *obj, const char *text)
 		    REG_EXTENDED | REG_ICASE) == 0 && regcomp(&compiled[1],
 		    generic_patterns[1], REG_EXTENDED | REG_ICASE) == 0 ? 1 : -1;
 	}
-	if (ready == 1)
+	/* Both generic patterns start with one of these words: without
+	 * them there is no dossier number to look for. */
+	if (ready == 1 && (has_word_ci(text, "dossier") ||
+	    has_word_ci(text, "ref")))
 		pats.compiled = compiled;
+	else
+		pats.n = 0;
 
 	contact_extract(text, &pats, 0, &f);
 	if (set(obj, "email", f.email) == -1 ||

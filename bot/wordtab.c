@@ -4,24 +4,27 @@
 #include "wordtab.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 struct key {
 	const char	*s;
 	size_t		 n;
 };
 
+/* strcmp order of key->s[0..n) against word; inline because it runs
+ * for every word of every message (a libc call per step costs more). */
 static int
 cmp_key(const void *k, const void *e)
 {
 	const struct key *key = k;
-	const char *word = *(const char *const *)e;
-	int c;
+	const unsigned char *a = (const unsigned char *)key->s;
+	const unsigned char *b = *(const unsigned char *const *)e;
+	size_t i;
 
-	c = strncmp(key->s, word, key->n);
-	if (c != 0)
-		return c;
-	return word[key->n] == '\0' ? 0 : -1;
+	for (i = 0; i < key->n; i++) {
+		if (b[i] == '\0' || a[i] != b[i])
+			return b[i] == '\0' ? 1 : (int)a[i] - (int)b[i];
+	}
+	return b[i] == '\0' ? 0 : -1;
 }
 
 const void *
