@@ -67,7 +67,6 @@ intent_free(struct intent_model *m)
 	intent_featvec_fini(&m->fv);
 	free(m->p);
 	free(m->core);
-	buf_free(&m->lang);
 	free(m);
 }
 
@@ -81,7 +80,6 @@ model_new(const struct corpus *c)
 		return NULL;
 	htab_init(&m->feats);
 	intent_featvec_init(&m->fv);
-	buf_init(&m->lang, INTENT_NORM_MAX);
 	m->threshold = THRESHOLD;
 	m->ncls = c->ncls;
 	m->vraag = -1;
@@ -421,10 +419,8 @@ intent_explain(struct intent_model *m, const char *text,
 		return -1;
 	intent_score(m, &m->fv);
 	intent_decide(m, out);
-	if (normalize(text, len, NORM_RAW, &m->lang, NULL) == -1)
-		return -1;
 	snprintf(out->lang, sizeof(out->lang), "%s",
-	    lang_detect(m->lang.data));
+	    lang_detect(m->fv.raw.data ? m->fv.raw.data : ""));
 	return n > 0 ? explain(m, out, f, n) : 0;
 }
 

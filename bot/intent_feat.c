@@ -38,6 +38,7 @@ intent_featvec_init(struct featvec *fv)
 	memset(fv, 0, sizeof(*fv));
 	buf_init(&fv->names, 1u << 20);
 	buf_init(&fv->norm, INTENT_NORM_MAX);
+	buf_init(&fv->raw, 2 * INTENT_NORM_MAX);
 	buf_init(&fv->stems, 2 * INTENT_NORM_MAX);
 }
 
@@ -48,6 +49,7 @@ intent_featvec_fini(struct featvec *fv)
 	free(fv->slot);
 	buf_free(&fv->names);
 	buf_free(&fv->norm);
+	buf_free(&fv->raw);
 	buf_free(&fv->stems);
 	memset(fv, 0, sizeof(*fv));
 }
@@ -234,7 +236,7 @@ intent_feat_extract(struct stem *st, const char *text, size_t len,
 
 	fv->n = 0;
 	buf_reset(&fv->names);
-	if (normalize(text, len, 0, &fv->norm, &marks) == -1 ||
+	if (normalize_raw_too(text, len, 0, &fv->norm, &marks, &fv->raw) == -1 ||
 	    tokenize(st, fv, t, &nt) == -1 ||
 	    add_words(fv, t, nt, names) == -1)
 		return -1;

@@ -83,6 +83,8 @@ struct featvec {
 	size_t		 nslot;
 	struct buf	 names;	/* "w klacht\0b ik wil\0..." */
 	struct buf	 norm;	/* scratch: the normalised text */
+	struct buf	 raw;	/* scratch: its words before mapping, for
+				   the language guess */
 	struct buf	 stems;	/* scratch: stems, NUL-separated */
 };
 
@@ -147,7 +149,6 @@ struct intent_model {
 	double			 coverage;	/* share of the last
 						   vector the model knew */
 	size_t			 nphrases;
-	struct buf		 lang;		/* scratch for lang_detect */
 };
 
 /* Turns class probabilities m->p into a result (core, topic, runner-up,

@@ -12,6 +12,7 @@
 
 struct nstate {
 	struct buf	*out;
+	struct buf	*raw;		/* words before mapping, or NULL */
 	int		 flags;
 	unsigned	 marks;
 	int		 full;		/* output reached out->max */
@@ -290,6 +291,10 @@ flush_word(struct nstate *st)
 	if (st->wlen == 0)
 		return;
 	st->wlen = squeeze(st->word, st->wlen);
+	if (st->raw != NULL && st->raw->len < st->raw->max / 2 &&
+	    ((st->raw->len > 0 && buf_putc(st->raw, ' ') == -1) ||
+	    buf_append(st->raw, st->word, st->wlen) == -1))
+		st->oom = 1;
 	to = (st->flags & NORM_RAW) ? NULL :
 	    normalize_map_lookup(st->word, st->wlen);
 	if (to == NULL && !(st->flags & NORM_RAW)) {
@@ -450,6 +455,13 @@ int
 normalize(const char *text, size_t len, int flags, struct buf *out,
     unsigned *marks)
 {
+	return normalize_raw_too(text, len, flags, out, marks, NULL);
+}
+
+int
+normalize_raw_too(const char *text, size_t len, int flags, struct buf *out,
+    unsigned *marks, struct buf *raw)
+{
 	struct nstate st;
 	const unsigned char *s = (const unsigned char *)text;
 	const char *cls;
@@ -457,8 +469,11 @@ normalize(const char *text, size_t len, int flags, struct buf *out,
 
 	memset(&st, 0, sizeof(st));
 	st.out = out;
+	st.raw = raw;
 	st.flags = flags;
 	buf_reset(out);
+	if (raw != NULL)
+		buf_reset(raw);
 	while (i < len) {
 		while (i < len && (s[i] == ' ' || (s[i] >= '\t' &&
 		    s[i] <= '\r')))

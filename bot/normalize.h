@@ -42,6 +42,13 @@
  */
 int	normalize(const char *text, size_t len, int flags, struct buf *out,
 	    unsigned *marks);
+/*
+ * normalize(), and into raw (emptied first; may be NULL) the words as
+ * NORM_RAW gives them, before abbreviations and Flemish forms are mapped:
+ * what the language guess reads.  One pass serves both.
+ */
+int	normalize_raw_too(const char *text, size_t len, int flags,
+	    struct buf *out, unsigned *marks, struct buf *raw);
 
 /* Whether tok (a normalised token) is a class token or an emoji. */
 int	normalize_is_symbol(const char *tok);
