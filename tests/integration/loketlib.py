@@ -3,6 +3,7 @@
 database.  Standard library only.  Every test file ends with the line
 "N passed, N failed"."""
 
+import atexit
 import hashlib
 import hmac
 import http.client
@@ -58,6 +59,18 @@ def sign(body, secret=SECRET):
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+_running = []
+
+
+@atexit.register
+def _stop_leftovers():
+    """A test that dies half-way must not leave servers behind."""
+    for p in _running:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
 class Server:
     """One `loket serve` process with its own port and database."""
 
@@ -88,6 +101,7 @@ class Server:
         self.log = open(self.logfile, "ab")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env,
                                      stdout=self.log, stderr=self.log)
+        _running.append(self.proc)
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -182,6 +196,7 @@ class MockGraph:
             [sys.executable, os.path.join(ROOT, "tests", "mock_graph.py"),
              "--port", "0", "--port-file", pf, "--record", self.record,
              "--idle", "120"], stdout=subprocess.DEVNULL)
+        _running.append(self.proc)
         for _ in range(100):
             if os.path.exists(pf) and os.path.getsize(pf) > 0:
                 break
