@@ -41,17 +41,17 @@ static void
 write_job(struct store *s, struct intake_job *job)
 {
 	job->status = 503;
-	if (store_savepoint(s) == -1)
+	if (store_begin(s) == -1)	/* nested: a savepoint of the group */
 		return;
 	if (intake_store_routed(s, &job->batch,
 	    (const char *const *)job->agencies, job->received_ms,
 	    &job->counts) == -1 || (job->raw != NULL &&
 	    intake_store_unexpected(s, job->channel, "nothing understood",
 	    job->raw, job->raw_len, job->received_ms) == -1)) {
-		store_rollback_to(s);
+		store_rollback(s);
 		return;
 	}
-	if (store_release(s) == 0)
+	if (store_commit(s) == 0)
 		job->status = 200;
 }
 

@@ -325,25 +325,6 @@ store_rollback(struct store *s)
 }
 
 int
-store_savepoint(struct store *s)
-{
-	return run_script(s->db, "SAVEPOINT req");
-}
-
-int
-store_release(struct store *s)
-{
-	return run_script(s->db, "RELEASE req");
-}
-
-void
-store_rollback_to(struct store *s)
-{
-	run_script(s->db, "ROLLBACK TO req");
-	run_script(s->db, "RELEASE req");
-}
-
-int
 store_in_transaction(const struct store *s)
 {
 	return s->depth > 0;

@@ -51,14 +51,6 @@ void		 store_rollback(struct store *s);
 int		 store_in_transaction(const struct store *s);
 
 /*
- * Savepoints inside an open transaction, so one request's failure does not
- * undo the others of a group commit.  0 on success, -1 on error.
- */
-int		 store_savepoint(struct store *s);
-int		 store_release(struct store *s);
-void		 store_rollback_to(struct store *s);
-
-/*
  * A prepared statement for sql, cached for the life of the connection
  * and keyed by the address of sql (pass a static string).  Returned reset
  * with its bindings cleared; do not finalize it.  NULL on error (logged).
