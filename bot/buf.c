@@ -3,6 +3,7 @@
  */
 #include "buf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,4 +109,30 @@ buf_take(struct buf *b)
 	b->len = 0;
 	b->cap = 0;
 	return p;
+}
+
+int
+buf_read_file(struct buf *b, const char *path)
+{
+	char chunk[8192];
+	FILE *f;
+	size_t n;
+	int saved;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(b, chunk, n) == -1) {
+			fclose(f);
+			errno = EFBIG;
+			return -1;
+		}
+	saved = ferror(f) ? errno : 0;
+	fclose(f);
+	if (saved != 0) {
+		buf_free(b);
+		errno = saved;
+		return -1;
+	}
+	return 0;
 }

@@ -31,6 +31,12 @@ int	buf_putc(struct buf *b, char c);
 void	buf_reset(struct buf *b);
 /* Frees the memory; the buffer may be used again after buf_init. */
 void	buf_free(struct buf *b);
+/*
+ * Appends the whole file at path.  Returns 0, or -1 with errno set
+ * (EFBIG when it would pass the buffer's maximum; the buffer is then
+ * empty, as after any failed append).
+ */
+int	buf_read_file(struct buf *b, const char *path);
 /* Hands the NUL-terminated data to the caller (free() it); b is emptied. */
 char	*buf_take(struct buf *b);
 

@@ -148,28 +148,12 @@ add_demo_agency(struct config *cfg)
 static int
 read_file(const char *path, struct buf *out, char *err, size_t errlen)
 {
-	char chunk[8192];
-	FILE *f;
-	size_t n;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	buf_init(out, 4 * 1024 * 1024);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_append(out, chunk, n) == -1) {
-			snprintf(err, errlen, "%s: larger than 4 MiB", path);
-			fclose(f);
-			return -1;
-		}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		fclose(f);
-		buf_free(out);
+	if (buf_read_file(out, path) == -1) {
+		snprintf(err, errlen, "%s: %s", path, errno == EFBIG ?
+		    "larger than 4 MiB" : strerror(errno));
 		return -1;
 	}
-	fclose(f);
 	return 0;
 }
 

@@ -30,27 +30,6 @@ static const struct {
 	{ "/console/app.css", "app.css", "text/css; charset=utf-8" },
 };
 
-static int
-read_file(const char *path, struct buf *b)
-{
-	char chunk[8192];
-	size_t n;
-	FILE *f;
-	int rc = 0;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_append(b, chunk, n) == -1) {
-			rc = -1;
-			break;
-		}
-	if (ferror(f))
-		rc = -1;
-	fclose(f);
-	return rc;
-}
-
 int
 console_static_get(struct http_req *r)
 {
@@ -66,7 +45,7 @@ console_static_get(struct http_req *r)
 	snprintf(path, sizeof(path), "%s/%s", r->srv->cfg->console_dir,
 	    files[i].file);
 	buf_init(&b, STATIC_MAX);
-	if (read_file(path, &b) == -1) {
+	if (buf_read_file(&b, path) == -1) {
 		log_warn("event=console_file_unreadable path=%s", path);
 		buf_free(&b);
 		return http_reply(r, 404, "text/plain", "not found\n", 10);

@@ -158,26 +158,19 @@ static int
 read_file(struct reader *r, int cls, const char *path)
 {
 	struct buf b;
-	char chunk[8192];
-	FILE *f;
-	size_t n, i, start;
+	size_t i, start;
 	int line = 1;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		problem(r, CORPUS_ERR, path, 0, "cannot open: %s",
-		    strerror(errno));
-		return 0;
-	}
 	buf_init(&b, INTENT_FILE_MAX);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (buf_append(&b, chunk, n) == -1) {
-			fclose(f);
+	if (buf_read_file(&b, path) == -1) {
+		if (errno == EFBIG)
 			problem(r, CORPUS_ERR, path, 0, "larger than %u bytes",
 			    INTENT_FILE_MAX);
-			return 0;
-		}
+		else
+			problem(r, CORPUS_ERR, path, 0, "cannot open: %s",
+			    strerror(errno));
+		return 0;
 	}
-	fclose(f);
 	if (b.len >= 3 && memcmp(b.data, "\xef\xbb\xbf", 3) == 0)
 		memset(b.data, ' ', 3);	/* a BOM from Notepad */
 	for (i = start = 0; i <= b.len; i++) {
