@@ -11,30 +11,37 @@
 #include <string.h>
 
 void
+signature_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+void
 signature_hmac_hex(const char *key, const void *data, size_t len,
     char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen = 0, i;
+	unsigned int maclen = 0;
 
 	if (HMAC(EVP_sha256(), key, (int)strlen(key), data, len, mac,
 	    &maclen) == NULL)
 		maclen = 0;
-	for (i = 0; i < maclen && i < 32; i++) {
-		out[2 * i] = hex[mac[i] >> 4];
-		out[2 * i + 1] = hex[mac[i] & 0xf];
-	}
-	out[2 * i] = '\0';
+	signature_hex(mac, maclen < 32 ? maclen : 32, out);
 }
 
 void
 signature_sha256_hex(const void *a, size_t alen, const void *b, size_t blen,
     char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned int mdlen = 0;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
 	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
@@ -43,11 +50,7 @@ signature_sha256_hex(const void *a, size_t alen, const void *b, size_t blen,
 	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
 		mdlen = 0;
 	EVP_MD_CTX_free(ctx);
-	for (i = 0; i < mdlen && i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 0xf];
-	}
-	out[2 * i] = '\0';
+	signature_hex(md, mdlen < 32 ? mdlen : 32, out);
 }
 
 int

@@ -14,6 +14,8 @@
  */
 int	signature_check(const char *secret, const void *body, size_t len,
 	    const char *header);
+/* Writes the 2n lower-case hex digits of in[0..n) and a NUL into out. */
+void	signature_hex(const unsigned char *in, size_t n, char *out);
 /* Writes the 64 lower-case hex digits of HMAC-SHA256(key, data) + NUL. */
 void	signature_hmac_hex(const char *key, const void *data, size_t len,
 	    char out[65]);

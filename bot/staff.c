@@ -8,30 +8,17 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "signature.h"
 #include "store.h"
 
 #define SALT_BYTES	16
 #define KEY_BYTES	32
-
-static void
-hex_encode(const unsigned char *in, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[in[i] >> 4];
-		out[2 * i + 1] = hex[in[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
 
 int
 staff_role_valid(const char *role)
@@ -65,7 +52,7 @@ staff_random_hex(char *out, size_t nbytes)
 
 	if (nbytes > sizeof(b) || RAND_bytes(b, (int)nbytes) != 1)
 		return -1;
-	hex_encode(b, nbytes, out);
+	signature_hex(b, nbytes, out);
 	OPENSSL_cleanse(b, sizeof(b));
 	return 0;
 }
@@ -73,18 +60,13 @@ staff_random_hex(char *out, size_t nbytes)
 void
 staff_sha256_hex(const char *s, char out[65])
 {
-	unsigned char md[SHA256_DIGEST_LENGTH];
-
-	SHA256((const unsigned char *)s, strlen(s), md);
-	hex_encode(md, sizeof(md), out);
+	signature_sha256_hex(s, strlen(s), "", 0, out);
 }
 
 int
 staff_str_equal(const char *a, const char *b)
 {
-	size_t n = strlen(a);
-
-	return n == strlen(b) && CRYPTO_memcmp(a, b, n) == 0;
+	return signature_equal(a, b);
 }
 
 static int
@@ -97,7 +79,7 @@ derive(const char *pw, const char *salt_hex, long iter, char out[2 *
 	    (const unsigned char *)salt_hex, (int)strlen(salt_hex), (int)iter,
 	    EVP_sha256(), sizeof(key), key) != 1)
 		return -1;
-	hex_encode(key, sizeof(key), out);
+	signature_hex(key, sizeof(key), out);
 	OPENSSL_cleanse(key, sizeof(key));
 	return 0;
 }

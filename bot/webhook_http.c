@@ -4,7 +4,6 @@
  * its events are committed; no outbound call is made while it waits.
  */
 #include <jansson.h>
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -63,8 +62,7 @@ verify_get(struct http_req *r)
 	    http_query(r, "hub.verify_token", token, sizeof(token)) == -1 ||
 	    http_query(r, "hub.challenge", challenge, sizeof(challenge)) == -1
 	    || strcmp(mode, "subscribe") != 0 || want == NULL ||
-	    *want == '\0' || strlen(token) != strlen(want) ||
-	    CRYPTO_memcmp(token, want, strlen(want)) != 0) {
+	    *want == '\0' || !signature_equal(token, want)) {
 		log_warnx("event=verify_refused channel=%s",
 		    channel_name(route_channel(r)));
 		return reply_text(r, 403, "forbidden\n");
