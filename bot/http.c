@@ -225,12 +225,7 @@ find_route(enum http_method m, const char *path, int *path_known)
 static int
 refuse(struct http_req *r, int status, const char *text)
 {
-	struct server_stats *st = &r->srv->stats;
-	int slot = status == 411 ? WH_411 : status == 413 ? WH_413 :
-	    status == 400 ? WH_400 : WH_OTHER;
-
-	if (strncmp(r->path, "/webhook/", 9) == 0)
-		st->webhooks[strstr(r->path, "messenger") ? 1 : 0][slot]++;
+	server_count_webhook(r->srv, r->path, status);
 	return http_reply(r, status, "text/plain", text, strlen(text));
 }
 

@@ -71,6 +71,26 @@ server_start(struct server *s)
 	return start_engine(s);
 }
 
+void
+server_count_webhook(struct server *s, const char *path, int status)
+{
+	int slot;
+
+	if (strncmp(path, "/webhook/", 9) != 0)
+		return;
+	switch (status) {
+	case 200: slot = WH_200; break;
+	case 400: slot = WH_400; break;
+	case 401: slot = WH_401; break;
+	case 411: slot = WH_411; break;
+	case 413: slot = WH_413; break;
+	case 503: slot = WH_503; break;
+	default: slot = WH_OTHER; break;
+	}
+	s->stats.webhooks[strstr(path, "messenger") ? CH_MESSENGER :
+	    CH_WHATSAPP][slot]++;
+}
+
 static void
 log_job(const struct intake_job *j)
 {

@@ -88,6 +88,9 @@ void	http_wake_after(struct server *s, long long us);
  * (requests, timers, http_wake) and once a second: server.c. */
 void	server_after_wake(struct server *s);
 int	server_start(struct server *s);
+/* Counts a reply to a /webhook/ path in stats.webhooks (other paths are
+ * ignored). */
+void	server_count_webhook(struct server *s, const char *path, int status);
 /* Collects finished intake jobs and schedules their replies. */
 void	server_collect_intake(struct server *s);
 /* Waits until the intake job `ticket` is finished, then collects. */

@@ -6,7 +6,6 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <string.h>
 
 #include "config.h"
@@ -27,27 +26,10 @@ route_channel(const struct http_req *r)
 	return strstr(r->path, "messenger") ? CH_MESSENGER : CH_WHATSAPP;
 }
 
-static void
-count(struct http_req *r, int status)
-{
-	int slot;
-
-	switch (status) {
-	case 200: slot = WH_200; break;
-	case 400: slot = WH_400; break;
-	case 401: slot = WH_401; break;
-	case 411: slot = WH_411; break;
-	case 413: slot = WH_413; break;
-	case 503: slot = WH_503; break;
-	default: slot = WH_OTHER; break;
-	}
-	r->srv->stats.webhooks[route_channel(r)][slot]++;
-}
-
 static int
 reply_text(struct http_req *r, int status, const char *text)
 {
-	count(r, status);
+	server_count_webhook(r->srv, r->path, status);
 	return http_reply(r, status, "text/plain; charset=utf-8", text,
 	    strlen(text));
 }
@@ -68,7 +50,7 @@ verify_get(struct http_req *r)
 		return reply_text(r, 403, "forbidden\n");
 	}
 	log_info("event=verify_ok channel=%s", channel_name(route_channel(r)));
-	count(r, 200);
+	server_count_webhook(r->srv, r->path, 200);
 	return http_reply(r, 200, "text/plain; charset=utf-8", challenge,
 	    strlen(challenge));
 }
@@ -93,13 +75,9 @@ record_latency(struct http_req *r)
 {
 	static const double bounds_ms[] = SERVER_LATENCY_BOUNDS_MS;
 	struct server_stats *st = &r->srv->stats;
-	struct timespec ts;
-	double ms;
+	double ms = (double)(http_now_us() - r->t0_us) / 1e3;
 	size_t i;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ms = ((double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3 -
-	    (double)r->t0_us) / 1e3;
 	for (i = 0; i < sizeof(bounds_ms) / sizeof(bounds_ms[0]); i++)
 		if (ms <= bounds_ms[i])
 			break;
