@@ -210,12 +210,6 @@ reload(struct server *s)
 		reload_texts(s);
 }
 
-/*
- * Hands committed inbound rows to the conversation engine.  A backlog is
- * taken a few rows per loop round, waking the loop again in between, so
- * webhooks keep being acknowledged within milliseconds while the engine
- * catches up.  Returns 1 if replies may have been queued.
- */
 #define ENGINE_PER_ROUND	16
 #define ENGINE_SHARE_PCT	30	/* of loop time while webhooks flood */
 
@@ -240,12 +234,17 @@ engine_may_run(struct server *s, long long now)
 	    s->engine_used_us * 100 <= elapsed * ENGINE_SHARE_PCT;
 }
 
+/*
+ * Hands committed inbound rows to the conversation engine.  A backlog is
+ * taken a few rows per loop round, waking the loop again in between, so
+ * webhooks keep being acknowledged within milliseconds while the engine
+ * catches up.  Returns 1 if replies may have been queued.
+ */
 static int
 process_inbound(struct server *s)
 {
-	int n;
-
 	long long t0 = http_now_us();
+	int n;
 
 	if (s->engine == NULL) {
 		s->inbound_pending = 0;
