@@ -310,25 +310,38 @@ due_ids(struct outbox *ob, long long now, long long *ids, int max)
 	return n;
 }
 
+/*
+ * Reads pending row id into r: 1, or 0 when it is not pending, -1 on a
+ * database error.  r's strings live until store_stmt_done(*stp).
+ */
 static int
-consider_id(struct outbox *ob, long long id, long long now,
-    struct graph_job **job)
+load_pending(struct outbox *ob, long long id, struct row *r,
+    sqlite3_stmt **stp)
 {
 	static const char sql[] = "SELECT id, conversation_id, agency, "
 	    "channel, account_id, user_id, to_phone, kind, body, author, "
 	    "attempts FROM outbox WHERE id = ?1 AND status = 'pending'";
+
+	if ((*stp = store_stmt(ob->store, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(*stp, 1, id);
+	if (sqlite3_step(*stp) != SQLITE_ROW)
+		return 0;
+	read_row(*stp, r);
+	return 1;
+}
+
+static int
+consider_id(struct outbox *ob, long long id, long long now,
+    struct graph_job **job)
+{
 	sqlite3_stmt *st;
 	struct row r;
-	int rc = 0;
+	int rc;
 
 	*job = NULL;
-	if ((st = store_stmt(ob->store, sql)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		read_row(st, &r);
+	if ((rc = load_pending(ob, id, &r, &st)) == 1)
 		rc = consider(ob, &r, now, job);
-	}
 	store_stmt_done(st);
 	return rc;
 }
@@ -520,19 +533,13 @@ rewrite_as_template(struct outbox *ob, const struct agency *a,
 int
 outbox_retry_as_template(struct outbox *ob, long long id, const char *why)
 {
-	static const char sql[] = "SELECT id, conversation_id, agency, "
-	    "channel, account_id, user_id, to_phone, kind, body, author, "
-	    "attempts FROM outbox WHERE id = ?1 AND status = 'pending'";
 	const struct agency *a;
 	sqlite3_stmt *st;
 	struct row r;
-	int rc = 0;
+	int rc;
 
-	if ((st = store_stmt(ob->store, sql)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		read_row(st, &r);
+	if ((rc = load_pending(ob, id, &r, &st)) == 1) {
+		rc = 0;
 		a = config_agency(ob->cfg, r.agency);
 		if (a != NULL && a->wa_template != NULL && *a->wa_template &&
 		    is_wa(&r) && is_message(&r) &&
