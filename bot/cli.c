@@ -32,6 +32,37 @@ cli_opt(int argc, char **argv, int *i, const char *name, const char **value)
 }
 
 int
+cli_parse(int argc, char **argv, int first, const struct cli_option *opts,
+    void (*usage)(FILE *))
+{
+	const struct cli_option *o;
+	int i, rc;
+
+	for (i = first; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			usage(stdout);
+			exit(0);
+		}
+		for (o = opts, rc = 0; o->name != NULL && rc == 0; o++) {
+			if (o->flag != NULL && strcmp(argv[i], o->name) == 0) {
+				*o->flag = 1;
+				rc = 1;
+			} else if (o->value != NULL)
+				rc = cli_opt(argc, argv, &i, o->name, o->value);
+		}
+		if (rc == -1)
+			return -1;
+		if (rc == 0) {
+			fprintf(stderr, "loket %s: unknown option %s\n",
+			    argv[0], argv[i]);
+			usage(stderr);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
 cli_is_help(const char *arg)
 {
 	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;

@@ -93,30 +93,19 @@ parse_at(const char *s)
 static int
 parse_opts(int argc, char **argv, struct chat_opts *o)
 {
-	int i, r;
+	const struct cli_option opts[] = {
+		{ "--agency", &o->agency, NULL },
+		{ "--channel", &o->channel, NULL },
+		{ "--config", &o->config, NULL },
+		{ "--db", &o->db, NULL },
+		{ "--intents", &o->intents, NULL },
+		{ "--locales", &o->locales, NULL },
+		{ "--at", &o->at, NULL },
+		{ NULL, NULL, NULL }
+	};
 
 	memset(o, 0, sizeof(*o));
-	for (i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			usage(stdout);
-			exit(0);
-		}
-		if ((r = cli_opt(argc, argv, &i, "--agency", &o->agency)) ||
-		    (r = cli_opt(argc, argv, &i, "--channel", &o->channel)) ||
-		    (r = cli_opt(argc, argv, &i, "--config", &o->config)) ||
-		    (r = cli_opt(argc, argv, &i, "--db", &o->db)) ||
-		    (r = cli_opt(argc, argv, &i, "--intents", &o->intents)) ||
-		    (r = cli_opt(argc, argv, &i, "--locales", &o->locales)) ||
-		    (r = cli_opt(argc, argv, &i, "--at", &o->at))) {
-			if (r == -1)
-				return -1;
-			continue;
-		}
-		fprintf(stderr, "loket chat: unknown option '%s'\n", argv[i]);
-		usage(stderr);
-		return -1;
-	}
-	return 0;
+	return cli_parse(argc, argv, 1, opts, usage);
 }
 
 /* ---- the database side -------------------------------------------------- */

@@ -79,32 +79,17 @@ static int
 parse(int argc, char **argv, struct opts *o)
 {
 	const char *intents = NULL, *config = NULL, *db = NULL;
-	int i, rc;
+	const struct cli_option opts[] = {
+		{ "--explain", NULL, &o->explain },
+		{ "--intents", &intents, NULL },
+		{ "--config", &config, NULL },
+		{ "--db", &db, NULL },
+		{ NULL, NULL, NULL }
+	};
 
 	memset(o, 0, sizeof(*o));
-	for (i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			usage(stdout);
-			exit(0);
-		}
-		if (strcmp(argv[i], "--explain") == 0) {
-			o->explain = 1;
-			continue;
-		}
-		rc = cli_opt(argc, argv, &i, "--intents", &intents);
-		if (rc == 0)
-			rc = cli_opt(argc, argv, &i, "--config", &config);
-		if (rc == 0)
-			rc = cli_opt(argc, argv, &i, "--db", &db);
-		if (rc == -1)
-			return -1;
-		if (rc == 1)
-			continue;
-		fprintf(stderr, "loket classify: bad argument '%s'\n",
-		    argv[i]);
-		usage(stderr);
+	if (cli_parse(argc, argv, 1, opts, usage) == -1)
 		return -1;
-	}
 	return cmd_intents_dir(intents, config, db, o->intents,
 	    sizeof(o->intents));
 }

@@ -41,24 +41,15 @@ static int
 parse(int argc, char **argv, const char *name, const char **value,
     const char **config, const char **db, void (*usage)(FILE *))
 {
-	int i, rc;
+	const struct cli_option opts[] = {
+		{ "--config", config, NULL },
+		{ "--db", db, NULL },
+		{ name, value, NULL },
+		{ NULL, NULL, NULL }
+	};
 
-	for (i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			usage(stdout);
-			exit(0);
-		}
-		if ((rc = cli_opt(argc, argv, &i, "--config", config)) ||
-		    (rc = cli_opt(argc, argv, &i, "--db", db)) ||
-		    (rc = cli_opt(argc, argv, &i, name, value))) {
-			if (rc == -1)
-				return -1;
-			continue;
-		}
-		fprintf(stderr, "loket: unknown option %s\n", argv[i]);
-		usage(stderr);
+	if (cli_parse(argc, argv, 1, opts, usage) == -1)
 		return -1;
-	}
 	if (*value == NULL || **value == '\0') {
 		fprintf(stderr, "loket: %s is required\n", name);
 		usage(stderr);

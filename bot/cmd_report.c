@@ -69,30 +69,19 @@ static int
 parse(int argc, char **argv, int first, struct opts *o,
     void (*usage)(FILE *))
 {
-	int i, rc;
+	const struct cli_option opts[] = {
+		{ "--config", &o->config, NULL },
+		{ "--db", &o->db, NULL },
+		{ "--from", &o->from, NULL },
+		{ "--to", &o->to, NULL },
+		{ "--agency", &o->agency, NULL },
+		{ "--format", &o->format, NULL },
+		{ "--what", &o->what, NULL },
+		{ "--out", &o->out, NULL },
+		{ NULL, NULL, NULL }
+	};
 
-	for (i = first; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			usage(stdout);
-			exit(0);
-		}
-		if ((rc = cli_opt(argc, argv, &i, "--config", &o->config)) ||
-		    (rc = cli_opt(argc, argv, &i, "--db", &o->db)) ||
-		    (rc = cli_opt(argc, argv, &i, "--from", &o->from)) ||
-		    (rc = cli_opt(argc, argv, &i, "--to", &o->to)) ||
-		    (rc = cli_opt(argc, argv, &i, "--agency", &o->agency)) ||
-		    (rc = cli_opt(argc, argv, &i, "--format", &o->format)) ||
-		    (rc = cli_opt(argc, argv, &i, "--what", &o->what)) ||
-		    (rc = cli_opt(argc, argv, &i, "--out", &o->out))) {
-			if (rc == -1)
-				return -1;
-			continue;
-		}
-		fprintf(stderr, "loket: unknown option %s\n", argv[i]);
-		usage(stderr);
-		return -1;
-	}
-	return 0;
+	return cli_parse(argc, argv, first, opts, usage);
 }
 
 /* The period from --from/--to; without --from, the `days` days up to

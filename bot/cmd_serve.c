@@ -72,29 +72,15 @@ static int
 parse_args(int argc, char **argv, const char **config, const char **db,
     int *check, int *ack_only)
 {
-	int i, rc;
+	const struct cli_option opts[] = {
+		{ "--config", config, NULL },
+		{ "--db", db, NULL },
+		{ "--check", NULL, check },
+		{ "--ack-only", NULL, ack_only },
+		{ NULL, NULL, NULL }
+	};
 
-	for (i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			serve_usage(stdout);
-			exit(0);
-		}
-		if ((rc = cli_opt(argc, argv, &i, "--config", config)) != 0 ||
-		    (rc = cli_opt(argc, argv, &i, "--db", db)) != 0) {
-			if (rc == -1)
-				return -1;
-		} else if (strcmp(argv[i], "--check") == 0) {
-			*check = 1;
-		} else if (strcmp(argv[i], "--ack-only") == 0) {
-			*ack_only = 1;
-		} else {
-			fprintf(stderr, "loket serve: unknown option %s\n",
-			    argv[i]);
-			serve_usage(stderr);
-			return -1;
-		}
-	}
-	return 0;
+	return cli_parse(argc, argv, 1, opts, serve_usage);
 }
 
 int
