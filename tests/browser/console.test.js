@@ -89,6 +89,17 @@ async function postWebhook(port, text, phone, name) {
   return { status: r.status, id: m.id };
 }
 
+/* True when the promise (a wait for the page) resolves, false when it
+ * fails or times out: a check that can fail without ending the run. */
+async function settles(promise) {
+  try {
+    await promise;
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+
 async function waitFor(fn, ms) {
   const end = Date.now() + ms;
   for (;;) {
@@ -237,16 +248,16 @@ async function run(page, page2, base, port, db, graph) {
   check(await page.isVisible('#login-form'), 'a wrong password keeps the login form');
   await page.fill('#login-password', PW);
   await page.click('#login-form button[type=submit]');
-  await page.waitForSelector('#conversations-view', { state: 'visible' });
-  check(true, 'logged in: the conversation list shows');
-  await page.waitForFunction(() => document.body.getAttribute('data-live') === '1');
-  check(true, 'the live connection is up');
+  check(await settles(page.waitForSelector('#conversations-view', { state: 'visible' })),
+    'logged in: the conversation list shows');
+  check(await settles(page.waitForFunction(() => document.body.getAttribute('data-live') === '1')),
+    'the live connection is up');
   const cookies = await page.context().cookies();
   const sc = cookies.find((c) => c.name === 'loket_session');
   check(sc && sc.httpOnly && sc.sameSite === 'Strict', 'session cookie is HttpOnly, SameSite=Strict');
   await page.evaluate(() => { window.__noReload = 1; });
-  await login(page2, base, 'wout', PW2);
-  check(true, 'a colleague logs in in another browser');
+  check(await settles(login(page2, base, 'wout', PW2)),
+    'a colleague logs in in another browser');
 
   /* ---- a conversation appears live ----------------------------------- */
   const first = await postWebhook(port, 'Ik wil met iemand spreken');
@@ -257,8 +268,8 @@ async function run(page, page2, base, port, db, graph) {
     "' AND conversation_id IS NOT NULL"), 5000);
   check(!!conv, 'the engine opened a conversation for the message');
   const item = '#conversation-list li[data-id="' + conv + '"]';
-  await page.waitForSelector(item, { timeout: 10000 });
-  check(true, 'the WhatsApp conversation appears in the list without a reload');
+  check(await settles(page.waitForSelector(item, { timeout: 10000 })),
+    'the WhatsApp conversation appears in the list without a reload');
   check(await page.evaluate(() => window.__noReload === 1), 'no page reload happened');
   check((await page.textContent(item)).includes('whatsapp'), 'list shows the channel');
 
@@ -268,15 +279,15 @@ async function run(page, page2, base, port, db, graph) {
   check((await page.textContent('#transcript')).includes('Ik wil met iemand spreken'),
     'the transcript shows the citizen message');
   await page.click('#btn-takeover');
-  await page.waitForFunction(() =>
-    document.getElementById('conv-meta').textContent.includes('overgenomen door tina'));
-  check(true, 'takeover: the conversation is ours');
+  check(await settles(page.waitForFunction(() =>
+    document.getElementById('conv-meta').textContent.includes('overgenomen door tina'))),
+    'takeover: the conversation is ours');
   check(!(await page.isDisabled('#btn-reply')), 'reply is enabled after takeover');
-  await page2.waitForFunction((sel) => {
+  check(await settles(page2.waitForFunction((sel) => {
     const li = document.querySelector(sel);
     return li && li.textContent.includes('bij tina');
-  }, item, { timeout: 10000 });
-  check(true, 'a colleague sees the takeover live in her list');
+  }, item, { timeout: 10000 })),
+    'a colleague sees the takeover live in her list');
   await page2.click(item);
   await page2.waitForFunction(() =>
     document.getElementById('conv-meta').textContent.includes('overgenomen door tina'));
@@ -285,9 +296,9 @@ async function run(page, page2, base, port, db, graph) {
   const reply = 'Dag Bart, ik ben Tina van het loket.';
   await page.fill('#reply-text', reply);
   await page.click('#btn-reply');
-  await page.waitForFunction((t) => Array.from(document.querySelectorAll(
-    '#transcript li.from-staff .text')).some((e) => e.textContent === t), reply);
-  check(true, 'the reply shows in the transcript');
+  check(await settles(page.waitForFunction((t) => Array.from(document.querySelectorAll(
+    '#transcript li.from-staff .text')).some((e) => e.textContent === t), reply)),
+    'the reply shows in the transcript');
   const row = await waitFor(() => sql(db, "SELECT author || '|' || body FROM " +
     'outbox WHERE conversation_id = ' + conv + " AND author = 'tina'"), 3000);
   check(row === 'tina|' + JSON.stringify({ text: reply }),
@@ -311,10 +322,10 @@ async function run(page, page2, base, port, db, graph) {
   /* ---- hostile text ----------------------------------------------------- */
   const xss = await postWebhook(port, XSS);
   check(xss.status === 200, 'hostile message accepted');
-  await page.waitForFunction((t) => Array.from(document.querySelectorAll(
+  check(await settles(page.waitForFunction((t) => Array.from(document.querySelectorAll(
     '#transcript li.from-citizen .text')).some((e) => e.textContent === t),
-  XSS, { timeout: 10000 });
-  check(true, 'the hostile message shows as text in the transcript');
+  XSS, { timeout: 10000 })),
+    'the hostile message shows as text in the transcript');
   check(await page.evaluate(() => document.querySelectorAll('img').length) === 0,
     'no <img> element was created from it');
   check((await page.textContent(item)).includes(XSS), 'and as text in the list');
@@ -326,17 +337,17 @@ async function run(page, page2, base, port, db, graph) {
   check(await page.isDisabled('#btn-reply'), 'handback: reply disabled again');
   check(sql(db, 'SELECT mode FROM conversations WHERE id = ' + conv) === 'bot',
     'handback: the bot has it');
-  await page2.waitForFunction(() =>
-    !document.getElementById('btn-takeover').disabled, null, { timeout: 10000 });
-  check(true, 'the colleague sees the handback live: she may take over now');
+  check(await settles(page2.waitForFunction(() =>
+    !document.getElementById('btn-takeover').disabled, null, { timeout: 10000 })),
+    'the colleague sees the handback live: she may take over now');
   await page.selectOption('#close-outcome', 'answered');
   await page.click('#btn-close');
   await page.waitForFunction(() =>
     document.getElementById('conv-meta').textContent.includes('afgesloten'));
   check(sql(db, 'SELECT open || outcome FROM conversations WHERE id = ' + conv) ===
     '0answered', 'closed with outcome answered');
-  await page.waitForSelector(item, { state: 'detached', timeout: 10000 });
-  check(true, 'the closed conversation leaves the live list');
+  check(await settles(page.waitForSelector(item, { state: 'detached', timeout: 10000 })),
+    'the closed conversation leaves the live list');
 
   /* ---- the report of the last 30 days ----------------------------------- */
   await page.click('#tab-report');

@@ -190,6 +190,14 @@ class WebSocket:
                 return m
         raise TimeoutError("no matching message")
 
+    def arrives(self, pred, timeout=5):
+        """True when a message matching pred comes within timeout."""
+        try:
+            self.recv_until(pred, timeout)
+            return True
+        except (TimeoutError, OSError, EOFError):
+            return False
+
     def send(self, obj):
         data = json.dumps(obj).encode()
         mask = os.urandom(4)

@@ -281,16 +281,16 @@ T.eq(srv.query("SELECT outcome, staff_involved FROM outcomes WHERE "
      "one outcome row, staff involved")
 st, j, r = a.call("POST", "/api/conversations/%d/takeover" % conv_w)
 T.ok(st == 409 and j["error"] == "closed", "a closed conversation is final")
-m = wsa.recv_until(lambda m: m["type"] == "conversations" and
-                   conv_w not in [c["id"] for c in m["conversations"]])
-T.ok(True, "closed conversation leaves anna's live list")
+T.ok(wsa.arrives(lambda m: m["type"] == "conversations" and
+                 conv_w not in [c["id"] for c in m["conversations"]]),
+     "closed conversation leaves anna's live list")
 
 # --- a webhook pushes the list --------------------------------------------
 st, _ = srv.post("whatsapp", wa_text("wamid.console1", "nieuw bericht",
                                      phone="32470000002"))
 T.eq(st, 200, "webhook accepted")
-m = wsa.recv_until(lambda m: m["type"] == "conversations", timeout=5)
-T.ok(True, "a webhook causes a live list push")
+T.ok(wsa.arrives(lambda m: m["type"] == "conversations", timeout=5),
+     "a webhook causes a live list push")
 
 # --- cases -------------------------------------------------------------------
 add_case(srv, "DEMO-2026-00001", conv_id=conv_b)
@@ -357,8 +357,8 @@ T.eq(st, 409, "a handled case stays handled")
 st, j, r = a.call("GET", "/api/cases?status=open")
 T.ok("DEMO-2026-00001" not in [k["reference"] for k in j["cases"]],
      "status=open leaves out handled cases")
-m = wsa.recv_until(lambda m: m["type"] == "cases")
-T.ok(True, "case changes are announced live")
+T.ok(wsa.arrives(lambda m: m["type"] == "cases"),
+     "case changes are announced live")
 st, j, r = a.call("GET", "/api/cases/NOPE-1")
 T.eq(st, 404, "unknown case is 404")
 
