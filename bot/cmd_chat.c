@@ -8,8 +8,11 @@
  * "outcome: NAME" (or "open") and "case: REFERENCE" when one was made.
  *
  * Commands: "/wait 25h" lets simulated time pass (the engine takes the
- * clock as a parameter), "/image" sends a photo without text, "/restart"
- * closes and reopens the database and engine as a server restart would.
+ * clock as a parameter), "/after 1s" sends the next message that soon
+ * after the previous one (a burst; by default CHAT_GAP passes between
+ * messages, as when a person reads and types), "/image" sends a photo
+ * without text, "/restart" closes and reopens the database and engine as
+ * a server restart would.
  */
 #include <jansson.h>
 #include <sqlite3.h>
@@ -30,6 +33,7 @@
 
 #define CHAT_USER	"chat-citizen"
 #define CHAT_PHONE	"32470998877"
+#define CHAT_GAP_MS	20000	/* reading the reply and typing */
 
 struct chat {
 	struct config		*cfg;
@@ -42,6 +46,7 @@ struct chat {
 	struct engine		*engine;
 	long long		 offset_ms;	/* simulated time passed */
 	long long		 start_ms;	/* --at, or 0: the real clock */
+	long long		 gap_ms;	/* before the next message */
 	int			 seq;		/* message ids */
 	char			 last_ids[3][48];	/* last buttons */
 	char			 last_titles[3][64];
@@ -318,6 +323,20 @@ handle_line(struct chat *c, const char *line)
 
 	if (strncmp(line, "/wait", 5) == 0)
 		return do_wait(c, line + 5 + strspn(line + 5, " "));
+	if (strncmp(line, "/after", 6) == 0) {
+		long secs = config_parse_duration(line + 6 +
+		    strspn(line + 6, " "));
+
+		if (secs < 0) {
+			fprintf(stderr, "loket chat: bad duration '%s'\n",
+			    line + 6);
+			return 0;
+		}
+		c->gap_ms = (long long)secs * 1000;
+		return 0;
+	}
+	c->offset_ms += c->gap_ms;
+	c->gap_ms = CHAT_GAP_MS;
 	if (strcmp(line, "/restart") == 0) {
 		chat_close(c);
 		return chat_open(c);
