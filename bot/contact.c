@@ -225,7 +225,7 @@ looks_like_date(const char *s, size_t n)
 /*
  * Examines the run of digits and separators at s (length n).  Tries the
  * longest prefix ending at a digit group first, so two numbers in a row
- * or a trailing house number do not spoil the first one.
+ * do not spoil the first one.
  */
 static int
 phone_run(const char *s, size_t n, char *out, size_t outlen)
@@ -246,8 +246,14 @@ phone_run(const char *s, size_t n, char *out, size_t outlen)
 				ends[ne++] = nd;
 		}
 	}
+	/* A shorter prefix counts only when what follows is long enough to
+	 * be a number of its own: "0486 55 44 33 2" has a digit too many and
+	 * is invalid, never cut to the first ten digits. */
 	while (ne > 0) {
-		rc = normalise_phone(digits, ends[--ne], plus, out, outlen);
+		ne--;
+		if (ends[ne] != nd && nd - ends[ne] < 6)
+			continue;
+		rc = normalise_phone(digits, ends[ne], plus, out, outlen);
 		if (rc == 1)
 			return 1;
 		if (rc == 0)

@@ -28,7 +28,7 @@ static const struct {
 } ints[] = {
 #define I(f) { #f, offsetof(struct dialog_state, f) }
 	I(unknown), I(criticism), I(abuse), I(fix_field),
-	I(referrals),
+	I(referrals), I(invalid),
 #undef I
 };
 

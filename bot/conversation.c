@@ -18,10 +18,12 @@
 #include "locale.h"
 #include "log.h"
 #include "outbox.h"
+#include "signals.h"
 #include "store.h"
 
 #define BATCH_MAX	500
 #define GIVE_UP_AFTER	3	/* failures of one row before skipping it */
+#define BURST_MS	2500	/* messages this close are one burst */
 
 struct engine {
 	const struct config	*cfg;
@@ -203,14 +205,18 @@ classify(struct engine *e, const char *text, struct intent_result *ir)
 		snprintf(ir->lang, sizeof(ir->lang), "nl");
 }
 
+/* The text answering the topic: the agency's own ("onderwerp.wse.
+ * opleidingsverlof") before the general one; 0 when there is none. */
 static int
-topic_known(const struct engine *e, const struct intent_result *ir)
+topic_key(const struct engine *e, const struct agency *a,
+    const struct intent_result *ir, char *key, size_t keylen)
 {
-	char key[INTENT_ID_MAX + 16];
-
 	if (ir->topic[0] == '\0')
 		return 0;
-	snprintf(key, sizeof(key), "onderwerp.%s", ir->topic);
+	snprintf(key, keylen, "onderwerp.%s.%s", a->id, ir->topic);
+	if (locales_has(e->loc, "nl", key))
+		return 1;
+	snprintf(key, keylen, "onderwerp.%s", ir->topic);
 	return locales_has(e->loc, "nl", key);
 }
 
@@ -280,12 +286,13 @@ apply(struct engine *e, const struct agency *a, struct conv *c,
 
 static int
 run_dialog(struct engine *e, const struct agency *a,
-    const struct conv_inrow *r, struct conv *c, long long now_ms)
+    const struct conv_inrow *r, struct conv *c, int burst, long long now_ms)
 {
 	struct intent_result ir;
+	struct signals sig;
 	struct dialog_input in;
 	struct dialog_output out;
-	char phone[40];
+	char phone[40], key[INTENT_ID_MAX * 2 + 16];
 	time_t next_open = 0;
 
 	memset(&in, 0, sizeof(in));
@@ -295,9 +302,15 @@ run_dialog(struct engine *e, const struct agency *a,
 		in.text = r->text != NULL ? r->text : "";
 		in.payload = is_button(r) ? r->payload : NULL;
 		classify(e, in.text, &ir);
+		signals_read(in.text, &ir, &a->dossier_patterns,
+		    c->st.step == DS_ASK_NAME, &sig);
+		signals_decide(&sig, &ir);
 		in.intent = &ir;
-		in.topic_answer = topic_known(e, &ir);
+		in.sig = &sig;
+		if (topic_key(e, a, &ir, key, sizeof(key)))
+			in.topic_key = key;
 		in.lang_offered = lang_offered(e, a, ir.lang);
+		in.burst = burst;
 	}
 	in.whatsapp = is(c->channel, "whatsapp");
 	in.user_phone = phone[0] ? phone : NULL;
@@ -348,10 +361,14 @@ on_message(struct engine *e, const struct agency *a,
     const struct conv_inrow *r, long long now_ms)
 {
 	struct conv c;
-	int rc;
+	int rc, burst;
 
 	if (open_conv(e, a, r, &c, 1, now_ms) != 1)
 		return -1;
+	/* Several messages within seconds are one thought: the later ones
+	 * are read as adding to the first, not as new answers. */
+	burst = c.turns > 0 && c.last_in_at > 0 &&
+	    now_ms - c.last_in_at <= BURST_MS;
 	c.turns++;
 	c.last_in_at = now_ms;
 	if (r->user_phone != NULL && *r->user_phone)
@@ -364,7 +381,7 @@ on_message(struct engine *e, const struct agency *a,
 	}
 	rc = 0;
 	if (is(c.mode, "bot"))
-		rc = run_dialog(e, a, r, &c, now_ms);
+		rc = run_dialog(e, a, r, &c, burst, now_ms);
 	if (rc == 0)
 		rc = conv_db_save(e->store, &c);
 	if (rc == -1)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "signals.h"
 
 const struct dlg_menu dlg_menu_main = {
 	{ "vraag", "klacht", "suggestie" },
@@ -238,8 +239,7 @@ answer_topic(struct dialog_state *st, const struct dialog_input *in,
 	struct dialog_reply *r = dlg_reply(out, NULL);
 
 	if (r != NULL) {
-		snprintf(r->topic_key, sizeof(r->topic_key), "onderwerp.%s",
-		    in->intent->topic);
+		dlg_copy(r->topic_key, sizeof(r->topic_key), in->topic_key);
 		r->key = r->topic_key;
 	}
 	dlg_copy(st->topic, sizeof(st->topic), in->intent->topic);
@@ -253,11 +253,11 @@ on_question(struct dialog_state *st, const struct dialog_input *in,
     struct dialog_output *out, int may_ask)
 {
 	if (in->intent != NULL && in->intent->topic[0] != '\0' &&
-	    in->topic_answer) {
+	    in->topic_key != NULL) {
 		answer_topic(st, in, out);
 		return;
 	}
-	if (may_ask && dlg_words(in->text) <= 4 &&
+	if (may_ask && dlg_words(in->text) <= 4 && !dlg_rest_words(in, 3) &&
 	    (in->text == NULL || strchr(in->text, '?') == NULL)) {
 		dlg_ask(st, out, DS_ASK_QUESTION, "vraag.welke", "vraag.welke",
 		    "overdracht.herhaald");
@@ -286,12 +286,23 @@ on_suggestion(struct dialog_state *st, const struct dialog_input *in,
 		    "suggestie.welke", "overdracht.herhaald");
 }
 
-/* Long complaint texts are kept: the case may need no description. */
-static void
-keep_description(struct dialog_state *st, const struct dialog_input *in)
+/* A story is kept: the case may need no description then.  A second
+ * story is added to the first (bursts, "en ook nog ..."). */
+void
+dlg_keep_description(struct dialog_state *st, const struct dialog_input *in)
 {
-	if (st->description[0] == '\0' && dlg_words(in->text) >= 8)
+	size_t n = strlen(st->description);
+
+	if (in->sig == NULL || !in->sig->narrative || in->text == NULL ||
+	    strstr(st->description, in->text) != NULL)
+		return;
+	if (n == 0) {
 		dlg_copy(st->description, sizeof(st->description), in->text);
+	} else if (n + 2 < sizeof(st->description)) {
+		st->description[n] = '\n';
+		dlg_copy(st->description + n + 1,
+		    sizeof(st->description) - n - 1, in->text);
+	}
 }
 
 /* Complaint or criticism: clarify first, criticism answered once. */
@@ -299,7 +310,7 @@ static void
 on_complaint(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out, int venting)
 {
-	keep_description(st, in);
+	dlg_keep_description(st, in);
 	if (!venting && st->asks[DS_CLARIFY] > 0) {
 		/* Said complaint again after being asked: that confirms. */
 		dlg_confirmed_complaint(a, st, in, out);
@@ -325,12 +336,14 @@ on_thanks(struct dialog_state *st, struct dialog_output *out)
 	end_with(st, out, OUTCOME_ABANDONED);
 }
 
-/* After an outcome: "nee" (nothing else) closes, "ja" shows the menu. */
+/* After an outcome: "nee" (nothing else) closes, "ja" shows the menu;
+ * "ok", "top" or a thumbs-up is a thank-you and closes as well. */
 static void
-on_done_yesno(struct dialog_state *st, struct dialog_output *out,
-    const char *id)
+on_done_yesno(struct dialog_state *st, const struct dialog_input *in,
+    struct dialog_output *out, const char *id)
 {
-	if (strcmp(id, "nee") == 0)
+	if (strcmp(id, "nee") == 0 || (in->payload == NULL &&
+	    !dlg_plain_yes(in->text)))
 		on_thanks(st, out);
 	else
 		ask_menu(st, out, DS_CHOICE, "keuze.nog_iets",
@@ -356,37 +369,100 @@ dlg_general(const struct agency *a, struct dialog_state *st,
 		on_suggestion(st, in, out);
 	else if (dlg_is(in, "bedankt"))
 		on_thanks(st, out);
-	else if (st->step == DS_DONE && (id = dlg_match(in->text,
-	    in->payload, &dlg_menu_confirm, NULL)) != NULL)
-		on_done_yesno(st, out, id);
+	else if (st->step == DS_DONE && (id = dlg_answer(in,
+	    &dlg_menu_confirm)) != NULL)
+		on_done_yesno(st, in, out, id);
 	else
 		on_unknown(st, out);
 }
 
 /* ---- the steps --------------------------------------------------------- */
 
-/* A choice from the main or clarify menu. */
+/* What follows "nee, geen klacht, eerder een vraag: ..." when it is a
+ * question or suggestion of its own; else NULL. */
+static int
+carries_more(const struct dialog_input *in)
+{
+	return dlg_rest_words(in, 3);
+}
+
+/* The citizen says it is no complaint; what else the message says is
+ * acted on in the same reply. */
+static void
+not_a_complaint(struct dialog_state *st, const struct dialog_input *in,
+    struct dialog_output *out, const char *choice)
+{
+	if (choice != NULL && strcmp(choice, "vraag") == 0 &&
+	    (carries_more(in) || in->topic_key != NULL))
+		on_question(st, in, out, 0);
+	else if (choice != NULL && strcmp(choice, "vraag") == 0)
+		dlg_ask(st, out, DS_ASK_QUESTION, "vraag.welke", "vraag.welke",
+		    "overdracht.herhaald");
+	else if (choice != NULL && strcmp(choice, "suggestie") == 0)
+		on_suggestion(st, in, out);
+	else
+		ask_menu(st, out, DS_CHOICE, "klacht.ingetrokken",
+		    "klacht.ingetrokken", &dlg_menu_main);
+}
+
+/* A choice from the main menu. */
 static int
 on_choice(const struct agency *a, struct dialog_state *st,
-    const struct dialog_input *in, struct dialog_output *out,
-    const struct dlg_menu *menu)
+    const struct dialog_input *in, struct dialog_output *out)
 {
-	static const char *const yesno[] = { "ja", "nee", NULL };
-	const char *id = dlg_match(in->text, in->payload, menu,
-	    st->step == DS_CLARIFY ? yesno : NULL);
+	const char *id = dlg_choice(in, &dlg_menu_main);
 
 	if (id == NULL)
 		return 0;
-	if (strcmp(id, "klacht") == 0 || strcmp(id, "ja") == 0) {
-		keep_description(st, in);
+	if (strcmp(id, "klacht") == 0) {
+		if (in->sig != NULL && in->sig->not_complaint)
+			return 0;
+		dlg_keep_description(st, in);
 		dlg_confirmed_complaint(a, st, in, out);
-	} else if (strcmp(id, "nee") == 0) {
-		ask_menu(st, out, DS_CHOICE, "klacht.ingetrokken",
-		    "klacht.ingetrokken", &dlg_menu_main);
 	} else if (strcmp(id, "vraag") == 0) {
 		on_question(st, in, out, 1);
 	} else {
 		on_suggestion(st, in, out);
+	}
+	return 1;
+}
+
+/* The answer to "a complaint, or rather a question or a suggestion?",
+ * read in the light of that question: a story confirms the complaint
+ * and describes it, "niet" inside it means nothing, "geen klacht" with
+ * a question or tip after it is that question or tip. */
+static int
+on_clarify(const struct agency *a, struct dialog_state *st,
+    const struct dialog_input *in, struct dialog_output *out)
+{
+	static const char *const yesno[] = { "ja", "nee", NULL };
+	const struct signals *sig = in->sig;
+	const char *id = dlg_menu_pick(in, &dlg_menu_clarify, yesno);
+
+	if (id == NULL && sig != NULL) {
+		if (sig->not_complaint || dlg_withdraws(in->text))
+			id = sig->choice[0] != '\0' ? sig->choice : "nee";
+		else if (sig->explicit_complaint)
+			id = "klacht";
+		else if (sig->answer == SIGNALS_YES)
+			id = "ja";
+		else if (sig->choice[0] != '\0')
+			id = sig->choice;
+		else if (sig->answer == SIGNALS_NO)
+			id = "nee";
+		else if (sig->narrative && !dlg_is(in, "vraag") &&
+		    !dlg_is(in, "suggestie"))
+			id = "klacht";	/* the story is the answer */
+	}
+	if (id == NULL)
+		return 0;
+	if (strcmp(id, "klacht") == 0 || strcmp(id, "ja") == 0) {
+		dlg_keep_description(st, in);
+		dlg_confirmed_complaint(a, st, in, out);
+	} else if (strcmp(id, "nee") == 0) {
+		not_a_complaint(st, in, out, NULL);
+	} else {
+		not_a_complaint(st, in, out, id);
 	}
 	return 1;
 }
@@ -397,14 +473,14 @@ step_handler(const struct agency *a, struct dialog_state *st,
 {
 	switch (st->step) {
 	case DS_CHOICE:
-		return on_choice(a, st, in, out, &dlg_menu_main);
-	case DS_CLARIFY:
-		if (dlg_withdraws(in->text)) {
-			ask_menu(st, out, DS_CHOICE, "klacht.ingetrokken",
-			    "klacht.ingetrokken", &dlg_menu_main);
+		if (in->sig != NULL && in->sig->not_complaint &&
+		    in->sig->choice[0] != '\0') {
+			not_a_complaint(st, in, out, in->sig->choice);
 			return 1;
 		}
-		return on_choice(a, st, in, out, &dlg_menu_clarify);
+		return on_choice(a, st, in, out);
+	case DS_CLARIFY:
+		return on_clarify(a, st, in, out);
 	case DS_ASK_QUESTION:
 		if (dlg_is(in, "klacht") || dlg_is(in, "ongenoegen") ||
 		    dlg_is(in, "suggestie") || dlg_is(in, "bedankt"))
@@ -427,25 +503,6 @@ step_handler(const struct agency *a, struct dialog_state *st,
 	}
 }
 
-/* Steps that wait for free text: a long message there is the answer,
- * even when it mentions staff or stopping ("de medewerker was
- * onbeleefd", "... en toen stopte de bus"). */
-static int
-short_or_not_free(const struct dialog_state *st,
-    const struct dialog_input *in, int max_words)
-{
-	if (st->step == DS_ASK_DESC || st->step == DS_ASK_QUESTION ||
-	    st->step == DS_ASK_SUGGESTION)
-		return dlg_words(in->text) <= max_words;
-	return 1;
-}
-
-static int
-wants_person(const struct dialog_state *st, const struct dialog_input *in)
-{
-	return dlg_is(in, "medewerker") && short_or_not_free(st, in, 6);
-}
-
 /* Names, addresses and yes/no say nothing about a language, so the
  * reply language only follows messages of some length outside the data
  * steps (and the very first message). */
@@ -460,31 +517,36 @@ switch_language(struct dialog_state *st, const struct dialog_input *in)
 		dlg_copy(st->lang, sizeof(st->lang), in->intent->lang);
 }
 
-/* Slots any message may fill: a dossier number, stated contact data. */
+/* Details any message may carry, kept before they are asked: a dossier
+ * number always, contact details only where the policy registers cases
+ * (an agency that redirects stores none). */
 static void
 collect_slots(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in)
 {
-	struct contact_found f;
+	const struct contact_found *f;
 
-	contact_extract(in->text, a != NULL ? &a->dossier_patterns : NULL,
-	    0, &f);
-	if (f.dossier[0] != '\0')
-		dlg_copy(st->dossier, sizeof(st->dossier), f.dossier);
-	if (st->name[0] == '\0' && f.name[0] != '\0')
-		dlg_copy(st->name, sizeof(st->name), f.name);
-	if (f.email[0] != '\0' && strcmp(f.email, CONTACT_INVALID) != 0)
-		dlg_copy(st->email, sizeof(st->email), f.email);
-	if (f.phone[0] != '\0' && strcmp(f.phone, CONTACT_INVALID) != 0)
-		dlg_copy(st->phone, sizeof(st->phone), f.phone);
+	if (in->sig == NULL)
+		return;
+	f = &in->sig->contact;
+	if (f->dossier[0] != '\0')
+		dlg_copy(st->dossier, sizeof(st->dossier), f->dossier);
+	if (a == NULL || a->policy != POLICY_CASE)
+		return;
+	if (st->name[0] == '\0' && f->name[0] != '\0')
+		dlg_copy(st->name, sizeof(st->name), f->name);
+	if (f->email[0] != '\0' && strcmp(f->email, CONTACT_INVALID) != 0)
+		dlg_copy(st->email, sizeof(st->email), f->email);
+	if (f->phone[0] != '\0' && strcmp(f->phone, CONTACT_INVALID) != 0)
+		dlg_copy(st->phone, sizeof(st->phone), f->phone);
 }
 
 /* The classifier is least sure about short inputs (a bare name can look
- * like an insult), so abuse is only believed above ABUSE_MIN, and only
- * above ABUSE_SURE when the input is what the bot just asked for. */
+ * like an insult), so without an insult word abuse is only believed
+ * above ABUSE_MIN, and only above ABUSE_SURE when the input is what the
+ * bot just asked for. */
 #define ABUSE_MIN	0.5
 #define ABUSE_SURE	0.9
-#define STOP_MIN	0.5
 
 static int
 sure(const struct dialog_input *in, const char *intent, double min)
@@ -497,15 +559,13 @@ static int
 expected(const struct agency *a, const struct dialog_state *st,
     const struct dialog_input *in)
 {
-	static const char *const yesno[] = { "ja", "nee", NULL };
-
 	switch (st->step) {
 	case DS_CHOICE:
-		return dlg_match(in->text, in->payload, &dlg_menu_main,
-		    NULL) != NULL;
+		return dlg_choice(in, &dlg_menu_main) != NULL;
 	case DS_CLARIFY:
-		return dlg_withdraws(in->text) || dlg_match(in->text,
-		    in->payload, &dlg_menu_clarify, yesno) != NULL;
+		return in->payload != NULL || (in->sig != NULL &&
+		    (in->sig->answer != SIGNALS_NONE ||
+		    in->sig->choice[0] != '\0' || in->sig->not_complaint));
 	case DS_ASK_NAME:
 	case DS_ASK_CONTACT:
 	case DS_ASK_DESC:
@@ -515,6 +575,43 @@ expected(const struct agency *a, const struct dialog_state *st,
 	default:
 		return 0;
 	}
+}
+
+static int
+abusive(const struct agency *a, const struct dialog_state *st,
+    const struct dialog_input *in)
+{
+	if (in->sig != NULL && in->sig->abuse)
+		return 1;
+	if (sure(in, "scheldwoorden", ABUSE_SURE))
+		return 1;
+	return sure(in, "scheldwoorden", ABUSE_MIN) && !expected(a, st, in);
+}
+
+/* A message in a burst that adds nothing to act on: the question the
+ * bot asked a second ago is still open, so it is kept, not answered. */
+static int
+adds_nothing(const struct agency *a, const struct dialog_state *st,
+    const struct dialog_input *in)
+{
+	const struct signals *sig = in->sig;
+
+	if (!in->burst || sig == NULL || in->payload != NULL)
+		return 0;
+	if (st->step != DS_CLARIFY && st->step != DS_DONE &&
+	    st->step != DS_CHOICE)
+		return 0;
+	if (sig->answer != SIGNALS_NONE || sig->choice[0] != '\0' ||
+	    sig->not_complaint || (sig->explicit_complaint &&
+	    st->step != DS_CLARIFY) || sig->question)
+		return 0;
+	if (a != NULL && a->policy == POLICY_CASE &&
+	    (sig->contact.email[0] != '\0' || sig->contact.phone[0] != '\0'))
+		return 0;
+	if (st->step == DS_CHOICE)
+		return !sig->narrative && !dlg_is(in, "klacht") &&
+		    !dlg_is(in, "ongenoegen") && !dlg_is(in, "suggestie");
+	return 1;
 }
 
 static void
@@ -527,7 +624,7 @@ on_text(const struct agency *a, struct dialog_state *st,
 		dlg_copy(st->first_intent, sizeof(st->first_intent),
 		    in->intent->intent);
 	if (st->step == DS_STAFF) {
-		if (sure(in, "scheldwoorden", ABUSE_MIN)) {
+		if (abusive(a, st, in)) {
 			st->abuse++;
 			out->actions |= DA_FLAG_ABUSE;
 		}
@@ -536,28 +633,31 @@ on_text(const struct agency *a, struct dialog_state *st,
 	switch_language(st, in);
 	if (st->step < DS_ASK_NAME || st->step > DS_FIX)
 		collect_slots(a, st, in);
-	if (sure(in, "stop", STOP_MIN) && short_or_not_free(st, in, 4)) {
+	if (in->sig != NULL && in->sig->stop) {
 		dlg_reply(out, "stop.bevestiging");
 		end_with(st, out, OUTCOME_STOPPED);
 		return;
 	}
-	if (wants_person(st, in)) {
+	if (in->sig != NULL && in->sig->person) {
 		dlg_handover(st, out, "overdracht.medewerker");
 		return;
 	}
-	if (!sure(in, "scheldwoorden", ABUSE_SURE) && expected(a, st, in) &&
-	    step_handler(a, st, in, out))
-		return;
-	if (sure(in, "scheldwoorden", ABUSE_MIN)) {
+	if (abusive(a, st, in)) {
 		/* Never engage: no reply, staff sees the flag. */
 		st->abuse++;
 		out->actions |= DA_FLAG_ABUSE;
 		dlg_outcome(st, OUTCOME_ABUSE);
 		return;
 	}
+	if (adds_nothing(a, st, in)) {
+		if (st->step == DS_CLARIFY)
+			dlg_keep_description(st, in);
+		return;
+	}
 	if (!step_handler(a, st, in, out))
 		dlg_general(a, st, in, out);
 }
+
 
 void
 dialog_step(const struct agency *a, struct dialog_state *st,

@@ -13,6 +13,7 @@
 
 #include "contact.h"
 #include "intent.h"
+#include "signals.h"
 
 struct agency;
 
@@ -54,6 +55,7 @@ struct dialog_state {
 	int	abuse;			/* abusive messages seen */
 	int	fix_field;		/* DS_FIX: which slot is re-asked */
 	int	referrals;		/* procedure or referral given */
+	int	invalid;		/* invalid contact answers in a row */
 };
 
 enum dialog_input_kind {
@@ -67,9 +69,13 @@ struct dialog_input {
 	const char	*text;		/* typed text or button title */
 	const char	*payload;	/* button / quick reply id, or NULL */
 	const struct intent_result *intent; /* NULL: not classified */
+	const struct signals *sig;	/* NULL: not read */
+	const char	*topic_key;	/* locale key answering the topic,
+					   or NULL when there is none */
+	int		 burst;		/* came within seconds of the last
+					   message, already answered */
 	int		 whatsapp;	/* channel offers the sender's number */
 	const char	*user_phone;	/* sender's number, E.164, or NULL */
-	int		 topic_answer;	/* a text exists for intent->topic */
 	int		 lang_offered;	/* agency and locales offer
 					   intent->lang */
 	int		 in_office;	/* staff at work now */

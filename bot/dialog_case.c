@@ -113,7 +113,7 @@ changes_subject(const struct dialog_input *in)
 	if (in->intent == NULL || in->intent->confidence < 0.6)
 		return 0;
 	if (dlg_is(in, "vraag"))
-		return in->topic_answer;
+		return in->topic_key != NULL;
 	for (i = 0; other[i] != NULL; i++)
 		if (dlg_is(in, other[i]))
 			return 1;
@@ -127,40 +127,150 @@ withdraw(struct dialog_state *st, struct dialog_output *out)
 	st->step = DS_CHOICE;
 }
 
-/* Keeps what a message says about the citizen; 1 if anything new. */
 static int
-take_contact(const struct agency *a, struct dialog_state *st,
-    const struct dialog_input *in, int name_asked,
-    struct contact_found *f)
+valid(const char *v)
 {
+	return v[0] != '\0' && strcmp(v, CONTACT_INVALID) != 0;
+}
+
+static int
+invalid(const char *v)
+{
+	return strcmp(v, CONTACT_INVALID) == 0;
+}
+
+/* "mijn achternaam is Verhaegen": the last name replaced, the first
+ * kept; "mijn voornaam is ..." the other way round. */
+static void
+fix_name_part(struct dialog_state *st, const char *part, int first)
+{
+	char name[CONTACT_NAME_MAX];
+	const char *sp = strchr(st->name, ' ');
+
+	if (sp == NULL || st->name[0] == '\0')
+		dlg_copy(name, sizeof(name), part);
+	else if (first)
+		snprintf(name, sizeof(name), "%s%s", part, sp);
+	else
+		snprintf(name, sizeof(name), "%.*s %s",
+		    (int)(sp - st->name), st->name, part);
+	dlg_copy(st->name, sizeof(st->name), name);
+}
+
+/*
+ * Keeps what a message says about the citizen: a name (replacing the
+ * old one when it is asked or corrected), a valid address or number
+ * (the newest wins: "nee, mijn nummer is ..."), a story as the
+ * description.  Returns 1 if anything was taken.
+ */
+static int
+take_details(struct dialog_state *st, const struct dialog_input *in,
+    int name_asked)
+{
+	const struct signals *sig = in->sig;
+	const struct contact_found *f;
 	int got = 0;
 
-	contact_extract(in->text, &a->dossier_patterns, name_asked, f);
-	if (f->name[0] != '\0' && (name_asked || st->name[0] == '\0')) {
+	if (sig == NULL)
+		return 0;
+	f = &sig->contact;
+	if (sig->surname[0] != '\0' && st->name[0] != '\0') {
+		fix_name_part(st, sig->surname, 0);
+		got = 1;
+	} else if (sig->firstname[0] != '\0' && st->name[0] != '\0') {
+		fix_name_part(st, sig->firstname, 1);
+		got = 1;
+	} else if (f->name[0] != '\0' && (name_asked || st->name[0] == '\0' ||
+	    sig->correction == SIGNALS_FIELD_NAME)) {
 		dlg_copy(st->name, sizeof(st->name), f->name);
 		got = 1;
 	}
-	if (f->email[0] != '\0' && strcmp(f->email, CONTACT_INVALID) != 0) {
+	if (valid(f->email)) {
 		dlg_copy(st->email, sizeof(st->email), f->email);
 		got = 1;
 	}
-	if (f->phone[0] != '\0' && strcmp(f->phone, CONTACT_INVALID) != 0) {
+	if (valid(f->phone)) {
 		dlg_copy(st->phone, sizeof(st->phone), f->phone);
 		got = 1;
 	}
+	if (f->dossier[0] != '\0')
+		dlg_copy(st->dossier, sizeof(st->dossier), f->dossier);
+	if (sig->narrative && !valid(f->email) && !valid(f->phone) &&
+	    f->name[0] == '\0' && sig->correction == SIGNALS_FIELD_NONE &&
+	    sig->answer == SIGNALS_NONE) {
+		dlg_keep_description(st, in);
+		got = 1;
+	}
+	if (valid(f->email) || valid(f->phone))
+		st->invalid = 0;
 	return got;
+}
+
+/* An address or number that is clearly meant but wrong: the hint that
+ * says what was wrong, or NULL. */
+static const char *
+invalid_hint(const struct dialog_input *in)
+{
+	if (in->sig == NULL)
+		return NULL;
+	if (invalid(in->sig->contact.email) && !valid(in->sig->contact.phone))
+		return "klacht.contact_email_fout";
+	if (invalid(in->sig->contact.phone) && !valid(in->sig->contact.email))
+		return "klacht.contact_tel_fout";
+	return NULL;
+}
+
+/* Two invalid answers in a row: a person takes over (README of the
+ * natural corpus, assumption 2), nothing wrong is ever stored. */
+static int
+count_invalid(struct dialog_state *st, struct dialog_output *out,
+    const char *hint)
+{
+	if (hint == NULL)
+		return 0;
+	if (++st->invalid >= DIALOG_MAX_ASKS) {
+		dlg_handover(st, out, "overdracht.gegevens");
+		return 1;
+	}
+	return 0;
+}
+
+/* After new details: the next missing one, with a hint when the
+ * message held an invalid address or number for it. */
+static void
+continue_with(struct dialog_state *st, const struct dialog_input *in,
+    struct dialog_output *out, const char *hint)
+{
+	if (hint != NULL && count_invalid(st, out, hint))
+		return;
+	if (hint != NULL && st->name[0] != '\0' && !has_contact(st)) {
+		ask_contact(st, in, out, hint);
+		if (st->asks[DS_ASK_CONTACT] == 1 && out->n_replies > 0 &&
+		    st->step == DS_ASK_CONTACT)
+			out->replies[out->n_replies - 1].key = hint;
+		return;
+	}
+	next_question(st, in, out);
 }
 
 static int
 on_name(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out)
 {
-	struct contact_found f;
+	const char *hint = invalid_hint(in);
+	int had_story = st->description[0] != '\0';
 
-	st->name[0] = '\0';
-	take_contact(a, st, in, 1, &f);
+	(void)a;
+	take_details(st, in, 1);
 	if (st->name[0] != '\0') {
-		next_question(st, in, out);
+		continue_with(st, in, out, hint);
+		return 1;
+	}
+	if (!had_story && st->description[0] != '\0') {
+		/* A story instead of a name: kept, and the name asked
+		 * again without saying it was not understood. */
+		dlg_ask(st, out, DS_ASK_NAME, "klacht.naam_na_verhaal",
+		    "klacht.naam_na_verhaal", "overdracht.gegevens");
 		return 1;
 	}
 	if (changes_subject(in))
@@ -171,38 +281,83 @@ on_name(const struct agency *a, struct dialog_state *st,
 }
 
 static int
+own_number(const struct dialog_input *in)
+{
+	static const char *const own[] = { "eigen_nummer", NULL };
+
+	if (!in->whatsapp || in->user_phone == NULL || *in->user_phone == '\0')
+		return 0;
+	return dlg_this_number(in->text) ||
+	    dlg_menu_pick(in, NULL, own) != NULL ||
+	    (in->sig != NULL && in->sig->short_answer &&
+	    in->sig->answer == SIGNALS_YES);
+}
+
+static int
 on_contact(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out)
 {
-	static const char *const own[] = { "eigen_nummer", "ja", NULL };
-	struct contact_found f;
-	const char *hint = "klacht.contact_opnieuw";
+	const char *hint = invalid_hint(in);
+	int had_story = st->description[0] != '\0';
 
-	if (in->whatsapp && in->user_phone != NULL && *in->user_phone &&
-	    (dlg_this_number(in->text) ||
-	    dlg_match(in->text, in->payload, NULL, own) != NULL)) {
+	(void)a;
+	if (own_number(in)) {
 		dlg_copy(st->phone, sizeof(st->phone), in->user_phone);
 		next_question(st, in, out);
 		return 1;
 	}
-	if (take_contact(a, st, in, 0, &f) && has_contact(st)) {
+	take_details(st, in, 0);
+	if (has_contact(st)) {
 		next_question(st, in, out);
 		return 1;
 	}
-	if (strcmp(f.email, CONTACT_INVALID) == 0)
-		hint = "klacht.contact_email_fout";
-	else if (strcmp(f.phone, CONTACT_INVALID) == 0)
-		hint = "klacht.contact_tel_fout";
-	else if (changes_subject(in))
+	if (hint != NULL) {
+		if (!count_invalid(st, out, hint))
+			ask_contact(st, in, out, hint);
+		return 1;
+	}
+	if (!had_story && st->description[0] != '\0') {
+		ask_contact(st, in, out, "klacht.contact_na_verhaal");
+		return 1;
+	}
+	if (changes_subject(in))
 		return 0;
-	ask_contact(st, in, out, hint);
+	ask_contact(st, in, out, "klacht.contact_opnieuw");
 	return 1;
+}
+
+/* Right after a detail was given, "nee, het nummer is ..." corrects it:
+ * a message that is mostly a contact detail or a name is no story. */
+static int
+is_correction(const struct dialog_input *in)
+{
+	const struct signals *sig = in->sig;
+
+	if (sig == NULL)
+		return 0;
+	if (sig->correction != SIGNALS_FIELD_NONE)
+		return 1;
+	return (valid(sig->contact.email) || valid(sig->contact.phone) ||
+	    invalid(sig->contact.email) || invalid(sig->contact.phone)) &&
+	    sig->words <= 6;
 }
 
 static int
 on_description(struct dialog_state *st, const struct dialog_input *in,
     struct dialog_output *out)
 {
+	if (is_correction(in)) {
+		const char *hint = invalid_hint(in);
+
+		take_details(st, in, 0);
+		if (hint != NULL) {
+			if (!count_invalid(st, out, hint))
+				ask_contact(st, in, out, hint);
+			return 1;
+		}
+		next_question(st, in, out);
+		return 1;
+	}
 	if (in->text != NULL && dlg_words(in->text) >= 2) {
 		dlg_copy(st->description, sizeof(st->description), in->text);
 		next_question(st, in, out);
@@ -254,7 +409,18 @@ ask_fix(struct dialog_state *st, struct dialog_output *out)
 	    "klacht.aanpassen", "overdracht.herhaald"), &dlg_menu_fix);
 }
 
-/* DS_CONFIRM and DS_FIX: yes, no, which field, or a typed correction. */
+/* A field named in a short message ("naam", "het nummer"). */
+static const char *
+field_named(const struct dialog_input *in, const struct dlg_menu *menu)
+{
+	const char *id = dlg_menu_pick(in, menu, NULL);
+
+	if (id == NULL && in->sig != NULL && in->sig->short_answer)
+		id = dlg_match(in->text, NULL, &dlg_menu_fix, NULL);
+	return id;
+}
+
+/* DS_CONFIRM and DS_FIX: a correction typed, yes, no, which field. */
 static int
 on_confirm(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out)
@@ -262,25 +428,40 @@ on_confirm(const struct agency *a, struct dialog_state *st,
 	static const char *const fields[] = {
 		"naam", "contact", "beschrijving", NULL
 	};
-	struct contact_found f;
 	int confirming = (st->step == DS_CONFIRM);
-	const char *id = dlg_match(in->text, in->payload, confirming ?
-	    &dlg_menu_confirm : &dlg_menu_fix, confirming ? fields : NULL);
+	const char *answer = confirming ? dlg_answer(in, &dlg_menu_confirm) :
+	    NULL;
+	const char *field = field_named(in, confirming ? NULL : &dlg_menu_fix);
+	const char *hint = invalid_hint(in);
 
-	if (id != NULL && strcmp(id, "ja") == 0)
-		register_case(st, out);
-	else if (id != NULL && strcmp(id, "nee") == 0)
-		ask_fix(st, out);
-	else if (id != NULL)
-		fix(st, in, out, id);
-	else if (take_contact(a, st, in, 0, &f))
-		next_question(st, in, out);	/* a correction, typed */
-	else if (changes_subject(in))
-		return 0;
-	else if (!confirming)
-		ask_fix(st, out);
-	else
+	(void)a;
+	if (field == NULL && confirming)
+		field = dlg_menu_pick(in, NULL, fields);
+	if (is_correction(in) || (hint != NULL && answer == NULL)) {
+		take_details(st, in, in->sig->correction ==
+		    SIGNALS_FIELD_NAME);
+		if (hint != NULL && !has_contact(st)) {
+			if (!count_invalid(st, out, hint))
+				ask_contact(st, in, out, hint);
+			return 1;
+		}
+		if (hint != NULL && count_invalid(st, out, hint))
+			return 1;
+		st->asks[DS_CONFIRM] = 0;	/* a new summary */
 		next_question(st, in, out);
+	} else if (answer != NULL && strcmp(answer, "ja") == 0) {
+		register_case(st, out);
+	} else if (answer != NULL && strcmp(answer, "nee") == 0) {
+		ask_fix(st, out);
+	} else if (field != NULL) {
+		fix(st, in, out, field);
+	} else if (changes_subject(in)) {
+		return 0;
+	} else if (!confirming) {
+		ask_fix(st, out);
+	} else {
+		next_question(st, in, out);
+	}
 	return 1;
 }
 
@@ -291,28 +472,27 @@ dlg_case_expected(const struct agency *a, const struct dialog_state *st,
 	static const char *const fields[] = {
 		"naam", "contact", "beschrijving", NULL
 	};
-	static const char *const own[] = { "eigen_nummer", NULL };
-	struct contact_found f;
+	const struct signals *sig = in->sig;
 
+	(void)a;
 	if (in->text == NULL || dlg_withdraws(in->text))
 		return dlg_withdraws(in->text);
+	if (sig == NULL)
+		return 0;
 	switch (st->step) {
 	case DS_ASK_NAME:
-		contact_extract(in->text, &a->dossier_patterns, 1, &f);
-		return f.name[0] != '\0';
+		return sig->contact.name[0] != '\0';
 	case DS_ASK_CONTACT:
-		contact_extract(in->text, &a->dossier_patterns, 0, &f);
-		return f.email[0] != '\0' || f.phone[0] != '\0' ||
-		    dlg_this_number(in->text) ||
-		    dlg_match(in->text, in->payload, NULL, own) != NULL;
+		return sig->contact.email[0] != '\0' ||
+		    sig->contact.phone[0] != '\0' || own_number(in);
 	case DS_ASK_DESC:
 		return dlg_words(in->text) >= 2;
 	case DS_CONFIRM:
-		return dlg_match(in->text, in->payload, &dlg_menu_confirm,
-		    fields) != NULL;
+		return dlg_answer(in, &dlg_menu_confirm) != NULL ||
+		    is_correction(in) ||
+		    dlg_menu_pick(in, NULL, fields) != NULL;
 	default:
-		return dlg_match(in->text, in->payload, &dlg_menu_fix,
-		    NULL) != NULL;
+		return field_named(in, &dlg_menu_fix) != NULL;
 	}
 }
 
@@ -320,7 +500,8 @@ int
 dlg_case_step(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out)
 {
-	if (dlg_withdraws(in->text)) {
+	if (dlg_withdraws(in->text) && (in->sig == NULL ||
+	    in->sig->short_answer || in->sig->not_complaint)) {
 		withdraw(st, out);
 		return 1;
 	}

@@ -32,6 +32,20 @@ int	dlg_words(const char *text);
  */
 const char *dlg_match(const char *text, const char *payload,
 	    const struct dlg_menu *menu, const char *const *extra);
+/* A button pressed or a menu number typed ("2"); else NULL. */
+const char *dlg_menu_pick(const struct dialog_input *in,
+	    const struct dlg_menu *menu, const char *const *extra);
+/* A menu choice: picked, or named in a short or opening phrase. */
+const char *dlg_choice(const struct dialog_input *in,
+	    const struct dlg_menu *menu);
+/* "ja" or "nee" (when the menu offers them): picked, or said short or
+ * at the start of the message; else NULL. */
+const char *dlg_answer(const struct dialog_input *in,
+	    const struct dlg_menu *menu);
+/* Whether text opens with a plain "ja" / "graag" (not "ok" or 👍). */
+int	dlg_plain_yes(const char *text);
+/* Whether at least n words follow the opening answer or choice. */
+int	dlg_rest_words(const struct dialog_input *in, int n);
 /* Whether the citizen takes the complaint back ("toch geen klacht"). */
 int	dlg_withdraws(const char *text);
 /* Whether the citizen points at the number they write from. */
@@ -59,6 +73,8 @@ struct dialog_reply *dlg_ask(struct dialog_state *st,
 void	dlg_general(const struct agency *a, struct dialog_state *st,
 	    const struct dialog_input *in, struct dialog_output *out);
 void	dlg_copy(char *dst, size_t len, const char *src);
+void	dlg_keep_description(struct dialog_state *st,
+	    const struct dialog_input *in);
 
 /* dialog_case.c */
 void	dlg_confirmed_complaint(const struct agency *a,

@@ -6,6 +6,8 @@
  */
 #include "dialog_int.h"
 
+#include "signals.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -254,4 +256,74 @@ int
 dlg_is(const struct dialog_input *in, const char *intent)
 {
 	return in->intent != NULL && strcmp(in->intent->intent, intent) == 0;
+}
+
+const char *
+dlg_menu_pick(const struct dialog_input *in, const struct dlg_menu *menu,
+    const char *const *extra)
+{
+	char f[FOLD_MAX];
+
+	if (in->payload != NULL && *in->payload != '\0' &&
+	    allowed(in->payload, menu, extra))
+		return in->payload;
+	if (in->text == NULL)
+		return NULL;
+	fold(in->text, f, sizeof(f));
+	return menu_number(f, menu);
+}
+
+const char *
+dlg_choice(const struct dialog_input *in, const struct dlg_menu *menu)
+{
+	const char *id = dlg_menu_pick(in, menu, NULL);
+
+	if (id == NULL && in->sig != NULL && in->sig->choice[0] != '\0' &&
+	    allowed(in->sig->choice, menu, NULL))
+		id = in->sig->choice;
+	return id;
+}
+
+const char *
+dlg_answer(const struct dialog_input *in, const struct dlg_menu *menu)
+{
+	const char *id = dlg_menu_pick(in, menu, NULL);
+
+	if (id != NULL || in->sig == NULL)
+		return id;
+	if (in->sig->answer == SIGNALS_YES && allowed("ja", menu, NULL))
+		return "ja";
+	if (in->sig->answer == SIGNALS_NO && allowed("nee", menu, NULL))
+		return "nee";
+	return NULL;
+}
+
+int
+dlg_plain_yes(const char *text)
+{
+	static const char *const plain[] = {
+		"ja", "jawel", "jaja", "jaa", "graag", "yes", "oui", NULL
+	};
+	char f[FOLD_MAX];
+	size_t n, i;
+	const char *p;
+
+	if (text == NULL)
+		return 0;
+	fold(text, f, sizeof(f));
+	p = f + strspn(f, " ");
+	n = strcspn(p, " ");
+	for (i = 0; plain[i] != NULL; i++)
+		if (strlen(plain[i]) == n && strncmp(plain[i], p, n) == 0)
+			return 1;
+	return 0;
+}
+
+int
+dlg_rest_words(const struct dialog_input *in, int n)
+{
+	if (in->sig == NULL || in->sig->rest < 0 || in->text == NULL ||
+	    (size_t)in->sig->rest >= strlen(in->text))
+		return 0;
+	return dlg_words(in->text + in->sig->rest) >= n;
 }

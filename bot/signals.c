@@ -1,0 +1,726 @@
+/*
+ * signals.c — reads the acts in one message apart (see signals.h).
+ *
+ * The rules are about the shape of a message, not about single phrases:
+ * a yes, no or menu choice counts when the message is short or opens
+ * with it, so "niet" inside a story never means "nee"; "stop" and a
+ * request for a person count when a sentence is that request, so "de
+ * medewerker was onvriendelijk" or "ik wil niet dat mijn premie stopt"
+ * are stories; a complaint word counts unless it is negated ("geen
+ * klacht").  Word lists cover Dutch with Flemish chat spellings, French
+ * and English.
+ */
+#include "signals.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#define FOLD_MAX	1024
+#define TOKENS_MAX	160
+
+struct tok {
+	const char	*w;	/* folded word, in the fold buffer */
+	size_t		 n;
+	int		 off;	/* byte offset of the word in the text */
+	int		 end;	/* byte offset just past it */
+	int		 sent;	/* sentence number */
+	int		 data;	/* digits or '@': a number or address */
+};
+
+struct reader {
+	const char	*text;
+	char		 fold[FOLD_MAX];
+	struct tok	 t[TOKENS_MAX];
+	int		 n;
+	int		 nsent;
+};
+
+/* ---- word lists ---------------------------------------------------------- */
+
+static const char *const fillers[] = {
+	"ah", "oh", "oeh", "euh", "eh", "uh", "uhm", "ehm", "hmm", "hm",
+	"allez", "awel", "hallo", "hoi", "dag", "goeiedag", "goedendag",
+	"goeiemiddag", "goedemiddag", "goeiemorgen", "goedemorgen",
+	"goeienavond", "hey", "hi", "hello", "bonjour", "salut", "sorry",
+	"oei", "oeps", "well", "bon", "ben", NULL
+};
+
+static const char *const yes_words[] = {
+	"ja", "jaa", "jaaa", "jawel", "jaja", "jep", "jup", "yes", "yep",
+	"yup", "yeah", "oui", "ok", "oke", "okay", "okey", "okee", "oki",
+	"okido", "klopt", "correct", "juist", "zeker", "akkoord", "inderdaad",
+	"idd", "exact", "exact", "graag", "prima", "perfect", "top",
+	"goed", "allright", "alright", "sure", "right", "absoluut",
+	"natuurlijk", "uiteraard", "voila", "parfait", "exactement",
+	"daccord", "certainement", NULL
+};
+
+static const char *const no_words[] = {
+	"nee", "neen", "neeje", "nein", "no", "non", "nope", "nah", "nay",
+	"neenee", "fout", "incorrect", "wrong", NULL
+};
+
+static const char *const negators[] = {
+	"geen", "gene", "niet", "nie", "ni", "not", "pas", "no", "never",
+	"nooit", "nen", "zonder", NULL
+};
+
+/* The three menu choices and the words that name them. */
+static const struct {
+	const char	*word;
+	const char	*choice;
+} choice_words[] = {
+	{ "vraag", "vraag" }, { "vraagje", "vraag" }, { "vragen", "vraag" },
+	{ "vraagske", "vraag" }, { "question", "vraag" }, { "info", "vraag" },
+	{ "informatie", "vraag" }, { "inlichting", "vraag" },
+	{ "inlichtingen", "vraag" },
+	{ "klacht", "klacht" }, { "klachten", "klacht" },
+	{ "klagt", "klacht" }, { "klachtje", "klacht" },
+	{ "klagen", "klacht" }, { "plainte", "klacht" },
+	{ "reclamation", "klacht" }, { "complaint", "klacht" },
+	{ "complain", "klacht" },
+	{ "suggestie", "suggestie" }, { "suggesties", "suggestie" },
+	{ "idee", "suggestie" }, { "ideetje", "suggestie" },
+	{ "voorstel", "suggestie" }, { "voorstelleke", "suggestie" },
+	{ "tip", "suggestie" }, { "tipje", "suggestie" },
+	{ "suggestion", "suggestie" }, { "idea", "suggestie" },
+	{ "conseil", "suggestie" }, { "proposition", "suggestie" },
+	{ NULL, NULL }
+};
+
+/* Words that make a sentence a complaint when not negated. */
+static const char *const complaint_words[] = {
+	"klacht", "klachten", "klagt", "klachtje", "klagen", "beklagen",
+	"aanklagen", "plainte", "plaintes", "reclamation", "complaint",
+	"complain", "complaining", NULL
+};
+
+/* Insults aimed at people; mild swearing ("miljaar", "shit",
+ * "verdomme") is about a situation and not listed. */
+static const char *const insults[] = {
+	"sukkel", "sukkels", "idioot", "idioten", "imbeciel", "imbecielen",
+	"imbeciles", "debiel", "debielen", "debielen", "randdebiel",
+	"randdebielen", "nietsnut", "nietsnutten", "klootzak", "klootzakken",
+	"zakkenvuller", "zakkenvullers", "parasiet", "parasieten",
+	"oplichter", "oplichters", "dieven", "profiteurs", "profiteur",
+	"luiaard", "luiaards", "luilakken", "hoer", "hoeren", "teef", "lul",
+	"lullen", "eikel", "eikels", "mongool", "mongolen", "achterlijke",
+	"kankerlijers", "kankerbende", "teringlijers", "tyfuslijers",
+	"kutbende", "kutwijf", "kutwijven", "trut", "trutten", "smeerlappen",
+	"smeerlap", "schoften", "schoft", "ezels", "stommeriken",
+	"onnozelaars", "onnozelaar", "uilskuikens", "apen", "varkens",
+	"connard", "connards", "connasse", "encule", "encules", "salaud",
+	"salauds", "batard", "batards", "cretins", "cretin", "abrutis",
+	"idiots", "idiot", "morons", "moron", "bastards", "bastard",
+	"assholes", "asshole", "scumbags", "prutsers", NULL
+};
+
+static const char *const stop_words[] = {
+	"stop", "stoppen", "stopen", "ophouden", "afmelden", "uitschrijven",
+	"unsubscribe", "arrete", "arretez", "arreter", "quit", NULL
+};
+
+/* Nouns that name a person to talk to, and those that need a verb. */
+static const char *const person_nouns[] = {
+	"medewerker", "medewerkster", "mens", "persoon", "operator", "agent",
+	"collega", "human", "person", "personne", "conseiller", "humain",
+	"medewerkers", "mensen", NULL
+};
+static const char *const someone_words[] = {
+	"iemand", "someone", "somebody", "quelqu'un", "quelquun", NULL
+};
+static const char *const talk_verbs[] = {
+	"spreken", "praten", "bellen", "babbelen", "chatten", "verbinden",
+	"doorverbinden", "speak", "talk", "call", "parler", "appeler",
+	"contact", "helpen", NULL
+};
+static const char *const request_cues[] = {
+	"kan", "kunt", "kunnen", "mag", "wil", "wilt", "wens", "graag",
+	"zou", "liefst", "spreken", "praten", "bellen", "verbinden",
+	"doorverbinden", "please", "pls", "aub", "svp", "can", "could",
+	"want", "like", "speak", "talk", "veux", "voudrais", "parler",
+	"puis", "peux", "vraag", NULL
+};
+/* A sentence with one of these tells what a person did. */
+static const char *const story_verbs[] = {
+	"was", "waren", "had", "hadden", "heeft", "hebben", "zei", "zegt",
+	"zeiden", "deed", "gaf", "kwam", "stuurde", "belde", "vertelde",
+	"beloofde", "antwoordde", "liet", "behandelde", "reageerde",
+	"wist", "weigerde", NULL
+};
+
+static const char *const question_words[] = {
+	"wanneer", "hoe", "wat", "waar", "welke", "welk", "hoeveel",
+	"hoelang", "wie", "waarom", "kan", "kunt", "kunnen", "mag", "moet",
+	"moeten", "is", "zijn", "heb", "hebt", "hebben", "wordt", "worden",
+	"zou", "weet", "weten", "when", "how", "what", "where", "which",
+	"who", "why", "quand", "comment", "quel", "quelle", "pourquoi",
+	"est-ce", "combien", "ou", NULL
+};
+
+static const char *const correction_cues[] = {
+	"vergist", "vergissing", "verkeerd", "correctie", "verbetering",
+	"typfout", "tikfout", "schrijffout", "bedoel", "bedoelde",
+	"moet", "eigenlijk", "juiste", "correcte", "oeps", "oops",
+	"mistake", "typo", "erreur", "trompe", NULL
+};
+
+/* ---- folding and tokens ---------------------------------------------- */
+
+/* One folded character for the UTF-8 letter at p, or 0; *len bytes. */
+static char
+fold_char(const unsigned char *p, int *len)
+{
+	unsigned char d;
+
+	*len = 1;
+	if (p[0] < 0x80) {
+		if (isalnum(p[0]))
+			return (char)tolower(p[0]);
+		return p[0] == '\'' ? '\'' : 0;
+	}
+	if (p[0] == 0xc3 && p[1] != '\0') {
+		*len = 2;
+		d = p[1] | 0x20;
+		if (d >= 0xa0 && d <= 0xa5)
+			return 'a';
+		if (d == 0xa7)
+			return 'c';
+		if (d >= 0xa8 && d <= 0xab)
+			return 'e';
+		if (d >= 0xac && d <= 0xaf)
+			return 'i';
+		if ((d >= 0xb2 && d <= 0xb6) || d == 0xb8)
+			return 'o';
+		if (d >= 0xb9 && d <= 0xbc)
+			return 'u';
+		if (d == 0xb1)
+			return 'n';
+		return 0;
+	}
+	while ((p[*len] & 0xc0) == 0x80)
+		(*len)++;
+	return 0;
+}
+
+void
+signals_fold(const char *text, char *out, size_t outlen)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = 0;
+	int len;
+	char c;
+
+	if (outlen == 0)
+		return;
+	for (; text != NULL && *p != '\0' && n + 1 < outlen; p += len) {
+		c = fold_char(p, &len);
+		out[n++] = c != 0 ? c : ' ';
+	}
+	out[n] = '\0';
+}
+
+static int
+sentence_end(const unsigned char *p)
+{
+	if (*p == '\n' || *p == ';')
+		return 1;
+	if (*p == '.' || *p == '!' || *p == '?')
+		return p[1] == '\0' || isspace(p[1]) || p[1] == '.' ||
+		    p[1] == '!' || p[1] == '?';
+	return 0;
+}
+
+/* Characters that join a word when letters or digits are on both sides:
+ * "0470.12.34", "jan.peeters@x.be", "HP-2023-0458", "m'n". */
+static int
+joiner(unsigned char c)
+{
+	return c == '.' || c == '-' || c == '/' || c == '@' || c == '_' ||
+	    c == '\'' || c == '+';
+}
+
+static void
+tokenise(struct reader *r, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t fn = 0;
+	int len, sent = 0;
+	char c;
+
+	memset(r, 0, sizeof(*r));
+	r->text = text;
+	while (*p != '\0' && r->n < TOKENS_MAX && fn + 2 < sizeof(r->fold)) {
+		struct tok *t;
+
+		c = fold_char(p, &len);
+		if (c == 0 && !(*p == '@' || *p == '+')) {
+			if (sentence_end(p))
+				sent++;
+			p += len;
+			continue;
+		}
+		t = &r->t[r->n];
+		t->w = r->fold + fn;
+		t->off = (int)((const char *)p - text);
+		t->sent = sent;
+		for (;;) {
+			c = fold_char(p, &len);
+			if (c != 0 || (joiner(*p) && t->n > 0 &&
+			    fold_char(p + 1, &len) != 0)) {
+				if (c == 0) {
+					c = (char)*p;
+					len = 1;
+				}
+			} else {
+				break;
+			}
+			if (isdigit((unsigned char)c) || c == '@')
+				t->data = 1;
+			if (fn + 2 >= sizeof(r->fold))
+				break;
+			r->fold[fn++] = c;
+			t->n++;
+			p += len;
+		}
+		if (t->n == 0) {	/* a lone '@' or '+' */
+			p++;
+			continue;
+		}
+		r->fold[fn++] = '\0';
+		t->end = (int)((const char *)p - text);
+		r->n++;
+	}
+	r->nsent = sent + 1;
+}
+
+static int
+is_word(const struct tok *t, const char *w)
+{
+	return t->n == strlen(w) && memcmp(t->w, w, t->n) == 0;
+}
+
+static int
+in_list(const struct tok *t, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (is_word(t, *list))
+			return 1;
+	return 0;
+}
+
+static const char *
+choice_of(const struct tok *t)
+{
+	int i;
+
+	for (i = 0; choice_words[i].word != NULL; i++)
+		if (is_word(t, choice_words[i].word))
+			return choice_words[i].choice;
+	return NULL;
+}
+
+/* Whether one of the two words before i negates it ("geen klacht",
+ * "geen officiele klacht", "pas une plainte"). */
+static int
+negated(const struct reader *r, int i)
+{
+	int k;
+
+	for (k = i - 1; k >= 0 && k >= i - 3; k--) {
+		if (r->t[k].sent != r->t[i].sent)
+			break;
+		if (in_list(&r->t[k], negators))
+			return 1;
+	}
+	return 0;
+}
+
+/* The first token that is not a filler or greeting. */
+static int
+first_content(const struct reader *r)
+{
+	int i;
+
+	for (i = 0; i < r->n && in_list(&r->t[i], fillers); i++)
+		;
+	return i;
+}
+
+/* Offset of the text after token i, past punctuation and "maar",
+ * "hoor", "dus"; -1 when nothing follows. */
+static int
+rest_after(const struct reader *r, int i)
+{
+	static const char *const skip[] = {
+		"maar", "hoor", "dus", "en", "but", "mais", "wel", "toch",
+		"eigenlijk", "gewoon", "eerder", "juist", "alleen", "enkel",
+		"rather", "plutot", "just", "juste", NULL
+	};
+	int k = i + 1;
+
+	while (k < r->n && in_list(&r->t[k], skip))
+		k++;
+	return k < r->n ? r->t[k].off : -1;
+}
+
+/* ---- the signals ------------------------------------------------------- */
+
+static int
+opens_with_yes_emoji(const char *text)
+{
+	char head[8];
+
+	text += strspn(text, " \t");
+	snprintf(head, sizeof(head), "%s", text);
+	return (unsigned char)head[0] >= 0xe2 && signals_yes_emoji(head);
+}
+
+static void
+read_answer(const struct reader *r, struct signals *s)
+{
+	int i = first_content(r), k;
+	const struct tok *t, *u;
+
+	if (i >= r->n) {
+		if (signals_yes_emoji(r->text))
+			s->answer = SIGNALS_YES;
+		return;
+	}
+	t = &r->t[i];
+	u = i + 1 < r->n && r->t[i + 1].sent == t->sent ? &r->t[i + 1] : NULL;
+	if (in_list(t, no_words)) {
+		s->answer = SIGNALS_NO;
+		s->rest = rest_after(r, i);
+		return;
+	}
+	/* "dat klopt", "'t is goed", "is juist": the yes is the 2nd word */
+	if ((is_word(t, "dat") || is_word(t, "is") || is_word(t, "'t") ||
+	    is_word(t, "tis") || is_word(t, "da") || is_word(t, "c'est") ||
+	    is_word(t, "thats") || is_word(t, "that's")) && u != NULL) {
+		k = i + 1;
+		if (is_word(u, "is") && k + 1 < r->n)
+			k++;
+		if (in_list(&r->t[k], yes_words)) {
+			i = k;
+			t = &r->t[i];
+			u = i + 1 < r->n && r->t[i + 1].sent == t->sent ?
+			    &r->t[i + 1] : NULL;
+		}
+	}
+	if (in_list(t, yes_words)) {
+		if (u != NULL && in_list(u, negators)) {
+			s->answer = SIGNALS_NO;	/* "klopt niet" */
+			s->rest = rest_after(r, i + 1);
+		} else {
+			s->answer = SIGNALS_YES;
+			s->rest = rest_after(r, i);
+		}
+		return;
+	}
+	if (opens_with_yes_emoji(r->text)) {	/* "👍 merci" */
+		s->answer = SIGNALS_YES;
+		return;
+	}
+	if (!s->short_answer)
+		return;
+	/* A short message: "ok 👍 bedankt", "ja hoor dat is juist". */
+	for (k = 0; k < r->n; k++) {
+		if (in_list(&r->t[k], no_words) || (in_list(&r->t[k],
+		    negators) && k > 0 && in_list(&r->t[k - 1], yes_words))) {
+			s->answer = SIGNALS_NO;
+			return;
+		}
+	}
+	for (k = 0; k < r->n; k++)
+		if (in_list(&r->t[k], yes_words) && !negated(r, k)) {
+			s->answer = SIGNALS_YES;
+			return;
+		}
+	if (signals_yes_emoji(r->text))
+		s->answer = SIGNALS_YES;
+}
+
+static void
+set_choice(struct signals *s, const char *choice)
+{
+	snprintf(s->choice, sizeof(s->choice), "%s", choice);
+}
+
+static void
+read_choice(const struct reader *r, struct signals *s)
+{
+	const char *c;
+	int i, k, first = first_content(r);
+
+	for (i = 0; i < r->n; i++) {
+		if (!in_list(&r->t[i], complaint_words))
+			continue;
+		if (negated(r, i)) {
+			s->not_complaint = 1;
+			/* "geen klacht, eerder een vraag: ..." */
+			for (k = i + 1; k < r->n && k <= i + 8; k++) {
+				c = choice_of(&r->t[k]);
+				if (c != NULL && strcmp(c, "klacht") != 0) {
+					set_choice(s, c);
+					s->rest = rest_after(r, k);
+					break;
+				}
+			}
+		} else {
+			s->explicit_complaint = 1;
+		}
+	}
+	if (s->choice[0] != '\0')
+		return;
+	if (s->short_answer) {
+		for (i = 0; i < r->n; i++)
+			if ((c = choice_of(&r->t[i])) != NULL &&
+			    !negated(r, i)) {
+				set_choice(s, c);
+				return;
+			}
+		return;
+	}
+	/* Opening with the choice: "klacht: ...", "een vraag: ...",
+	 * "ik heb een vraagje, ...", "vraagje." */
+	for (i = first; i < r->n && i <= first + 4; i++) {
+		if (r->t[i].sent != r->t[first].sent)
+			break;
+		if ((c = choice_of(&r->t[i])) == NULL)
+			continue;
+		if (negated(r, i))
+			return;
+		k = i + 1;
+		if (k >= r->n || r->t[k].sent != r->t[i].sent ||
+		    strchr(":,-", r->text[r->t[i].end]) != NULL) {
+			set_choice(s, c);
+			s->rest = rest_after(r, i);
+		}
+		return;
+	}
+}
+
+static int
+sentence_words(const struct reader *r, int sent, int *first)
+{
+	int i, n = 0;
+
+	*first = -1;
+	for (i = 0; i < r->n; i++)
+		if (r->t[i].sent == sent && !r->t[i].data) {
+			if (*first == -1)
+				*first = i;
+			n++;
+		}
+	return n;
+}
+
+static int
+sentence_has(const struct reader *r, int sent, const char *const *list)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->t[i].sent == sent && in_list(&r->t[i], list))
+			return 1;
+	return 0;
+}
+
+/* A sentence that is a stop: short, with a stop word not negated. */
+static int
+stop_sentence(const struct reader *r, int sent)
+{
+	static const char *const polite[] = {
+		"aub", "alsjeblieft", "alstublieft", "maar", "nu", "hier",
+		"dan", "ok", "oke", "ja", "nee", "dank", "u", "bedankt", "merci",
+		"gewoon", "pls", "please", "svp", "ermee", "er", "mee", "met",
+		"dit", "het", "gesprek", "chat", "de", "ik", "wil", "wilt",
+		"mag", "nu", "it", "this", "conversation", "a", "la",
+		"s'il", "vous", "plait", NULL
+	};
+	int i, first, n = 0, hit = 0;
+
+	if (sentence_words(r, sent, &first) > 5)
+		return 0;
+	for (i = 0; i < r->n; i++) {
+		const struct tok *t = &r->t[i];
+
+		if (t->sent != sent)
+			continue;
+		if (in_list(t, stop_words) || (is_word(t, "op") && i > 0 &&
+		    is_word(&r->t[i - 1], "hou"))) {
+			if (negated(r, i))
+				return 0;
+			hit = 1;
+		} else if (!in_list(t, polite) && !is_word(t, "hou")) {
+			n++;
+		}
+	}
+	return hit && n <= 2;
+}
+
+/* A sentence that asks for a person rather than telling about one. */
+static int
+person_sentence(const struct reader *r, int sent)
+{
+	int first, words = sentence_words(r, sent, &first);
+	int noun = sentence_has(r, sent, person_nouns);
+	int someone = sentence_has(r, sent, someone_words) &&
+	    sentence_has(r, sent, talk_verbs);
+
+	if ((!noun && !someone) || words > 14)
+		return 0;
+	if (sentence_has(r, sent, story_verbs) ||
+	    sentence_has(r, sent, negators))
+		return 0;
+	return words <= 4 || sentence_has(r, sent, request_cues);
+}
+
+static void
+read_acts(const struct reader *r, const struct intent_result *ir,
+    struct signals *s)
+{
+	int sent, i;
+
+	for (sent = 0; sent < r->nsent; sent++) {
+		if (stop_sentence(r, sent))
+			s->stop = 1;
+		if (person_sentence(r, sent))
+			s->person = 1;
+	}
+	/* A stop word alone is not always in the list ("genoeg nu"). */
+	if (!s->stop && ir != NULL && strcmp(ir->intent, "stop") == 0 &&
+	    ir->confidence >= 0.8 && s->words <= 3 && !s->contact.phone[0] &&
+	    !s->contact.email[0])
+		s->stop = 1;
+	for (i = 0; i < r->n; i++)
+		if (in_list(&r->t[i], insults) || (is_word(&r->t[i],
+		    "stelletje") && i + 1 < r->n) || (is_word(&r->t[i],
+		    "fuck") && i + 1 < r->n && (is_word(&r->t[i + 1], "you") ||
+		    is_word(&r->t[i + 1], "off") ||
+		    is_word(&r->t[i + 1], "jullie"))))
+			s->abuse = 1;
+	if (strstr(r->text, "\xf0\x9f\x96\x95") != NULL)	/* middle finger */
+		s->abuse = 1;
+}
+
+static void
+read_correction(const struct reader *r, struct signals *s)
+{
+	int i, k, field_name = 0, field_contact = 0, cue = 0;
+
+	for (i = 0; i < r->n; i++) {
+		const struct tok *t = &r->t[i];
+
+		if (in_list(t, correction_cues))
+			cue = 1;
+		if (is_word(t, "achternaam") || is_word(t, "familienaam") ||
+		    is_word(t, "voornaam") || is_word(t, "naam") ||
+		    is_word(t, "surname") || is_word(t, "nom")) {
+			field_name = 1;
+			for (k = i + 1; k < r->n && k <= i + 3; k++) {
+				if (is_word(&r->t[k], "is") ||
+				    is_word(&r->t[k], "moet") ||
+				    is_word(&r->t[k], "zijn") ||
+				    is_word(&r->t[k], "est"))
+					continue;
+				if (r->t[k].data || in_list(&r->t[k],
+				    negators))
+					break;
+				snprintf(t->w[0] == 'v' ? s->firstname :
+				    s->surname, sizeof(s->surname), "%.*s",
+				    r->t[k].end - r->t[k].off,
+				    r->text + r->t[k].off);
+				break;
+			}
+		}
+		if (is_word(t, "nummer") || is_word(t, "gsm") ||
+		    is_word(t, "telefoon") || is_word(t, "gsmnummer") ||
+		    is_word(t, "telefoonnummer") || is_word(t, "mail") ||
+		    is_word(t, "email") || is_word(t, "e-mail") ||
+		    is_word(t, "mailadres") || is_word(t, "emailadres") ||
+		    is_word(t, "number") || is_word(t, "numero"))
+			field_contact = 1;
+	}
+	if (s->surname[0] != '\0' || s->firstname[0] != '\0' ||
+	    (field_name && s->contact.name[0] != '\0'))
+		s->correction = SIGNALS_FIELD_NAME;
+	else if ((field_contact || cue || s->answer == SIGNALS_NO) &&
+	    (s->contact.phone[0] != '\0' || s->contact.email[0] != '\0'))
+		s->correction = SIGNALS_FIELD_CONTACT;
+	else if ((field_contact || cue || s->answer == SIGNALS_NO) &&
+	    s->contact.dossier[0] != '\0')
+		s->correction = SIGNALS_FIELD_DOSSIER;
+}
+
+void
+signals_read(const char *text, const struct intent_result *ir,
+    const struct strlist *patterns, int name_asked, struct signals *s)
+{
+	static struct reader r;	/* large; the service thread only */
+	int i, first;
+
+	memset(s, 0, sizeof(*s));
+	s->rest = -1;
+	if (text == NULL)
+		return;
+	tokenise(&r, text);
+	for (i = 0; i < r.n; i++)
+		if (!r.t[i].data)
+			s->words++;
+	contact_extract(text, patterns, name_asked, &s->contact);
+	s->short_answer = s->words <= SIGNALS_SHORT_WORDS;
+	first = first_content(&r);
+	s->question = strchr(text, '?') != NULL || (first < r.n &&
+	    in_list(&r.t[first], question_words));
+	/* One question is not a story, even a long one. */
+	s->narrative = s->words >= SIGNALS_STORY_WORDS && !(r.nsent <= 2 &&
+	    first < r.n && in_list(&r.t[first], question_words));
+	read_answer(&r, s);
+	read_choice(&r, s);
+	read_acts(&r, ir, s);
+	read_correction(&r, s);
+}
+
+int
+signals_decide(const struct signals *s, struct intent_result *ir)
+{
+	const char *to = NULL;
+
+	if (s->abuse)
+		to = "scheldwoorden";
+	else if (s->explicit_complaint && !s->not_complaint)
+		to = "klacht";
+	if (to == NULL || strcmp(ir->intent, to) == 0)
+		return 0;
+	if (strcmp(ir->intent, "onbekend") != 0) {
+		snprintf(ir->second, sizeof(ir->second), "%s", ir->intent);
+		ir->second_confidence = ir->confidence;
+	}
+	snprintf(ir->intent, sizeof(ir->intent), "%s", to);
+	if (ir->confidence < 0.9)
+		ir->confidence = 0.9;
+	return 1;
+}
+
+int
+signals_yes_emoji(const char *text)
+{
+	static const char *const yes[] = {
+		"\xf0\x9f\x91\x8d",	/* thumbs up */
+		"\xf0\x9f\x91\x8c",	/* OK hand */
+		"\xe2\x9c\x85",		/* check mark button */
+		"\xe2\x9c\x94",		/* check mark */
+		"\xf0\x9f\x86\x97",	/* OK button */
+		"\xf0\x9f\x99\x86",	/* gesture OK */
+		NULL
+	};
+	int i;
+
+	for (i = 0; text != NULL && yes[i] != NULL; i++)
+		if (strstr(text, yes[i]) != NULL)
+			return 1;
+	return 0;
+}
