@@ -151,6 +151,10 @@ valid_be_nsn(const char *d, size_t n)
 {
 	if (n == 9 && d[0] == '4' && d[1] >= '5' && d[1] <= '9')
 		return 1;
+	/* 046x-049x are mobile: eight digits there are a number cut
+	 * short, not a Liège (04) landline. */
+	if (n == 8 && d[0] == '4' && d[1] >= '5' && d[1] <= '9')
+		return 0;
 	return n == 8 && d[0] >= '1' && d[0] <= '9';
 }
 
@@ -366,6 +370,29 @@ contact_dossier(const char *text, const struct strlist *patterns,
 
 /* ---- all at once ------------------------------------------------------ */
 
+/* Words with digits or an '@' (numbers, addresses) become commas, so a
+ * name before, between or after them stands on its own: "0471 23 45 67 -
+ * els@example.com - Els Maes". */
+static void
+blank_data(char *s)
+{
+	char *w = s;
+	size_t n, i;
+
+	while (*w != '\0') {
+		w += strspn(w, " \t\r\n");
+		n = strcspn(w, " \t\r\n");
+		for (i = 0; i < n; i++)
+			if (isdigit((unsigned char)w[i]) || w[i] == '@')
+				break;
+		if (i < n) {
+			memset(w, ' ', n);
+			w[0] = ',';
+		}
+		w += n;
+	}
+}
+
 void
 contact_extract(const char *text, const struct strlist *patterns,
     int name_asked, struct contact_found *out)
@@ -386,6 +413,7 @@ contact_extract(const char *text, const struct strlist *patterns,
 	}
 	contact_email(copy, out->email, sizeof(out->email));
 	contact_phone(copy, out->phone, sizeof(out->phone));
+	blank_data(copy);
 	contact_name(copy, name_asked, out->name, sizeof(out->name));
 	free(copy);
 }

@@ -26,6 +26,8 @@ static const char *const not_names[] = {
 	"is", "was", "ben", "bent", "heb", "hebt", "heeft", "wil", "wilt",
 	"kan", "kunt", "moet", "zijn", "te", "met", "voor", "om", "naar",
 	"over", "al", "nog", "weet", "niks", "niets", "alles",
+	"wacht", "wachten", "ff", "effe", "efkes", "even", "moment",
+	"momentje", "sec", "seconde", "oke", "okay", "top", "super",
 	"le", "la", "un", "une", "the", "a", "not", "very", "so", "yes", "no",
 	"hello", "hi", "bonjour", "oui", "non", "medewerker", "iemand", "mens",
 	/* insults are no names either */
@@ -66,8 +68,13 @@ name_word(const char *w, size_t n)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)w[i];
 
-		if (isalpha(c) || c >= 0x80)
+		/* Latin letters only: an emoji or symbol is no name. */
+		if (isalpha(c) || (c >= 0xc3 && c <= 0xc5))
 			letters++;
+		else if (c >= 0x80 && c <= 0xbf && letters > 0)
+			;
+		else if (c >= 0x80)
+			return 0;
 		else if (c == '.' && i == n - 1 && letters == 1)
 			;
 		else if (c != '-' && c != '\'')
@@ -103,6 +110,14 @@ capitalise(char *s)
 	}
 }
 
+/* Forms of address are not part of the name ("Mevrouw Nadia El
+ * Amrani" is Nadia El Amrani). */
+static const char *const titles[] = {
+	"mevrouw", "mevr", "mvr", "mw", "meneer", "mijnheer", "mnr", "dhr",
+	"heer", "mr", "mrs", "ms", "miss", "mme", "mlle", "monsieur",
+	"madame", "dr", "ir", "prof", "meester", "mr.", NULL
+};
+
 /*
  * Collects name words from p.  strict: every word after the first must
  * be capitalised or a particle (after "ik ben", where the rest of the
@@ -119,6 +134,12 @@ collect_name(const char *p, int strict, char *out, size_t outlen,
 	out[0] = '\0';
 	for (;;) {
 		p += strspn(p, " \t");
+		n = strcspn(p, " \t\r\n,;:!?()\"");
+		if (words == 0 && n > 0 && in_list(titles, p,
+		    p[n - 1] == '.' ? n - 1 : n)) {
+			p += n;
+			continue;
+		}
 		n = strcspn(p, " \t\r\n,;:!?()\"");
 		while (n > 1 && p[n - 1] == '.' && !(n == 2))
 			n--;
@@ -168,7 +189,9 @@ static const struct marker markers[] = {
 	{ "mijn naam: ", 0 }, { "naam: ", 0 }, { "naam:", 0 },
 	{ "ik heet ", 0 }, { "ik noem ", 0 }, { "je m'appelle ", 0 },
 	{ "mon nom est ", 0 }, { "nom: ", 0 }, { "my name is ", 0 },
-	{ "name: ", 0 }, { "ik ben ", 1 }, { "ik zen ", 1 }, { "ikke ", 1 },
+	{ "name: ", 0 }, { "vraag naar ", 1 }, { "mvg, ", 1 }, { "mvg ", 1 },
+	{ "groeten, ", 1 }, { "groetjes, ", 1 }, { "groetjes ", 1 },
+	{ "regards, ", 1 }, { "cordialement, ", 1 }, { "ik ben ", 1 }, { "ik zen ", 1 }, { "ikke ", 1 },
 	{ "je suis ", 1 }, { "i am ", 1 }, { "i'm ", 1 }, { "hier is ", 1 },
 	{ NULL, 0 }
 };
@@ -238,7 +261,7 @@ bare_name(const char *text, char *out, size_t outlen)
 {
 	const char *rest;
 
-	text += strspn(text, " \t\r\n");
+	text += strspn(text, " \t\r\n,;:-/");
 	if (collect_name(text, 0, out, outlen, &rest) == 0 ||
 	    plain_words(out) > 2)
 		return 0;

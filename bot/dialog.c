@@ -156,12 +156,22 @@ dlg_outcome(struct dialog_state *st, const char *outcome)
 		dlg_copy(st->outcome, sizeof(st->outcome), outcome);
 }
 
+/* Contact details live only as long as they serve a case: once the
+ * conversation ends or goes to staff without one, they are dropped
+ * (staff read the messages themselves). */
+static void
+forget_contact(struct dialog_state *st)
+{
+	st->name[0] = st->email[0] = st->phone[0] = '\0';
+}
+
 void
 dlg_handover(struct dialog_state *st, struct dialog_output *out,
     const char *key)
 {
 	struct dialog_reply *r = dlg_reply(out, key);
 
+	forget_contact(st);
 	if (r != NULL)
 		r->staff_when = 1;
 	out->actions |= DA_HANDOVER;
@@ -177,6 +187,7 @@ end_with(struct dialog_state *st, struct dialog_output *out,
 	const char *o = st->outcome[0] != '\0' ? st->outcome : dflt;
 
 	out->actions |= DA_END;
+	forget_contact(st);
 	dlg_copy(out->end_outcome, sizeof(out->end_outcome), o);
 	dlg_copy(st->outcome, sizeof(st->outcome), o);
 	st->step = DS_ENDED;
@@ -247,13 +258,23 @@ answer_topic(struct dialog_state *st, const struct dialog_input *in,
 	st->step = DS_DONE;
 }
 
+/* The citizen's own address or number, with no question: "mail me op
+ * ..." is no question about how to reach the agency. */
+static int
+own_details(const struct dialog_input *in)
+{
+	return in->sig != NULL && !in->sig->question &&
+	    (in->sig->contact.email[0] != '\0' ||
+	    in->sig->contact.phone[0] != '\0');
+}
+
 /* A question: answered from a topic text, asked for, or handed over. */
 static void
 on_question(struct dialog_state *st, const struct dialog_input *in,
     struct dialog_output *out, int may_ask)
 {
 	if (in->intent != NULL && in->intent->topic[0] != '\0' &&
-	    in->topic_key != NULL) {
+	    in->topic_key != NULL && !own_details(in)) {
 		answer_topic(st, in, out);
 		return;
 	}
@@ -417,8 +438,13 @@ on_choice(const struct agency *a, struct dialog_state *st,
 	if (strcmp(id, "klacht") == 0) {
 		if (in->sig != NULL && in->sig->not_complaint)
 			return 0;
-		dlg_keep_description(st, in);
-		dlg_confirmed_complaint(a, st, in, out);
+		/* A button is a clear choice; typed words are confirmed
+		 * once ("ik heb een klacht" -> "u wilt klacht indienen?"). */
+		if (in->payload == NULL && dlg_menu_pick(in, &dlg_menu_main,
+		    NULL) == NULL)
+			on_complaint(a, st, in, out, 0);
+		else
+			dlg_confirmed_complaint(a, st, in, out);
 	} else if (strcmp(id, "vraag") == 0) {
 		on_question(st, in, out, 1);
 	} else {
@@ -440,7 +466,8 @@ on_clarify(const struct agency *a, struct dialog_state *st,
 	const char *id = dlg_menu_pick(in, &dlg_menu_clarify, yesno);
 
 	if (id == NULL && sig != NULL) {
-		if (sig->not_complaint || dlg_withdraws(in->text))
+		if (sig->not_complaint || (sig->words <= 6 &&
+		    dlg_withdraws(in->text)))
 			id = sig->choice[0] != '\0' ? sig->choice : "nee";
 		else if (sig->explicit_complaint)
 			id = "klacht";

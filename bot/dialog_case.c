@@ -420,6 +420,18 @@ field_named(const struct dialog_input *in, const struct dlg_menu *menu)
 	return id;
 }
 
+/* More for the summary: a new address or number ("ge moogt ook
+ * bellen, 0473 ..."), or more of the story. */
+static int
+adds_details(const struct dialog_input *in)
+{
+	const struct signals *sig = in->sig;
+
+	return sig != NULL && (valid(sig->contact.email) ||
+	    valid(sig->contact.phone) || (sig->narrative &&
+	    !dlg_is(in, "suggestie") && !dlg_is(in, "vraag")));
+}
+
 /* DS_CONFIRM and DS_FIX: a correction typed, yes, no, which field. */
 static int
 on_confirm(const struct agency *a, struct dialog_state *st,
@@ -437,7 +449,8 @@ on_confirm(const struct agency *a, struct dialog_state *st,
 	(void)a;
 	if (field == NULL && confirming)
 		field = dlg_menu_pick(in, NULL, fields);
-	if (is_correction(in) || (hint != NULL && answer == NULL)) {
+	if (is_correction(in) || (hint != NULL && answer == NULL) ||
+	    (answer == NULL && adds_details(in))) {
 		take_details(st, in, in->sig->correction ==
 		    SIGNALS_FIELD_NAME);
 		if (hint != NULL && !has_contact(st)) {

@@ -53,7 +53,8 @@ static const char *const yes_words[] = {
 	"idd", "exact", "exact", "graag", "prima", "perfect", "top",
 	"goed", "allright", "alright", "sure", "right", "absoluut",
 	"natuurlijk", "uiteraard", "voila", "parfait", "exactement",
-	"daccord", "certainement", NULL
+	"daccord", "certainement", "jazeker", "jawadde", "tuurlijk",
+	"inorde", "nickel", "super", "yess", "yesss", "jep", "yup", NULL
 };
 
 static const char *const no_words[] = {
@@ -157,6 +158,12 @@ static const char *const question_words[] = {
 	"zou", "weet", "weten", "when", "how", "what", "where", "which",
 	"who", "why", "quand", "comment", "quel", "quelle", "pourquoi",
 	"est-ce", "combien", "ou", NULL
+};
+
+/* A question without a question mark: "ik wil graag weten ...". */
+static const char *const asking_words[] = {
+	"weten", "afvragen", "afgevraagd", "benieuwd", "vraagje",
+	"wondering", "savoir", "know", NULL
 };
 
 static const char *const correction_cues[] = {
@@ -675,6 +682,8 @@ signals_read(const char *text, const struct intent_result *ir,
 	first = first_content(&r);
 	s->question = strchr(text, '?') != NULL || (first < r.n &&
 	    in_list(&r.t[first], question_words));
+	for (i = 0; i < r.n && !s->question; i++)
+		s->question = in_list(&r.t[i], asking_words);
 	/* One question is not a story, even a long one. */
 	s->narrative = s->words >= SIGNALS_STORY_WORDS && !(r.nsent <= 2 &&
 	    first < r.n && in_list(&r.t[first], question_words));
@@ -693,9 +702,16 @@ signals_decide(const struct signals *s, struct intent_result *ir)
 		to = "scheldwoorden";
 	else if (s->explicit_complaint && !s->not_complaint)
 		to = "klacht";
+	else if (strcmp(ir->intent, "vraag") == 0 && s->narrative &&
+	    !s->question)
+		to = "ongenoegen";	/* a story that asks nothing */
+	else if (strcmp(ir->intent, "scheldwoorden") == 0 &&
+	    ir->confidence < 0.9 && ir->second[0] != '\0')
+		to = ir->second;	/* swearing without an insult */
 	if (to == NULL || strcmp(ir->intent, to) == 0)
 		return 0;
-	if (strcmp(ir->intent, "onbekend") != 0) {
+	if (strcmp(ir->intent, "onbekend") != 0 &&
+	    strcmp(ir->second, to) != 0) {
 		snprintf(ir->second, sizeof(ir->second), "%s", ir->intent);
 		ir->second_confidence = ir->confidence;
 	}

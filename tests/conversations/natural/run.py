@@ -123,7 +123,7 @@ def run_one(path, tmp):
                         conv["agency"], "--channel", conv["channel"],
                         "--db", db, "--at", START],
                        input=stdin.encode(), capture_output=True,
-                       timeout=60)
+                       timeout=60, cwd=ROOT)
     out = p.stdout.decode("utf-8", "replace")
     problems = []
     if p.returncode != 0:
