@@ -428,8 +428,7 @@ adds_details(const struct dialog_input *in)
 	const struct signals *sig = in->sig;
 
 	return sig != NULL && (valid(sig->contact.email) ||
-	    valid(sig->contact.phone) || (sig->narrative &&
-	    !dlg_is(in, "suggestie") && !dlg_is(in, "vraag")));
+	    valid(sig->contact.phone) || (sig->narrative && !sig->question));
 }
 
 /* DS_CONFIRM and DS_FIX: a correction typed, yes, no, which field. */

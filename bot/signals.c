@@ -25,6 +25,7 @@ struct tok {
 	int		 off;	/* byte offset of the word in the text */
 	int		 end;	/* byte offset just past it */
 	int		 sent;	/* sentence number */
+	int		 clause; /* sentence or part between commas */
 	int		 data;	/* digits or '@': a number or address */
 };
 
@@ -34,6 +35,7 @@ struct reader {
 	struct tok	 t[TOKENS_MAX];
 	int		 n;
 	int		 nsent;
+	int		 nclause;
 };
 
 /* ---- word lists ---------------------------------------------------------- */
@@ -94,7 +96,7 @@ static const struct {
 static const char *const complaint_words[] = {
 	"klacht", "klachten", "klagt", "klachtje", "klagen", "beklagen",
 	"aanklagen", "plainte", "plaintes", "reclamation", "complaint",
-	"complain", "complaining", NULL
+	"complain", "complaining", "plains", "plaindre", "plaint", NULL
 };
 
 /* Insults aimed at people; mild swearing ("miljaar", "shit",
@@ -114,7 +116,28 @@ static const char *const insults[] = {
 	"connard", "connards", "connasse", "encule", "encules", "salaud",
 	"salauds", "batard", "batards", "cretins", "cretin", "abrutis",
 	"idiots", "idiot", "morons", "moron", "bastards", "bastard",
-	"assholes", "asshole", "scumbags", "prutsers", NULL
+	"assholes", "asshole", "scumbags", "prutsers", "incapables",
+	"d'incapables", "faineants", "nuls", "escrocs", "voleurs",
+	"guignols", NULL
+};
+
+/* Words that make a message a suggestion: it calls itself one. */
+static const char *const suggestion_words[] = {
+	"suggestie", "suggesties", "idee", "ideetje", "voorstel", "tip",
+	"tipje", "suggestion", "idea", "proposition", "conseil", NULL
+};
+
+/* "het zou handig zijn", "ce serait pratique", "it would be nice". */
+static const struct {
+	const char	*a, *b;
+} suggestion_pairs[] = {
+	{ "zou", "handig" }, { "zou", "fijn" }, { "zou", "beter" },
+	{ "zou", "leuk" }, { "zou", "praktisch" }, { "zou", "tof" },
+	{ "zou", "makkelijker" }, { "zou", "gemakkelijker" },
+	{ "ware", "handig" }, { "waar", "handig" }, { "serait", "pratique" },
+	{ "serait", "bien" }, { "serait", "utile" }, { "be", "nice" },
+	{ "be", "useful" }, { "be", "easier" }, { "be", "handy" },
+	{ NULL, NULL }
 };
 
 static const char *const stop_words[] = {
@@ -253,7 +276,7 @@ tokenise(struct reader *r, const char *text)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	size_t fn = 0;
-	int len, sent = 0;
+	int len, sent = 0, clause = 0;
 	char c;
 
 	memset(r, 0, sizeof(*r));
@@ -264,7 +287,9 @@ tokenise(struct reader *r, const char *text)
 		c = fold_char(p, &len);
 		if (c == 0 && !(*p == '@' || *p == '+')) {
 			if (sentence_end(p))
-				sent++;
+				sent++, clause++;
+			else if (*p == ',')
+				clause++;
 			p += len;
 			continue;
 		}
@@ -272,6 +297,7 @@ tokenise(struct reader *r, const char *text)
 		t->w = r->fold + fn;
 		t->off = (int)((const char *)p - text);
 		t->sent = sent;
+		t->clause = clause;
 		for (;;) {
 			c = fold_char(p, &len);
 			if (c != 0 || (joiner(*p) && t->n > 0 &&
@@ -300,6 +326,7 @@ tokenise(struct reader *r, const char *text)
 		r->n++;
 	}
 	r->nsent = sent + 1;
+	r->nclause = clause + 1;
 }
 
 static int
@@ -516,7 +543,7 @@ sentence_words(const struct reader *r, int sent, int *first)
 
 	*first = -1;
 	for (i = 0; i < r->n; i++)
-		if (r->t[i].sent == sent && !r->t[i].data) {
+		if (r->t[i].clause == sent && !r->t[i].data) {
 			if (*first == -1)
 				*first = i;
 			n++;
@@ -530,7 +557,7 @@ sentence_has(const struct reader *r, int sent, const char *const *list)
 	int i;
 
 	for (i = 0; i < r->n; i++)
-		if (r->t[i].sent == sent && in_list(&r->t[i], list))
+		if (r->t[i].clause == sent && in_list(&r->t[i], list))
 			return 1;
 	return 0;
 }
@@ -554,7 +581,7 @@ stop_sentence(const struct reader *r, int sent)
 	for (i = 0; i < r->n; i++) {
 		const struct tok *t = &r->t[i];
 
-		if (t->sent != sent)
+		if (t->clause != sent)
 			continue;
 		if (in_list(t, stop_words) || (is_word(t, "op") && i > 0 &&
 		    is_word(&r->t[i - 1], "hou"))) {
@@ -591,12 +618,13 @@ read_acts(const struct reader *r, const struct intent_result *ir,
 {
 	int sent, i;
 
-	for (sent = 0; sent < r->nsent; sent++) {
+	for (sent = 0; sent < r->nclause; sent++) {
 		if (stop_sentence(r, sent))
 			s->stop = 1;
+	}
+	for (sent = 0; sent < r->nclause; sent++)
 		if (person_sentence(r, sent))
 			s->person = 1;
-	}
 	/* A stop word alone is not always in the list ("genoeg nu"). */
 	if (!s->stop && ir != NULL && strcmp(ir->intent, "stop") == 0 &&
 	    ir->confidence >= 0.8 && s->words <= 3 && !s->contact.phone[0] &&
@@ -611,6 +639,24 @@ read_acts(const struct reader *r, const struct intent_result *ir,
 			s->abuse = 1;
 	if (strstr(r->text, "\xf0\x9f\x96\x95") != NULL)	/* middle finger */
 		s->abuse = 1;
+}
+
+static void
+read_suggestion(const struct reader *r, struct signals *s)
+{
+	int i, k, j;
+
+	for (i = 0; i < r->n; i++) {
+		if (in_list(&r->t[i], suggestion_words) && !negated(r, i))
+			s->explicit_suggestion = 1;
+		for (k = 0; suggestion_pairs[k].a != NULL; k++) {
+			if (!is_word(&r->t[i], suggestion_pairs[k].a))
+				continue;
+			for (j = i + 1; j < r->n && j <= i + 4; j++)
+				if (is_word(&r->t[j], suggestion_pairs[k].b))
+					s->explicit_suggestion = 1;
+		}
+	}
 }
 
 static void
@@ -690,6 +736,7 @@ signals_read(const char *text, const struct intent_result *ir,
 	read_answer(&r, s);
 	read_choice(&r, s);
 	read_acts(&r, ir, s);
+	read_suggestion(&r, s);
 	read_correction(&r, s);
 }
 
@@ -702,6 +749,11 @@ signals_decide(const struct signals *s, struct intent_result *ir)
 		to = "scheldwoorden";
 	else if (s->explicit_complaint && !s->not_complaint)
 		to = "klacht";
+	else if (s->explicit_suggestion && !s->explicit_complaint &&
+	    (strcmp(ir->intent, "ongenoegen") == 0 ||
+	    strcmp(ir->intent, "vraag") == 0 ||
+	    strcmp(ir->intent, "onbekend") == 0) && ir->topic[0] == '\0')
+		to = "suggestie";
 	else if (strcmp(ir->intent, "vraag") == 0 && s->narrative &&
 	    !s->question)
 		to = "ongenoegen";	/* a story that asks nothing */

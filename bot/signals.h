@@ -34,6 +34,7 @@ struct signals {
 	int	narrative;	/* tells what happened: a description */
 	int	explicit_complaint; /* calls itself a klacht, wants to complain */
 	int	not_complaint;	/* "geen klacht", "pas une plainte" */
+	int	explicit_suggestion; /* calls itself an idea or tip */
 	int	abuse;		/* an insult aimed at staff or the agency */
 	int	stop;		/* the message (or a sentence) is a stop */
 	int	person;		/* the message asks for a person */
