@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 
@@ -315,6 +316,61 @@ contact_phone(const char *text, char *out, size_t outlen)
 
 /* ---- dossier --------------------------------------------------------- */
 
+/* A code with at least four digits and a letter or separator, right
+ * after a word that names it: "dossier HP-2023-045871", "nummer
+ * KMOG-2024-00731", "ref. 2024/KMO/118342".  Agencies write their own
+ * formats in dossier_pattern; this catches the ones they did not. */
+static int
+generic_dossier(const char *text, regoff_t *so, regoff_t *eo,
+    regoff_t *gso, regoff_t *geo)
+{
+	static const char *const names[] = {
+		"dossier", "dossiernummer", "dossiernr", "referentie",
+		"referentienummer", "ref", "refnr", "nummer", "nr", "file",
+		"case", "reference", "numero", "no", "n", NULL
+	};
+	const char *p = text, *w, *q;
+	int after = 0, digits, letters, seps, i, known;
+	size_t n, k;
+
+	while (*p != '\0') {
+		p += strspn(p, " \t\r\n,;:()\"#");
+		w = p;
+		n = strcspn(p, " \t\r\n,;:()\"#");
+		p += n;
+		while (n > 0 && (w[n - 1] == '.' || w[n - 1] == '?' ||
+		    w[n - 1] == '!'))
+			n--;
+		for (digits = letters = seps = 0, k = 0; k < n; k++) {
+			if (isdigit((unsigned char)w[k]))
+				digits++;
+			else if (isalpha((unsigned char)w[k]))
+				letters++;
+			else if (strchr("/.-_", w[k]) != NULL)
+				seps++;
+			else
+				break;
+		}
+		if (after > 0 && k == n && digits >= 4 && n >= 6 &&
+		    (letters > 0 || seps > 0) && memchr(w, '@', n) == NULL &&
+		    !looks_like_date(w, n) && isalnum((unsigned char)w[0]) &&
+		    (letters > 0 || (w[0] != '0' && w[0] != '+'))) {
+			*so = *gso = (regoff_t)(w - text);
+			*eo = *geo = (regoff_t)(w - text + (long)n);
+			return 1;
+		}
+		for (known = 0, i = 0; names[i] != NULL && !known; i++) {
+			q = names[i];
+			known = strlen(q) == n && strncasecmp(q, w, n) == 0;
+		}
+		if (known || (n > 7 && strncasecmp(w, "dossier", 7) == 0))
+			after = 3;
+		else if (after > 0)
+			after--;
+	}
+	return 0;
+}
+
 static int
 dossier_span(const char *text, const struct strlist *patterns,
     regoff_t *so, regoff_t *eo, regoff_t *gso, regoff_t *geo)
@@ -326,7 +382,7 @@ dossier_span(const char *text, const struct strlist *patterns,
 	int hit;
 
 	if (patterns == NULL)
-		return 0;
+		return generic_dossier(text, so, eo, gso, geo);
 	compiled = patterns->compiled;
 	for (i = 0; i < patterns->n; i++) {
 		if (compiled != NULL) {		/* from the config */
@@ -353,7 +409,7 @@ dossier_span(const char *text, const struct strlist *patterns,
 		}
 		return 1;
 	}
-	return 0;
+	return generic_dossier(text, so, eo, gso, geo);
 }
 
 enum contact_rc
