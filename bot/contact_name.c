@@ -26,6 +26,8 @@ static const char *const not_names[] = {
 	"is", "was", "ben", "bent", "heb", "hebt", "heeft", "wil", "wilt",
 	"kan", "kunt", "moet", "zijn", "te", "met", "voor", "om", "naar",
 	"over", "al", "nog", "weet", "niks", "niets", "alles",
+	"fout", "verkeerd", "juist", "correct", "mis", "anders", "gespeld",
+	"wrong", "incorrect", "faux",
 	"wacht", "wachten", "ff", "effe", "efkes", "even", "moment",
 	"momentje", "sec", "seconde", "oke", "okay", "top", "super",
 	"le", "la", "un", "une", "the", "a", "not", "very", "so", "yes", "no",

@@ -415,7 +415,8 @@ field_named(const struct dialog_input *in, const struct dlg_menu *menu)
 {
 	const char *id = dlg_menu_pick(in, menu, NULL);
 
-	if (id == NULL && in->sig != NULL && in->sig->short_answer)
+	if (id == NULL && in->sig != NULL && (in->sig->short_answer ||
+	    in->sig->answer == SIGNALS_NO))	/* "nee, de naam is fout" */
 		id = dlg_match(in->text, NULL, &dlg_menu_fix, NULL);
 	return id;
 }
@@ -448,6 +449,11 @@ on_confirm(const struct agency *a, struct dialog_state *st,
 	(void)a;
 	if (field == NULL && confirming)
 		field = dlg_menu_pick(in, NULL, fields);
+	if (field == NULL && confirming)
+		field = field_named(in, &dlg_menu_fix);
+	if (field != NULL && answer != NULL && strcmp(answer, "nee") == 0 &&
+	    !is_correction(in))
+		answer = NULL;		/* "nee, de naam": that field */
 	if (is_correction(in) || (hint != NULL && answer == NULL) ||
 	    (answer == NULL && adds_details(in))) {
 		take_details(st, in, in->sig->correction ==

@@ -147,12 +147,15 @@ static const char *const stop_words[] = {
 
 /* Nouns that name a person to talk to, and those that need a verb. */
 static const char *const person_nouns[] = {
-	"medewerker", "medewerkster", "mens", "persoon", "operator", "agent",
-	"collega", "human", "person", "personne", "conseiller", "humain",
-	"medewerkers", "mensen", NULL
+	"medewerker", "medewerkster", "mens", "persoon", "operator",
+	"human", "person", "personne", "humain", "medewerkers", "mensen",
+	NULL
 };
+/* These name a person only with a verb of talking: "ik wil klacht
+ * indienen tegen mijn conseiller" is about one. */
 static const char *const someone_words[] = {
-	"iemand", "someone", "somebody", "quelqu'un", "quelquun", NULL
+	"iemand", "someone", "somebody", "quelqu'un", "quelquun", "agent",
+	"collega", "conseiller", "conseillere", NULL
 };
 static const char *const talk_verbs[] = {
 	"spreken", "praten", "bellen", "babbelen", "chatten", "verbinden",
@@ -187,6 +190,12 @@ static const char *const question_words[] = {
 static const char *const asking_words[] = {
 	"weten", "afvragen", "afgevraagd", "benieuwd", "vraagje",
 	"wondering", "savoir", "know", NULL
+};
+
+/* "de naam is fout": a judgement, not the new name. */
+static const char *const not_a_name[] = {
+	"fout", "verkeerd", "juist", "correct", "mis", "anders", "gespeld",
+	"wrong", "incorrect", "faux", "ok", "goed", "niet", "ook", NULL
 };
 
 static const char *const correction_cues[] = {
@@ -604,7 +613,8 @@ person_sentence(const struct reader *r, int sent)
 	int someone = sentence_has(r, sent, someone_words) &&
 	    sentence_has(r, sent, talk_verbs);
 
-	if ((!noun && !someone) || words > 14)
+	if ((!noun && !someone) || words > 14 ||
+	    sentence_has(r, sent, complaint_words))
 		return 0;
 	if (sentence_has(r, sent, story_verbs) ||
 	    sentence_has(r, sent, negators))
@@ -669,9 +679,12 @@ read_correction(const struct reader *r, struct signals *s)
 
 		if (in_list(t, correction_cues))
 			cue = 1;
+		if (is_word(t, "naam") || is_word(t, "name") ||
+		    is_word(t, "nom"))
+			field_name = 1;
 		if (is_word(t, "achternaam") || is_word(t, "familienaam") ||
-		    is_word(t, "voornaam") || is_word(t, "naam") ||
-		    is_word(t, "surname") || is_word(t, "nom")) {
+		    is_word(t, "voornaam") || is_word(t, "surname") ||
+		    is_word(t, "prenom")) {
 			field_name = 1;
 			for (k = i + 1; k < r->n && k <= i + 3; k++) {
 				if (is_word(&r->t[k], "is") ||
@@ -680,10 +693,10 @@ read_correction(const struct reader *r, struct signals *s)
 				    is_word(&r->t[k], "est"))
 					continue;
 				if (r->t[k].data || in_list(&r->t[k],
-				    negators))
+				    negators) || in_list(&r->t[k], not_a_name))
 					break;
-				snprintf(t->w[0] == 'v' ? s->firstname :
-				    s->surname, sizeof(s->surname), "%.*s",
+				snprintf(t->w[0] == 'v' || t->w[0] == 'p' ?
+				    s->firstname : s->surname, sizeof(s->surname), "%.*s",
 				    r->t[k].end - r->t[k].off,
 				    r->text + r->t[k].off);
 				break;

@@ -80,7 +80,14 @@ test_phone(void)
 	TEST_STR("free number", phone("0800 12 345"), "+3280012345");
 	TEST_STR("foreign", phone("+31 6 12345678"), "+31612345678");
 	TEST_STR("too short", phone("0470 12 34"), "INVALID");
-	TEST_STR("too long", phone("0470 12 34 56 78 9"), "+32470123456");
+	/* A digit too many is asked again, never cut to ten digits. */
+	TEST_STR("too long", phone("0470 12 34 56 78 9"), "INVALID");
+	TEST_STR("one digit too many", phone("0486 55 44 33 2"), "INVALID");
+	TEST_STR("eleven digits", phone("Marc De Smet 0472 123 456 78"),
+	    "INVALID");
+	TEST_STR("mobile cut short", phone("0478 12 34 5"), "INVALID");
+	TEST_STR("two numbers", phone("0470 12 34 56 of 0495 11 22 33"),
+	    "+32470123456");
 	TEST_STR("bad mobile", phone("0412 34 56 78 1"), "INVALID");
 	TEST_STR("date", phone("op 03/06/2025 gebeld"), "");
 	TEST_STR("short date", phone("sinds 03/06"), "");

@@ -55,6 +55,8 @@ msg_full(const char *intent, const char *topic, const char *lang,
 {
 	struct intent_result r;
 	struct dialog_input in;
+	struct signals sig;
+	char key[INTENT_ID_MAX + 16];
 
 	memset(&r, 0, sizeof(r));
 	snprintf(r.intent, sizeof(r.intent), "%s", intent ? intent :
@@ -71,7 +73,15 @@ msg_full(const char *intent, const char *topic, const char *lang,
 	in.intent = &r;
 	in.whatsapp = channel_wa;
 	in.user_phone = channel_wa ? "+32470998877" : NULL;
-	in.topic_answer = (topic != NULL && strcmp(topic, "geen") != 0);
+	/* The engine reads the signals the same way (conversation.c). */
+	signals_read(text, &r, ag != NULL ? &ag->dossier_patterns : NULL,
+	    st.step == DS_ASK_NAME, &sig);
+	signals_decide(&sig, &r);
+	in.sig = &sig;
+	if (topic != NULL && strcmp(topic, "geen") != 0) {
+		snprintf(key, sizeof(key), "onderwerp.%s", topic);
+		in.topic_key = key;
+	}
 	in.lang_offered = 1;
 	in.in_office = office;
 	dialog_step(ag, &st, &in, &out);
@@ -250,8 +260,11 @@ test_wse_case(void)
 	msg(NULL, "nee, de naam is fout");
 	TEST_STR("name re-asked", key(0), "klacht.naam_aanpassen");
 	msg(NULL, "Mijn naam is Els Janssens");
-	TEST_STR("new name", st.name, "Els Janssens");
 	TEST("third confirmation -> staff", out.actions & DA_HANDOVER);
+	/* No case: the contact details are not kept (staff read the
+	 * messages themselves). */
+	TEST_STR("details dropped at hand-over", st.name, "");
+	TEST_STR("phone dropped at hand-over", st.phone, "");
 
 	/* Two invalid contacts: staff. */
 	run_case_to_confirm();
