@@ -756,6 +756,7 @@ signals_read(const char *text, const struct intent_result *ir,
 int
 signals_decide(const struct signals *s, struct intent_result *ir)
 {
+	char next[INTENT_ID_MAX];
 	const char *to = NULL;
 
 	if (s->abuse)
@@ -773,10 +774,15 @@ signals_decide(const struct signals *s, struct intent_result *ir)
 	else if (strcmp(ir->intent, "scheldwoorden") == 0 &&
 	    ir->confidence < 0.9 && ir->second[0] != '\0')
 		to = ir->second;	/* swearing without an insult */
+	else if (((strcmp(ir->intent, "stop") == 0 && !s->stop) ||
+	    (strcmp(ir->intent, "medewerker") == 0 && !s->person)) &&
+	    ir->second[0] != '\0')
+		to = ir->second;	/* the word, not the act */
 	if (to == NULL || strcmp(ir->intent, to) == 0)
 		return 0;
-	if (strcmp(ir->intent, "onbekend") != 0 &&
-	    strcmp(ir->second, to) != 0) {
+	snprintf(next, sizeof(next), "%s", to);	/* to may be ir->second */
+	to = next;
+	if (strcmp(ir->intent, "onbekend") != 0) {
 		snprintf(ir->second, sizeof(ir->second), "%s", ir->intent);
 		ir->second_confidence = ir->confidence;
 	}

@@ -49,6 +49,8 @@ run_all() {
 		[ "$(basename "$t")" = run.sh ] && continue
 		suite "$t ($build)" env LOKET_BIN="$build/loket" "$t"
 	done
+	suite "tests/conversations/natural ($build)" env LOKET_BIN="$build/loket" \
+	    python3 tests/conversations/natural/run.py
 	for t in tests/*/run.sh; do
 		[ -x "$t" ] || continue
 		case "$t" in tests/browser/*) continue ;; esac
