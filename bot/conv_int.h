@@ -33,6 +33,9 @@ struct conv {
 	char			 staff[CONV_ID_MAX];
 	char			 case_ref[CONV_REF_MAX];
 	struct dialog_state	 st;
+	char			 msg_lang[4];	/* language the message being
+						   answered is written in, ""
+						   unknown; not stored */
 	long long		 started_at, first_reply_at, last_in_at;
 	long long		 last_out_at, waiting_since;
 	int			 turns, staff_involved, abuse;
