@@ -1,8 +1,11 @@
 /*
  * conv_text.c — turns the dialog's replies (locale keys and choices) into
  * outbox bodies: fills the placeholders from the agency, the slots and
- * the clock, formats office hours and opening times per language, and
- * writes the JSON that outbox.h describes.
+ * the clock (agency names in sentence form, phone numbers grouped),
+ * formats office hours and opening times per language, adds what goes
+ * around a text (the chatbot's introduction, the note on a language the
+ * agency does not offer, what personal data are for), and writes the JSON
+ * that outbox.h describes.
  */
 #include "conv_int.h"
 
