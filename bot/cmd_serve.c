@@ -101,9 +101,13 @@ cmd_serve(int argc, char **argv)
 	if ((srv.cfg = cli_load_config(config_path, db_path)) == NULL)
 		return 1;
 	if (check) {
-		printf("%s: configuration OK (%zu agencies)\n",
+		/* Gaps are warnings, not errors: the bot still answers, with
+		 * the official name or the website instead. */
+		int gaps = config_print_gaps(srv.cfg, stdout);
+
+		printf("%s: configuration OK (%zu agencies, %d warnings)\n",
 		    config_path ? config_path : "(built-in defaults)",
-		    srv.cfg->n_agencies);
+		    srv.cfg->n_agencies, gaps);
 		config_free(srv.cfg);
 		return 0;
 	}

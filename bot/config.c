@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "config_parse.h"
+#include "phone.h"
 
 #define DEFAULT_GRAPH_URL "https://graph.facebook.com/v24.0"
 
@@ -41,6 +42,10 @@ agency_fini(struct agency *a)
 {
 	free(a->id);
 	free(a->name);
+	free(a->name_nl);
+	free(a->name_fr);
+	free(a->name_en);
+	free(a->privacy_url);
 	free(a->case_prefix);
 	strlist_free(&a->wa_phone_ids);
 	strlist_free(&a->page_ids);
@@ -123,6 +128,10 @@ add_demo_agency(struct config *cfg)
 	    "default_agency = demo\n"
 	    "[agency demo]\n"
 	    "name = Demo-agentschap\n"
+	    "name.nl = het Demo-agentschap\n"
+	    "name.fr = l'agence de démonstration\n"
+	    "name.en = the demo agency\n"
+	    "privacy_url = https://www.vlaanderen.be/privacy\n"
 	    "case_prefix = DEMO\n"
 	    "policy = case\n"
 	    "whatsapp_phone_number_id = 106540352242922\n"
@@ -225,6 +234,22 @@ apply_env(struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* Rewrites a phone number in the agency's one style (phone.h). */
+static int
+write_phone(char **field, enum phone_style style)
+{
+	char out[64], *dup;
+
+	if (*field == NULL || phone_write(*field, style, out, sizeof(out))
+	    == -1 || strcmp(out, *field) == 0)
+		return 0;
+	if ((dup = strdup(out)) == NULL)
+		return -1;
+	free(*field);
+	*field = dup;
+	return 0;
+}
+
 /*
  * Fills in what depends on other fields once everything is read.  The
  * cross-field errors (agency without name, undefined default_agency) are
@@ -237,7 +262,16 @@ validate(struct config *cfg, char *err, size_t errlen)
 
 	for (i = 0; i < cfg->n_agencies; i++) {
 		struct agency *a = &cfg->agencies[i];
+		enum phone_style style = a->phone_intl ? PHONE_INTERNATIONAL :
+		    PHONE_NATIONAL;
 
+		/* One way of writing numbers per agency, whatever the file
+		 * says: citizens compare them. */
+		if (write_phone(&a->phone, style) == -1 ||
+		    write_phone(&a->coordinator_phone, style) == -1) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
 		if (a->case_prefix != NULL)
 			continue;
 		if ((a->case_prefix = strdup(a->id)) == NULL) {
@@ -280,6 +314,55 @@ config_load(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	return cfg;
+}
+
+const char *
+config_agency_name(const struct agency *a, const char *lang)
+{
+	const char *form = NULL;
+
+	if (lang != NULL && strcmp(lang, "fr") == 0)
+		form = a->name_fr;
+	else if (lang != NULL && strcmp(lang, "en") == 0)
+		form = a->name_en;
+	else
+		form = a->name_nl;
+	return form != NULL ? form : a->name;
+}
+
+int
+config_print_gaps(const struct config *cfg, FILE *f)
+{
+	const char *where = cfg->path ? cfg->path : "(built-in defaults)";
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < cfg->n_agencies; i++) {
+		const struct agency *a = &cfg->agencies[i];
+		const struct { const char *key, *value, *lang; } forms[] = {
+			{ "name.nl", a->name_nl, "Dutch" },
+			{ "name.fr", a->name_fr, "French" },
+			{ "name.en", a->name_en, "English" },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(forms) / sizeof(forms[0]); k++) {
+			if (forms[k].value != NULL)
+				continue;
+			fprintf(f, "%s: warning: agency %s has no %s: %s "
+			    "replies say \"%s\"\n", where, a->id, forms[k].key,
+			    forms[k].lang, a->name);
+			n++;
+		}
+		if (a->privacy_url == NULL) {
+			fprintf(f, "%s: warning: agency %s has no privacy_url: "
+			    "replies asking for personal data link to %s\n",
+			    where, a->id, a->website ? a->website :
+			    "no privacy statement");
+			n++;
+		}
+	}
+	return n;
 }
 
 const struct agency *

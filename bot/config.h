@@ -9,6 +9,7 @@
 #define LOKET_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 enum policy {
@@ -38,7 +39,16 @@ struct strlist {
 
 struct agency {
 	char		*id;		/* short lower-case id, "vmsw" */
-	char		*name;		/* full name shown to citizens */
+	char		*name;		/* official Dutch name, no article */
+	char		*name_nl;	/* in a sentence, after "bij" and
+					   "van": "de Vlaamse Maatschappij
+					   voor Sociaal Wonen"; or NULL */
+	char		*name_fr;	/* "la Société flamande du logement
+					   social"; or NULL */
+	char		*name_en;	/* "the Flemish Social Housing
+					   Company"; or NULL */
+	char		*privacy_url;	/* the agency's privacy statement */
+	int		 phone_intl;	/* write numbers with +32 */
 	char		*case_prefix;	/* reference prefix, "VMSW" */
 	enum policy	 policy;
 	struct strlist	 wa_phone_ids;	/* WhatsApp phone_number_id(s) */
@@ -103,6 +113,19 @@ const struct agency *config_route_whatsapp(const struct config *cfg,
 		    const char *phone_number_id);
 const struct agency *config_route_messenger(const struct config *cfg,
 		    const char *page_id);
+
+/*
+ * The agency's name as used in a sentence in lang ("nl", "fr", "en"):
+ * name.<lang> when configured, else the official name (a visible gap:
+ * config_print_gaps() names it).
+ */
+const char	*config_agency_name(const struct agency *a, const char *lang);
+/*
+ * Prints one line per form an agency lacks (name.nl, name.fr, name.en,
+ * privacy_url) with what citizens get instead, for `serve --check`.
+ * Returns the number of lines.
+ */
+int		 config_print_gaps(const struct config *cfg, FILE *f);
 
 /* Parses "90s", "30m", "24h", "45d" (or plain seconds); -1 if invalid. */
 long		 config_parse_duration(const char *s);

@@ -22,7 +22,7 @@
 
 enum key_type {
 	K_STR, K_INT, K_BOOL, K_LIST, K_POLICY, K_DURATION, K_DAYS,
-	K_HOURS, K_LANGS, K_PATTERNS, K_DATES
+	K_HOURS, K_LANGS, K_PATTERNS, K_DATES, K_PHONE_STYLE
 };
 
 struct key {
@@ -55,6 +55,11 @@ static const struct key global_keys[] = {
 
 static const struct key agency_keys[] = {
 	A("name", K_STR, name, 0, 0),
+	A("name.nl", K_STR, name_nl, 0, 0),
+	A("name.fr", K_STR, name_fr, 0, 0),
+	A("name.en", K_STR, name_en, 0, 0),
+	A("privacy_url", K_STR, privacy_url, 0, 0),
+	A("phone_format", K_PHONE_STYLE, phone_intl, 0, 0),
 	A("case_prefix", K_STR, case_prefix, 0, 0),
 	A("policy", K_POLICY, policy, 0, 0),
 	A("whatsapp_phone_number_id", K_LIST, wa_phone_ids, 0, 0),
@@ -309,6 +314,15 @@ set_value(struct parse *p, const struct key *k, void *base, const char *val)
 			*(enum policy *)f = POLICY_REDIRECT;
 		else
 			return fail(p, "%s", "policy: use case or redirect");
+		return 0;
+	case K_PHONE_STYLE:
+		if (strcmp(val, "national") == 0)
+			*(int *)f = 0;
+		else if (strcmp(val, "international") == 0)
+			*(int *)f = 1;
+		else
+			return fail(p, "%s: use national or international",
+			    k->name);
 		return 0;
 	case K_DURATION:
 		if ((secs = config_parse_duration(val)) < k->min)

@@ -33,6 +33,9 @@ struct conv {
 	char			 staff[CONV_ID_MAX];
 	char			 case_ref[CONV_REF_MAX];
 	struct dialog_state	 st;
+	char			 msg_lang[4];	/* language the message being
+						   answered is written in, ""
+						   unknown; not stored */
 	long long		 started_at, first_reply_at, last_in_at;
 	long long		 last_out_at, waiting_since;
 	int			 turns, staff_involved, abuse;
@@ -94,10 +97,12 @@ char	*conv_render_reply(const struct conv_render *r,
 	    const struct dialog_reply *reply, const char **kind);
 /* {"text": text}; malloc'd. */
 char	*conv_text_body(const char *text);
-/* "ma-do 09:00-12:00 en 13:00-16:00, vr 09:00-12:00" */
+/* One line per group of days: "maandag tot donderdag: 9 tot 12 uur en
+ * 13 tot 16 uur\nvrijdag: 9 tot 12 uur"; fr and en alike. */
 void	conv_office_hours(const struct agency *a, const char *lang, char *out,
 	    size_t outlen);
-/* "maandag 1 december om 9.00 uur" (Europe/Brussels). */
+/* "maandag 1 december om 9 uur", "lundi 1 décembre à 8 h 30",
+ * "Monday 1 December at 9:00" (Europe/Brussels). */
 void	conv_format_time(long long ms, const char *lang, char *out,
 	    size_t outlen);
 

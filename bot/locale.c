@@ -36,6 +36,9 @@ const char *const locale_keys[] = {
 	"knop.suggestie", "knop.klacht_ja", "knop.ja", "knop.nee",
 	"knop.eigen_nummer", "knop.naam", "knop.contact",
 	"knop.beschrijving", "knop.kies",
+	/* Added by conv_text.c around the dialog's replies. */
+	"chatbot.intro", "taal.alleen_nl", "privacy.uitleg",
+	"klacht.bevestig_ingekort",
 	NULL
 };
 
@@ -44,6 +47,7 @@ const char *const locale_placeholders[] = {
 	"office_hours", "complaint_url", "coordinator_email",
 	"coordinator_phone", "dossier_email", "dossier", "reference", "name",
 	"contact", "description", "term_days", "next_open", "staff_when",
+	"agency_of", "privacy_url", "privacy_note",
 	NULL
 };
 

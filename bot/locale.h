@@ -11,11 +11,17 @@
  *     translated conversation is worse than a Dutch one.  Only topic
  *     answers (`onderwerp.<topic>`) fall back to nl when a language lacks
  *     them.
+ *   - the catalogue also holds the texts conv_text.c adds around the
+ *     dialog's replies (chatbot.intro, taal.alleen_nl, privacy.uitleg,
+ *     klacht.bevestig_ingekort).
  *   - an unknown key (not in the catalogue, not onderwerp.*), a duplicate
  *     key, an unknown placeholder, a button title (knop.*) longer than
  *     WhatsApp's 20 characters are errors.
  * A loaded set is immutable; reloading builds a new set and the caller
  * swaps it in only when the load succeeded (the old set stays otherwise).
+ * The editor's rules a loader need not enforce (forbidden terms, sentence
+ * length, links on their own line, placeholders alike in every language)
+ * are checked by tests/locales.sh.
  * Service thread, or one-shot commands.
  */
 #ifndef LOKET_LOCALE_H

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "phone.h"
 #include "testhelp.h"
 
 #define EXAMPLE	"deploy/loket.conf"
@@ -111,6 +112,98 @@ match_group(const char *pattern, const char *s, char *out, size_t outlen)
 }
 
 static void
+expect_phone(const char *in, enum phone_style style, const char *want,
+    int rc)
+{
+	char out[64];
+	int got = phone_write(in, style, out, sizeof(out));
+
+	TEST_STR(in, out, want);
+	TEST(in, got == rc);
+}
+
+/* Belgian numbers in one grouping; the rest left as written. */
+static void
+test_phone(void)
+{
+	const enum phone_style N = PHONE_NATIONAL, I = PHONE_INTERNATIONAL;
+
+	expect_phone("+32 2 505 45 45", N, "02 505 45 45", 0);
+	expect_phone("02/505.45.45", I, "+32 2 505 45 45", 0);
+	expect_phone("+32 (0)2 505 45 45", N, "02 505 45 45", 0);
+	expect_phone("0032 50 12 34 56", N, "050 12 34 56", 0);
+	expect_phone("050123456", I, "+32 50 12 34 56", 0);
+	expect_phone("+32470123456", I, "+32 470 12 34 56", 0);
+	expect_phone("0470/12.34.56", N, "0470 12 34 56", 0);
+	expect_phone("+32 800 20 555", I, "0800 20 555", 0);
+	expect_phone("080020555", N, "0800 20 555", 0);
+	expect_phone("0903 12 345", I, "0903 12 345", 0);
+	expect_phone("1700", N, "1700", -1);
+	expect_phone("+31612345678", N, "+31612345678", -1);
+	expect_phone("0470 12 34 567", N, "0470 12 34 567", -1);
+	expect_phone("03 123 45 67 89", N, "03 123 45 67 89", -1);
+	expect_phone("bel 02 505 45 45", N, "bel 02 505 45 45", -1);
+}
+
+/* name.<lang>, privacy_url and phone_format, and the gaps --check shows. */
+static void
+test_words(void)
+{
+	char path[256], err[512] = "", *buf = NULL;
+	size_t len = 0;
+	struct config *cfg;
+	const struct agency *a;
+	FILE *f;
+	int gaps;
+
+	cfg = load_text("[agency x]\nname = Departement X\n"
+	    "name.fr = le Département X\nphone = +32 2 553 10 00\n"
+	    "coordinator_phone = 0800 20 555\nphone_format = international\n",
+	    path, sizeof(path), err, sizeof(err));
+	TEST("words config loads", cfg != NULL);
+	if (cfg == NULL)
+		return;
+	a = config_agency(cfg, "x");
+	TEST_STR("name.fr in French", config_agency_name(a, "fr"),
+	    "le Département X");
+	TEST_STR("no name.nl: official name", config_agency_name(a, "nl"),
+	    "Departement X");
+	TEST_STR("no name.en: official name", config_agency_name(a, "en"),
+	    "Departement X");
+	TEST_STR("international phone", a->phone, "+32 2 553 10 00");
+	TEST_STR("0800 stays national", a->coordinator_phone, "0800 20 555");
+	f = open_memstream(&buf, &len);
+	gaps = config_print_gaps(cfg, f);
+	fclose(f);
+	TEST("three gaps", gaps == 3);
+	TEST("gap name.nl named", strstr(buf, "agency x has no name.nl") &&
+	    strstr(buf, "Dutch replies say \"Departement X\""));
+	TEST("gap name.en named", strstr(buf, "has no name.en") != NULL);
+	TEST("gap privacy_url named", strstr(buf, "has no privacy_url") != NULL);
+	TEST("name.fr is no gap", strstr(buf, "name.fr") == NULL);
+	free(buf);
+	config_free(cfg);
+	expect_error("bad phone_format", "[agency x]\nname = X\n"
+	    "phone_format = e164\n", 3, "phone_format: use national or "
+	    "international");
+	cfg = config_load(EXAMPLE, err, sizeof(err));
+	if (cfg == NULL)
+		return;
+	f = open_memstream(&buf, &len);
+	TEST("example has no gaps", config_print_gaps(cfg, f) == 0);
+	fclose(f);
+	free(buf);
+	a = config_agency(cfg, "vmsw");
+	TEST_STR("vmsw name.nl", config_agency_name(a, "nl"),
+	    "de Vlaamse Maatschappij voor Sociaal Wonen");
+	TEST_STR("vmsw name.fr", config_agency_name(a, "fr"),
+	    "la Société flamande du logement social");
+	a = config_agency(cfg, "vlaio");
+	TEST_STR("vlaio free number", a->coordinator_phone, "0800 20 555");
+	config_free(cfg);
+}
+
+static void
 test_example(void)
 {
 	char err[512] = "", grp[64];
@@ -159,7 +252,7 @@ test_example(void)
 	TEST_STR("vmsw coordinator_email", a->coordinator_email,
 	    "klachten@vmsw.be");
 	TEST_STR("vmsw coordinator_phone", a->coordinator_phone,
-	    "+32 2 505 45 45");
+	    "02 505 45 45");
 	TEST_STR("vmsw phone", a->phone, "02 505 45 45");
 	TEST_STR("vmsw email", a->email, "info@vmsw.be");
 	TEST_STR("vmsw website", a->website, "https://www.vmsw.be");
@@ -735,6 +828,8 @@ main(void)
 		return 2;
 	}
 	test_example();
+	test_phone();
+	test_words();
 	test_defaults();
 	test_errors();
 	test_file_syntax();

@@ -343,18 +343,146 @@ static void
 test_texts(void)
 {
 	const struct agency *a = config_agency(cfg, "vmsw");
-	char out[256];
+	char out[512];
 
 	conv_office_hours(a, "nl", out, sizeof(out));
-	TEST_STR("hours nl", out, "ma-do 9.00-12.00 en 13.00-16.00, "
-	    "vr 9.00-12.00");
+	TEST_STR("hours nl", out, "maandag tot donderdag: 9 tot 12 uur en "
+	    "13 tot 16 uur\nvrijdag: 9 tot 12 uur");
 	conv_office_hours(a, "fr", out, sizeof(out));
-	TEST_STR("hours fr", out, "lun-jeu 9h00-12h00 et 13h00-16h00, "
-	    "ven 9h00-12h00");
+	TEST_STR("hours fr", out, "du lundi au jeudi : de 9 h à 12 h et "
+	    "de 13 h à 16 h\nle vendredi : de 9 h à 12 h");
+	conv_office_hours(a, "en", out, sizeof(out));
+	TEST_STR("hours en", out, "Monday to Thursday: 9:00 to 12:00 and "
+	    "13:00 to 16:00\nFriday: 9:00 to 12:00");
+	a = config_agency(cfg, "wse");
+	conv_office_hours(a, "nl", out, sizeof(out));
+	TEST_STR("hours nl, half hours", out, "maandag tot donderdag: "
+	    "8.30 tot 12.30 uur en 13.30 tot 16.30 uur\n"
+	    "vrijdag: 8.30 tot 12.30 uur");
+	conv_office_hours(a, "fr", out, sizeof(out));
+	TEST_STR("hours fr, half hours", out, "du lundi au jeudi : de 8 h 30 "
+	    "à 12 h 30 et de 13 h 30 à 16 h 30\nle vendredi : "
+	    "de 8 h 30 à 12 h 30");
 	conv_format_time(T0, "nl", out, sizeof(out));
-	TEST_STR("time nl", out, "dinsdag 1 december om 10.00 uur");
+	TEST_STR("time nl", out, "dinsdag 1 december om 10 uur");
+	conv_format_time(T0 + 30 * 60000LL, "fr", out, sizeof(out));
+	TEST_STR("time fr", out, "mardi 1 décembre à 10 h 30");
 	conv_format_time(T0 + 200 * 24 * HOUR, "en", out, sizeof(out));
 	TEST_STR("time en, summer time", out, "Saturday 19 June at 11:00");
+}
+
+/* The text of one rendered reply (the "text" of its JSON body). */
+static char *
+render(const char *agency, struct conv *c, const char *key)
+{
+	struct conv_render r = { loc, config_agency(cfg, agency), c, 1, 0 };
+	struct dialog_reply reply;
+	const char *kind = NULL;
+	char *body, *p, *e, *text;
+
+	memset(&reply, 0, sizeof(reply));
+	reply.key = key;
+	if ((body = conv_render_reply(&r, &reply, &kind)) == NULL)
+		return NULL;
+	/* {"text":"..."}: the tests only need the raw JSON string. */
+	p = strstr(body, "\"text\":\"");
+	e = p != NULL ? strstr(p + 8, "\"}") : NULL;
+	text = p != NULL && e != NULL ? strndup(p + 8, (size_t)(e - p - 8)) :
+	    NULL;
+	free(body);
+	return text;
+}
+
+static int
+has(const char *s, const char *part)
+{
+	int ok = s != NULL && strstr(s, part) != NULL;
+
+	if (!ok)
+		printf("     in:   %s\n     want: %s\n", s ? s : "(null)", part);
+	return ok;
+}
+
+/* What conv_text.c adds around the texts: names in sentences, the
+ * chatbot and language notes, the privacy note, the shortened summary,
+ * the citizen's number. */
+static void
+test_render(void)
+{
+	struct conv c;
+	char *t;
+
+	memset(&c, 0, sizeof(c));
+	dialog_init(&c.st, "fr");
+	t = render("wse", &c, "klacht.doorverwijzing");
+	TEST("fr: du Département", has(t, "de plainte du Département de "
+	    "l'Emploi"));
+	TEST("first reply: chatbot intro", has(t, "assistant numérique du "
+	    "Département") && strstr(t, "chatbot") < strstr(t, "Pour "));
+	free(t);
+	t = render("vlaio", &c, "klacht.doorverwijzing");
+	TEST("fr: de l'Agence", has(t, "de plainte de l'Agence flamande"));
+	free(t);
+	t = render("vmsw", &c, "welkom");
+	TEST("greeting introduces itself only once",
+	    has(t, "chez la Société flamande") &&
+	    strstr(t, "assistant numérique de") == NULL);
+	free(t);
+	c.first_reply_at = 1;
+	c.last_out_at = 1;
+	c.last_in_at = 2;
+	t = render("vmsw", &c, "keuze.nog_iets");
+	TEST("no intro after the first reply", has(t, "Puis-je") &&
+	    strstr(t, "chatbot") == NULL);
+	free(t);
+
+	dialog_init(&c.st, "nl");
+	snprintf(c.msg_lang, sizeof(c.msg_lang), "fr");
+	t = render("vlaio", &c, "klacht.verduidelijk");
+	TEST("French to an agency without French: told in French",
+	    has(t, "Sur ce canal, l'Agence flamande pour l'Innovation et "
+	    "l'Entrepreneuriat répond uniquement en néerlandais.\\nWilt u"));
+	free(t);
+	c.last_out_at = 2;
+	t = render("vlaio", &c, "klacht.verduidelijk");
+	TEST("language note once per message", strstr(t, "canal") == NULL);
+	free(t);
+	c.last_out_at = 1;
+	t = render("vmsw", &c, "klacht.verduidelijk");
+	TEST("no language note where French is offered",
+	    strstr(t, "canal") == NULL);
+	free(t);
+	c.msg_lang[0] = '\0';
+
+	c.st.asks[DS_ASK_NAME] = 1;
+	t = render("wse", &c, "klacht.naam");
+	TEST("name question: privacy note", has(t, "privacyverklaring:\\n"
+	    "https://www.vlaanderen.be/werk/privacy\\nWat is uw naam"));
+	free(t);
+	c.st.asks[DS_ASK_CONTACT] = 1;
+	t = render("wse", &c, "klacht.contact");
+	TEST("contact after name: no second privacy note",
+	    has(t, "Dank u, ") && strstr(t, "privacy") == NULL);
+	free(t);
+	c.st.asks[DS_ASK_NAME] = 0;
+	t = render("wse", &c, "klacht.contact");
+	TEST("contact asked first: privacy note", has(t, "privacyverklaring"));
+	free(t);
+
+	snprintf(c.st.name, sizeof(c.st.name), "Els Peeters");
+	snprintf(c.st.phone, sizeof(c.st.phone), "+32470123456");
+	memset(c.st.description, 'x', 400);
+	c.st.description[400] = '\0';
+	t = render("wse", &c, "klacht.bevestig");
+	TEST("number grouped", has(t, "Contact: +32 470 12 34 56"));
+	TEST("shortened summary says so", has(t, "Klacht (ingekort in dit "
+	    "overzicht): xxx") && has(t, "x\xe2\x80\xa6"));
+	free(t);
+	c.st.description[10] = '\0';
+	t = render("wse", &c, "klacht.bevestig");
+	TEST("short summary not marked", has(t, "Klacht: xxxxxxxxxx") &&
+	    strstr(t, "ingekort") == NULL);
+	free(t);
 }
 
 int
@@ -383,6 +511,7 @@ main(void)
 	test_restart_and_order();
 	test_poison_row();
 	test_texts();
+	test_render();
 	close_all();
 	locales_free(loc);
 	intent_free(model);
