@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "intent.h"
+#include "signals.h"
 
 #define DEFAULT_INTENTS	"intents/nl"
 #define DEFAULT_TESTSET	"tests/intents/nl.tsv"
@@ -173,6 +174,7 @@ test_line(struct intent_model *m, const struct test_opts *o, char *s,
     int lineno, struct intent_eval *fine, struct intent_eval *core)
 {
 	struct intent_result r;
+	struct signals sig;
 	const char *pred;
 	char *tab;
 	int topic;
@@ -188,8 +190,12 @@ test_line(struct intent_model *m, const struct test_opts *o, char *s,
 	if (!intent_is_known(m, s))
 		fprintf(stderr, "%s:%d: warning: '%s' is no intent or topic "
 		    "of %s\n", o->file, lineno, s, o->intents);
+	/* Scored as the dialog sees it: the classifier, then the signals
+	 * (a message that calls itself a klacht is klacht). */
 	if (intent_classify(m, tab + 1, &r) == -1)
 		return -1;
+	signals_read(tab + 1, &r, NULL, 0, &sig);
+	signals_decide(&sig, &r);
 	topic = intent_is_topic(m, s);
 	pred = intent_scored_label(&r, topic);
 	if (intent_eval_add(fine, s, pred) == -1 || intent_eval_add(core,

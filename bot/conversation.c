@@ -302,6 +302,8 @@ run_dialog(struct engine *e, const struct agency *a,
 		in.text = r->text != NULL ? r->text : "";
 		in.payload = is_button(r) ? r->payload : NULL;
 		classify(e, in.text, &ir);
+		/* For the notice when the agency does not offer it. */
+		snprintf(c->msg_lang, sizeof(c->msg_lang), "%s", ir.lang);
 		signals_read(in.text, &ir, &a->dossier_patterns,
 		    c->st.step == DS_ASK_NAME, &sig);
 		signals_decide(&sig, &ir);

@@ -774,10 +774,10 @@ signals_decide(const struct signals *s, struct intent_result *ir)
 	else if (strcmp(ir->intent, "scheldwoorden") == 0 &&
 	    ir->confidence < 0.9 && ir->second[0] != '\0')
 		to = ir->second;	/* swearing without an insult */
-	else if (((strcmp(ir->intent, "stop") == 0 && !s->stop) ||
-	    (strcmp(ir->intent, "medewerker") == 0 && !s->person)) &&
+	else if (strcmp(ir->intent, "stop") == 0 && !s->stop &&
+	    (s->contact.phone[0] != '\0' || s->contact.email[0] != '\0') &&
 	    ir->second[0] != '\0')
-		to = ir->second;	/* the word, not the act */
+		to = ir->second;	/* "bel me maar op ...": no stop */
 	if (to == NULL || strcmp(ir->intent, to) == 0)
 		return 0;
 	snprintf(next, sizeof(next), "%s", to);	/* to may be ir->second */
