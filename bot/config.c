@@ -316,6 +316,18 @@ config_load(const char *path, char *err, size_t errlen)
 	return cfg;
 }
 
+int
+config_lang_flag(const char *lang)
+{
+	if (lang == NULL)
+		return 0;
+	if (strcmp(lang, "nl") == 0)
+		return LANG_NL;
+	if (strcmp(lang, "fr") == 0)
+		return LANG_FR;
+	return strcmp(lang, "en") == 0 ? LANG_EN : 0;
+}
+
 const char *
 config_agency_name(const struct agency *a, const char *lang)
 {

@@ -127,6 +127,9 @@ const char	*config_agency_name(const struct agency *a, const char *lang);
  */
 int		 config_print_gaps(const struct config *cfg, FILE *f);
 
+/* LANG_NL, LANG_FR or LANG_EN for "nl", "fr", "en"; 0 otherwise. */
+int		 config_lang_flag(const char *lang);
+
 /* Parses "90s", "30m", "24h", "45d" (or plain seconds); -1 if invalid. */
 long		 config_parse_duration(const char *s);
 

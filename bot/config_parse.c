@@ -181,16 +181,17 @@ add_date(struct parse *p, const char *w, size_t n, void *arg)
 static int
 add_lang(struct parse *p, const char *w, size_t n, void *arg)
 {
-	int *langs = arg;
+	int *langs = arg, flag = 0;
+	char code[3];
 
-	if (n == 2 && strncmp(w, "nl", 2) == 0)
-		*langs |= LANG_NL;
-	else if (n == 2 && strncmp(w, "fr", 2) == 0)
-		*langs |= LANG_FR;
-	else if (n == 2 && strncmp(w, "en", 2) == 0)
-		*langs |= LANG_EN;
-	else
+	if (n == 2) {
+		memcpy(code, w, 2);
+		code[2] = '\0';
+		flag = config_lang_flag(code);
+	}
+	if (flag == 0)
 		return fail(p, "%s", "languages: use nl, fr and en");
+	*langs |= flag;
 	return 0;
 }
 

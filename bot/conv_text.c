@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "config.h"
 #include "locale.h"
 #include "phone.h"
@@ -203,6 +204,8 @@ conv_format_time(long long ms, const char *lang, char *out, size_t outlen)
 /* The description is repeated in the confirmation, a message with
  * buttons, whose body WhatsApp limits to 1024 characters. */
 #define DESC_SHOWN	300
+/* A reply with everything around it; WhatsApp allows 4096 characters. */
+#define REPLY_MAX	(64u << 10)
 
 /* Copies at most max bytes of s, cut at a UTF-8 boundary, with "…";
  * 1 if it had to cut. */
@@ -347,36 +350,15 @@ first_data_question(const struct dialog_state *st, const char *key)
 	return 0;
 }
 
-/* a, b, c and d in one malloc'd string (NULL parts are empty). */
-static char *
-join4(const char *a, const char *b, const char *c, const char *d)
-{
-	const char *part[4] = { a, b, c, d };
-	size_t len = 1, i, n;
-	char *s, *w;
-
-	for (i = 0; i < 4; i++)
-		len += part[i] != NULL ? strlen(part[i]) : 0;
-	if ((s = w = malloc(len)) == NULL)
-		return NULL;
-	for (i = 0; i < 4; i++) {
-		n = part[i] != NULL ? strlen(part[i]) : 0;
-		memcpy(w, part[i] != NULL ? part[i] : "", n);
-		w += n;
-	}
-	*w = '\0';
-	return s;
-}
-
 /* Whether the agency leaves lang out although Loket has its texts: the
  * citizen then gets Dutch, and is told so in their own language. */
 static int
 lang_refused(const struct conv_render *r, const char *lang)
 {
-	int flag = strcmp(lang, "fr") == 0 ? LANG_FR :
-	    strcmp(lang, "en") == 0 ? LANG_EN : 0;
+	int flag = config_lang_flag(lang);
 
-	return flag != 0 && !(r->agency->languages & flag) &&
+	return flag != 0 && flag != LANG_NL &&
+	    !(r->agency->languages & flag) &&
 	    strcmp(lang, r->conv->st.lang) != 0 &&
 	    locales_has_lang(r->loc, lang);
 }
@@ -385,15 +367,17 @@ lang_refused(const struct conv_render *r, const char *lang)
  * What goes before a reply: the chatbot introduces itself in the first
  * reply of a conversation (the greeting does so itself), and a citizen
  * writing in a language the agency does not offer learns why the answer
- * is in Dutch, once per message.  Malloc'd, "" when nothing.
+ * is in Dutch, once per message.  Appended to b, each on its own line;
+ * -1 when memory runs out.
  */
-static char *
-preamble(const struct conv_render *r, const char *key, const struct args *g)
+static int
+add_preamble(const struct conv_render *r, const char *key,
+    const struct args *g, struct buf *b)
 {
 	const struct conv *c = r->conv;
-	char *intro = NULL, *lang = NULL, *s;
+	char *intro = NULL, *lang = NULL;
 	int first_of_turn = c->first_reply_at == 0 ||
-	    c->last_out_at < c->last_in_at;
+	    c->last_out_at < c->last_in_at, rc = 0;
 
 	if (c->first_reply_at == 0 && strcmp(key, "welkom") != 0)
 		intro = locales_render(r->loc, c->st.lang, "chatbot.intro",
@@ -406,10 +390,13 @@ preamble(const struct conv_render *r, const char *key, const struct args *g)
 		lang = locales_render(r->loc, c->msg_lang, "taal.alleen_nl",
 		    &name, 1);
 	}
-	s = join4(lang, lang ? "\n" : NULL, intro, intro ? "\n" : NULL);
+	if (lang != NULL)
+		rc = buf_appendf(b, "%s\n", lang);
+	if (rc == 0 && intro != NULL)
+		rc = buf_appendf(b, "%s\n", intro);
 	free(intro);
 	free(lang);
-	return s;
+	return rc;
 }
 
 static const char *
@@ -467,7 +454,8 @@ conv_render_reply(const struct conv_render *r,
 {
 	const char *lang = r->conv->st.lang, *key = reply->key;
 	struct args g;
-	char *pre, *text, *full, *body;
+	struct buf full;
+	char *pre, *text, *body;
 
 	fill_args(r, &g);
 	if (reply->staff_when) {
@@ -478,7 +466,9 @@ conv_render_reply(const struct conv_render *r,
 	if (first_data_question(&r->conv->st, key) && (pre = locales_render(
 	    r->loc, lang, "privacy.uitleg", g.v, g.n)) != NULL) {
 		/* Its own lines, before the question it explains. */
-		g.privacy_note = join4(pre, "\n", NULL, NULL);
+		buf_init(&full, REPLY_MAX);
+		if (buf_appendf(&full, "%s\n", pre) == 0)
+			g.privacy_note = buf_take(&full);
 		free(pre);
 	}
 	add(&g, "privacy_note", g.privacy_note);
@@ -486,25 +476,25 @@ conv_render_reply(const struct conv_render *r,
 	if (g.desc_cut && strcmp(key, "klacht.bevestig") == 0)
 		key = "klacht.bevestig_ingekort";
 	text = locales_render(r->loc, lang, key, g.v, g.n);
-	pre = text != NULL ? preamble(r, reply->key, &g) : NULL;
-	free(g.staff_when);
-	free(g.privacy_note);
-	full = text != NULL && pre != NULL ? join4(pre, text, NULL, NULL) :
-	    NULL;
-	if (full == NULL) {
+	buf_init(&full, REPLY_MAX);
+	if (text == NULL || add_preamble(r, reply->key, &g, &full) == -1 ||
+	    buf_appendf(&full, "%s", text) == -1) {
 		free(text);
-		free(pre);
+		free(g.staff_when);
+		free(g.privacy_note);
+		buf_free(&full);
 		return NULL;
 	}
 	free(text);
-	free(pre);
 	if (reply->n_choices > 0) {
 		*kind = "choices";
-		body = choices_body(r, reply, full, &g);
+		body = choices_body(r, reply, full.data, &g);
 	} else {
 		*kind = "text";
-		body = conv_text_body(full);
+		body = conv_text_body(full.data);
 	}
-	free(full);
+	free(g.staff_when);
+	free(g.privacy_note);
+	buf_free(&full);
 	return body;
 }

@@ -169,8 +169,7 @@ static int
 lang_offered(const struct engine *e, const struct agency *a,
     const char *lang)
 {
-	int flag = is(lang, "fr") ? LANG_FR : is(lang, "en") ? LANG_EN :
-	    is(lang, "nl") ? LANG_NL : 0;
+	int flag = config_lang_flag(lang);
 
 	if (flag == LANG_NL)
 		return 1;

@@ -7,7 +7,8 @@
  */
 #include "phone.h"
 
-#include <ctype.h>
+#include "contact.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -15,44 +16,20 @@
 
 /*
  * The national significant number of a Belgian number, or -1.  Only
- * blanks and the usual separators may sit between the digits, so text
- * with a number in it is not mistaken for one.
+ * digits, a leading '+' and the usual separators may be there, so text
+ * with a number in it ("02 553 10 00 (keuze 2)") is left as written;
+ * reading the number itself is contact_phone()'s job.
  */
 static int
 belgian_nsn(const char *in, char *nsn)
 {
-	char d[24];
-	size_t n = 0;
-	const char *p;
+	char e164[CONTACT_PHONE_MAX];
 
-	for (p = in; *p != '\0'; p++) {
-		if (isdigit((unsigned char)*p)) {
-			if (n + 1 >= sizeof(d))
-				return -1;
-			d[n++] = *p;
-		} else if (*p == '+' && n == 0 && p == in) {
-			continue;
-		} else if (strchr(" ./-()", *p) == NULL) {
-			return -1;
-		}
-	}
-	d[n] = '\0';
-	if (n < 8)
+	if (in[strspn(in, "+0123456789 ./-()")] != '\0' ||
+	    contact_phone(in, e164, sizeof(e164)) != CONTACT_FOUND ||
+	    strncmp(e164, "+32", 3) != 0 || strlen(e164 + 3) > NSN_MAX)
 		return -1;
-	if (in[0] == '+')
-		p = d[0] == '3' && d[1] == '2' ? d + 2 : NULL;
-	else if (d[0] == '0' && d[1] == '0')
-		p = d[2] == '3' && d[3] == '2' ? d + 4 : NULL;
-	else
-		p = d[0] == '0' ? d + 1 : NULL;
-	if (p == NULL)
-		return -1;
-	if (*p == '0')		/* "+32 (0)2 …" */
-		p++;
-	n = strlen(p);
-	if (n < 8 || n > NSN_MAX || (n == 9 && p[0] != '4'))
-		return -1;
-	memcpy(nsn, p, n + 1);
+	memcpy(nsn, e164 + 3, strlen(e164 + 3) + 1);
 	return 0;
 }
 
