@@ -61,6 +61,12 @@ enum contact_rc	contact_name(const char *text, int asked, char *out,
 		    size_t outlen);
 
 /*
+ * Whether the n-byte word w can never be part of a name: an everyday
+ * word ("fout", "niet", "ok"), an insult; particles ("van", "de") can.
+ */
+int		contact_name_stopword(const char *w, size_t n);
+
+/*
  * The first dossier number matched by one of patterns (POSIX extended
  * regular expressions, case-insensitive, group 1 = the number, or the
  * whole match without a group).  Patterns that do not compile are

@@ -112,6 +112,12 @@ capitalise(char *s)
 	}
 }
 
+int
+contact_name_stopword(const char *w, size_t n)
+{
+	return in_list(not_names, w, n) && !in_list(particles, w, n);
+}
+
 /* Forms of address are not part of the name ("Mevrouw Nadia El
  * Amrani" is Nadia El Amrani). */
 static const char *const titles[] = {
@@ -148,7 +154,7 @@ collect_name(const char *p, int strict, char *out, size_t outlen,
 		if (n == 0 || !name_word(p, n) || words == NAME_MAX_WORDS)
 			break;
 		/* "Van Damme Sofie": a particle may even come first. */
-		if (in_list(not_names, p, n) && !in_list(particles, p, n))
+		if (contact_name_stopword(p, n))
 			break;
 		if (strict && words > 0 && !isupper((unsigned char)p[0]) &&
 		    !in_list(particles, p, n))

@@ -291,7 +291,7 @@ run_dialog(struct engine *e, const struct agency *a,
 	struct signals sig;
 	struct dialog_input in;
 	struct dialog_output out;
-	char phone[40], key[INTENT_ID_MAX * 2 + 16];
+	char phone[40], key[DIALOG_TOPIC_KEY_MAX];
 	time_t next_open = 0;
 
 	memset(&in, 0, sizeof(in));

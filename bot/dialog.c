@@ -399,14 +399,6 @@ dlg_general(const struct agency *a, struct dialog_state *st,
 
 /* ---- the steps --------------------------------------------------------- */
 
-/* What follows "nee, geen klacht, eerder een vraag: ..." when it is a
- * question or suggestion of its own; else NULL. */
-static int
-carries_more(const struct dialog_input *in)
-{
-	return dlg_rest_words(in, 3);
-}
-
 /* The citizen says it is no complaint; what else the message says is
  * acted on in the same reply. */
 static void
@@ -414,7 +406,7 @@ not_a_complaint(struct dialog_state *st, const struct dialog_input *in,
     struct dialog_output *out, const char *choice)
 {
 	if (choice != NULL && strcmp(choice, "vraag") == 0 &&
-	    (carries_more(in) || in->topic_key != NULL))
+	    (dlg_rest_words(in, 3) || in->topic_key != NULL))
 		on_question(st, in, out, 0);
 	else if (choice != NULL && strcmp(choice, "vraag") == 0)
 		dlg_ask(st, out, DS_ASK_QUESTION, "vraag.welke", "vraag.welke",

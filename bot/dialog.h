@@ -88,6 +88,9 @@ struct dialog_input {
 #define DA_FLAG_ABUSE	0x08	/* abusive message: staff moderates */
 #define DA_LOG_SUGGESTION 0x10	/* the text is a suggestion */
 
+/* "onderwerp.<agency>.<topic>": agency ids have at most 32 bytes. */
+#define DIALOG_TOPIC_KEY_MAX	(sizeof("onderwerp..") + 32 + INTENT_ID_MAX)
+
 #define DIALOG_MAX_REPLIES	3
 #define DIALOG_MAX_CHOICES	3	/* WhatsApp reply buttons */
 
@@ -98,7 +101,7 @@ struct dialog_choice {
 
 struct dialog_reply {
 	const char		*key;	/* locale key; "onderwerp.<topic>" */
-	char			 topic_key[INTENT_ID_MAX + 16];
+	char			 topic_key[DIALOG_TOPIC_KEY_MAX];
 	int			 staff_when; /* fill {staff_when} */
 	struct dialog_choice	 choices[DIALOG_MAX_CHOICES];
 	int			 n_choices;

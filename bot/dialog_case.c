@@ -29,17 +29,20 @@ first_key(const struct dialog_state *st, int field, const char *normal,
 	return st->fix_field == field ? fixing : normal;
 }
 
+/* Asks for an address or number; hint (or NULL) says what was wrong
+ * with the last one and is used whether or not it was asked before. */
 static void
 ask_contact(struct dialog_state *st, const struct dialog_input *in,
-    struct dialog_output *out, const char *again_key)
+    struct dialog_output *out, const char *again_key, const char *hint)
 {
 	int offer = in->whatsapp && in->user_phone != NULL &&
 	    in->user_phone[0] != '\0';
 	struct dialog_reply *r;
 
-	r = dlg_ask(st, out, DS_ASK_CONTACT, first_key(st, FIX_CONTACT,
-	    offer ? "klacht.contact_wa" : "klacht.contact",
-	    "klacht.contact_aanpassen"), again_key, "overdracht.gegevens");
+	r = dlg_ask(st, out, DS_ASK_CONTACT, hint != NULL ? hint :
+	    first_key(st, FIX_CONTACT, offer ? "klacht.contact_wa" :
+	    "klacht.contact", "klacht.contact_aanpassen"),
+	    hint != NULL ? hint : again_key, "overdracht.gegevens");
 	if (r != NULL && offer) {
 		r->choices[0].id = "eigen_nummer";
 		r->choices[0].title_key = "knop.eigen_nummer";
@@ -57,7 +60,7 @@ next_question(struct dialog_state *st, const struct dialog_input *in,
 		    "klacht.naam", "klacht.naam_aanpassen"),
 		    "klacht.naam_opnieuw", "overdracht.gegevens");
 	} else if (!has_contact(st)) {
-		ask_contact(st, in, out, "klacht.contact_opnieuw");
+		ask_contact(st, in, out, "klacht.contact_opnieuw", NULL);
 	} else if (st->description[0] == '\0') {
 		dlg_ask(st, out, DS_ASK_DESC, first_key(st, FIX_DESC,
 		    "klacht.beschrijving", "klacht.beschrijving_aanpassen"),
@@ -235,6 +238,16 @@ count_invalid(struct dialog_state *st, struct dialog_output *out,
 	return 0;
 }
 
+/* An invalid address or number: asked again with the hint, or staff
+ * the second time in a row. */
+static void
+reask_invalid(struct dialog_state *st, const struct dialog_input *in,
+    struct dialog_output *out, const char *hint)
+{
+	if (!count_invalid(st, out, hint))
+		ask_contact(st, in, out, NULL, hint);
+}
+
 /* After new details: the next missing one, with a hint when the
  * message held an invalid address or number for it. */
 static void
@@ -243,14 +256,10 @@ continue_with(struct dialog_state *st, const struct dialog_input *in,
 {
 	if (hint != NULL && count_invalid(st, out, hint))
 		return;
-	if (hint != NULL && st->name[0] != '\0' && !has_contact(st)) {
-		ask_contact(st, in, out, hint);
-		if (st->asks[DS_ASK_CONTACT] == 1 && out->n_replies > 0 &&
-		    st->step == DS_ASK_CONTACT)
-			out->replies[out->n_replies - 1].key = hint;
-		return;
-	}
-	next_question(st, in, out);
+	if (hint != NULL && st->name[0] != '\0' && !has_contact(st))
+		ask_contact(st, in, out, NULL, hint);
+	else
+		next_question(st, in, out);
 }
 
 static int
@@ -312,17 +321,16 @@ on_contact(const struct agency *a, struct dialog_state *st,
 		return 1;
 	}
 	if (hint != NULL) {
-		if (!count_invalid(st, out, hint))
-			ask_contact(st, in, out, hint);
+		reask_invalid(st, in, out, hint);
 		return 1;
 	}
 	if (!had_story && st->description[0] != '\0') {
-		ask_contact(st, in, out, "klacht.contact_na_verhaal");
+		ask_contact(st, in, out, "klacht.contact_na_verhaal", NULL);
 		return 1;
 	}
 	if (changes_subject(in))
 		return 0;
-	ask_contact(st, in, out, "klacht.contact_opnieuw");
+	ask_contact(st, in, out, "klacht.contact_opnieuw", NULL);
 	return 1;
 }
 
@@ -350,12 +358,10 @@ on_description(struct dialog_state *st, const struct dialog_input *in,
 		const char *hint = invalid_hint(in);
 
 		take_details(st, in, 0);
-		if (hint != NULL) {
-			if (!count_invalid(st, out, hint))
-				ask_contact(st, in, out, hint);
-			return 1;
-		}
-		next_question(st, in, out);
+		if (hint != NULL)
+			reask_invalid(st, in, out, hint);
+		else
+			next_question(st, in, out);
 		return 1;
 	}
 	if (in->text != NULL && dlg_words(in->text) >= 2) {
@@ -409,15 +415,17 @@ ask_fix(struct dialog_state *st, struct dialog_output *out)
 	    "klacht.aanpassen", "overdracht.herhaald"), &dlg_menu_fix);
 }
 
-/* A field named in a short message ("naam", "het nummer"). */
+/* A field picked from menu (or extra), or named in a short message or
+ * after "nee" ("nee, de naam is fout"). */
 static const char *
-field_named(const struct dialog_input *in, const struct dlg_menu *menu)
+field_named(const struct dialog_input *in, const struct dlg_menu *menu,
+    const char *const *extra)
 {
-	const char *id = dlg_menu_pick(in, menu, NULL);
+	const char *id = dlg_menu_pick(in, menu, extra);
 
 	if (id == NULL && in->sig != NULL && (in->sig->short_answer ||
 	    in->sig->answer == SIGNALS_NO))	/* "nee, de naam is fout" */
-		id = dlg_match(in->text, NULL, &dlg_menu_fix, NULL);
+		id = dlg_field(in->text);
 	return id;
 }
 
@@ -443,14 +451,11 @@ on_confirm(const struct agency *a, struct dialog_state *st,
 	int confirming = (st->step == DS_CONFIRM);
 	const char *answer = confirming ? dlg_answer(in, &dlg_menu_confirm) :
 	    NULL;
-	const char *field = field_named(in, confirming ? NULL : &dlg_menu_fix);
+	const char *field = confirming ? field_named(in, NULL, fields) :
+	    field_named(in, &dlg_menu_fix, NULL);
 	const char *hint = invalid_hint(in);
 
 	(void)a;
-	if (field == NULL && confirming)
-		field = dlg_menu_pick(in, NULL, fields);
-	if (field == NULL && confirming)
-		field = field_named(in, &dlg_menu_fix);
 	if (field != NULL && answer != NULL && strcmp(answer, "nee") == 0 &&
 	    !is_correction(in))
 		answer = NULL;		/* "nee, de naam": that field */
@@ -458,15 +463,9 @@ on_confirm(const struct agency *a, struct dialog_state *st,
 	    (answer == NULL && adds_details(in))) {
 		take_details(st, in, in->sig->correction ==
 		    SIGNALS_FIELD_NAME);
-		if (hint != NULL && !has_contact(st)) {
-			if (!count_invalid(st, out, hint))
-				ask_contact(st, in, out, hint);
-			return 1;
-		}
-		if (hint != NULL && count_invalid(st, out, hint))
-			return 1;
-		st->asks[DS_CONFIRM] = 0;	/* a new summary */
-		next_question(st, in, out);
+		if (hint == NULL || has_contact(st))
+			st->asks[DS_CONFIRM] = 0;	/* a new summary */
+		continue_with(st, in, out, hint);
 	} else if (answer != NULL && strcmp(answer, "ja") == 0) {
 		register_case(st, out);
 	} else if (answer != NULL && strcmp(answer, "nee") == 0) {
@@ -510,7 +509,7 @@ dlg_case_expected(const struct agency *a, const struct dialog_state *st,
 		    is_correction(in) ||
 		    dlg_menu_pick(in, NULL, fields) != NULL;
 	default:
-		return field_named(in, &dlg_menu_fix) != NULL;
+		return field_named(in, &dlg_menu_fix, NULL) != NULL;
 	}
 }
 

@@ -24,14 +24,9 @@ extern const struct dlg_menu dlg_menu_fix;	/* naam, contact, beschr. */
 
 /* dialog_match.c */
 int	dlg_words(const char *text);
-/*
- * Which choice the citizen made: the button payload, a number from the
- * menu, or a keyword typed ("een vraag eigenlijk", "ja", "nee geen
- * klacht").  extra lists more accepted ids (NULL-terminated, may be
- * NULL).  Returns the id, or NULL.
- */
-const char *dlg_match(const char *text, const char *payload,
-	    const struct dlg_menu *menu, const char *const *extra);
+/* The detail of a summary named in text ("de naam", "het nummer"):
+ * "naam", "contact" or "beschrijving", skipping negated words; NULL. */
+const char *dlg_field(const char *text);
 /* A button pressed or a menu number typed ("2"); else NULL. */
 const char *dlg_menu_pick(const struct dialog_input *in,
 	    const struct dlg_menu *menu, const char *const *extra);

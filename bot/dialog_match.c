@@ -1,8 +1,9 @@
 /*
  * dialog_match.c — understanding typed choices.  Buttons are not always
- * pressed: people type "2", "ja", "klacht" or "een vraag eigenlijk", in
- * Dutch, French or English.  Matching is by words after folding case
- * and accents, with a negation ("geen klacht") cancelling the next word.
+ * pressed: people type "2" or name what they mean ("de naam is fout").
+ * Yes, no and the menu choices are read by signals.c, in the light of
+ * the message's shape; this file maps them onto the menu asked, and
+ * finds the detail of a summary a citizen names.
  */
 #include "dialog_int.h"
 
@@ -19,18 +20,8 @@ struct keyword {
 	const char	*id;
 };
 
-/* Content words first; yes/no words are only used when none matched. */
-static const struct keyword content_words[] = {
-	{ "vraag", "vraag" }, { "vraagje", "vraag" }, { "vragen", "vraag" },
-	{ "vraagske", "vraag" }, { "question", "vraag" }, { "info", "vraag" },
-	{ "informatie", "vraag" },
-	{ "klacht", "klacht" }, { "klachten", "klacht" },
-	{ "klagen", "klacht" }, { "plainte", "klacht" },
-	{ "complaint", "klacht" }, { "complain", "klacht" },
-	{ "suggestie", "suggestie" }, { "suggesties", "suggestie" },
-	{ "idee", "suggestie" }, { "voorstel", "suggestie" },
-	{ "tip", "suggestie" }, { "suggestion", "suggestie" },
-	{ "idea", "suggestie" },
+/* The details of a case summary, as citizens name them. */
+static const struct keyword field_words[] = {
 	{ "naam", "naam" }, { "name", "naam" }, { "nom", "naam" },
 	{ "contact", "contact" }, { "contactgegevens", "contact" },
 	{ "email", "contact" }, { "mail", "contact" }, { "mailadres", "contact" },
@@ -42,61 +33,9 @@ static const struct keyword content_words[] = {
 	{ NULL, NULL }
 };
 
-static const struct keyword yesno_words[] = {
-	{ "ja", "ja" }, { "jawel", "ja" }, { "jaja", "ja" }, { "yes", "ja" },
-	{ "yep", "ja" }, { "yup", "ja" }, { "jep", "ja" }, { "oui", "ja" },
-	{ "ok", "ja" }, { "oke", "ja" }, { "okay", "ja" }, { "klopt", "ja" },
-	{ "correct", "ja" }, { "juist", "ja" }, { "zeker", "ja" },
-	{ "akkoord", "ja" }, { "inderdaad", "ja" }, { "idd", "ja" },
-	{ "exact", "ja" }, { "graag", "ja" }, { "goed", "ja" },
-	{ "nee", "nee" }, { "neen", "nee" }, { "neeje", "nee" },
-	{ "nein", "nee" }, { "no", "nee" }, { "non", "nee" },
-	{ "nope", "nee" }, { "nah", "nee" }, { "niet", "nee" },
-	{ "nie", "nee" }, { "geen", "nee" }, { "fout", "nee" },
-	{ "wrong", "nee" }, { "faux", "nee" },
-	{ NULL, NULL }
-};
-
 static const char *const negators[] = {
 	"geen", "niet", "nie", "not", "pas", "no", "never", NULL
 };
-
-/* Lower case, common accents folded, everything else a space. */
-static void
-fold(const char *in, char *out, size_t outlen)
-{
-	const unsigned char *p = (const unsigned char *)in;
-	size_t n = 0;
-
-	for (; *p != '\0' && n + 1 < outlen; p++) {
-		unsigned char c = *p;
-
-		if (c == 0xc3 && p[1] != '\0') {
-			unsigned char d = *++p | 0x20;
-
-			if (d >= 0xa0 && d <= 0xa5)
-				c = 'a';
-			else if (d == 0xa7)
-				c = 'c';
-			else if (d >= 0xa8 && d <= 0xab)
-				c = 'e';
-			else if (d >= 0xac && d <= 0xaf)
-				c = 'i';
-			else if ((d >= 0xb2 && d <= 0xb6) || d == 0xb8)
-				c = 'o';
-			else if (d >= 0xb9 && d <= 0xbc)
-				c = 'u';
-			else
-				c = ' ';
-		} else if (isalnum(c)) {
-			c = (unsigned char)tolower(c);
-		} else if (c != '\'') {
-			c = ' ';
-		}
-		out[n++] = (char)c;
-	}
-	out[n] = '\0';
-}
 
 static const char *
 lookup(const struct keyword *kw, const char *w, size_t n)
@@ -133,10 +72,9 @@ allowed(const char *id, const struct dlg_menu *menu,
 	return 0;
 }
 
-/* First allowed keyword of kw in the folded text, skipping negated. */
+/* First keyword of kw in the folded text, skipping negated ones. */
 static const char *
-scan(const char *f, const struct keyword *kw, const struct dlg_menu *menu,
-    const char *const *extra)
+scan(const char *f, const struct keyword *kw)
 {
 	const char *p = f, *id;
 	int negated = 0;
@@ -148,7 +86,7 @@ scan(const char *f, const struct keyword *kw, const struct dlg_menu *menu,
 			return NULL;
 		n = strcspn(p, " '");
 		id = lookup(kw, p, n);
-		if (id != NULL && !negated && allowed(id, menu, extra))
+		if (id != NULL && !negated)
 			return id;
 		negated = is_negator(p, n);
 		p += n;
@@ -173,23 +111,14 @@ menu_number(const char *f, const struct dlg_menu *menu)
 }
 
 const char *
-dlg_match(const char *text, const char *payload, const struct dlg_menu *menu,
-    const char *const *extra)
+dlg_field(const char *text)
 {
 	char f[FOLD_MAX];
-	const char *id;
 
-	if (payload != NULL && *payload != '\0' &&
-	    allowed(payload, menu, extra))
-		return payload;
 	if (text == NULL)
 		return NULL;
-	fold(text, f, sizeof(f));
-	if ((id = menu_number(f, menu)) != NULL)
-		return id;
-	if ((id = scan(f, content_words, menu, extra)) != NULL)
-		return id;
-	return scan(f, yesno_words, menu, extra);
+	signals_fold(text, f, sizeof(f));
+	return scan(f, field_words);
 }
 
 int
@@ -217,7 +146,7 @@ has_phrase(const char *text, const char *const *phrases)
 
 	if (text == NULL)
 		return 0;
-	fold(text, f, sizeof(f));
+	signals_fold(text, f, sizeof(f));
 	snprintf(pad, sizeof(pad), " %s ", f);
 	for (i = 0; phrases[i] != NULL; i++) {
 		snprintf(needle, sizeof(needle), " %s ", phrases[i]);
@@ -269,7 +198,7 @@ dlg_menu_pick(const struct dialog_input *in, const struct dlg_menu *menu,
 		return in->payload;
 	if (in->text == NULL)
 		return NULL;
-	fold(in->text, f, sizeof(f));
+	signals_fold(in->text, f, sizeof(f));
 	return menu_number(f, menu);
 }
 
@@ -310,7 +239,7 @@ dlg_plain_yes(const char *text)
 
 	if (text == NULL)
 		return 0;
-	fold(text, f, sizeof(f));
+	signals_fold(text, f, sizeof(f));
 	p = f + strspn(f, " ");
 	n = strcspn(p, " ");
 	for (i = 0; plain[i] != NULL; i++)

@@ -52,11 +52,11 @@ static const char *const yes_words[] = {
 	"ja", "jaa", "jaaa", "jawel", "jaja", "jep", "jup", "yes", "yep",
 	"yup", "yeah", "oui", "ok", "oke", "okay", "okey", "okee", "oki",
 	"okido", "klopt", "correct", "juist", "zeker", "akkoord", "inderdaad",
-	"idd", "exact", "exact", "graag", "prima", "perfect", "top",
+	"idd", "exact", "graag", "prima", "perfect", "top",
 	"goed", "allright", "alright", "sure", "right", "absoluut",
 	"natuurlijk", "uiteraard", "voila", "parfait", "exactement",
 	"daccord", "certainement", "jazeker", "jawadde", "tuurlijk",
-	"inorde", "nickel", "super", "yess", "yesss", "jep", "yup", NULL
+	"inorde", "nickel", "super", "yess", "yesss", NULL
 };
 
 static const char *const no_words[] = {
@@ -103,7 +103,7 @@ static const char *const complaint_words[] = {
  * "verdomme") is about a situation and not listed. */
 static const char *const insults[] = {
 	"sukkel", "sukkels", "idioot", "idioten", "imbeciel", "imbecielen",
-	"imbeciles", "debiel", "debielen", "debielen", "randdebiel",
+	"imbeciles", "debiel", "debielen", "randdebiel",
 	"randdebielen", "nietsnut", "nietsnutten", "klootzak", "klootzakken",
 	"zakkenvuller", "zakkenvullers", "parasiet", "parasieten",
 	"oplichter", "oplichters", "dieven", "profiteurs", "profiteur",
@@ -190,12 +190,6 @@ static const char *const question_words[] = {
 static const char *const asking_words[] = {
 	"weten", "afvragen", "afgevraagd", "benieuwd", "vraagje",
 	"wondering", "savoir", "know", NULL
-};
-
-/* "de naam is fout": a judgement, not the new name. */
-static const char *const not_a_name[] = {
-	"fout", "verkeerd", "juist", "correct", "mis", "anders", "gespeld",
-	"wrong", "incorrect", "faux", "ok", "goed", "niet", "ook", NULL
 };
 
 static const char *const correction_cues[] = {
@@ -364,7 +358,7 @@ choice_of(const struct tok *t)
 	return NULL;
 }
 
-/* Whether one of the two words before i negates it ("geen klacht",
+/* Whether one of the three words before i negates it ("geen klacht",
  * "geen officiele klacht", "pas une plainte"). */
 static int
 negated(const struct reader *r, int i)
@@ -410,6 +404,27 @@ rest_after(const struct reader *r, int i)
 
 /* ---- the signals ------------------------------------------------------- */
 
+/* A thumbs-up, OK hand or check mark emoji in text. */
+static int
+yes_emoji(const char *text)
+{
+	static const char *const yes[] = {
+		"\xf0\x9f\x91\x8d",	/* thumbs up */
+		"\xf0\x9f\x91\x8c",	/* OK hand */
+		"\xe2\x9c\x85",		/* check mark button */
+		"\xe2\x9c\x94",		/* check mark */
+		"\xf0\x9f\x86\x97",	/* OK button */
+		"\xf0\x9f\x99\x86",	/* gesture OK */
+		NULL
+	};
+	int i;
+
+	for (i = 0; text != NULL && yes[i] != NULL; i++)
+		if (strstr(text, yes[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 static int
 opens_with_yes_emoji(const char *text)
 {
@@ -417,7 +432,7 @@ opens_with_yes_emoji(const char *text)
 
 	text += strspn(text, " \t");
 	snprintf(head, sizeof(head), "%s", text);
-	return (unsigned char)head[0] >= 0xe2 && signals_yes_emoji(head);
+	return (unsigned char)head[0] >= 0xe2 && yes_emoji(head);
 }
 
 static void
@@ -427,7 +442,7 @@ read_answer(const struct reader *r, struct signals *s)
 	const struct tok *t, *u;
 
 	if (i >= r->n) {
-		if (signals_yes_emoji(r->text))
+		if (yes_emoji(r->text))
 			s->answer = SIGNALS_YES;
 		return;
 	}
@@ -481,7 +496,7 @@ read_answer(const struct reader *r, struct signals *s)
 			s->answer = SIGNALS_YES;
 			return;
 		}
-	if (signals_yes_emoji(r->text))
+	if (yes_emoji(r->text))
 		s->answer = SIGNALS_YES;
 }
 
@@ -669,55 +684,66 @@ read_suggestion(const struct reader *r, struct signals *s)
 	}
 }
 
+/* Words that name the detail a correction is about. */
+static const char *const name_words[] = { "naam", "name", "nom", NULL };
+static const char *const name_part_words[] = {
+	"achternaam", "familienaam", "voornaam", "surname", "prenom", NULL
+};
+static const char *const contact_words[] = {
+	"nummer", "gsm", "telefoon", "gsmnummer", "telefoonnummer", "mail",
+	"email", "e-mail", "mailadres", "emailadres", "number", "numero",
+	NULL
+};
+
+/* "mijn achternaam is Verhaegen": the word after token i, unless it is
+ * a judgement ("de familienaam is fout") or no name at all. */
+static void
+read_name_part(const struct reader *r, int i, struct signals *s)
+{
+	static const char *const linking[] = {
+		"is", "moet", "zijn", "est", NULL
+	};
+	const struct tok *u;
+	char *to = r->t[i].w[0] == 'v' || r->t[i].w[0] == 'p' ?
+	    s->firstname : s->surname;
+	int k;
+
+	for (k = i + 1; k < r->n && k <= i + 3; k++) {
+		u = &r->t[k];
+		if (in_list(u, linking))
+			continue;
+		if (!u->data && !in_list(u, negators) &&
+		    !contact_name_stopword(u->w, u->n))
+			snprintf(to, CONTACT_NAME_MAX, "%.*s", u->end - u->off,
+			    r->text + u->off);
+		return;
+	}
+}
+
 static void
 read_correction(const struct reader *r, struct signals *s)
 {
-	int i, k, field_name = 0, field_contact = 0, cue = 0;
+	int i, field_name = 0, field_contact = 0, cue = 0, about;
 
 	for (i = 0; i < r->n; i++) {
 		const struct tok *t = &r->t[i];
 
-		if (in_list(t, correction_cues))
-			cue = 1;
-		if (is_word(t, "naam") || is_word(t, "name") ||
-		    is_word(t, "nom"))
+		cue |= in_list(t, correction_cues);
+		field_name |= in_list(t, name_words);
+		field_contact |= in_list(t, contact_words);
+		if (in_list(t, name_part_words)) {
 			field_name = 1;
-		if (is_word(t, "achternaam") || is_word(t, "familienaam") ||
-		    is_word(t, "voornaam") || is_word(t, "surname") ||
-		    is_word(t, "prenom")) {
-			field_name = 1;
-			for (k = i + 1; k < r->n && k <= i + 3; k++) {
-				if (is_word(&r->t[k], "is") ||
-				    is_word(&r->t[k], "moet") ||
-				    is_word(&r->t[k], "zijn") ||
-				    is_word(&r->t[k], "est"))
-					continue;
-				if (r->t[k].data || in_list(&r->t[k],
-				    negators) || in_list(&r->t[k], not_a_name))
-					break;
-				snprintf(t->w[0] == 'v' || t->w[0] == 'p' ?
-				    s->firstname : s->surname, sizeof(s->surname), "%.*s",
-				    r->t[k].end - r->t[k].off,
-				    r->text + r->t[k].off);
-				break;
-			}
+			read_name_part(r, i, s);
 		}
-		if (is_word(t, "nummer") || is_word(t, "gsm") ||
-		    is_word(t, "telefoon") || is_word(t, "gsmnummer") ||
-		    is_word(t, "telefoonnummer") || is_word(t, "mail") ||
-		    is_word(t, "email") || is_word(t, "e-mail") ||
-		    is_word(t, "mailadres") || is_word(t, "emailadres") ||
-		    is_word(t, "number") || is_word(t, "numero"))
-			field_contact = 1;
 	}
+	about = field_contact || cue || s->answer == SIGNALS_NO;
 	if (s->surname[0] != '\0' || s->firstname[0] != '\0' ||
 	    (field_name && s->contact.name[0] != '\0'))
 		s->correction = SIGNALS_FIELD_NAME;
-	else if ((field_contact || cue || s->answer == SIGNALS_NO) &&
-	    (s->contact.phone[0] != '\0' || s->contact.email[0] != '\0'))
+	else if (about && (s->contact.phone[0] != '\0' ||
+	    s->contact.email[0] != '\0'))
 		s->correction = SIGNALS_FIELD_CONTACT;
-	else if ((field_contact || cue || s->answer == SIGNALS_NO) &&
-	    s->contact.dossier[0] != '\0')
+	else if (about && s->contact.dossier[0] != '\0')
 		s->correction = SIGNALS_FIELD_DOSSIER;
 }
 
@@ -725,7 +751,7 @@ void
 signals_read(const char *text, const struct intent_result *ir,
     const struct strlist *patterns, int name_asked, struct signals *s)
 {
-	static struct reader r;	/* large; the service thread only */
+	struct reader r;	/* about 8 KiB */
 	int i, first;
 
 	memset(s, 0, sizeof(*s));
@@ -790,24 +816,4 @@ signals_decide(const struct signals *s, struct intent_result *ir)
 	if (ir->confidence < 0.9)
 		ir->confidence = 0.9;
 	return 1;
-}
-
-int
-signals_yes_emoji(const char *text)
-{
-	static const char *const yes[] = {
-		"\xf0\x9f\x91\x8d",	/* thumbs up */
-		"\xf0\x9f\x91\x8c",	/* OK hand */
-		"\xe2\x9c\x85",		/* check mark button */
-		"\xe2\x9c\x94",		/* check mark */
-		"\xf0\x9f\x86\x97",	/* OK button */
-		"\xf0\x9f\x99\x86",	/* gesture OK */
-		NULL
-	};
-	int i;
-
-	for (i = 0; text != NULL && yes[i] != NULL; i++)
-		if (strstr(text, yes[i]) != NULL)
-			return 1;
-	return 0;
 }

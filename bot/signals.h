@@ -68,7 +68,4 @@ int	signals_decide(const struct signals *s, struct intent_result *ir);
 /* Lower case ASCII words of text: accents folded, other bytes spaces. */
 void	signals_fold(const char *text, char *out, size_t outlen);
 
-/* Whether text holds a thumbs-up, OK hand or check mark emoji. */
-int	signals_yes_emoji(const char *text);
-
 #endif

@@ -56,7 +56,7 @@ msg_full(const char *intent, const char *topic, const char *lang,
 	struct intent_result r;
 	struct dialog_input in;
 	struct signals sig;
-	char key[INTENT_ID_MAX + 16];
+	char key[DIALOG_TOPIC_KEY_MAX];
 
 	memset(&r, 0, sizeof(r));
 	snprintf(r.intent, sizeof(r.intent), "%s", intent ? intent :
@@ -247,6 +247,12 @@ test_wse_case(void)
 	TEST_STR("registered", key(0), "klacht.geregistreerd");
 	TEST("create case", out.actions & DA_CREATE_CASE);
 	TEST_STR("case outcome", st.outcome, OUTCOME_CASE);
+
+	/* "2" typed instead of pressed is "Nee, aanpassen", not the
+	 * second field of the menu that comes after it. */
+	run_case_to_confirm();
+	msg(NULL, "2");
+	TEST_STR("typed 2: what to change", key(0), "klacht.aanpassen");
 
 	/* Correction: change the contact, then confirm. */
 	run_case_to_confirm();
