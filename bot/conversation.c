@@ -367,7 +367,10 @@ on_message(struct engine *e, const struct agency *a,
 	if (open_conv(e, a, r, &c, 1, now_ms) != 1)
 		return -1;
 	/* Several messages within seconds are one thought: the later ones
-	 * are read as adding to the first, not as new answers. */
+	 * are read as adding to the first, not as new answers.  Processing
+	 * times are compared, so a message that waited in a backlog while
+	 * the one before it was answered counts as well (it came while the
+	 * bot was still answering). */
 	burst = c.turns > 0 && c.last_in_at > 0 &&
 	    now_ms - c.last_in_at <= BURST_MS;
 	c.turns++;
