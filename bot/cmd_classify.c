@@ -60,8 +60,8 @@ usage(FILE *f)
 	    "per line:\n"
 	    "  {\"intent\":\"klacht\",\"confidence\":0.91,\"second\":"
 	    "\"ongenoegen\",\n   \"second_confidence\":0.05,\"lang\":\"nl\"}\n"
-	    "with \"topic\" added when a topic of onderwerpen/ won (intent "
-	    "is then vraag).\nBelow the threshold intent is \"onbekend\", "
+	    "with \"topic\" added when the message is about a topic of "
+	    "onderwerpen/\n(answered only when the intent is vraag).\nBelow the threshold intent is \"onbekend\", "
 	    "second the best guess.\n\n"
 	    "  --intents DIR  phrase files (default " DEFAULT_INTENTS ")\n"
 	    "  --explain      add \"explain\": the features that weighed "
@@ -182,6 +182,7 @@ add_signals(json_t *obj, const struct signals *s)
 	FLAG(explicit_complaint); FLAG(not_complaint);
 	FLAG(explicit_suggestion); FLAG(abuse); FLAG(narrative);
 	FLAG(short_answer); FLAG(stop); FLAG(person); FLAG(question);
+	FLAG(thanks); FLAG(unsure); FLAG(wait); FLAG(discontent);
 #undef FLAG
 	if (answers[s->answer] != NULL)
 		json_object_set_new(o, "answer", json_string(answers[s->answer]));

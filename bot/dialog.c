@@ -159,8 +159,8 @@ dlg_outcome(struct dialog_state *st, const char *outcome)
 /* Contact details live only as long as they serve a case: once the
  * conversation ends or goes to staff without one, they are dropped
  * (staff read the messages themselves). */
-static void
-forget_contact(struct dialog_state *st)
+void
+dlg_forget_contact(struct dialog_state *st)
 {
 	st->name[0] = st->email[0] = st->phone[0] = '\0';
 }
@@ -171,7 +171,7 @@ dlg_handover(struct dialog_state *st, struct dialog_output *out,
 {
 	struct dialog_reply *r = dlg_reply(out, key);
 
-	forget_contact(st);
+	dlg_forget_contact(st);
 	if (r != NULL)
 		r->staff_when = 1;
 	out->actions |= DA_HANDOVER;
@@ -187,7 +187,7 @@ end_with(struct dialog_state *st, struct dialog_output *out,
 	const char *o = st->outcome[0] != '\0' ? st->outcome : dflt;
 
 	out->actions |= DA_END;
-	forget_contact(st);
+	dlg_forget_contact(st);
 	dlg_copy(out->end_outcome, sizeof(out->end_outcome), o);
 	dlg_copy(st->outcome, sizeof(st->outcome), o);
 	st->step = DS_ENDED;
@@ -284,6 +284,17 @@ on_question(struct dialog_state *st, const struct dialog_input *in,
 		    "overdracht.herhaald");
 		return;
 	}
+	/* "Pieter Claes hier, van schrijnwerkerij Claes", "wij hebben
+	 * een bakkerij in de Kerkstraat": context, the question follows. */
+	if (may_ask && in->sig != NULL && !in->sig->question) {
+		if (st->step == DS_START)
+			ask_menu(st, out, DS_CHOICE, "welkom", "keuze.opnieuw",
+			    &dlg_menu_main);
+		else
+			dlg_ask(st, out, DS_ASK_QUESTION, "vraag.welke",
+			    "vraag.welke", "overdracht.herhaald");
+		return;
+	}
 	dlg_handover(st, out, "overdracht.vraag");
 }
 
@@ -300,7 +311,12 @@ static void
 on_suggestion(struct dialog_state *st, const struct dialog_input *in,
     struct dialog_output *out)
 {
-	if (dlg_words(in->text) >= 5)
+	/* "ik heb ne suggestie" announces one; the tip itself follows. */
+	int announces = in->sig != NULL &&
+	    strcmp(in->sig->choice, "suggestie") == 0 &&
+	    !dlg_rest_words(in, 3) && in->sig->words <= 8;
+
+	if (dlg_words(in->text) >= 5 && !announces)
 		log_suggestion(st, out);
 	else
 		dlg_ask(st, out, DS_ASK_SUGGESTION, "suggestie.welke",
@@ -400,11 +416,13 @@ dlg_general(const struct agency *a, struct dialog_state *st,
 /* ---- the steps --------------------------------------------------------- */
 
 /* The citizen says it is no complaint; what else the message says is
- * acted on in the same reply. */
+ * acted on in the same reply.  Details given for the complaint go with
+ * it. */
 static void
 not_a_complaint(struct dialog_state *st, const struct dialog_input *in,
     struct dialog_output *out, const char *choice)
 {
+	dlg_forget_contact(st);
 	if (choice != NULL && strcmp(choice, "vraag") == 0 &&
 	    (dlg_rest_words(in, 3) || in->topic_key != NULL))
 		on_question(st, in, out, 0);
@@ -445,6 +463,27 @@ on_choice(const struct agency *a, struct dialog_state *st,
 	return 1;
 }
 
+/* A bare name or contact details in answer to "a complaint?": the
+ * citizen goes ahead with it.  The name is kept where cases are
+ * registered (other details are kept by collect_slots). */
+static int
+gives_details(const struct agency *a, struct dialog_state *st,
+    const struct dialog_input *in)
+{
+	const struct contact_found *c = &in->sig->contact;
+	struct contact_found f;
+	int details = c->email[0] != '\0' || c->phone[0] != '\0';
+
+	if (in->sig->words > 4 || in->sig->question || in->text == NULL)
+		return details;
+	contact_extract(in->text, NULL, 1, &f);
+	if (f.name[0] == '\0')
+		return details;
+	if (a != NULL && a->policy == POLICY_CASE && st->name[0] == '\0')
+		dlg_copy(st->name, sizeof(st->name), f.name);
+	return 1;
+}
+
 /* The answer to "a complaint, or rather a question or a suggestion?",
  * read in the light of that question: a story confirms the complaint
  * and describes it, "niet" inside it means nothing, "geen klacht" with
@@ -469,9 +508,15 @@ on_clarify(const struct agency *a, struct dialog_state *st,
 			id = sig->choice;
 		else if (sig->answer == SIGNALS_NO)
 			id = "nee";
-		else if (sig->narrative && !dlg_is(in, "vraag") &&
-		    !dlg_is(in, "suggestie"))
+		else if (sig->narrative && !dlg_is(in, "suggestie") &&
+		    (!sig->question || !dlg_is(in, "vraag")))
 			id = "klacht";	/* the story is the answer */
+		else if (gives_details(a, st, in))
+			id = "klacht";	/* "Stijn Verbeke": for the case */
+		else if (sig->unsure) {
+			dlg_handover(st, out, "overdracht.vraag");
+			return 1;
+		}
 	}
 	if (id == NULL)
 		return 0;
@@ -495,6 +540,11 @@ step_handler(const struct agency *a, struct dialog_state *st,
 		if (in->sig != NULL && in->sig->not_complaint &&
 		    in->sig->choice[0] != '\0') {
 			not_a_complaint(st, in, out, in->sig->choice);
+			return 1;
+		}
+		if (in->sig != NULL && in->sig->unsure &&
+		    in->sig->choice[0] == '\0' && !in->sig->question) {
+			dlg_handover(st, out, "overdracht.vraag");
 			return 1;
 		}
 		return on_choice(a, st, in, out);
@@ -633,6 +683,29 @@ adds_nothing(const struct agency *a, const struct dialog_state *st,
 	return 1;
 }
 
+/* Whether the bot asked something the citizen may need time for (after
+ * an answer: a detail to add). */
+static int
+awaits_answer(const struct dialog_state *st)
+{
+	return st->step == DS_CHOICE || st->step == DS_CLARIFY ||
+	    st->step == DS_DONE || st->step == DS_ASK_QUESTION ||
+	    st->step == DS_ASK_SUGGESTION ||
+	    (st->step >= DS_ASK_NAME && st->step <= DS_FIX);
+}
+
+/* A thank-you closes where it cannot be an answer: not in the case
+ * steps ("ok bedankt" confirms a summary), and not as "ja, bedankt" to
+ * the question whether it is a complaint. */
+static int
+may_close(const struct dialog_state *st, const struct dialog_input *in)
+{
+	if (st->step == DS_CLARIFY)
+		return in->sig->answer != SIGNALS_YES;
+	return st->step == DS_CHOICE || st->step == DS_DONE ||
+	    st->step == DS_ASK_QUESTION || st->step == DS_ASK_SUGGESTION;
+}
+
 static void
 on_text(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out)
@@ -666,6 +739,14 @@ on_text(const struct agency *a, struct dialog_state *st,
 		st->abuse++;
 		out->actions |= DA_FLAG_ABUSE;
 		dlg_outcome(st, OUTCOME_ABUSE);
+		return;
+	}
+	if (in->sig != NULL && in->sig->wait && awaits_answer(st)) {
+		dlg_reply(out, "wachten.ok");	/* the question stays open */
+		return;
+	}
+	if (in->sig != NULL && in->sig->thanks && may_close(st, in)) {
+		on_thanks(st, out);
 		return;
 	}
 	if (adds_nothing(a, st, in)) {

@@ -126,6 +126,7 @@ changes_subject(const struct dialog_input *in)
 static void
 withdraw(struct dialog_state *st, struct dialog_output *out)
 {
+	dlg_forget_contact(st);
 	dlg_reply_menu(out, "klacht.ingetrokken", &dlg_menu_main);
 	st->step = DS_CHOICE;
 }

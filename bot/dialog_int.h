@@ -54,6 +54,8 @@ void	dlg_add_menu(struct dialog_reply *r, const struct dlg_menu *m);
 void	dlg_reply_menu(struct dialog_output *out, const char *key,
 	    const struct dlg_menu *m);
 void	dlg_outcome(struct dialog_state *st, const char *outcome);
+/* Drops name, e-mail and phone: they live only as long as a case. */
+void	dlg_forget_contact(struct dialog_state *st);
 void	dlg_handover(struct dialog_state *st, struct dialog_output *out,
 	    const char *key);
 /*

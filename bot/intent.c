@@ -24,6 +24,9 @@
  * SURE of it: otherwise the length alone would decide. */
 #define MIN_COVERAGE	0.25
 #define SURE		0.80
+/* A topic below TOPIC_FLOOR says nothing; see pick_topic(). */
+#define TOPIC_MIN	0.30
+#define TOPIC_FLOOR	0.05
 
 /*
  * Intents whose consequence is hard on a citizen need more certainty:
@@ -265,16 +268,27 @@ set_id(char *dst, const char *src)
 	snprintf(dst, INTENT_ID_MAX, "%s", src);
 }
 
-/* The best topic when vraag won and a topic beats plain vraag. */
+/* What the message is about, whatever its intent.  A topic counts when
+ * it beats plain vraag, or when it holds at least half of vraag's share
+ * and TOPIC_MIN of the question family (vraag and its topics): "vraagje:
+ * kan ik de kmo-portefeuille gebruiken voor ..." is worded like any
+ * question but has a subject. */
 static void
 pick_topic(const struct intent_model *m, struct intent_result *r)
 {
+	double vraag;
 	int c, best = -1;
 
 	for (c = 0; c < m->ncls; c++)
 		if (m->cls[c].topic && (best == -1 || m->p[c] > m->p[best]))
 			best = c;
-	if (best != -1 && m->p[best] > m->p[m->vraag])
+	if (best == -1 || m->p[best] < TOPIC_FLOOR)
+		return;
+	if (m->vraag < 0)
+		return;
+	vraag = m->p[m->vraag];
+	if (m->p[best] > vraag || (m->p[best] >= 0.5 * vraag &&
+	    m->p[best] >= TOPIC_MIN * m->core[m->vraag]))
 		set_id(r->topic, m->cls[best].id);
 }
 
@@ -325,8 +339,7 @@ intent_decide(const struct intent_model *m, struct intent_result *r)
 		set_id(r->second, m->cls[s].id);
 		r->second_confidence = m->core[s];
 	}
-	if (b == m->vraag)
-		pick_topic(m, r);
+	pick_topic(m, r);
 }
 
 /* The class the explanation is about: the topic, else the core. */

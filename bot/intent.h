@@ -24,8 +24,9 @@ struct intent_model;
  */
 struct intent_result {
 	char	intent[INTENT_ID_MAX];	/* core id, or "onbekend" */
-	char	topic[INTENT_ID_MAX];	/* topic id when the best match is a
-					   topic (intent is then "vraag"),
+	char	topic[INTENT_ID_MAX];	/* what the message is about, a
+					   topic id whatever the intent (it
+					   is answered only for "vraag"),
 					   else "" */
 	double	confidence;		/* of intent, in [0,1] */
 	char	second[INTENT_ID_MAX];	/* runner-up core id, or "" */

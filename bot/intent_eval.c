@@ -154,7 +154,9 @@ intent_eval_print(const struct intent_eval *e, FILE *f)
 const char *
 intent_scored_label(const struct intent_result *r, int gold_is_topic)
 {
-	return r->topic[0] != '\0' && gold_is_topic ? r->topic : r->intent;
+	/* The topic is answered only when the intent is vraag. */
+	return r->topic[0] != '\0' && gold_is_topic &&
+	    strcmp(r->intent, "vraag") == 0 ? r->topic : r->intent;
 }
 
 struct first_err {

@@ -160,7 +160,7 @@ static const char *const someone_words[] = {
 static const char *const talk_verbs[] = {
 	"spreken", "praten", "bellen", "babbelen", "chatten", "verbinden",
 	"doorverbinden", "speak", "talk", "call", "parler", "appeler",
-	"contact", "helpen", NULL
+	"contact", "helpen", "lijn", "telefoon", "phone", NULL
 };
 static const char *const request_cues[] = {
 	"kan", "kunt", "kunnen", "mag", "wil", "wilt", "wens", "graag",
@@ -189,7 +189,49 @@ static const char *const question_words[] = {
 /* A question without a question mark: "ik wil graag weten ...". */
 static const char *const asking_words[] = {
 	"weten", "afvragen", "afgevraagd", "benieuwd", "vraagje",
-	"wondering", "savoir", "know", NULL
+	"wondering", "wonder", "wondered", "savoir", "know", "demandais",
+	NULL
+};
+
+/* Thanks and goodbyes: the citizen closes ("merci, bonne soiree"). */
+static const char *const thanks_words[] = {
+	"bedankt", "dank", "danku", "dankje", "dankjewel", "dankuwel",
+	"merci", "mercikes", "mercie", "thanks", "thank", "thx", "tnx",
+	"ty", "doei", "daag", "dag", "salut", "bye", "ciao", "tschau",
+	"revoir", "ziens", "soiree", "journee", "avond", "weekend", NULL
+};
+
+/* Words that only close when nothing else is said. */
+static const char *const closing_extra[] = {
+	"ok", "oke", "okay", "top", "super", "perfect", "prima", "great",
+	"nice", "cool", "fijne", "fijn", "goeie", "goede", "nog", "een",
+	"bonne", "a", "lot", "so", "much", "very", "vous", "beaucoup",
+	"voor", "de", "het", "info", "uitleg", "hulp", "antwoord",
+	"informatie", "for", "the", "your", "help", "you", "u", "wel",
+	"allez", "alleen", "hoor", "pour", "l'info", "linfo", "la",
+	"reponse", "quand", "meme", "dommage", "daccord", "d'accord",
+	"jammer", "oh", "ah", "ja", "oui", "yes", "vriendelijk", "heel",
+	"hartelijk", "tres", "bien", "zeer", "mvg", "groetjes", "groeten",
+	"gr", "en", "and", "et", "tot", "later", "morgen", "the", "day",
+	"have", "good", "bon", "happy", "pas", "quoi", "rien", NULL
+};
+
+/* "ff wachten", "momentje", "ik zoek het even op": the answer follows. */
+static const char *const wait_words[] = {
+	"wacht", "wachten", "momentje", "moment", "ogenblik", "ogenblikje",
+	"secondje", "seconde", "sec", "minuutje", "instant", "attendez",
+	"attends", "wait", "hold", NULL
+};
+static const char *const looking_words[] = {
+	"zoek", "zoeken", "kijk", "kijken", "pak", "haal", "nakijken",
+	"opzoeken", "cherche", "look", "looking", "checking", "check", NULL
+};
+
+/* "al drie weken", "al twee keer". */
+static const char *const numbers[] = {
+	"een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht",
+	"negen", "tien", "maanden", "weken", "jaren", "dagen", "lang",
+	"meer", "zo", "veel", NULL
 };
 
 static const char *const correction_cues[] = {
@@ -359,16 +401,35 @@ choice_of(const struct tok *t)
 }
 
 /* Whether one of the three words before i negates it ("geen klacht",
- * "geen officiele klacht", "pas une plainte"). */
+ * "geen officiele klacht", "pas une plainte").  A negation does not
+ * reach over a comma or another menu word: in "nee, geen vraag, ne
+ * klacht" only the vraag is denied. */
 static int
 negated(const struct reader *r, int i)
 {
 	int k;
 
 	for (k = i - 1; k >= 0 && k >= i - 3; k--) {
-		if (r->t[k].sent != r->t[i].sent)
+		if (r->t[k].clause != r->t[i].clause)
 			break;
 		if (in_list(&r->t[k], negators))
+			return 1;
+		if (choice_of(&r->t[k]) != NULL)
+			break;
+	}
+	return 0;
+}
+
+/* French denies after the verb: "je ne me plains pas". */
+static int
+denied_after(const struct reader *r, int i)
+{
+	int k;
+
+	for (k = i + 1; k < r->n && k <= i + 2; k++) {
+		if (r->t[k].clause != r->t[i].clause)
+			break;
+		if (is_word(&r->t[k], "pas") || is_word(&r->t[k], "point"))
 			return 1;
 	}
 	return 0;
@@ -433,6 +494,62 @@ opens_with_yes_emoji(const char *text)
 	text += strspn(text, " \t");
 	snprintf(head, sizeof(head), "%s", text);
 	return (unsigned char)head[0] >= 0xe2 && yes_emoji(head);
+}
+
+/* "ik vroeg mij af", "ik vraag me af of": a question without a mark. */
+static int
+wonders(const struct reader *r, int i)
+{
+	static const char *const ask[] = {
+		"vroeg", "vraag", "vroegen", "vragen", NULL
+	};
+	int k;
+
+	if (!in_list(&r->t[i], ask))
+		return 0;
+	for (k = i + 1; k < r->n && k <= i + 3; k++)
+		if (is_word(&r->t[k], "af"))
+			return 1;
+	return 0;
+}
+
+/* What makes a story a grievance rather than a request for help:
+ * waiting ("nog altijd niet", "al drie weken", "sinds maart"), "nooit"
+ * or "niemand", repetition ("weer", "opnieuw"), judgement or
+ * exclamation.  A plain "niet" is no grievance: "ik kan niet inloggen"
+ * asks for help. */
+static int
+discontent(const struct reader *r)
+{
+	static const char *const cues[] = {
+		"nog", "sinds", "weer", "opnieuw", "alweer", "steeds",
+		"nooit", "niemand", "jamais", "personne", "never", "nobody",
+		"jammer", "spijtig", "belachelijk", "schande",
+		"onaanvaardbaar", "onbeleefd", "onvriendelijk", "slecht",
+		"weeral", "miljaar", "verdomme", "godverdomme", "amai",
+		"pff", "pfff", "zucht", "ballen",
+		"traag", "lang", "genoeg", "beu", "zat", "kwaad", "boos",
+		"teleurgesteld", "frustrerend", "ridicule", "inadmissible",
+		"toujours", "depuis", "encore", "still", "again", "since",
+		"ridiculous", "unacceptable", NULL
+	};
+	/* "ni content", "pas content du tout", "not happy" */
+	static const char *const content[] = {
+		"content", "contente", "tevreden", "blij", "gelukkig", "normaal",
+		"oke", "ok", "correct", "aanvaardbaar", "happy", "satisfied",
+		"satisfait", "satisfaite", "normal", "acceptable", NULL
+	};
+	int i;
+
+	if (strchr(r->text, '!') != NULL)
+		return 1;
+	for (i = 0; i < r->n; i++)
+		if (in_list(&r->t[i], cues) ||
+		    (in_list(&r->t[i], content) && negated(r, i)) ||
+		    (is_word(&r->t[i], "al") && i + 1 < r->n &&
+		    (r->t[i + 1].data || in_list(&r->t[i + 1], numbers))))
+			return 1;
+	return 0;
 }
 
 static void
@@ -515,7 +632,7 @@ read_choice(const struct reader *r, struct signals *s)
 	for (i = 0; i < r->n; i++) {
 		if (!in_list(&r->t[i], complaint_words))
 			continue;
-		if (negated(r, i)) {
+		if (negated(r, i) || denied_after(r, i)) {
 			s->not_complaint = 1;
 			/* "geen klacht, eerder een vraag: ..." */
 			for (k = i + 1; k < r->n && k <= i + 8; k++) {
@@ -619,12 +736,42 @@ stop_sentence(const struct reader *r, int sent)
 	return hit && n <= 2;
 }
 
+/* A person noun in the clause that names someone to talk to: "als
+ * medewerker van een maatwerkbedrijf" is the citizen's own role. */
+static int
+person_named(const struct reader *r, int sent)
+{
+	static const char *const as[] = { "als", "as", "comme", NULL };
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->t[i].clause == sent &&
+		    in_list(&r->t[i], person_nouns) &&
+		    !(i > 0 && in_list(&r->t[i - 1], as)))
+			return 1;
+	return 0;
+}
+
+/* "kan ik niet gewoon iemand spreken?": a request in the form of a
+ * question keeps its "niet". */
+static int
+asks_with_modal(const struct reader *r, int sent, int first)
+{
+	static const char *const modals[] = {
+		"kan", "kunt", "kunnen", "mag", "zou", "can", "could",
+		"puis", "peux", "pourrais", NULL
+	};
+
+	return first >= 0 && in_list(&r->t[first], modals) &&
+	    strchr(r->text + r->t[first].off, '?') != NULL;
+}
+
 /* A sentence that asks for a person rather than telling about one. */
 static int
 person_sentence(const struct reader *r, int sent)
 {
 	int first, words = sentence_words(r, sent, &first);
-	int noun = sentence_has(r, sent, person_nouns);
+	int noun = person_named(r, sent);
 	int someone = sentence_has(r, sent, someone_words) &&
 	    sentence_has(r, sent, talk_verbs);
 
@@ -632,7 +779,8 @@ person_sentence(const struct reader *r, int sent)
 	    sentence_has(r, sent, complaint_words))
 		return 0;
 	if (sentence_has(r, sent, story_verbs) ||
-	    sentence_has(r, sent, negators))
+	    (sentence_has(r, sent, negators) &&
+	    !asks_with_modal(r, sent, first)))
 		return 0;
 	return words <= 4 || sentence_has(r, sent, request_cues);
 }
@@ -664,6 +812,95 @@ read_acts(const struct reader *r, const struct intent_result *ir,
 			s->abuse = 1;
 	if (strstr(r->text, "\xf0\x9f\x96\x95") != NULL)	/* middle finger */
 		s->abuse = 1;
+}
+
+/* A thank-you or goodbye and nothing else: no question, no detail. */
+static int
+closes(const struct reader *r)
+{
+	int i, thanks = 0;
+
+	if (strchr(r->text, '?') != NULL)
+		return 0;
+	for (i = 0; i < r->n; i++) {
+		if (r->t[i].data)
+			return 0;
+		if (in_list(&r->t[i], thanks_words))
+			thanks = 1;
+		else if (!in_list(&r->t[i], closing_extra) &&
+		    !in_list(&r->t[i], fillers))
+			return 0;
+	}
+	return thanks;
+}
+
+/* "geen idee", "weet ik niet", "aucune idee", "no idea": the citizen
+ * cannot say what they need. */
+static int
+unsure(const struct reader *r)
+{
+	static const char *const no_idea[] = {
+		"idee", "gedacht", "benul", "idea", "clue", NULL
+	};
+	static const char *const know[] = {
+		"weet", "weten", "sais", "know", NULL
+	};
+	int i, k;
+
+	for (i = 0; i < r->n; i++) {
+		if (in_list(&r->t[i], no_idea) && i > 0 && (is_word(&r->t[i -
+		    1], "geen") || is_word(&r->t[i - 1], "gene") ||
+		    is_word(&r->t[i - 1], "flauw") || is_word(&r->t[i - 1],
+		    "no") || is_word(&r->t[i - 1], "aucune")))
+			return 1;
+		if (!in_list(&r->t[i], know))
+			continue;
+		for (k = i - 2; k <= i + 3 && k < r->n; k++)
+			if (k >= 0 && k != i && r->t[k].clause ==
+			    r->t[i].clause && (in_list(&r->t[k], negators) ||
+			    is_word(&r->t[k], "dont") ||
+			    is_word(&r->t[k], "don't")))
+				return 1;
+	}
+	return 0;
+}
+
+/* "ff wachten", "momentje, ik zoek de brief erbij", "ik kijk het even
+ * na": the citizen asks for time.  "ik wacht al drie maanden" is a
+ * story, so a wait word counts only where the message opens. */
+static int
+asks_for_time(const struct reader *r, const struct signals *s)
+{
+	static const char *const soft[] = {
+		"ff", "even", "effe", "eventjes", "een", "ne", "one", "un",
+		"just", "juste", "allez", "allee", "ok", "oke", NULL
+	};
+	static const char *const briefly[] = {
+		"ff", "even", "effe", "eventjes", "erbij", "op", "na", "up",
+		NULL
+	};
+	int i = first_content(r), k, look = 0, brief = 0;
+
+	if (s->question || s->correction != SIGNALS_FIELD_NONE ||
+	    s->contact.phone[0] || s->contact.email[0] || s->words > 12 ||
+	    i >= r->n)
+		return 0;
+	if (in_list(&r->t[i], wait_words))
+		return 1;
+	if (i + 1 < r->n && in_list(&r->t[i], soft) &&
+	    in_list(&r->t[i + 1], wait_words))
+		return 1;
+	if (s->words <= 4 && i + 1 < r->n)
+		for (k = i; k + 1 < r->n; k++)
+			if (is_word(&r->t[k], "ik") &&
+			    in_list(&r->t[k + 1], wait_words))
+				return 1;
+	for (k = 0; k < r->n; k++) {
+		look |= in_list(&r->t[k], looking_words) && k > 0 &&
+		    is_word(&r->t[k - 1], "ik");
+		brief |= in_list(&r->t[k], briefly);
+	}
+	return look && brief && s->words <= 10;
 }
 
 static void
@@ -768,7 +1005,9 @@ signals_read(const char *text, const struct intent_result *ir,
 	s->question = strchr(text, '?') != NULL || (first < r.n &&
 	    in_list(&r.t[first], question_words));
 	for (i = 0; i < r.n && !s->question; i++)
-		s->question = in_list(&r.t[i], asking_words);
+		s->question = in_list(&r.t[i], asking_words) ||
+		    wonders(&r, i);
+	s->discontent = discontent(&r);
 	/* One question is not a story, even a long one. */
 	s->narrative = s->words >= SIGNALS_STORY_WORDS && !(r.nsent <= 2 &&
 	    first < r.n && in_list(&r.t[first], question_words));
@@ -777,6 +1016,9 @@ signals_read(const char *text, const struct intent_result *ir,
 	read_acts(&r, ir, s);
 	read_suggestion(&r, s);
 	read_correction(&r, s);
+	s->thanks = closes(&r);
+	s->unsure = unsure(&r);
+	s->wait = asks_for_time(&r, s);
 }
 
 int
@@ -789,14 +1031,25 @@ signals_decide(const struct signals *s, struct intent_result *ir)
 		to = "scheldwoorden";
 	else if (s->explicit_complaint && !s->not_complaint)
 		to = "klacht";
+	else if (strcmp(ir->intent, "klacht") == 0 && s->not_complaint)
+		to = s->question ? "vraag" : ir->second; /* "geen klacht" */
 	else if (s->explicit_suggestion && !s->explicit_complaint &&
 	    (strcmp(ir->intent, "ongenoegen") == 0 ||
 	    strcmp(ir->intent, "vraag") == 0 ||
-	    strcmp(ir->intent, "onbekend") == 0) && ir->topic[0] == '\0')
-		to = "suggestie";
+	    strcmp(ir->intent, "begroeting") == 0 ||
+	    strcmp(ir->intent, "onbekend") == 0) &&
+	    (ir->topic[0] == '\0' || !s->question ||
+	    strcmp(s->choice, "suggestie") == 0))
+		to = "suggestie";	/* "tip: ...", even about a topic */
 	else if (strcmp(ir->intent, "vraag") == 0 && s->narrative &&
-	    !s->question)
-		to = "ongenoegen";	/* a story that asks nothing */
+	    !s->question && s->discontent && !s->not_complaint)
+		to = "ongenoegen";	/* a grievance that asks nothing */
+	else if (strcmp(ir->intent, "begroeting") == 0 && s->words > 4 &&
+	    (s->question || s->narrative))
+		to = "vraag";	/* "Bonjour, à quelle heure ...?" */
+	else if (strcmp(ir->intent, "stop") == 0 && !s->stop &&
+	    s->words > 3 && s->question)
+		to = "vraag";	/* "is het waar dat de premie stopt?" */
 	else if (strcmp(ir->intent, "scheldwoorden") == 0 &&
 	    ir->confidence < 0.9 && ir->second[0] != '\0')
 		to = ir->second;	/* swearing without an insult */

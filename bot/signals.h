@@ -39,6 +39,10 @@ struct signals {
 	int	stop;		/* the message (or a sentence) is a stop */
 	int	person;		/* the message asks for a person */
 	int	question;	/* a question mark or an opening question word */
+	int	thanks;		/* a thank-you or goodbye and nothing more */
+	int	unsure;		/* "geen idee", "weet ik niet" */
+	int	discontent;	/* denial, waiting, repetition or "!" */
+	int	wait;		/* asks for a moment ("ff wachten, ik zoek") */
 	enum signals_answer answer; /* yes or no, when short or opening */
 	char	choice[16];	/* "vraag", "klacht", "suggestie" when short,
 				   opening or after "geen klacht": else "" */
