@@ -276,7 +276,11 @@ bare_name(const char *text, char *out, size_t outlen)
 	    plain_words(out) > 2)
 		return 0;
 	rest += strspn(rest, " \t.!");
-	if (*rest == '\0' || strchr(",;\n\r:", *rest) != NULL ||
+	/* "Jeroen De Smet - jeroen@...": the address was blanked already,
+	 * a dash or slash separates as a comma does. */
+	if (*rest == '\0' || strchr(",;\n\r:-/|", *rest) != NULL ||
+	    strncmp(rest, "\xe2\x80\x93", 3) == 0 ||	/* en dash */
+	    strncmp(rest, "\xe2\x80\x94", 3) == 0 ||	/* em dash */
 	    strpbrk(rest, "@0123456789") != NULL)
 		return 1;
 	return 0;

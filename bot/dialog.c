@@ -574,14 +574,21 @@ step_handler(const struct agency *a, struct dialog_state *st,
 
 /* Names, addresses and yes/no say nothing about a language, so the
  * reply language only follows messages of some length outside the data
- * steps (and the very first message). */
+ * steps (and the very first message).  Dutch is the guess when nothing
+ * says otherwise, so "Merci, bonne soirée" keeps a French conversation
+ * French: back to Dutch takes a longer message. */
 static void
 switch_language(struct dialog_state *st, const struct dialog_input *in)
 {
+	int words = dlg_words(in->text);
+
 	if (in->intent == NULL || !in->lang_offered ||
 	    in->intent->lang[0] == '\0')
 		return;
-	if (st->step == DS_START || (dlg_words(in->text) >= 3 &&
+	if (strcmp(in->intent->lang, "nl") == 0 &&
+	    strcmp(st->lang, "nl") != 0 && words < 6 && st->step != DS_START)
+		return;
+	if (st->step == DS_START || (words >= 3 &&
 	    (st->step < DS_ASK_NAME || st->step > DS_FIX)))
 		dlg_copy(st->lang, sizeof(st->lang), in->intent->lang);
 }

@@ -785,6 +785,17 @@ person_sentence(const struct reader *r, int sent)
 	return words <= 4 || sentence_has(r, sent, request_cues);
 }
 
+static int
+has_any(const struct reader *r, const char *const *list)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (in_list(&r->t[i], list))
+			return 1;
+	return 0;
+}
+
 static void
 read_acts(const struct reader *r, const struct intent_result *ir,
     struct signals *s)
@@ -803,6 +814,12 @@ read_acts(const struct reader *r, const struct intent_result *ir,
 	    ir->confidence >= 0.8 && s->words <= 3 && !s->contact.phone[0] &&
 	    !s->contact.email[0])
 		s->stop = 1;
+	/* Nor every way to ask for one ("is er iemand van vlees en
+	 * bloed?"): a short message the classifier is sure of counts. */
+	if (!s->person && ir != NULL && strcmp(ir->intent, "medewerker") ==
+	    0 && ir->confidence >= 0.9 && !s->narrative && !has_any(r,
+	    story_verbs) && !has_any(r, negators))
+		s->person = 1;
 	for (i = 0; i < r->n; i++)
 		if (in_list(&r->t[i], insults) || (is_word(&r->t[i],
 		    "stelletje") && i + 1 < r->n) || (is_word(&r->t[i],
@@ -1047,6 +1064,9 @@ signals_decide(const struct signals *s, struct intent_result *ir)
 	else if (strcmp(ir->intent, "begroeting") == 0 && s->words > 4 &&
 	    (s->question || s->narrative))
 		to = "vraag";	/* "Bonjour, à quelle heure ...?" */
+	else if (strcmp(ir->intent, "medewerker") == 0 && !s->person &&
+	    s->question && s->narrative)
+		to = "vraag";	/* "who is the contact person for ...?" */
 	else if (strcmp(ir->intent, "stop") == 0 && !s->stop &&
 	    s->words > 3 && s->question)
 		to = "vraag";	/* "is het waar dat de premie stopt?" */
