@@ -27,6 +27,7 @@
 /* A topic below TOPIC_FLOOR says nothing; see pick_topic(). */
 #define TOPIC_MIN	0.30
 #define TOPIC_FLOOR	0.05
+#define TOPIC_FOREIGN	0.60	/* in French or English, see foreign_topic() */
 
 /*
  * Intents whose consequence is hard on a citizen need more certainty:
@@ -420,6 +421,22 @@ explain(struct intent_model *m, const struct intent_result *r,
 	return used;
 }
 
+/* The phrases are Dutch with a few French and English ones: in those
+ * languages the shared words weigh too much, so only a clear topic
+ * counts ("opening a branch" is no question about opening hours). */
+static void
+foreign_topic(const struct intent_model *m, struct intent_result *r)
+{
+	int c;
+
+	if (r->topic[0] == '\0' || strcmp(r->lang, "nl") == 0)
+		return;
+	for (c = 0; c < m->ncls; c++)
+		if (m->cls[c].topic && strcmp(m->cls[c].id, r->topic) == 0 &&
+		    m->p[c] < TOPIC_FOREIGN)
+			r->topic[0] = '\0';
+}
+
 int
 intent_explain(struct intent_model *m, const char *text,
     struct intent_result *out, struct intent_feature *f, int n)
@@ -434,6 +451,7 @@ intent_explain(struct intent_model *m, const char *text,
 	intent_decide(m, out);
 	snprintf(out->lang, sizeof(out->lang), "%s",
 	    lang_detect(m->fv.raw.data ? m->fv.raw.data : ""));
+	foreign_topic(m, out);
 	return n > 0 ? explain(m, out, f, n) : 0;
 }
 
