@@ -180,7 +180,7 @@ add_signals(json_t *obj, const struct signals *s)
 		return -1;
 #define FLAG(f) if (s->f) json_object_set_new(o, #f, json_true())
 	FLAG(explicit_complaint); FLAG(not_complaint);
-	FLAG(explicit_suggestion); FLAG(abuse); FLAG(narrative);
+	FLAG(explicit_suggestion); FLAG(proposal); FLAG(abuse); FLAG(narrative);
 	FLAG(short_answer); FLAG(stop); FLAG(person); FLAG(question);
 	FLAG(thanks); FLAG(unsure); FLAG(wait); FLAG(discontent);
 #undef FLAG

@@ -118,7 +118,36 @@ static const char *const insults[] = {
 	"idiots", "idiot", "morons", "moron", "bastards", "bastard",
 	"assholes", "asshole", "scumbags", "prutsers", "incapables",
 	"d'incapables", "faineants", "nuls", "escrocs", "voleurs",
-	"guignols", NULL
+	"guignols", "kiekens", "kiekenkop", "kiekenkoppen", "leeghoofd",
+	"leeghoofden", "sukkelaar", "sukkelaars", "nullen", "zotten",
+	"dwazen", "dommerik", "dommeriken", "domkop", "domkoppen",
+	"stommeling", "stommelingen", "onbenul", "onbenullen", "klojo",
+	"klojos", "klojo's", "mafkezen", "malloten", "oenen", "paljassen",
+	"lapzwans", "lapzwansen", "zeverzak", "zeverzakken", "flapdrol",
+	"flapdrollen", "lamzak", "lamzakken", "luizak", "luizakken",
+	"knoeiers", "kloothommels", "pipo's", "pipos", "clowns", "bouffons",
+	"cons", "fools", "losers", "loosers", "jerks", "muppets", NULL
+};
+
+/* Adjectives that insult when aimed at people: "incompetente bende",
+ * "nutteloos volk", "zijn jullie zo achterlijk". */
+static const char *const insult_adjectives[] = {
+	"achterlijk", "achterlijke", "achterlijken", "incompetent",
+	"incompetente", "incompetenten", "nutteloos", "nutteloze", "lui",
+	"luie", "dom", "domme", "stom", "stomme", "onbekwaam", "onbekwame",
+	"onnozel", "onnozele", "debiel", "debiele", "waardeloos",
+	"waardeloze", "zot", "zotte", "gestoord", "gestoorde", "corrupt",
+	"corrupte", "vuil", "vuile", "vies", "vieze", "smerig", "smerige",
+	"hopeloos", "hopeloze", "useless", "incompetents", "stupid",
+	"stupide", "stupides", "nul", NULL
+};
+
+/* Who an insult adjective can be aimed at. */
+static const char *const insult_targets[] = {
+	"bende", "volk", "ambtenaren", "ambtenaartjes", "bureaucraten",
+	"medewerkers", "kliek", "club", "zakken", "bot", "mensen", "bunch",
+	"people", "bande", "fonctionnaires", "jullie", "ge", "gij",
+	"julle", "you", "vous", NULL
 };
 
 /* Words that make a message a suggestion: it calls itself one. */
@@ -785,6 +814,38 @@ person_sentence(const struct reader *r, int sent)
 	return words <= 4 || sentence_has(r, sent, request_cues);
 }
 
+/* An insulting adjective next to whom it is aimed at ("luie bende",
+ * "bende achterlijken", "vuile bureaucraten", "nutteloos volk"), or in
+ * a clause that says what "jullie" are ("zijn jullie zo achterlijk"). */
+static int
+aimed_insult(const struct reader *r)
+{
+	static const char *const are[] = {
+		"zijn", "zijt", "zijde", "zet", "are", "etes", NULL
+	};
+	int i, k, aimed, be;
+
+	for (i = 0; i < r->n; i++) {
+		if (!in_list(&r->t[i], insult_adjectives) || negated(r, i))
+			continue;
+		if ((i + 1 < r->n && in_list(&r->t[i + 1], insult_targets)) ||
+		    (i > 0 && is_word(&r->t[i - 1], "bende")))
+			return 1;
+		aimed = be = 0;
+		for (k = 0; k < r->n; k++) {
+			if (r->t[k].clause != r->t[i].clause)
+				continue;
+			aimed |= is_word(&r->t[k], "jullie") ||
+			    is_word(&r->t[k], "gij") || is_word(&r->t[k], "ge") ||
+			    is_word(&r->t[k], "you") || is_word(&r->t[k], "vous");
+			be |= in_list(&r->t[k], are);
+		}
+		if (aimed && be)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 has_any(const struct reader *r, const char *const *list)
 {
@@ -828,6 +889,8 @@ read_acts(const struct reader *r, const struct intent_result *ir,
 		    is_word(&r->t[i + 1], "jullie"))))
 			s->abuse = 1;
 	if (strstr(r->text, "\xf0\x9f\x96\x95") != NULL)	/* middle finger */
+		s->abuse = 1;
+	if (aimed_insult(r))
 		s->abuse = 1;
 }
 
@@ -920,10 +983,70 @@ asks_for_time(const struct reader *r, const struct signals *s)
 	return look && brief && s->words <= 10;
 }
 
+/* The citizen speaks of their own case: "stuur mij", "mijn dossier". */
+static int
+about_self(const struct reader *r)
+{
+	static const char *const self[] = {
+		"ik", "mij", "me", "mijn", "m'n", "mn", "kheb", "kzou", "moi",
+		"mon", "ma", "mes", "je", "j'ai", "jai", "my", "mine", NULL
+	};
+
+	return has_any(r, self);
+}
+
+/* A proposal by its form, whatever its words: an imperative about the
+ * service ("zet de rekenmodule op de homepage", "doe eens een
+ * infoavond"), "jullie mogen gerust ...", or "waarom maken jullie geen
+ * checklist?".  About the citizen's own case it is a request. */
+static int
+proposal(const struct reader *r)
+{
+	static const char *const imperatives[] = {
+		"doe", "maak", "zet", "voeg", "plaats", "publiceer", "leg",
+		"voorzie", "organiseer", "vermeld", "toon", "mettez", "ajoutez",
+		"faites", "publiez", "put", "add", "publish", "offer", NULL
+	};
+	static const char *const may[] = {
+		"mogen", "moogt", "moogde", "mag", "zoudt", "zouden", NULL
+	};
+	static const char *const gently[] = {
+		"gerust", "eens", "beter", "best", NULL
+	};
+	static const char *const doing[] = {
+		"maken", "zetten", "doen", "voorzien", "bieden", "organiseren",
+		"publiceren", "geven", "tonen", "vermelden", "sturen",
+		"maakt", "zet", "doet", "voorziet", "toont", NULL
+	};
+	int i = first_content(r), k;
+
+	if (about_self(r) || i >= r->n)
+		return 0;
+	if (in_list(&r->t[i], imperatives) && strchr(r->text, '?') == NULL)
+		return 1;
+	for (k = 0; k + 1 < r->n; k++) {
+		if (in_list(&r->t[k], may) && k + 2 < r->n &&
+		    (in_list(&r->t[k + 1], gently) ||
+		    in_list(&r->t[k + 2], gently)))
+			return 1;
+		if (is_word(&r->t[k], "waarom") && k + 3 < r->n &&
+		    in_list(&r->t[k + 1], doing) &&
+		    (is_word(&r->t[k + 2], "jullie") ||
+		    is_word(&r->t[k + 2], "ge")) &&
+		    (is_word(&r->t[k + 3], "geen") ||
+		    is_word(&r->t[k + 3], "niet") || is_word(&r->t[k + 3],
+		    "ni") || is_word(&r->t[k + 3], "gene")))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 read_suggestion(const struct reader *r, struct signals *s)
 {
 	int i, k, j;
+
+	s->proposal = proposal(r);
 
 	for (i = 0; i < r->n; i++) {
 		if (in_list(&r->t[i], suggestion_words) && !negated(r, i))
@@ -1050,12 +1173,14 @@ signals_decide(const struct signals *s, struct intent_result *ir)
 		to = "klacht";
 	else if (strcmp(ir->intent, "klacht") == 0 && s->not_complaint)
 		to = s->question ? "vraag" : ir->second; /* "geen klacht" */
-	else if (s->explicit_suggestion && !s->explicit_complaint &&
+	else if ((s->explicit_suggestion || s->proposal) &&
+	    !s->explicit_complaint &&
 	    (strcmp(ir->intent, "ongenoegen") == 0 ||
 	    strcmp(ir->intent, "vraag") == 0 ||
+	    strcmp(ir->intent, "medewerker") == 0 ||
 	    strcmp(ir->intent, "begroeting") == 0 ||
 	    strcmp(ir->intent, "onbekend") == 0) &&
-	    (ir->topic[0] == '\0' || !s->question ||
+	    (ir->topic[0] == '\0' || !s->question || s->proposal ||
 	    strcmp(s->choice, "suggestie") == 0))
 		to = "suggestie";	/* "tip: ...", even about a topic */
 	else if (strcmp(ir->intent, "vraag") == 0 && s->narrative &&

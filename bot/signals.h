@@ -35,6 +35,8 @@ struct signals {
 	int	explicit_complaint; /* calls itself a klacht, wants to complain */
 	int	not_complaint;	/* "geen klacht", "pas une plainte" */
 	int	explicit_suggestion; /* calls itself an idea or tip */
+	int	proposal;	/* proposes by its form: "zet X op de site",
+				   "waarom maken jullie geen X?" */
 	int	abuse;		/* an insult aimed at staff or the agency */
 	int	stop;		/* the message (or a sentence) is a stop */
 	int	person;		/* the message asks for a person */
