@@ -208,6 +208,31 @@ conv_db_load_open(struct store *s, const char *agency, const char *channel,
 }
 
 int
+conv_db_ended_since(struct store *s, const char *agency, const char *channel,
+    const char *user_id, long long since_ms, long long *id)
+{
+	sqlite3_stmt *st = prep(s, "SELECT id FROM conversations WHERE "
+	    "agency = ?1 AND channel = ?2 AND user_id = ?3 AND open = 0 AND "
+	    "ended_at >= ?4 AND last_in_at >= ?4 ORDER BY ended_at DESC "
+	    "LIMIT 1");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, agency, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, channel, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, user_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, since_ms);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	return rc == SQLITE_ROW;
+}
+
+int
 conv_db_load(struct store *s, long long id, struct conv *c)
 {
 	sqlite3_stmt *st = prep(s, "SELECT " CONV_COLS " FROM conversations "

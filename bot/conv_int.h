@@ -52,6 +52,12 @@ int	conv_db_next_inbound(struct store *s, long long after,
 void	conv_inrow_free(struct conv_inrow *r);
 int	conv_db_mark_processed(struct store *s, long long inbound_id,
 	    long long conv_id);
+/* The id of the user's conversation that ended at or after since_ms
+ * while the user wrote in it since then (not a time-out): 1 found, 0
+ * none, -1 error. */
+int	conv_db_ended_since(struct store *s, const char *agency,
+	    const char *channel, const char *user_id, long long since_ms,
+	    long long *id);
 /* 1 found, 0 none, -1 error. */
 int	conv_db_load_open(struct store *s, const char *agency,
 	    const char *channel, const char *user_id, struct conv *c);

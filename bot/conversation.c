@@ -24,6 +24,8 @@
 #define BATCH_MAX	500
 #define GIVE_UP_AFTER	3	/* failures of one row before skipping it */
 #define BURST_MS	2500	/* messages this close are one burst */
+#define AFTERWORD_MS	120000	/* a closing word this soon after the end
+				   belongs to the ended conversation */
 
 struct engine {
 	const struct config	*cfg;
@@ -357,6 +359,36 @@ open_conv(struct engine *e, const struct agency *a,
 	    -1 : 1;
 }
 
+/*
+ * "stop aub" a second after "laat maar zitten" ended the conversation,
+ * "👍" after "graag gedaan": a closing word right after the end belongs
+ * to the conversation that ended and opens no new one (no second
+ * welcome, no second outcome).  Kept with that conversation, unanswered.
+ * 1 when r was such a word, 0 not, -1 error.
+ */
+static int
+afterword(struct engine *e, const struct agency *a,
+    const struct conv_inrow *r, long long now_ms)
+{
+	struct intent_result ir;
+	struct signals sig;
+	long long ended;
+	int rc;
+
+	if (is_media(r) || is_button(r) || r->text == NULL)
+		return 0;
+	rc = conv_db_ended_since(e->store, a->id, r->channel, r->user_id,
+	    now_ms - AFTERWORD_MS, &ended);
+	if (rc != 1)
+		return rc;
+	classify(e, r->text, &ir);
+	signals_read(r->text, &ir, &a->dossier_patterns, 0, &sig);
+	if (!sig.stop && !sig.thanks && !(sig.short_answer &&
+	    sig.answer == SIGNALS_YES && !sig.question))
+		return 0;
+	return conv_db_mark_processed(e->store, r->id, ended) == -1 ? -1 : 1;
+}
+
 static int
 on_message(struct engine *e, const struct agency *a,
     const struct conv_inrow *r, long long now_ms)
@@ -364,7 +396,11 @@ on_message(struct engine *e, const struct agency *a,
 	struct conv c;
 	int rc, burst;
 
-	if (open_conv(e, a, r, &c, 1, now_ms) != 1)
+	if ((rc = open_conv(e, a, r, &c, 0, now_ms)) == -1)
+		return -1;
+	if (rc == 0 && (rc = afterword(e, a, r, now_ms)) != 0)
+		return rc == 1 ? 0 : -1;
+	if (rc == 0 && open_conv(e, a, r, &c, 1, now_ms) != 1)
 		return -1;
 	/* Several messages within seconds are one thought: the later ones
 	 * are read as adding to the first, not as new answers.  Processing

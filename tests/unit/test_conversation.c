@@ -231,6 +231,46 @@ test_timeout(void)
 	    "WHERE user_id = ?1", "u4") == T0);
 }
 
+/* A closing word right after the end opens no second conversation;
+ * after a time-out, or later, or with something to say, it does. */
+static void
+test_afterword(void)
+{
+	const char *convs = "SELECT count(*) FROM conversations WHERE "
+	    "user_id = ?1";
+	const char *outs = "SELECT count(*) FROM outcomes WHERE "
+	    "conversation_id IN (SELECT id FROM conversations WHERE "
+	    "user_id = ?1)";
+	long long replies;
+
+	say("vmsw", "aw1", "waarom duurt da allemaal zo lang bij jullie", T0);
+	say("vmsw", "aw1", "laat maar zitten", T0 + 5000);
+	TEST_STR("stopped", q_text("SELECT outcome FROM conversations WHERE "
+	    "user_id = ?1", "aw1"), "stopped");
+	replies = q_int("SELECT count(*) FROM outbox WHERE user_id = ?1",
+	    "aw1");
+	say("vmsw", "aw1", "stop aub, ik bel morgen wel", T0 + 6000);
+	say("vmsw", "aw1", "\xf0\x9f\x91\x8d", T0 + 9000);
+	TEST("stop after stop: one conversation", q_int(convs, "aw1") == 1);
+	TEST("stop after stop: one outcome", q_int(outs, "aw1") == 1);
+	TEST("stop after stop: no reply", q_int("SELECT count(*) FROM outbox "
+	    "WHERE user_id = ?1", "aw1") == replies);
+	TEST("afterword processed", q_int("SELECT count(*) FROM inbound "
+	    "WHERE user_id = ?1 AND processed = 0", "aw1") == 0);
+	say("vmsw", "aw1", "ik heb toch nog een vraag over mijn lening",
+	    T0 + 20000);
+	TEST("a real message opens a new one", q_int(convs, "aw1") == 2);
+
+	say("vmsw", "aw2", "hallo", T0);
+	engine_tick(eng, T0 + 25 * HOUR);
+	say("vmsw", "aw2", "ja", T0 + 25 * HOUR + 1000);
+	TEST("after a time-out 'ja' is answered", q_int(convs, "aw2") == 2);
+
+	say("vmsw", "aw3", "laat maar, stop", T0);
+	say("vmsw", "aw3", "ok", T0 + 10 * 60000);
+	TEST("ten minutes later is a new start", q_int(convs, "aw3") == 2);
+}
+
 static void
 test_staff(void)
 {
@@ -506,6 +546,7 @@ main(void)
 	test_first_message();
 	test_case();
 	test_timeout();
+	test_afterword();
 	test_staff();
 	test_messenger();
 	test_restart_and_order();
