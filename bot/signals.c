@@ -45,7 +45,9 @@ static const char *const fillers[] = {
 	"allez", "awel", "hallo", "hoi", "dag", "goeiedag", "goedendag",
 	"goeiemiddag", "goedemiddag", "goeiemorgen", "goedemorgen",
 	"goeienavond", "hey", "hi", "hello", "bonjour", "salut", "sorry",
-	"oei", "oeps", "well", "bon", "ben", NULL
+	"oei", "oeps", "well", "bon", "ben", "bonsoir", "goedenavond",
+	"goeiendag", "goeienmiddag", "goeiemorgend", "hola", "yo", "hej",
+	"good", "morning", "afternoon", "evening", NULL
 };
 
 static const char *const yes_words[] = {
@@ -66,7 +68,7 @@ static const char *const no_words[] = {
 
 static const char *const negators[] = {
 	"geen", "gene", "niet", "nie", "ni", "not", "pas", "no", "never",
-	"nooit", "nen", "zonder", NULL
+	"nooit", "zonder", NULL
 };
 
 /* The three menu choices and the words that name them. */
@@ -126,7 +128,9 @@ static const char *const insults[] = {
 	"lapzwans", "lapzwansen", "zeverzak", "zeverzakken", "flapdrol",
 	"flapdrollen", "lamzak", "lamzakken", "luizak", "luizakken",
 	"knoeiers", "kloothommels", "pipo's", "pipos", "clowns", "bouffons",
-	"cons", "fools", "losers", "loosers", "jerks", "muppets", NULL
+	"cons", "fools", "losers", "loosers", "jerks", "muppets", "sloeber",
+	"sloebers", "zatlap", "zatlappen", "kneus", "kneusjes", "gare",
+	"garen", "nitwits", "incapable", NULL
 };
 
 /* Adjectives that insult when aimed at people: "incompetente bende",
@@ -177,8 +181,7 @@ static const char *const stop_words[] = {
 /* Nouns that name a person to talk to, and those that need a verb. */
 static const char *const person_nouns[] = {
 	"medewerker", "medewerkster", "mens", "persoon", "operator",
-	"human", "person", "personne", "humain", "medewerkers", "mensen",
-	NULL
+	"human", "person", "personne", "humain", "medewerkers", NULL
 };
 /* These name a person only with a verb of talking: "ik wil klacht
  * indienen tegen mijn conseiller" is about one. */
@@ -226,6 +229,7 @@ static const char *const asking_words[] = {
 static const char *const thanks_words[] = {
 	"bedankt", "dank", "danku", "dankje", "dankjewel", "dankuwel",
 	"merci", "mercikes", "mercie", "thanks", "thank", "thx", "tnx",
+	"remercie", "remercions",
 	"ty", "doei", "daag", "dag", "salut", "bye", "ciao", "tschau",
 	"revoir", "ziens", "soiree", "journee", "avond", "weekend", NULL
 };
@@ -242,7 +246,8 @@ static const char *const closing_extra[] = {
 	"jammer", "oh", "ah", "ja", "oui", "yes", "vriendelijk", "heel",
 	"hartelijk", "tres", "bien", "zeer", "mvg", "groetjes", "groeten",
 	"gr", "en", "and", "et", "tot", "later", "morgen", "the", "day",
-	"have", "good", "bon", "happy", "pas", "quoi", "rien", NULL
+	"have", "good", "bon", "happy", "pas", "quoi", "rien", "je",
+	"pour", "votre", "aide", NULL
 };
 
 /* "ff wachten", "momentje", "ik zoek het even op": the answer follows. */
@@ -525,6 +530,31 @@ opens_with_yes_emoji(const char *text)
 	return (unsigned char)head[0] >= 0xe2 && yes_emoji(head);
 }
 
+/* A clause that opens with a question word, maybe after "tot", "en" or
+ * "maar": "tot wanneer kan ik ...", "..., wat wil dat zeggen". */
+static int
+asks_in_clause(const struct reader *r, int i)
+{
+	static const char *const wh[] = {
+		"wanneer", "hoe", "wat", "waar", "welke", "welk", "hoeveel",
+		"hoelang", "wie", "waarom", "when", "how", "what", "where",
+		"which", "who", "why", "quand", "comment", "pourquoi", "combien",
+		NULL
+	};
+	static const char *const links[] = {
+		"tot", "en", "maar", "of", "dus", "but", "and", "et", "mais",
+		"from", "since", "until", "jusqu'a", "depuis", NULL
+	};
+	int start = i == 0 || r->t[i - 1].clause != r->t[i].clause;
+
+	if (!in_list(&r->t[i], wh))
+		return 0;
+	if (start)
+		return 1;
+	return i >= 1 && in_list(&r->t[i - 1], links) && (i == 1 ||
+	    r->t[i - 2].clause != r->t[i].clause);
+}
+
 /* "ik vroeg mij af", "ik vraag me af of": a question without a mark. */
 static int
 wonders(const struct reader *r, int i)
@@ -556,7 +586,11 @@ discontent(const struct reader *r)
 		"jammer", "spijtig", "belachelijk", "schande",
 		"onaanvaardbaar", "onbeleefd", "onvriendelijk", "slecht",
 		"weeral", "miljaar", "verdomme", "godverdomme", "amai",
-		"pff", "pfff", "zucht", "ballen",
+		"pff", "pfff", "zucht", "ballen", "zever", "ambetant",
+		"niks", "niets", "decu", "decue", "marre", "lamentable",
+		"scandaleux", "honteux", "honte", "inacceptable", "nimporte",
+		"n'importe", "bravo", "worst", "slowest", "terrible",
+		"disappointed", "disappointing", "fed", "joke", "useless",
 		"traag", "lang", "genoeg", "beu", "zat", "kwaad", "boos",
 		"teleurgesteld", "frustrerend", "ridicule", "inadmissible",
 		"toujours", "depuis", "encore", "still", "again", "since",
@@ -742,7 +776,9 @@ stop_sentence(const struct reader *r, int sent)
 		"gewoon", "pls", "please", "svp", "ermee", "er", "mee", "met",
 		"dit", "het", "gesprek", "chat", "de", "ik", "wil", "wilt",
 		"mag", "nu", "it", "this", "conversation", "a", "la",
-		"s'il", "vous", "plait", NULL
+		"s'il", "vous", "plait", "berichten", "messages", "m'envoyer",
+		"envoyer", "sturen", "meer", "plus", "des", "me", "mij",
+		"sending", NULL
 	};
 	int i, first, n = 0, hit = 0;
 
@@ -814,6 +850,26 @@ person_sentence(const struct reader *r, int sent)
 	return words <= 4 || sentence_has(r, sent, request_cues);
 }
 
+/* An insult noun, also after a French elision ("d'abrutis"); "gare"
+ * only as "halve gare". */
+static int
+insult_word(const struct tok *t)
+{
+	const char *q = memchr(t->w, '\'', t->n);
+	struct tok rest;
+
+	if ((is_word(t, "gare") || is_word(t, "garen")))
+		return 0;	/* checked with the word before, below */
+	if (in_list(t, insults))
+		return 1;
+	if (q == NULL || q - t->w > 3)
+		return 0;
+	rest = *t;
+	rest.w = q + 1;
+	rest.n = t->n - (size_t)(q + 1 - t->w);
+	return in_list(&rest, insults);
+}
+
 /* An insulting adjective next to whom it is aimed at ("luie bende",
  * "bende achterlijken", "vuile bureaucraten", "nutteloos volk"), or in
  * a clause that says what "jullie" are ("zijn jullie zo achterlijk"). */
@@ -825,6 +881,10 @@ aimed_insult(const struct reader *r)
 	};
 	int i, k, aimed, be;
 
+	for (i = 0; i + 1 < r->n; i++)	/* "halve garen" */
+		if (is_word(&r->t[i], "halve") && (is_word(&r->t[i + 1],
+		    "gare") || is_word(&r->t[i + 1], "garen")))
+			return 1;
 	for (i = 0; i < r->n; i++) {
 		if (!in_list(&r->t[i], insult_adjectives) || negated(r, i))
 			continue;
@@ -882,7 +942,7 @@ read_acts(const struct reader *r, const struct intent_result *ir,
 	    story_verbs) && !has_any(r, negators))
 		s->person = 1;
 	for (i = 0; i < r->n; i++)
-		if (in_list(&r->t[i], insults) || (is_word(&r->t[i],
+		if (insult_word(&r->t[i]) || (is_word(&r->t[i],
 		    "stelletje") && i + 1 < r->n) || (is_word(&r->t[i],
 		    "fuck") && i + 1 < r->n && (is_word(&r->t[i + 1], "you") ||
 		    is_word(&r->t[i + 1], "off") ||
@@ -983,16 +1043,24 @@ asks_for_time(const struct reader *r, const struct signals *s)
 	return look && brief && s->words <= 10;
 }
 
-/* The citizen speaks of their own case: "stuur mij", "mijn dossier". */
+/* The clause of token i speaks of the citizen's own case: "stuur
+ * mij", "mijn dossier".  "zet X duidelijker, ik heb lang gezocht" is
+ * still a proposal: the reason is another clause. */
 static int
-about_self(const struct reader *r)
+about_self(const struct reader *r, int i)
 {
 	static const char *const self[] = {
 		"ik", "mij", "me", "mijn", "m'n", "mn", "kheb", "kzou", "moi",
-		"mon", "ma", "mes", "je", "j'ai", "jai", "my", "mine", NULL
+		"mon", "ma", "mes", "je", "j'ai", "jai", "m'envoyer", "my",
+		"mine", "i", NULL
 	};
+	int k;
 
-	return has_any(r, self);
+	for (k = 0; k < r->n; k++)
+		if (r->t[k].clause == r->t[i].clause &&
+		    in_list(&r->t[k], self))
+			return 1;
+	return 0;
 }
 
 /* A proposal by its form, whatever its words: an imperative about the
@@ -1004,7 +1072,8 @@ proposal(const struct reader *r)
 {
 	static const char *const imperatives[] = {
 		"doe", "maak", "zet", "voeg", "plaats", "publiceer", "leg",
-		"voorzie", "organiseer", "vermeld", "toon", "mettez", "ajoutez",
+		"voorzie", "organiseer", "vermeld", "toon", "stuur", "geef",
+		"bied", "zorg", "mettez", "ajoutez",
 		"faites", "publiez", "put", "add", "publish", "offer", NULL
 	};
 	static const char *const may[] = {
@@ -1018,16 +1087,35 @@ proposal(const struct reader *r)
 		"publiceren", "geven", "tonen", "vermelden", "sturen",
 		"maakt", "zet", "doet", "voorziet", "toont", NULL
 	};
+	static const char *const should[] = {
+		"should", "devriez", "devriezvous", NULL
+	};
 	int i = first_content(r), k;
 
-	if (about_self(r) || i >= r->n)
+	if (i >= r->n)
 		return 0;
-	if (in_list(&r->t[i], imperatives) && strchr(r->text, '?') == NULL)
+	if (in_list(&r->t[i], imperatives) && strchr(r->text, '?') == NULL &&
+	    !about_self(r, i))
 		return 1;
 	for (k = 0; k + 1 < r->n; k++) {
+		if (about_self(r, k))
+			continue;
 		if (in_list(&r->t[k], may) && k + 2 < r->n &&
 		    (in_list(&r->t[k + 1], gently) ||
 		    in_list(&r->t[k + 2], gently)))
+			return 1;
+		/* "you should ...", "vous devriez ...", "why don't you" */
+		if (in_list(&r->t[k], should) && k > 0 &&
+		    (is_word(&r->t[k - 1], "you") ||
+		    is_word(&r->t[k - 1], "vous")))
+			return 1;
+		if (is_word(&r->t[k], "why") && (is_word(&r->t[k + 1],
+		    "dont") || is_word(&r->t[k + 1], "don't")))
+			return 1;
+		/* "waarom niet alle premies op één website?" */
+		if (is_word(&r->t[k], "waarom") && (is_word(&r->t[k + 1],
+		    "niet") || is_word(&r->t[k + 1], "ni") ||
+		    is_word(&r->t[k + 1], "geen")))
 			return 1;
 		if (is_word(&r->t[k], "waarom") && k + 3 < r->n &&
 		    in_list(&r->t[k + 1], doing) &&
@@ -1146,8 +1234,10 @@ signals_read(const char *text, const struct intent_result *ir,
 	    in_list(&r.t[first], question_words));
 	for (i = 0; i < r.n && !s->question; i++)
 		s->question = in_list(&r.t[i], asking_words) ||
-		    wonders(&r, i);
+		    wonders(&r, i) || asks_in_clause(&r, i);
 	s->discontent = discontent(&r);
+	s->negation = has_any(&r, negators);
+	s->greeting = r.n > 0 && first == r.n;
 	/* One question is not a story, even a long one. */
 	s->narrative = s->words >= SIGNALS_STORY_WORDS && !(r.nsent <= 2 &&
 	    first < r.n && in_list(&r.t[first], question_words));
@@ -1183,9 +1273,21 @@ signals_decide(const struct signals *s, struct intent_result *ir)
 	    (ir->topic[0] == '\0' || !s->question || s->proposal ||
 	    strcmp(s->choice, "suggestie") == 0))
 		to = "suggestie";	/* "tip: ...", even about a topic */
-	else if (strcmp(ir->intent, "vraag") == 0 && s->narrative &&
-	    !s->question && s->discontent && !s->not_complaint)
+	else if (strcmp(ir->intent, "vraag") == 0 && !s->question &&
+	    s->discontent && !s->not_complaint && s->words >= 3 &&
+	    s->answer == SIGNALS_NONE)
 		to = "ongenoegen";	/* a grievance that asks nothing */
+	else if (strcmp(ir->intent, "suggestie") == 0 && s->question &&
+	    !s->explicit_suggestion && !s->proposal && !s->negation)
+		to = "vraag";	/* "doen jullie ook afspraken via video?" */
+	else if (s->stop && strcmp(ir->intent, "stop") != 0)
+		to = "stop";
+	else if (s->person && strcmp(ir->intent, "medewerker") != 0 &&
+	    strcmp(ir->intent, "klacht") != 0)
+		to = "medewerker";
+	else if ((s->thanks || s->greeting) && (strcmp(ir->intent,
+	    "onbekend") == 0 || strcmp(ir->intent, "vraag") == 0))
+		to = s->thanks ? "bedankt" : "begroeting";
 	else if (strcmp(ir->intent, "begroeting") == 0 && s->words > 4 &&
 	    (s->question || s->narrative))
 		to = "vraag";	/* "Bonjour, à quelle heure ...?" */

@@ -43,7 +43,9 @@ struct signals {
 	int	question;	/* a question mark or an opening question word */
 	int	thanks;		/* a thank-you or goodbye and nothing more */
 	int	unsure;		/* "geen idee", "weet ik niet" */
-	int	discontent;	/* denial, waiting, repetition or "!" */
+	int	discontent;	/* waiting, repetition, judgement or "!" */
+	int	negation;	/* "niet", "geen", "pas" anywhere */
+	int	greeting;	/* greeting words and nothing else */
 	int	wait;		/* asks for a moment ("ff wachten, ik zoek") */
 	enum signals_answer answer; /* yes or no, when short or opening */
 	char	choice[16];	/* "vraag", "klacht", "suggestie" when short,
