@@ -320,6 +320,19 @@ contact_phone(const char *text, char *out, size_t outlen)
  * after a word that names it: "dossier HP-2023-045871", "nummer
  * KMOG-2024-00731", "ref. 2024/KMO/118342".  Agencies write their own
  * formats in dossier_pattern; this catches the ones they did not. */
+/* "KMO-2024-118734", "HP/2023/0458": capitals, a separator and digits
+ * name a dossier by their shape, whatever word comes before. */
+static int
+coded(const char *w, size_t n)
+{
+	size_t caps = 0;
+
+	while (caps < n && isupper((unsigned char)w[caps]))
+		caps++;
+	return caps >= 2 && caps < n && strchr("-/", w[caps]) != NULL &&
+	    n >= 8;
+}
+
 static int
 generic_dossier(const char *text, regoff_t *so, regoff_t *eo,
     regoff_t *gso, regoff_t *geo)
@@ -327,7 +340,9 @@ generic_dossier(const char *text, regoff_t *so, regoff_t *eo,
 	static const char *const names[] = {
 		"dossier", "dossiernummer", "dossiernr", "referentie",
 		"referentienummer", "ref", "refnr", "nummer", "nr", "file",
-		"case", "reference", "numero", "no", "n", NULL
+		"case", "reference", "numero", "no", "n", "aanvraag",
+		"aanvraagnummer", "kenmerk", "zaaknummer", "demande",
+		"application", NULL
 	};
 	const char *p = text, *w, *q;
 	int after = 0, digits, letters, seps, i, known;
@@ -351,7 +366,8 @@ generic_dossier(const char *text, regoff_t *so, regoff_t *eo,
 			else
 				break;
 		}
-		if (after > 0 && k == n && digits >= 4 && n >= 6 &&
+		if ((after > 0 || coded(w, n)) && k == n && digits >= 4 &&
+		    n >= 6 &&
 		    (letters > 0 || seps > 0) && memchr(w, '@', n) == NULL &&
 		    !looks_like_date(w, n) && isalnum((unsigned char)w[0]) &&
 		    (letters > 0 || (w[0] != '0' && w[0] != '+'))) {

@@ -275,6 +275,10 @@ bare_name(const char *text, char *out, size_t outlen)
 	if (collect_name(text, 0, out, outlen, &rest) == 0 ||
 	    plain_words(out) > 2)
 		return 0;
+	/* "Bart Van Damme. ge kunt mij mailen op ...": the name is a
+	 * sentence of its own. */
+	if (*rest == '.' || *rest == '!')
+		return 1;
 	rest += strspn(rest, " \t.!");
 	/* "Jeroen De Smet - jeroen@...": the address was blanked already,
 	 * a dash or slash separates as a comma does. */

@@ -448,10 +448,12 @@ on_choice(const struct agency *a, struct dialog_state *st,
 	if (strcmp(id, "klacht") == 0) {
 		if (in->sig != NULL && in->sig->not_complaint)
 			return 0;
-		/* A button is a clear choice; typed words are confirmed
-		 * once ("ik heb een klacht" -> "u wilt klacht indienen?"). */
+		/* A button is a clear choice, and so is "een klacht, ja";
+		 * other typed words are confirmed once ("ik heb een
+		 * klacht" -> "u wilt klacht indienen?"). */
 		if (in->payload == NULL && dlg_menu_pick(in, &dlg_menu_main,
-		    NULL) == NULL)
+		    NULL) == NULL && (in->sig == NULL ||
+		    in->sig->answer != SIGNALS_YES))
 			on_complaint(a, st, in, out, 0);
 		else
 			dlg_confirmed_complaint(a, st, in, out);

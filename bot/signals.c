@@ -130,7 +130,7 @@ static const char *const insults[] = {
 	"knoeiers", "kloothommels", "pipo's", "pipos", "clowns", "bouffons",
 	"cons", "fools", "losers", "loosers", "jerks", "muppets", "sloeber",
 	"sloebers", "zatlap", "zatlappen", "kneus", "kneusjes", "gare",
-	"garen", "nitwits", "incapable", NULL
+	"garen", "nitwits", "incapable", "klungel", "klungels", NULL
 };
 
 /* Adjectives that insult when aimed at people: "incompetente bende",
@@ -149,7 +149,8 @@ static const char *const insult_adjectives[] = {
 /* Who an insult adjective can be aimed at. */
 static const char *const insult_targets[] = {
 	"bende", "volk", "ambtenaren", "ambtenaartjes", "bureaucraten",
-	"medewerkers", "kliek", "club", "zakken", "bot", "mensen", "bunch",
+	"medewerkers", "kliek", "club", "zakken", "bot", "robot", "chatbot",
+	"computer", "mensen", "bunch",
 	"people", "bande", "fonctionnaires", "jullie", "ge", "gij",
 	"julle", "you", "vous", NULL
 };
@@ -661,6 +662,16 @@ read_answer(const struct reader *r, struct signals *s)
 		s->answer = SIGNALS_YES;
 		return;
 	}
+	/* "een klacht, ja", "c'est une plainte, oui": a yes that closes a
+	 * short first sentence. */
+	for (k = i; k + 1 < r->n && r->t[k + 1].sent == t->sent; k++)
+		;
+	if (k > i && k - i <= 5 && in_list(&r->t[k], yes_words) &&
+	    r->t[k].clause != r->t[k - 1].clause && !negated(r, k)) {
+		s->answer = SIGNALS_YES;
+		s->rest = rest_after(r, k);
+		return;
+	}
 	if (!s->short_answer)
 		return;
 	/* A short message: "ok 👍 bedankt", "ja hoor dat is juist". */
@@ -801,6 +812,32 @@ stop_sentence(const struct reader *r, int sent)
 	return hit && n <= 2;
 }
 
+/* "da ge stopt met mij berichten te sturen": a stop of the messages,
+ * however long the clause. */
+static int
+stop_sending(const struct reader *r, int sent)
+{
+	static const char *const sending[] = {
+		"berichten", "bericht", "messages", "message", "sms", "smsen",
+		"meldingen", "notificaties", "sturen", "versturen", "envoyer",
+		"sending", "texting", "contacteren", "contact", NULL
+	};
+	int i, stop = 0;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->t[i].clause != sent)
+			continue;
+		if (in_list(&r->t[i], stop_words) || is_word(&r->t[i],
+		    "stopt") || is_word(&r->t[i], "arretez")) {
+			if (negated(r, i))
+				return 0;
+			stop = 1;
+		}
+	}
+	return stop && sentence_has(r, sent, sending) &&
+	    !sentence_has(r, sent, story_verbs);
+}
+
 /* A person noun in the clause that names someone to talk to: "als
  * medewerker van een maatwerkbedrijf" is the citizen's own role. */
 static int
@@ -924,7 +961,7 @@ read_acts(const struct reader *r, const struct intent_result *ir,
 	int sent, i;
 
 	for (sent = 0; sent < r->nclause; sent++) {
-		if (stop_sentence(r, sent))
+		if (stop_sentence(r, sent) || stop_sending(r, sent))
 			s->stop = 1;
 	}
 	for (sent = 0; sent < r->nclause; sent++)

@@ -16,7 +16,9 @@ DIR=${INTENTS:-intents/nl}
 TSV=${TSV:-tests/intents/nl.tsv}
 MIN_F1=${MIN_F1:-0.94}
 BLIND=${BLIND:-tests/intents/blind.tsv}
-MIN_BLIND_F1=${MIN_BLIND_F1:-0.94}
+MIN_BLIND_F1=${MIN_BLIND_F1:-0.97}
+BLIND2=${BLIND2:-tests/intents/blind2.tsv}
+MIN_BLIND2_F1=${MIN_BLIND2_F1:-0.95}
 MIN_CV_F1=${MIN_CV_F1:-0.92}
 
 tmp=$(mktemp -d) || exit 1
@@ -64,12 +66,16 @@ check "classify writes JSON lines" classify_json
 check "intents check $DIR" "$LOKET" intents check "$DIR"
 check "intents test $TSV (macro-F1 >= $MIN_F1)" \
 	"$LOKET" intents test "$TSV" --intents "$DIR" --min-macro-f1 "$MIN_F1"
-# The blind set (tests/intents/blind.tsv) was written by someone who never
-# saw the phrase files or the signals code; its floor is the level reached
-# when it was added (0.947), raised as the understanding improves.
+# The blind sets were written by someone who never saw the phrase files
+# or the signals code.  blind.tsv scored 0.947 when it was added, then
+# guided the signals (0.98 now); blind2.tsv scored 0.907 on arrival and
+# 0.955 after class-level fixes.  Floors are raised, never lowered.
 check "intents test $BLIND (macro-F1 >= $MIN_BLIND_F1)" \
 	"$LOKET" intents test "$BLIND" --intents "$DIR" \
 	--min-macro-f1 "$MIN_BLIND_F1"
+check "intents test $BLIND2 (macro-F1 >= $MIN_BLIND2_F1)" \
+	"$LOKET" intents test "$BLIND2" --intents "$DIR" \
+	--min-macro-f1 "$MIN_BLIND2_F1"
 check "10-fold cross-validation (macro-F1 >= $MIN_CV_F1)" \
 	"$LOKET" intents test --intents "$DIR" --cross-validate 10 \
 	--min-macro-f1 "$MIN_CV_F1"

@@ -6,13 +6,13 @@ when the bot reaches the expected outcome (one outcome row, no second
 one), stores exactly the expected contact on a case (and no contact data
 at all otherwise), and never sends the same reply three times (no loop).
 
-Usage: run.py [FILE.json ...]   (default: every *.json here)
+Usage: run.py [FILE.json ...]   (default: every *.json here and in
+                                 ../fresh, the second blind set)
        run.py -v FILE.json      prints the transcript even when it passes
 
 Every conversation that misses is printed with its transcript.  The
-suite fails when the share reached drops below MIN_REACHED (a ratchet:
-the level reached when it was last raised; the goal is 0.95), so a
-change that makes the bot understand less cannot pass.  Ends with
+suite fails when the share reached drops below MIN_REACHED (0.95, the
+goal), so a change that makes the bot understand less cannot pass.  Ends with
 "N passed, N failed" (passed: conversations reached).
 """
 import glob
@@ -135,13 +135,14 @@ def run_one(path, tmp):
     return conv, out, problems
 
 
-MIN_REACHED = float(os.environ.get("MIN_REACHED", "0.86"))
+MIN_REACHED = float(os.environ.get("MIN_REACHED", "0.95"))
 
 
 def main(argv):
     verbose = "-v" in argv
     files = [a for a in argv if a != "-v"] or \
-        sorted(glob.glob(os.path.join(HERE, "*.json")))
+        sorted(glob.glob(os.path.join(HERE, "*.json")) +
+               glob.glob(os.path.join(HERE, "..", "fresh", "*.json")))
     reached = 0
     by_outcome = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,0 +1,244 @@
+/*
+ * test_signals.c — the understanding signals: every example of the
+ * conversation issue, the classes found in the blind corpora, and the
+ * blind signal set tests/intents/signals.tsv (written apart from this
+ * code), scored per signal against a floor.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "signals.h"
+#include "testhelp.h"
+
+#define SIGNALS_TSV	"tests/intents/signals.tsv"
+
+static struct signals s;
+
+static const struct signals *
+read_msg(const char *text, int name_asked)
+{
+	signals_read(text, NULL, NULL, name_asked, &s);
+	return &s;
+}
+
+/* The decided intent of text when the classifier said intent. */
+static const char *
+decided(const char *text, const char *intent, const char *second)
+{
+	static struct intent_result ir;
+
+	memset(&ir, 0, sizeof(ir));
+	snprintf(ir.intent, sizeof(ir.intent), "%s", intent);
+	snprintf(ir.second, sizeof(ir.second), "%s", second);
+	ir.confidence = 0.8;
+	signals_read(text, &ir, NULL, 0, &s);
+	signals_decide(&s, &ir);
+	return ir.intent;
+}
+
+static void
+test_issue_examples(void)
+{
+	const struct signals *g;
+
+	g = read_msg("De aannemer heeft mijn badkamer al 4 maanden niet "
+	    "hersteld terwijl er schimmel op de muren staat", 0);
+	TEST("'niet' inside a story is no 'nee'", g->answer == SIGNALS_NONE);
+	TEST("the story is a narrative", g->narrative);
+
+	TEST_STR("an explicit complaint wins over its topic", decided("klacht "
+	    "over de betaling van mijn premie, die is nog altijd niet op "
+	    "mijn rekening gestort", "vraag", "klacht"), "klacht");
+	TEST("...and says so", s.explicit_complaint);
+
+	g = read_msg("bel me maar op 0486 55 44 33", 0);
+	TEST("'bel me maar op' is no stop", !g->stop);
+	TEST_STR("...and carries the number", g->contact.phone,
+	    "+32486554433");
+
+	g = read_msg("0486 55 44 33 2", 0);
+	TEST_STR("a digit too many is invalid, never cut", g->contact.phone,
+	    CONTACT_INVALID);
+
+	g = read_msg("ik wacht al sinds augustus op de uitbetaling van mijn "
+	    "premie en niemand antwoordt op mijn mails", 1);
+	TEST("a story at the name step is no name", g->contact.name[0] ==
+	    '\0');
+	TEST("...but a narrative", g->narrative);
+
+	g = read_msg("nee, het nummer is 0486 55 44 34", 0);
+	TEST("'nee, het nummer is ...' corrects the contact",
+	    g->correction == SIGNALS_FIELD_CONTACT);
+
+	TEST("a thumbs-up says yes", read_msg("\xf0\x9f\x91\x8d", 0)->answer ==
+	    SIGNALS_YES);
+	TEST("an OK hand says yes", read_msg("\xf0\x9f\x91\x8c", 0)->answer ==
+	    SIGNALS_YES);
+
+	g = read_msg("nee hoor, geen klacht, ik heb eerder een vraag: wanneer "
+	    "zijn jullie open op zaterdag?", 0);
+	TEST("'geen klacht' is no complaint", g->not_complaint &&
+	    !g->explicit_complaint);
+	TEST_STR("...with a question after it", g->choice, "vraag");
+	TEST("...kept to answer", g->rest > 0 && strncmp(
+	    "nee hoor, geen klacht, ik heb eerder een vraag: wanneer zijn "
+	    "jullie open op zaterdag?" + g->rest, "wanneer", 7) == 0);
+
+	g = read_msg("stelletje nietsnutten, wanneer krijg ik mijn premie", 0);
+	TEST("an insult before a question is abuse", g->abuse);
+	TEST("...and a question", g->question);
+
+	TEST("a member of staff in a story is no request",
+	    !read_msg("de medewerker aan de balie was onvriendelijk", 0)->person);
+	TEST("'ik wil niet dat mijn premie stopt' is no stop",
+	    !read_msg("ik wil niet dat mijn premie stopt", 0)->stop);
+}
+
+/* Classes the blind corpora showed, each with one example. */
+static void
+test_classes(void)
+{
+	const struct signals *g;
+
+	g = read_msg("nee, geen vraag, ne klacht: ik heb op 3 februari "
+	    "gemaild en nog niks gehoord", 0);
+	TEST("a denial does not reach over a comma", g->explicit_complaint &&
+	    !g->not_complaint);
+	TEST("French denies after the verb", read_msg("je ne me plains pas, "
+	    "mais ce serait pratique de prendre rendez-vous en ligne",
+	    0)->not_complaint);
+	TEST("'ce serait pratique' proposes", s.explicit_suggestion);
+
+	TEST("a role is no request for a person", !read_msg("Mag ik als "
+	    "medewerker van een maatwerkbedrijf opleidingsverlof nemen?",
+	    0)->person);
+	TEST("a request as a question keeps its 'ni'", read_msg("kan ik ni "
+	    "gewoon iemand aan de lijn krijgen?", 0)->person);
+
+	TEST("ff wachten asks for time", read_msg("ff wachten, ik zoek mijn "
+	    "dossiernummer", 0)->wait);
+	TEST("waiting in a story is no pause", !read_msg("ik wacht al drie "
+	    "maanden op mijn premie", 0)->wait);
+	TEST("merci, bonne soiree closes", read_msg("Merci, bonne "
+	    "soir\xc3\xa9" "e", 0)->thanks);
+	TEST("thanks with a question does not close", !read_msg("bedankt, "
+	    "en wanneer betalen jullie?", 0)->thanks);
+	TEST("geen idee is unsure", read_msg("geen idee eigenlijk, hij zei "
+	    "da ik jullie moest sturen", 0)->unsure);
+
+	TEST("'ni content' is discontent", read_msg("ik ben ni content over "
+	    "hoe mijn aanvraag behandeld is", 0)->discontent);
+	TEST("'ik kan niet inloggen' asks for help", !read_msg("ik kan niet "
+	    "inloggen met itsme", 0)->discontent);
+	TEST("'ik vroeg mij af' asks", read_msg("ik vroeg mij af hoe ik de "
+	    "domiciliering kan wijzigen", 0)->question);
+	TEST("'tot wanneer' asks", read_msg("tot wanneer kan ik mijn aanvraag "
+	    "nog aanvullen", 0)->question);
+
+	TEST("an insulting adjective at a group is abuse",
+	    read_msg("incompetente bende, hoe moeilijk is dat", 0)->abuse);
+	TEST("'jullie zijn niet dom' is no abuse", !read_msg("jullie zijn "
+	    "niet dom, maar de regels wel", 0)->abuse);
+	TEST("'stomme formulieren' is no abuse", !read_msg("die stomme "
+	    "formulieren zijn onleesbaar", 0)->abuse);
+
+	TEST("an imperative about the service proposes", read_msg("zet de "
+	    "rekenmodule op de homepage", 0)->proposal);
+	TEST("an imperative about one's own case does not",
+	    !read_msg("stuur mij het formulier opnieuw", 0)->proposal);
+	TEST("'stop met berichten sturen' stops", read_msg("ik wil eigenlijk "
+	    "gewoon da ge stopt met mij berichten te sturen", 0)->stop);
+	TEST("'een klacht, ja' says yes", read_msg("C'est une plainte, oui. "
+	    "J'ai tout envoy\xc3\xa9", 0)->answer == SIGNALS_YES);
+
+	TEST_STR("a stop word in a question is a question", decided("is het "
+	    "waar dat de kmo-portefeuille stopt?", "stop", "vraag"), "vraag");
+	TEST_STR("'geen klacht' to a complaint label is the question",
+	    decided("ik wil ni klagen hoor, maar hoe lang duurt een "
+	    "beslissing?", "klacht", "vraag"), "vraag");
+}
+
+/* Per signal: agreement with the blind set, and the lines that differ. */
+struct score {
+	const char	*name;
+	int		 agree;
+	int		 total;
+};
+
+static int
+has_label(const char *labels, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = labels;
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == labels || p[-1] == ',') && (p[n] == '\0' ||
+		    p[n] == ','))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+static void
+score(struct score *sc, int want, int got, int line, const char *text)
+{
+	sc->total++;
+	if (want == got)
+		sc->agree++;
+	else
+		printf("     %s:%d: %s %s: %s\n", SIGNALS_TSV, line, sc->name,
+		    want ? "missed" : "extra", text);
+}
+
+static void
+test_blind_set(void)
+{
+	/* Floors: the agreement reached when this test was written. */
+	struct score sc[] = {
+		{ "explicit", 0, 0 }, { "abuse", 0, 0 }, { "narrative", 0, 0 }
+	};
+	const double floor[] = { 0.97, 0.95, 0.85 };
+	char line[2048], *labels, *text, *nl;
+	FILE *f = fopen(SIGNALS_TSV, "r");
+	int n = 0, i;
+
+	TEST("the blind signal set opens", f != NULL);
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		n++;
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl = '\0';
+		if (line[0] == '#' || line[0] == '\0' ||
+		    (labels = strchr(line, '\t')) == NULL ||
+		    (text = strchr(++labels, '\t')) == NULL)
+			continue;
+		*text++ = '\0';
+		signals_read(text, NULL, NULL, 0, &s);
+		score(&sc[0], has_label(labels, "explicit"),
+		    s.explicit_complaint, n, text);
+		score(&sc[1], has_label(labels, "abuse"), s.abuse, n, text);
+		score(&sc[2], has_label(labels, "narrative"), s.narrative, n,
+		    text);
+	}
+	fclose(f);
+	for (i = 0; i < 3; i++) {
+		double a = sc[i].total ? (double)sc[i].agree / sc[i].total : 0;
+
+		printf("     %-10s %d of %d agree (%.3f, floor %.2f)\n",
+		    sc[i].name, sc[i].agree, sc[i].total, a, floor[i]);
+		TEST("blind signal agreement above its floor", sc[i].total >
+		    100 && a >= floor[i]);
+	}
+}
+
+int
+main(void)
+{
+	test_issue_examples();
+	test_classes();
+	test_blind_set();
+	return TEST_REPORT();
+}
