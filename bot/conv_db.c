@@ -113,6 +113,52 @@ conv_db_next_inbound(struct store *s, long long after, struct conv_inrow *r)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+int
+conv_db_burst(struct store *s, const struct conv_inrow *r, long long window_ms,
+    size_t max_bytes, struct buf *out, long long *ids, int nids)
+{
+	/* Rows of the same user after r, up to the first that is not plain
+	 * text (a photo, a button): later texts never jump ahead of it. */
+	sqlite3_stmt *st = prep(s, "SELECT id, kind, type, text, payload "
+	    "FROM inbound WHERE processed = 0 AND id > ?1 AND channel = ?2 "
+	    "AND user_id = ?3 AND agency IS ?4 AND received_at <= (SELECT "
+	    "received_at FROM inbound WHERE id = ?1) + ?5 ORDER BY id "
+	    "LIMIT ?6");
+	const char *kind, *type, *text;
+	int n = 0, rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_text(st, 2, r->channel, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, r->user_id, -1, SQLITE_TRANSIENT);
+	if (r->agency != NULL)
+		sqlite3_bind_text(st, 4, r->agency, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, window_ms);
+	sqlite3_bind_int(st, 6, nids);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		kind = (const char *)sqlite3_column_text(st, 1);
+		type = (const char *)sqlite3_column_text(st, 2);
+		text = (const char *)sqlite3_column_text(st, 3);
+		if (kind == NULL || strcmp(kind, "message") != 0 ||
+		    type == NULL || strcmp(type, "text") != 0 ||
+		    text == NULL || *text == '\0' ||
+		    sqlite3_column_type(st, 4) != SQLITE_NULL ||
+		    out->len + strlen(text) + 1 > max_bytes)
+			break;
+		if (buf_putc(out, '\n') == -1 ||
+		    buf_append(out, text, strlen(text)) == -1) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	store_stmt_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	return n;
+}
+
 void
 conv_inrow_free(struct conv_inrow *r)
 {

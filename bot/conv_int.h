@@ -5,6 +5,7 @@
 #ifndef LOKET_CONV_INT_H
 #define LOKET_CONV_INT_H
 
+#include "buf.h"
 #include "dialog.h"
 
 struct agency;
@@ -50,6 +51,15 @@ struct store *conv_engine_store(struct engine *e);
 int	conv_db_next_inbound(struct store *s, long long after,
 	    struct conv_inrow *r);
 void	conv_inrow_free(struct conv_inrow *r);
+/*
+ * The user's text messages queued right behind r (unprocessed, received
+ * within window_ms of r, before any other kind of row of that user),
+ * appended to out one per line, at most max_bytes in all.  Their ids go
+ * to ids (at most nids).  Returns how many, or -1.
+ */
+int	conv_db_burst(struct store *s, const struct conv_inrow *r,
+	    long long window_ms, size_t max_bytes, struct buf *out,
+	    long long *ids, int nids);
 int	conv_db_mark_processed(struct store *s, long long inbound_id,
 	    long long conv_id);
 /* The id of the user's conversation that ended at or after since_ms

@@ -26,6 +26,8 @@
 #define BURST_MS	2500	/* messages this close are one burst */
 #define AFTERWORD_MS	120000	/* a closing word this soon after the end
 				   belongs to the ended conversation */
+#define BURST_ROWS	8	/* queued messages read as one at most */
+#define BURST_BYTES	4096	/* and their text at most */
 
 struct engine {
 	const struct config	*cfg;
@@ -389,6 +391,42 @@ afterword(struct engine *e, const struct agency *a,
 	return conv_db_mark_processed(e->store, r->id, ended) == -1 ? -1 : 1;
 }
 
+/*
+ * Messages that queued up behind r while the bot was busy ("dag" /
+ * "vraagje" / "wanneer zijn jullie open?") are one thought: read as one
+ * text, answered once, every row kept with the conversation.
+ */
+static int
+read_together(struct engine *e, const struct agency *a,
+    const struct conv_inrow *r, struct conv *c, int burst, long long now_ms)
+{
+	long long ids[BURST_ROWS];
+	struct conv_inrow merged;
+	struct buf text;
+	int n, i, rc;
+
+	if (is_media(r) || is_button(r) || r->text == NULL)
+		return run_dialog(e, a, r, c, burst, now_ms);
+	buf_init(&text, BURST_BYTES);
+	if (buf_append(&text, r->text, strlen(r->text)) == -1)
+		return run_dialog(e, a, r, c, burst, now_ms);
+	n = conv_db_burst(e->store, r, BURST_MS, BURST_BYTES, &text, ids,
+	    BURST_ROWS);
+	if (n <= 0) {
+		buf_free(&text);
+		return n == -1 ? -1 : run_dialog(e, a, r, c, burst, now_ms);
+	}
+	merged = *r;
+	merged.text = text.data;
+	c->turns += n;
+	rc = run_dialog(e, a, &merged, c, burst, now_ms);
+	buf_free(&text);
+	for (i = 0; i < n && rc != -1; i++)
+		if (conv_db_mark_processed(e->store, ids[i], c->id) == -1)
+			rc = -1;
+	return rc;
+}
+
 static int
 on_message(struct engine *e, const struct agency *a,
     const struct conv_inrow *r, long long now_ms)
@@ -421,7 +459,7 @@ on_message(struct engine *e, const struct agency *a,
 	}
 	rc = 0;
 	if (is(c.mode, "bot"))
-		rc = run_dialog(e, a, r, &c, burst, now_ms);
+		rc = read_together(e, a, r, &c, burst, now_ms);
 	if (rc == 0)
 		rc = conv_db_save(e->store, &c);
 	if (rc == -1)

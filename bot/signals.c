@@ -231,7 +231,7 @@ static const char *const thanks_words[] = {
 	"bedankt", "dank", "danku", "dankje", "dankjewel", "dankuwel",
 	"merci", "mercikes", "mercie", "thanks", "thank", "thx", "tnx",
 	"remercie", "remercions",
-	"ty", "doei", "daag", "dag", "salut", "bye", "ciao", "tschau",
+	"ty", "doei", "daag", "bye", "ciao", "tschau",
 	"revoir", "ziens", "soiree", "journee", "avond", "weekend", NULL
 };
 

@@ -31,6 +31,9 @@ static struct intent_model *model;
 static struct locales *loc;
 static struct engine *eng;
 static int seq;
+/* When the next inbound row was received: 10 s apart unless a test sets
+ * burst_at (>= 0) to queue rows received together. */
+static long long burst_at = -1;
 
 static sqlite3 *
 db(void)
@@ -51,7 +54,7 @@ inbound(const char *channel, const char *agency, const char *user,
 	sqlite3_prepare_v2(db(), "INSERT INTO inbound (channel, agency, "
 	    "account_id, user_id, user_phone, msg_id, kind, type, text, "
 	    "payload, standby, meta_ts, received_at, raw) VALUES (?1, ?2, "
-	    "'acct', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, 0, '{}')", -1, &s,
+	    "'acct', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, '{}')", -1, &s,
 	    NULL);
 	sqlite3_bind_text(s, 1, channel, -1, SQLITE_STATIC);
 	if (agency != NULL)
@@ -67,6 +70,7 @@ inbound(const char *channel, const char *agency, const char *user,
 	if (payload != NULL)
 		sqlite3_bind_text(s, 9, payload, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 10, standby);
+	sqlite3_bind_int64(s, 11, burst_at >= 0 ? burst_at : seq * 10000LL);
 	sqlite3_step(s);
 	sqlite3_finalize(s);
 }
@@ -229,6 +233,41 @@ test_timeout(void)
 	    "WHERE user_id = ?1", "u4") == 1);
 	TEST("waiting since", q_int("SELECT waiting_since FROM conversations "
 	    "WHERE user_id = ?1", "u4") == T0);
+}
+
+/* Messages queued while the bot was busy are read as one: one answer,
+ * every row processed and kept with the conversation. */
+static void
+test_read_together(void)
+{
+	long long n0 = q_int("SELECT count(*) FROM outbox", NULL);
+
+	burst_at = 5000;
+	inbound("whatsapp", "vmsw", "rt1", NULL, NULL, "dag", NULL, 0);
+	inbound("whatsapp", "vmsw", "rt1", NULL, NULL, "vraagje", NULL, 0);
+	inbound("whatsapp", "vmsw", "rt1", NULL, NULL, "wanneer zijn jullie "
+	    "open op zaterdag?", NULL, 0);
+	engine_process_pending(eng, T0);
+	TEST("three queued messages, one conversation", q_int("SELECT "
+	    "count(*) FROM conversations WHERE user_id = ?1", "rt1") == 1);
+	TEST("all three processed", q_int("SELECT count(*) FROM inbound "
+	    "WHERE user_id = ?1 AND processed = 1 AND conversation_id = "
+	    "(SELECT id FROM conversations WHERE user_id = ?1)", "rt1") == 3);
+	TEST("answered with the topic, no menu first", strstr(last_body("rt1"),
+	    "open") != NULL && strstr(last_body("rt1"), "klacht") == NULL);
+	TEST("one answer (and its welcome), not three",
+	    q_int("SELECT count(*) FROM outbox", NULL) - n0 <= 2);
+
+	/* A photo in between keeps its place. */
+	inbound("whatsapp", "vmsw", "rt2", NULL, NULL, "hallo", NULL, 0);
+	inbound("whatsapp", "vmsw", "rt2", NULL, "image", NULL, NULL, 0);
+	inbound("whatsapp", "vmsw", "rt2", NULL, NULL, "zie foto", NULL, 0);
+	engine_process_pending(eng, T0);
+	TEST("a photo is not merged over", q_int("SELECT mode FROM "
+	    "conversations WHERE user_id = ?1", "rt2") != -2);
+	TEST("rows after the photo still processed", q_int("SELECT count(*) "
+	    "FROM inbound WHERE user_id = ?1 AND processed = 0", "rt2") == 0);
+	burst_at = -1;
 }
 
 /* A closing word right after the end opens no second conversation;
@@ -547,6 +586,7 @@ main(void)
 	test_case();
 	test_timeout();
 	test_afterword();
+	test_read_together();
 	test_staff();
 	test_messenger();
 	test_restart_and_order();
