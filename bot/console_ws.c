@@ -18,6 +18,7 @@
 #include "console_ws.h"
 
 #include <jansson.h>
+#include <libwebsockets.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include "store.h"
 
 #define QUEUE_MAX	32
+#define CONSOLE_WS_RX_SIZE	1024	/* client sends {"watch": ID} */
 
 enum msg_kind { MSG_LIST, MSG_DETAIL, MSG_OTHER };
 
@@ -292,8 +294,8 @@ on_closed(struct server *s, struct console_conn *cc)
 	free(cc);
 }
 
-int
-console_ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
+static int
+callback_console(struct lws *wsi, enum lws_callback_reasons reason,
     void *user, void *in, size_t len)
 {
 	struct server *s = lws_context_user(lws_get_context(wsi));
@@ -324,3 +326,9 @@ console_ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		return 0;
 	}
 }
+
+/* lws keeps a pointer per connection; the state is our own allocation. */
+const struct lws_protocols console_ws_protocol = {
+	"console", callback_console, sizeof(struct console_conn *),
+	CONSOLE_WS_RX_SIZE, 0, NULL, 0
+};

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "config.h"
 #include "http.h"
 #include "log.h"
@@ -196,9 +197,9 @@ database(struct buf *b, struct store *st)
 static void
 sender(struct buf *b, const struct server *s)
 {
-	const struct outbox_stats *o;
+	struct outbox_stats st, *o = &st;
 
-	if (s->outbox == NULL || (o = outbox_stats(s->outbox)) == NULL)
+	if (backend_stats(s->backend, &st) == -1)
 		return;
 	help(b, "loket_outbox_sends_total", "counter",
 	    "Graph API send results since start.");
