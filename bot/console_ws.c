@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "console_int.h"
 #include "log.h"
 #include "server.h"
@@ -184,7 +185,8 @@ console_flush(struct server *s)
 		if (cc->watch > 0 && is_dirty(c, cc->watch))
 			push_detail(cc);
 		if (c->cases_dirty)
-			enqueue(cc, MSG_OTHER, 0, "{\"type\":\"cases\"}", 16);
+			enqueue(cc, MSG_OTHER, 0,
+			    STRLIT("{\"type\":\"cases\"}"));
 	}
 	json_decref(list);
 	c->ndirty = 0;

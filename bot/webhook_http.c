@@ -194,7 +194,7 @@ healthz(struct http_req *r)
 	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (text == NULL)
-		return http_reply(r, 500, "text/plain", "error\n", 6);
+		return http_reply(r, 500, "text/plain", STRLIT("error\n"));
 	http_reply(r, db_ok ? 200 : 503, "application/json", text,
 	    strlen(text));
 	free(text);

@@ -53,10 +53,8 @@ class Client:
             c.request(method, path, body=data, headers=h)
             r = c.getresponse()
             raw = r.read()
-            try:
-                j = json.loads(raw) if raw else None
-            except ValueError:
-                j = None
+            # Invalid JSON is a failure of the server, never "no body".
+            j = json.loads(raw) if raw else None
             return r.status, j, r
         finally:
             c.close()
