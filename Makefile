@@ -1,7 +1,8 @@
 # Loket — plain GNU make.  `make` builds build/loket; `make test` runs every
 # test twice (normal build, then ASan+UBSan in build-san/); `make run` starts
 # the server on the example config.  BUILD= picks the object directory so a
-# sanitizer build never mixes with the normal one.
+# sanitizer build never mixes with the normal one.  V=1 prints the full
+# commands instead of "CC bot/x.c".
 
 CC      ?= cc
 BUILD   ?= build
@@ -17,6 +18,17 @@ ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Ibot -MMD -MP
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lcrypto \
 	   -lpthread -lm
+
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q := @
+quiet = @:
+else
+Q := @
+quiet = @printf '  %-6s %s\n'
+endif
 
 ifeq ($(SAN),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -35,18 +47,24 @@ all: $(BUILD)/loket
 
 $(BUILD)/obj/%.o: bot/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(quiet) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# Written under a temporary name and renamed: a parallel link never sees a
+# half-written archive.
 $(BUILD)/libloket.a: $(LIB_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
+	$(quiet) AR $@
+	$(Q)rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
 
 $(BUILD)/loket: $(BUILD)/obj/main.o $(BUILD)/libloket.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(quiet) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libloket.a tests/unit/testhelp.h
+# -MMD writes $@.d: a test is rebuilt when a header it includes changes.
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libloket.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
+	$(quiet) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
 		$(BUILD)/libloket.a $(LDLIBS)
 
 unit: $(BUILD)/loket $(TESTS)
@@ -76,14 +94,13 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/loket
 	install -m 0755 $(BUILD)/loket $(DESTDIR)$(PREFIX)/bin/loket
 	cp -R intents locales $(DESTDIR)$(PREFIX)/share/loket/
-	if [ -d bot/console ]; then install -d \
-	    $(DESTDIR)$(PREFIX)/share/loket/bot && cp -R bot/console \
-	    $(DESTDIR)$(PREFIX)/share/loket/bot/; fi
+	cp -R console $(DESTDIR)$(PREFIX)/share/loket/
 	install -d $(DESTDIR)/etc/loket
 	[ -f $(DESTDIR)/etc/loket/loket.conf ] || install -m 0644 \
 	    deploy/loket.conf $(DESTDIR)/etc/loket/loket.conf
 
+# `make clean` removes both builds; `make clean BUILD=dir` only that one.
 clean:
-	rm -rf build build-san
+	rm -rf $(BUILD) $(if $(filter command line,$(origin BUILD)),,build-san)
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(TESTS:=.d)

@@ -9,6 +9,10 @@
 
 #include <stddef.h>
 
+/* A string literal and its length, for (const char *, size_t) pairs:
+ * the length is counted by the compiler, never by hand. */
+#define STRLIT(s)	("" s ""), (sizeof(s) - 1)
+
 struct buf {
 	char	*data;	/* NUL-terminated; NULL until the first append */
 	size_t	 len;	/* bytes used, excluding the NUL */

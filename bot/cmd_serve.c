@@ -1,7 +1,7 @@
 /*
  * cmd_serve.c — `loket serve`: load the config, open the store, block the
- * signals and leave them to a signal thread, run the lws loop, shut down
- * in order.
+ * signals and leave them to a signal thread, run the server (serve.c),
+ * shut down in order.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -15,8 +15,9 @@
 #include "cli.h"
 #include "cmd.h"
 #include "config.h"
-#include "console.h"
+#include "http.h"
 #include "log.h"
+#include "serve.h"
 #include "server.h"
 #include "store.h"
 
@@ -62,7 +63,7 @@ signal_thread(void *arg)
 		} else {
 			atomic_store(&c->srv->stop, 1);
 		}
-		http_wake(c->srv);
+		http_wake(c->srv->http);
 		if (sig != SIGHUP)
 			return NULL;
 	}
@@ -131,7 +132,7 @@ cmd_serve(int argc, char **argv)
 		    srv.cfg->db_path, err);
 		goto out;
 	}
-	if (server_start(&srv) == -1 || http_start(&srv) == -1)
+	if (serve_start(&srv) == -1)
 		goto out;
 	sc.srv = &srv;
 	if (pthread_create(&sig_tid, NULL, signal_thread, &sc) != 0)
@@ -139,13 +140,11 @@ cmd_serve(int argc, char **argv)
 	pthread_detach(sig_tid);
 	log_info("event=started version=%s db=%s agencies=%zu",
 	    LOKET_VERSION, srv.cfg->db_path, srv.cfg->n_agencies);
-	http_run(&srv);
+	serve_run(&srv);
 	log_info("event=stopping");
 	rc = 0;
 out:
-	server_stop(&srv);
-	http_stop(&srv);
-	console_free(srv.console);	/* its websockets closed with lws */
+	serve_stop(&srv);
 	store_close(srv.store);
 	config_free(srv.cfg);
 	curl_global_cleanup();

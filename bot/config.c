@@ -91,7 +91,7 @@ config_free(struct config *cfg)
 }
 
 /* Defaults every agency starts with before its section is read. */
-void
+int
 config_agency_defaults(struct agency *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -101,6 +101,7 @@ config_agency_defaults(struct agency *a)
 	a->handling_term_days = 45;
 	a->rate_per_sec = 80;
 	a->wa_template_lang = strdup("nl");
+	return a->wa_template_lang == NULL ? -1 : 0;
 }
 
 static struct config *
@@ -116,7 +117,13 @@ config_defaults(void)
 	cfg->graph_url = strdup(DEFAULT_GRAPH_URL);
 	cfg->intents_dir = strdup("intents/nl");
 	cfg->locales_dir = strdup("locales");
-	cfg->console_dir = strdup("bot/console");
+	cfg->console_dir = strdup("console");
+	if (cfg->listen_addr == NULL || cfg->db_path == NULL ||
+	    cfg->graph_url == NULL || cfg->intents_dir == NULL ||
+	    cfg->locales_dir == NULL || cfg->console_dir == NULL) {
+		config_free(cfg);
+		return NULL;
+	}
 	return cfg;
 }
 

@@ -365,9 +365,11 @@ open_agency(struct parse *p, const char *id)
 	if (a == NULL)
 		return fail(p, "%s", "out of memory");
 	cfg->agencies = a;
-	config_agency_defaults(&a[cfg->n_agencies]);
-	if ((a[cfg->n_agencies].id = strdup(id)) == NULL)
+	if (config_agency_defaults(&a[cfg->n_agencies]) == -1 ||
+	    (a[cfg->n_agencies].id = strdup(id)) == NULL) {
+		free(a[cfg->n_agencies].wa_template_lang);
 		return fail(p, "%s", "out of memory");
+	}
 	p->agency = &a[cfg->n_agencies++];
 	p->section_line = p->line;
 	return 0;

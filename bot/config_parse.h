@@ -17,6 +17,7 @@ struct agency;
  */
 int	config_parse_text(struct config *cfg, const char *where,
 	    const char *text, size_t len, char *err, size_t errlen);
-void	config_agency_defaults(struct agency *a);
+/* Fills a with the defaults; -1 when memory ran out. */
+int	config_agency_defaults(struct agency *a);
 
 #endif

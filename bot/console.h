@@ -20,9 +20,9 @@ void		 console_free(struct console *c);
  * the work once per loop round.
  */
 void		 console_notify(struct server *s, long long conv_id);
-/* Builds and queues the pushes for what was marked (server_after_wake). */
+/* Builds and queues the pushes for what was marked (serve.c, after every loop wake-up). */
 void		 console_flush(struct server *s);
-/* Once a second (server_tick): hourly removal of expired sessions. */
+/* Once a second (serve.c): hourly removal of expired sessions. */
 void		 console_tick(struct server *s);
 
 #endif

@@ -29,7 +29,7 @@ console_json(struct http_req *r, int status, json_t *o)
 	json_decref(o);
 	if (text == NULL)
 		return http_reply(r, 500, "application/json",
-		    "{\"error\":\"internal\"}", 20);
+		    STRLIT("{\"error\":\"internal\"}"));
 	http_reply(r, status, "application/json; charset=utf-8", text,
 	    strlen(text));
 	free(text);
@@ -190,7 +190,7 @@ too_many(struct http_req *r, long long wait_ms)
 
 	snprintf(hdr, sizeof(hdr), "Retry-After: %lld", (wait_ms + 999) / 1000);
 	http_reply_hdr(r, 429, "application/json",
-	    "{\"error\":\"too_many_attempts\"}", 30, hdr);
+	    STRLIT("{\"error\":\"too_many_attempts\"}"), hdr);
 	return HTTP_DONE;
 }
 

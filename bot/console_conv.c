@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "config.h"
 #include "console_int.h"
 #include "http.h"
 #include "log.h"
-#include "outbox.h"
 #include "server.h"
 #include "store.h"
 
@@ -377,8 +377,8 @@ console_conv_post(struct http_req *r)
 		return console_error(r, rc, why);
 	log_info("event=console_%s conversation=%lld staff=%s", action, id,
 	    sess.name);
-	if (r->srv->outbox != NULL && strcmp(action, "reply") == 0)
-		outbox_service(r->srv->outbox, 1);	/* send it now */
+	if (strcmp(action, "reply") == 0)
+		backend_wake(r->srv->backend);	/* send it now */
 	console_notify(r->srv, id);
 	if ((o = console_conv_detail(r->srv, id)) == NULL)
 		return console_error(r, 503, "database");

@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "backend.h"
 #include "console_int.h"
 #include "conversation.h"
 #include "dialog.h"
@@ -67,10 +68,6 @@ check(struct server *s, long long id, const char *staff, int need_mine,
 	struct conv_row c;
 	int rc, held;
 
-	if (s->engine == NULL) {
-		*why = "engine_unavailable";
-		return 503;
-	}
 	if ((rc = load(s, id, &c)) != 0) {
 		*why = rc == 404 ? "not_found" : "database";
 		return rc;
@@ -101,53 +98,72 @@ result(int rc, const char **why)
 	return rc == -2 ? 409 : 503;
 }
 
+/* The engine's operations, run between the back end's rounds; the
+ * check and the change under one lock, so no message slips between. */
+enum op { OP_TAKEOVER, OP_HANDBACK, OP_REPLY, OP_CLOSE };
+
+static int
+run(struct server *s, enum op op, long long id, const char *staff,
+    const char *arg, const char **why)
+{
+	struct engine *e;
+	long long now = store_now_ms();
+	int rc;
+
+	if ((e = backend_lock(s->backend)) == NULL) {
+		*why = "engine_unavailable";
+		return 503;
+	}
+	if ((rc = check(s, id, staff, op == OP_HANDBACK || op == OP_REPLY,
+	    why)) == 0) {
+		switch (op) {
+		case OP_TAKEOVER:
+			rc = engine_takeover(e, id, staff, now);
+			break;
+		case OP_HANDBACK:
+			rc = engine_handback(e, id, now);
+			break;
+		case OP_REPLY:
+			rc = engine_staff_reply(e, id, staff, arg, now);
+			break;
+		case OP_CLOSE:
+			rc = engine_close(e, id, arg, now);
+			break;
+		}
+		rc = result(rc, why);
+	}
+	backend_unlock(s->backend);
+	return rc;
+}
+
 int
 console_op_takeover(struct server *s, long long id, const char *staff,
     const char **why)
 {
-	int rc;
-
-	if ((rc = check(s, id, staff, 0, why)) != 0)
-		return rc;
-	return result(engine_takeover(s->engine, id, staff, store_now_ms()),
-	    why);
+	return run(s, OP_TAKEOVER, id, staff, NULL, why);
 }
 
 int
 console_op_handback(struct server *s, long long id, const char *staff,
     const char **why)
 {
-	int rc;
-
-	if ((rc = check(s, id, staff, 1, why)) != 0)
-		return rc;
-	return result(engine_handback(s->engine, id, store_now_ms()), why);
+	return run(s, OP_HANDBACK, id, staff, NULL, why);
 }
 
 int
 console_op_reply(struct server *s, long long id, const char *staff,
     const char *text, const char **why)
 {
-	int rc;
-
-	if ((rc = check(s, id, staff, 1, why)) != 0)
-		return rc;
-	return result(engine_staff_reply(s->engine, id, staff, text,
-	    store_now_ms()), why);
+	return run(s, OP_REPLY, id, staff, text, why);
 }
 
 int
 console_op_close(struct server *s, long long id, const char *staff,
     const char *outcome, const char **why)
 {
-	int rc;
-
 	if (outcome == NULL || !dialog_outcome_valid(outcome)) {
 		*why = "bad_outcome";
 		return 400;
 	}
-	if ((rc = check(s, id, staff, 0, why)) != 0)
-		return rc;
-	return result(engine_close(s->engine, id, outcome, store_now_ms()),
-	    why);
+	return run(s, OP_CLOSE, id, staff, outcome, why);
 }

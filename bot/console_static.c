@@ -1,6 +1,6 @@
 /*
  * console_static.c — serves the console page: index.html, app.js and
- * app.css from the config's console directory (default bot/console,
+ * app.css from the config's console directory (default console,
  * relative to the working directory).  A fixed list, so no path from the
  * URL ever reaches the file system.  "no-cache": the browser revalidates
  * (refetches; the files are a few kilobytes) so a deploy takes effect at
@@ -41,14 +41,14 @@ console_static_get(struct http_req *r)
 		if (strcmp(r->path, files[i].url) == 0)
 			break;
 	if (i == sizeof(files) / sizeof(files[0]))
-		return http_reply(r, 404, "text/plain", "not found\n", 10);
+		return http_reply(r, 404, "text/plain", STRLIT("not found\n"));
 	snprintf(path, sizeof(path), "%s/%s", r->srv->cfg->console_dir,
 	    files[i].file);
 	buf_init(&b, STATIC_MAX);
 	if (buf_read_file(&b, path) == -1) {
 		log_warn("event=console_file_unreadable path=%s", path);
 		buf_free(&b);
-		return http_reply(r, 404, "text/plain", "not found\n", 10);
+		return http_reply(r, 404, "text/plain", STRLIT("not found\n"));
 	}
 	r->cache_control = "no-cache";
 	http_reply(r, 200, files[i].ctype, b.data ? b.data : "", b.len);
@@ -59,6 +59,6 @@ console_static_get(struct http_req *r)
 int
 console_redirect(struct http_req *r)
 {
-	return http_reply_hdr(r, 302, "text/plain", "/console/\n", 10,
+	return http_reply_hdr(r, 302, "text/plain", STRLIT("/console/\n"),
 	    "Location: /console/");
 }

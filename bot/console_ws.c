@@ -18,16 +18,19 @@
 #include "console_ws.h"
 
 #include <jansson.h>
+#include <libwebsockets.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "console_int.h"
 #include "log.h"
 #include "server.h"
 #include "store.h"
 
 #define QUEUE_MAX	32
+#define CONSOLE_WS_RX_SIZE	1024	/* client sends {"watch": ID} */
 
 enum msg_kind { MSG_LIST, MSG_DETAIL, MSG_OTHER };
 
@@ -182,7 +185,8 @@ console_flush(struct server *s)
 		if (cc->watch > 0 && is_dirty(c, cc->watch))
 			push_detail(cc);
 		if (c->cases_dirty)
-			enqueue(cc, MSG_OTHER, 0, "{\"type\":\"cases\"}", 16);
+			enqueue(cc, MSG_OTHER, 0,
+			    STRLIT("{\"type\":\"cases\"}"));
 	}
 	json_decref(list);
 	c->ndirty = 0;
@@ -292,8 +296,8 @@ on_closed(struct server *s, struct console_conn *cc)
 	free(cc);
 }
 
-int
-console_ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
+static int
+callback_console(struct lws *wsi, enum lws_callback_reasons reason,
     void *user, void *in, size_t len)
 {
 	struct server *s = lws_context_user(lws_get_context(wsi));
@@ -324,3 +328,9 @@ console_ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		return 0;
 	}
 }
+
+/* lws keeps a pointer per connection; the state is our own allocation. */
+const struct lws_protocols console_ws_protocol = {
+	"console", callback_console, sizeof(struct console_conn *),
+	CONSOLE_WS_RX_SIZE, 0, NULL, 0
+};

@@ -1,21 +1,16 @@
 /*
- * console_ws.h — the console's websocket protocol, for http.c's protocol
- * table only (this is the one console header that pulls in lws).
+ * console_ws.h — the console's websocket protocol, which the composer
+ * (serve.c) hands to the transport (http_start).
  */
 #ifndef LOKET_CONSOLE_WS_H
 #define LOKET_CONSOLE_WS_H
 
-#include <libwebsockets.h>
+struct lws_protocols;
 
-struct console_conn;
-
-#define CONSOLE_WS_PROTOCOL	"console"
 #define CONSOLE_WS_PATH		"/api/live"
-/* lws keeps a pointer per connection; the state is our own allocation. */
-#define CONSOLE_WS_PSS_SIZE	sizeof(struct console_conn *)
-#define CONSOLE_WS_RX_SIZE	1024	/* client sends {"watch": ID} */
 
-int	console_ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
-	    void *user, void *in, size_t len);
+/* lws protocol "console": chosen by the browser's subprotocol,
+ * new WebSocket(url, "console"). */
+extern const struct lws_protocols console_ws_protocol;
 
 #endif

@@ -1,28 +1,22 @@
 /*
  * http.c — the libwebsockets server: context, mounts, the HTTP protocol
- * callback, request routing and the reply helper.  Runs on the service
- * thread.  Route handlers live in their own modules (webhook_http.c, ...).
+ * callback, request routing, keep-alive and the reply helper.  Runs on the
+ * service thread.  It serves the routes, websocket protocol and hooks it
+ * is given (http_start) and calls nothing above it.
  */
 #include "http.h"
 
+#include <errno.h>
 #include <libwebsockets.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
-#include "config.h"
-#include "console_ws.h"
 #include "log.h"
-#include "server.h"
 
 #define HEADER_BUF	8192	/* lws ah buffer; also bounds query args */
-
-static const struct http_route *const route_tables[] = {
-	webhook_routes,
-	console_routes,
-	metrics_routes,
-};
 
 #define SECURITY_HEADERS \
 	"Content-Security-Policy: default-src 'self'; script-src 'self'; " \
@@ -62,38 +56,74 @@ status_text(int status)
 	}
 }
 
+/*
+ * Composes the reply into r->out: status line and headers up to, not
+ * including, the Connection header, then r->out_body.  The transport
+ * writes it (send_reply) once it knows whether the connection stays.
+ */
 int
 http_reply_hdr(struct http_req *r, int status, const char *ctype,
     const char *body, size_t len, const char *extra)
 {
-	struct buf out;
-	int ok;
-
 	if (r->replied)
 		return HTTP_DONE;
 	r->replied = 1;
+	buf_init(&r->out, LWS_PRE + 4096 + len);
+	buf_init(&r->out_body, len);
 	/* Built by hand: lws_add_http_common_headers in 4.1 cannot add the
 	 * security headers we want on every reply in the same write. */
-	buf_init(&out, LWS_PRE + 4096 + len);
-	ok = buf_append(&out, "", 0) == 0 &&
-	    buf_appendf(&out, "%*s", LWS_PRE, "") == 0 &&
-	    buf_appendf(&out, "HTTP/1.1 %d %s\r\n"
-	    "Content-Type: %s\r\nContent-Length: %zu\r\n"
-	    "Connection: close\r\n" SECURITY_HEADERS
-	    "Cache-Control: %s\r\n%s%s\r\n", status, status_text(status),
+	if (buf_appendf(&r->out, "%*s", LWS_PRE, "") == -1 ||
+	    buf_appendf(&r->out, "HTTP/1.1 %d %s\r\n"
+	    "Content-Type: %s\r\nContent-Length: %zu\r\n" SECURITY_HEADERS
+	    "Cache-Control: %s\r\n%s%s", status, status_text(status),
 	    ctype, len, r->cache_control ? r->cache_control : "no-store",
-	    extra ? extra : "", extra ? "\r\n" : "") == 0 &&
-	    buf_append(&out, body, len) == 0;
-	if (ok) {
-		size_t n = out.len - LWS_PRE;
-
-		ok = lws_write(r->wsi, (unsigned char *)out.data + LWS_PRE, n,
-		    LWS_WRITE_HTTP_FINAL) == (int)n;
-	}
-	buf_free(&out);
+	    extra ? extra : "", extra ? "\r\n" : "") == -1 ||
+	    buf_append(&r->out_body, body, len) == -1)
+		r->out_failed = 1;
 	return HTTP_DONE;
 }
 
+/* Peer bytes waiting in the kernel (or its EOF) while we answer: a
+ * client that waits for each reply has sent nothing yet. */
+static int
+peer_sent_more(struct lws *wsi)
+{
+	char c;
+	int fd = (int)lws_get_socket_fd(wsi);
+
+	return fd < 0 || recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) >= 0 ||
+	    (errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+/*
+ * Writes the composed reply in one lws_write.  Returns 0 when the
+ * connection stays open for the next request (the transaction is
+ * completed), -1 when it must close.
+ */
+static int
+send_reply(struct http_req *r, int keep)
+{
+	struct buf *o = &r->out;
+	size_t n;
+	int ok;
+
+	BOT_ASSERT(r->replied && !r->written);
+	r->written = 1;
+	ok = !r->out_failed && buf_appendf(o, "%s\r\n", keep ? "" :
+	    "Connection: close\r\n") == 0 &&
+	    buf_append(o, r->out_body.data, r->out_body.len) == 0;
+	if (ok) {
+		n = o->len - LWS_PRE;
+		ok = lws_write(r->wsi, (unsigned char *)o->data + LWS_PRE, n,
+		    LWS_WRITE_HTTP_FINAL) == (int)n;
+	}
+	buf_free(o);
+	buf_free(&r->out_body);
+	if (!ok || !keep)
+		return -1;
+	/* Nonzero when the client asked to close (HTTP/1.0, close). */
+	return lws_http_transaction_completed(r->wsi) ? -1 : 0;
+}
 int
 http_reply(struct http_req *r, int status, const char *ctype,
     const char *body, size_t len)
@@ -196,15 +226,25 @@ http_client_addr(struct http_req *r, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", p);
 }
 
+struct http {
+	struct lws_context	*lws;
+	struct http_opts	 o;
+	struct lws_protocols	 protocols[3];
+	struct http_req		*deferred;	/* waiting for their commit */
+	lws_sorted_usec_list_t	 sul;		/* the 1 s tick */
+	lws_sorted_usec_list_t	 later;		/* http_wake_after() */
+};
+
 static const struct http_route *
-find_route(enum http_method m, const char *path, int *path_known)
+find_route(const struct http *h, enum http_method m, const char *path,
+    int *path_known)
 {
-	const struct http_route *rt;
-	size_t t, n;
+	const struct http_route *const *t, *rt;
+	size_t n;
 
 	*path_known = 0;
-	for (t = 0; t < sizeof(route_tables) / sizeof(route_tables[0]); t++)
-		for (rt = route_tables[t]; rt->path != NULL; rt++) {
+	for (t = h->o.routes; *t != NULL; t++)
+		for (rt = *t; rt->path != NULL; rt++) {
 			n = strlen(rt->path);
 			if (rt->path[n - 1] == '/' ?
 			    strncmp(path, rt->path, n) != 0 :
@@ -218,19 +258,23 @@ find_route(enum http_method m, const char *path, int *path_known)
 }
 
 /*
- * A body refused before the route's handler ran (411, 413, 400).  For
- * the webhooks it is counted like the handler's own replies, so
- * /metrics shows Meta (or an attacker) sending what we refuse.
+ * A body refused before the route's handler ran (411, 413, 400).  The
+ * composer counts it like the handler's own replies, so /metrics shows
+ * Meta (or an attacker) sending what we refuse.
  */
 static int
 refuse(struct http_req *r, int status, const char *text)
 {
-	server_count_webhook(r->srv, r->path, status);
+	const struct http_hooks *hk = &r->http->o.hooks;
+
+	if (hk->refused != NULL)
+		hk->refused(hk->arg, r->path, status);
 	return http_reply(r, status, "text/plain", text, strlen(text));
 }
 
 /* Content-Length: digits only, within the cap; chunked bodies refused
- * (lws 4.1 would hand us the chunk framing as body bytes). */
+ * (lws 4.1 would hand us the chunk framing as body bytes).  A body of
+ * at least one byte may keep the connection (see http.h). */
 static int
 check_length(struct http_req *r)
 {
@@ -251,20 +295,32 @@ check_length(struct http_req *r)
 	}
 	if (v > r->route->max_body)
 		return refuse(r, 413, "too large\n");
+	r->may_keep = v > 0;
 	return HTTP_READ_BODY;
 }
 
+static void
+req_init(struct http_req *r, struct lws *wsi, struct http *h)
+{
+	memset(r, 0, sizeof(*r));
+	r->wsi = wsi;
+	r->http = h;
+	r->srv = h->o.hooks.arg;
+	r->t0_us = http_now_us();
+	buf_init(&r->body, 0);
+	buf_init(&r->out, 0);
+	buf_init(&r->out_body, 0);
+}
+
+/* Headers complete.  Replies from here always close: the body (if any)
+ * is unread, and leftover bytes would be parsed as new headers. */
 static int
-on_http(struct lws *wsi, struct http_req *r, struct server *s)
+on_http(struct lws *wsi, struct http_req *r, struct http *h)
 {
 	char uri[sizeof(r->path)];
 	int known, len;
 
-	memset(r, 0, sizeof(*r));
-	r->wsi = wsi;
-	r->srv = s;
-	r->t0_us = http_now_us();
-	buf_init(&r->body, 0);
+	req_init(r, wsi, h);
 	if ((len = lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_POST_URI)) > 0)
 		r->method = HTTP_POST;
 	else if ((len = lws_hdr_copy(wsi, uri, sizeof(uri),
@@ -272,60 +328,96 @@ on_http(struct lws *wsi, struct http_req *r, struct server *s)
 		r->method = HTTP_GET;
 	else
 		r->method = HTTP_OTHER;
-	if (r->method == HTTP_OTHER)
-		return http_reply(r, 405, "text/plain", "method not allowed\n",
-		    19);
-	snprintf(r->path, sizeof(r->path), "%s", uri);
-	if ((r->route = find_route(r->method, r->path, &known)) == NULL)
-		return known ? http_reply(r, 405, "text/plain",
-		    "method not allowed\n", 19) :
-		    http_reply(r, 404, "text/plain", "not found\n", 10);
-	if (r->method == HTTP_POST) {
-		if (check_length(r) == HTTP_DONE)
-			return HTTP_DONE;
-		buf_init(&r->body, r->route->max_body);
+	if (r->method == HTTP_OTHER) {
+		http_reply(r, 405, "text/plain", STRLIT("method not allowed\n"));
+		return send_reply(r, 0);
 	}
-	return r->route->on_headers(r);
+	snprintf(r->path, sizeof(r->path), "%s", uri);
+	if ((r->route = find_route(h, r->method, r->path, &known)) == NULL) {
+		if (known)
+			http_reply(r, 405, "text/plain",
+			    STRLIT("method not allowed\n"));
+		else
+			http_reply(r, 404, "text/plain", STRLIT("not found\n"));
+		return send_reply(r, 0);
+	}
+	if (r->method == HTTP_POST && check_length(r) == HTTP_READ_BODY)
+		buf_init(&r->body, r->route->max_body);
+	if (!r->replied)
+		r->route->on_headers(r);
+	if (r->replied)
+		return send_reply(r, 0);
+	return 0;
 }
 
 static int
 on_body(struct http_req *r, const void *in, size_t len)
 {
-	if (r->replied || r->route == NULL)
-		return HTTP_DONE;
+	if (r->replied || r->route == NULL || r->deferred)
+		return -1;	/* bytes past a finished body: close */
 	if (len == 0)
 		return 0;	/* Content-Length: 0 gives in == NULL */
-	if (buf_append(&r->body, in, len) == -1)
-		return refuse(r, 413, "too large\n");
+	if (buf_append(&r->body, in, len) == -1) {
+		refuse(r, 413, "too large\n");
+		return send_reply(r, 0);
+	}
 	return 0;
+}
+
+/*
+ * Called again by lws 4.1 whenever bytes arrive after the body and
+ * before the transaction completes (it stays in its body state): that is
+ * the next request of a pipelining client.  Answer the first now and
+ * close; lws would otherwise call again and again (and misparse the
+ * next request once we completed the transaction).
+ */
+static int
+on_pipelined(struct http_req *r)
+{
+	const struct http_hooks *hk = &r->http->o.hooks;
+
+	r->pipelined = 1;
+	if (r->deferred && r->deferred_status == 0)
+		hk->wait(hk->arg, r->ticket);	/* resolves it */
+	if (r->deferred) {
+		BOT_ASSERT(r->deferred_status != 0);
+		r->deferred = 0;
+		r->route->on_committed(r, r->deferred_status);
+	}
+	if (r->replied && !r->written)
+		return send_reply(r, 0);
+	return -1;
 }
 
 static int
 on_body_done(struct http_req *r)
 {
-	/* lws 4.1 calls this again, for a pipelined request, while the
-	 * first waits for its commit (and would spin if we kept waiting):
-	 * commit now, answer the first and close; the client (never Meta
-	 * behind the proxy) sends the rest again. */
-	if (r->deferred) {
-		server_intake_wait(r->srv, r->ticket);
-		r->deferred = 0;
-		return r->route->on_committed(r, r->deferred_status ?
-		    r->deferred_status : 503);
-	}
-	if (r->replied || r->route == NULL || r->route->on_body == NULL)
-		return HTTP_DONE;
-	return r->route->on_body(r);
+	if (r->route == NULL)
+		return -1;
+	if (r->body_done)
+		return on_pipelined(r);
+	r->body_done = 1;
+	if (!r->replied && r->route->on_body != NULL)
+		r->route->on_body(r);
+	if (r->deferred)
+		return 0;	/* http_resolve_deferred() wakes it */
+	if (!r->replied)
+		http_reply(r, 500, "text/plain", STRLIT("no reply\n"));
+	if (!r->may_keep)
+		return send_reply(r, 0);
+	lws_callback_on_writable(r->wsi);
+	return 0;
 }
 
 int
 http_defer(struct http_req *r)
 {
-	struct server *s = r->srv;
+	struct http *h = r->http;
 
+	BOT_ASSERT(!r->deferred && !r->replied);
 	r->deferred = 1;
-	r->next_deferred = s->deferred;
-	s->deferred = r;
+	r->next_deferred = h->deferred;
+	h->deferred = r;
 	return 0;
 }
 
@@ -336,7 +428,7 @@ undefer(struct http_req *r)
 
 	if (!r->deferred)
 		return;
-	for (pp = &r->srv->deferred; *pp != NULL; pp = &(*pp)->next_deferred)
+	for (pp = &r->http->deferred; *pp != NULL; pp = &(*pp)->next_deferred)
 		if (*pp == r) {
 			*pp = r->next_deferred;
 			break;
@@ -345,12 +437,12 @@ undefer(struct http_req *r)
 }
 
 int
-http_resolve_deferred(struct server *s, unsigned long long ticket,
+http_resolve_deferred(struct http *h, unsigned long long ticket,
     int status)
 {
 	struct http_req **pp, *r;
 
-	for (pp = &s->deferred; (r = *pp) != NULL; pp = &r->next_deferred)
+	for (pp = &h->deferred; (r = *pp) != NULL; pp = &r->next_deferred)
 		if (r->ticket == ticket) {
 			*pp = r->next_deferred;
 			r->next_deferred = NULL;
@@ -364,10 +456,18 @@ http_resolve_deferred(struct server *s, unsigned long long ticket,
 static int
 on_writable(struct http_req *r)
 {
-	if (r->deferred_status == 0 || r->route == NULL)
+	if (r->route == NULL)
 		return 0;	/* spurious */
-	r->deferred = 0;
-	return r->route->on_committed(r, r->deferred_status);
+	if (r->deferred) {
+		if (r->deferred_status == 0)
+			return 0;	/* spurious: still committing */
+		r->deferred = 0;
+		r->route->on_committed(r, r->deferred_status);
+	}
+	if (!r->replied || r->written)
+		return 0;
+	return send_reply(r, r->may_keep && !r->pipelined &&
+	    !peer_sent_more(r->wsi));
 }
 
 static void
@@ -375,6 +475,8 @@ req_free(struct http_req *r)
 {
 	undefer(r);
 	buf_free(&r->body);
+	buf_free(&r->out);
+	buf_free(&r->out_body);
 	r->route = NULL;
 }
 
@@ -382,12 +484,11 @@ static int
 callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
 {
-	struct server *s = lws_context_user(lws_get_context(wsi));
 	struct http_req *r = user;
 
 	switch (reason) {
-	case LWS_CALLBACK_HTTP:
-		return on_http(wsi, r, s);
+	case LWS_CALLBACK_HTTP:		/* other reasons may have no vhost */
+		return on_http(wsi, r, lws_vhost_user(lws_get_vhost(wsi)));
 	case LWS_CALLBACK_HTTP_BODY:
 		return on_body(r, in, len);
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
@@ -402,20 +503,12 @@ callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		return 1;	/* no websocket without a known subprotocol */
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
-		return 0;	/* the loop in http_run() looks at the flags */
+		return 0;	/* the loop in http_run() runs the hook */
 	default:
 		break;
 	}
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
-
-static const struct lws_protocols protocols[] = {
-	{ "loket-http", callback_http, sizeof(struct http_req), 0, 0, NULL, 0 },
-	/* Chosen by the browser's subprotocol: new WebSocket(url, "console") */
-	{ CONSOLE_WS_PROTOCOL, console_ws_callback, CONSOLE_WS_PSS_SIZE,
-	    CONSOLE_WS_RX_SIZE, 0, NULL, 0 },
-	{ NULL, NULL, 0, 0, 0, NULL, 0 }
-};
 
 /*
  * No file mount for /console: console_static.c serves the three files
@@ -431,109 +524,109 @@ static const struct lws_http_mount mount_root = {
 	.origin_protocol = LWSMPRO_CALLBACK,
 };
 
-int
-http_start(struct server *s)
+static void
+listen_on(struct lws_context_creation_info *info, const char *addr,
+    int port)
 {
-	struct lws_context_creation_info info;
-	const struct config *cfg = s->cfg;
-
-	memset(&info, 0, sizeof(info));
-	info.port = cfg->port;
-	info.protocols = protocols;
-	info.user = s;
-	info.max_http_header_data = HEADER_BUF;
-	info.timeout_secs = 10;
-	info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
-	    LWS_SERVER_OPTION_VALIDATE_UTF8;
-	if (cfg->listen_addr != NULL && cfg->listen_addr[0] == '/') {
-		info.options |= LWS_SERVER_OPTION_UNIX_SOCK;
-		info.iface = cfg->listen_addr;
-		info.port = 0;
-	} else if (cfg->listen_addr != NULL && strchr(cfg->listen_addr, ':')
-	    == NULL) {
-		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
-		info.iface = cfg->listen_addr;
-	} else {
-		info.iface = cfg->listen_addr;
+	info->port = port;
+	info->iface = addr;
+	if (addr != NULL && addr[0] == '/') {
+		info->options |= LWS_SERVER_OPTION_UNIX_SOCK;
+		info->port = 0;		/* lws requires 0 for a unix socket */
+	} else if (addr != NULL && strchr(addr, ':') == NULL) {
+		info->options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	}
-	info.mounts = &mount_root;
-	lws_set_log_level(LLL_ERR, NULL);
-	if ((s->lws = lws_create_context(&info)) == NULL) {
-		log_error("event=listen_failed addr=%s port=%d",
-		    cfg->listen_addr ? cfg->listen_addr : "*", cfg->port);
-		return -1;
-	}
-	log_info("event=listening addr=%s port=%d", cfg->listen_addr ?
-	    cfg->listen_addr : "*", cfg->port);
-	return 0;
 }
 
-struct http_priv {
-	lws_sorted_usec_list_t	 sul;
-	lws_sorted_usec_list_t	 later;	/* http_wake_after() */
-	struct server		*srv;
-};
+struct http *
+http_start(const struct http_opts *o)
+{
+	struct lws_context_creation_info info;
+	struct http *h = calloc(1, sizeof(*h));
+	const struct lws_protocols http_proto = { "loket-http",
+	    callback_http, sizeof(struct http_req), 0, 0, NULL, 0 };
+
+	if (h == NULL)
+		return NULL;
+	h->o = *o;
+	h->protocols[0] = http_proto;
+	if (o->ws != NULL)
+		h->protocols[1] = *o->ws;	/* [2] stays the terminator */
+	memset(&info, 0, sizeof(info));
+	listen_on(&info, o->listen_addr, o->port);
+	info.protocols = h->protocols;
+	info.user = o->hooks.arg;
+	info.max_http_header_data = HEADER_BUF;
+	info.timeout_secs = 10;
+	info.keepalive_timeout = 10;	/* idle between requests */
+	info.options |= LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
+	    LWS_SERVER_OPTION_VALIDATE_UTF8 |
+	    LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	info.mounts = &mount_root;
+	lws_set_log_level(LLL_ERR, NULL);
+	if ((h->lws = lws_create_context(&info)) == NULL ||
+	    (info.user = h, lws_create_vhost(h->lws, &info)) == NULL) {
+		log_error("event=listen_failed addr=%s port=%d",
+		    o->listen_addr ? o->listen_addr : "*", o->port);
+		http_stop(h);
+		return NULL;
+	}
+	log_info("event=listening addr=%s port=%d", o->listen_addr ?
+	    o->listen_addr : "*", o->port);
+	return h;
+}
 
 static void
 on_later(lws_sorted_usec_list_t *sul)
 {
-	struct http_priv *p = lws_container_of(sul, struct http_priv, later);
+	struct http *h = lws_container_of(sul, struct http, later);
 
-	server_after_wake(p->srv);
+	h->o.hooks.after_wake(h->o.hooks.arg);
 }
 
 void
-http_wake_after(struct server *s, long long us)
+http_wake_after(struct http *h, long long us)
 {
-	struct http_priv *p = s->http_priv;
-
-	if (p != NULL)
-		lws_sul_schedule(s->lws, 0, &p->later, on_later, us);
+	lws_sul_schedule(h->lws, 0, &h->later, on_later, us);
 }
 
 static void
 on_tick(lws_sorted_usec_list_t *sul)
 {
-	struct http_priv *p = lws_container_of(sul, struct http_priv, sul);
+	struct http *h = lws_container_of(sul, struct http, sul);
 
-	server_tick(p->srv);
-	lws_sul_schedule(p->srv->lws, 0, &p->sul, on_tick, LWS_US_PER_SEC);
+	h->o.hooks.tick(h->o.hooks.arg);
+	lws_sul_schedule(h->lws, 0, &h->sul, on_tick, LWS_US_PER_SEC);
 }
 
 void
-http_run(struct server *s)
+http_run(struct http *h, const atomic_int *stop)
 {
-	struct http_priv *p = calloc(1, sizeof(*p));
-
-	if (p == NULL)
-		fatalx("event=out_of_memory");
-	p->srv = s;
-	s->http_priv = p;
-	lws_sul_schedule(s->lws, 0, &p->sul, on_tick, LWS_US_PER_SEC);
-	while (!atomic_load(&s->stop)) {
-		if (lws_service(s->lws, 0) < 0)
+	lws_sul_schedule(h->lws, 0, &h->sul, on_tick, LWS_US_PER_SEC);
+	while (!atomic_load(stop)) {
+		if (lws_service(h->lws, 0) < 0)
 			break;
-		server_after_wake(s);
+		h->o.hooks.after_wake(h->o.hooks.arg);
 	}
-	lws_sul_cancel(&p->sul);
-	lws_sul_cancel(&p->later);
+	lws_sul_cancel(&h->sul);
+	lws_sul_cancel(&h->later);
 }
 
 void
-http_wake(void *server)
+http_wake(void *http)
 {
-	struct server *s = server;
+	struct http *h = http;
 
-	if (s->lws != NULL)
-		lws_cancel_service(s->lws);
+	if (h != NULL && h->lws != NULL)
+		lws_cancel_service(h->lws);
 }
 
 void
-http_stop(struct server *s)
+http_stop(struct http *h)
 {
-	if (s->lws != NULL)
-		lws_context_destroy(s->lws);
-	s->lws = NULL;
-	free(s->http_priv);
-	s->http_priv = NULL;
+	if (h == NULL)
+		return;
+	if (h->lws != NULL)
+		lws_context_destroy(h->lws);
+	free(h);
 }

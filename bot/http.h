@@ -7,20 +7,31 @@
  * script, nosniff, DENY framing, no referrer): harmless for Meta, and no
  * route can forget them.
  *
- * Every reply is written in one go with `Connection: close` and ends the
- * connection: libwebsockets 4.1 misreads pipelined POST bodies and can spin
- * when a reply is deferred (see the project notes), so one transaction per
- * connection is the safe shape.
+ * Keep-alive, within what libwebsockets 4.1 parses correctly: a POST with
+ * a body is answered from the connection's next writable callback, and the
+ * connection stays open for the client's next request only if not one byte
+ * of that request arrived before the reply was written.  lws 4.1 misreads
+ * a pipelined request (and spins) once the first transaction completes, so
+ * a pipelining client gets its first answer with `Connection: close` and
+ * sends the rest again; so do replies from the header stage (GET, refusals)
+ * and bodiless POSTs, whose leftover bytes lws would parse as new headers.
+ *
+ * The transport knows no handler: the route tables, the websocket protocol
+ * and the hooks (loop wake-up, tick, counting refusals) are given to
+ * http_start() by whoever composes the server (cmd_serve.c).
  */
 #ifndef LOKET_HTTP_H
 #define LOKET_HTTP_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "buf.h"
 
-struct server;
+struct server;		/* opaque here: the hooks' argument */
 struct lws;
+struct lws_protocols;
+struct http;
 
 enum http_method { HTTP_GET, HTTP_POST, HTTP_OTHER };
 
@@ -39,10 +50,20 @@ struct http_req {
 	int		 deferred_status; /* reply once the commit is done */
 	const char	*cache_control;	/* NULL: "no-store" */
 	struct http_req	*next_deferred;
+	struct http	*http;		/* the transport serving it */
+	int		 body_done;	/* BODY_COMPLETION seen once */
+	int		 pipelined;	/* bytes of a next request arrived
+					   before the reply: close after it */
+	int		 may_keep;	/* POST with a body: keep-alive ok */
+	struct buf	 out;		/* reply: status line, headers */
+	struct buf	 out_body;	/* reply: body */
+	int		 out_failed;	/* composing it ran out of memory */
+	int		 written;	/* the reply went out */
 };
 
 #define HTTP_READ_BODY	0	/* handler wants the body: keep reading */
-#define HTTP_DONE	(-1)	/* handler replied: close the connection */
+#define HTTP_DONE	(-1)	/* handler replied (the transport decides
+				   whether the connection stays open) */
 
 struct http_route {
 	enum http_method method;
@@ -73,7 +94,7 @@ int	http_reply_hdr(struct http_req *r, int status, const char *ctype,
  * the client went away.
  */
 int	http_defer(struct http_req *r);
-int	http_resolve_deferred(struct server *s, unsigned long long ticket,
+int	http_resolve_deferred(struct http *h, unsigned long long ticket,
 	    int status);
 /* Microseconds on the monotonic clock. */
 long long http_now_us(void);
@@ -99,9 +120,48 @@ int	http_std_header(struct http_req *r, enum http_hdr h, char *out,
  */
 void	http_client_addr(struct http_req *r, char *out, size_t outlen);
 
-/* Route tables, NULL-path terminated, searched in order. */
-extern const struct http_route webhook_routes[];
-extern const struct http_route console_routes[];	/* console_api.c */
-extern const struct http_route metrics_routes[];	/* metrics.c */
+/*
+ * What the composer plugs in.  Every hook runs on the service thread and
+ * gets arg (also each request's r->srv and the lws context user).
+ */
+struct http_hooks {
+	struct server	*arg;
+	/* After every loop wake-up (requests, timers, http_wake). */
+	void		(*after_wake)(struct server *arg);
+	/* Once a second. */
+	void		(*tick)(struct server *arg);
+	/* A request refused by the transport before its handler ran (411,
+	 * 413, 400), for the handler's counters.  May be NULL. */
+	void		(*refused)(struct server *arg, const char *path,
+			    int status);
+	/* Blocks until deferred request `ticket` can be resolved and
+	 * resolves it (http_resolve_deferred): a pipelined request arrived
+	 * behind it and lws must not be left spinning. */
+	void		(*wait)(struct server *arg, unsigned long long ticket);
+};
+
+struct http_opts {
+	const char	*listen_addr;	/* NULL, an address, or /unix/path */
+	int		 port;
+	/* Route tables, each NULL-path terminated, searched in order;
+	 * the array itself ends with NULL.  Must outlive the server. */
+	const struct http_route *const *routes;
+	/* The websocket protocol (chosen by subprotocol), or NULL.
+	 * Copied; its name must outlive the server. */
+	const struct lws_protocols *ws;
+	struct http_hooks hooks;
+};
+
+/* Creates the lws context listening per o; NULL on error (logged). */
+struct http	*http_start(const struct http_opts *o);
+/* Runs the loop until *stop is set (http_wake makes it look). */
+void		 http_run(struct http *h, const atomic_int *stop);
+/* Closes every connection and frees h.  NULL ok. */
+void		 http_stop(struct http *h);
+/* Wakes the service loop from any thread (lws_cancel_service).  arg is a
+ * struct http; NULL ok. */
+void		 http_wake(void *http);
+/* Runs the after_wake hook in us microseconds (service thread only). */
+void		 http_wake_after(struct http *h, long long us);
 
 #endif

@@ -89,15 +89,19 @@ writer_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 		if (group == NULL && stopping)
 			return NULL;
+		BOT_ASSERT(group != NULL);
 		write_group(w, group);
 		for (last = group; last->next != NULL; last = last->next)
 			;
 		pthread_mutex_lock(&w->mu);
 		*w->done_tail = group;
 		w->done_tail = &last->next;
-		for (j = group; j != NULL; j = j->next)
-			if (j->id > w->last_done)
-				w->last_done = j->id;
+		for (j = group; j != NULL; j = j->next) {
+			/* Tickets are handed out in order: a group never
+			 * finishes an older one than the last. */
+			BOT_ASSERT(j->id > w->last_done);
+			w->last_done = j->id;
+		}
 		pthread_cond_broadcast(&w->done_cv);
 		pthread_mutex_unlock(&w->mu);
 		w->wake(w->wake_arg);

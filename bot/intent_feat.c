@@ -89,7 +89,7 @@ add(struct featvec *fv, char kind, const char *a, size_t an, const char *b,
 	}
 	h = fnv(fnv(FNV_INIT, pfx, 2), a, an);
 	if (b != NULL)
-		h = fnv(fnv(h, " ", 1), b, bn);
+		h = fnv(fnv(h, STRLIT(" ")), b, bn);
 	h = htab_hash(&h, sizeof(h), 0);
 	f = &fv->f[fv->n++];
 	f->h = h;

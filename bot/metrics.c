@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "config.h"
 #include "http.h"
 #include "log.h"
@@ -79,7 +80,7 @@ label_value(struct buf *b, const char *v)
 		if (*v == '\\' || *v == '"')
 			buf_putc(b, '\\');
 		if (*v == '\n')
-			buf_append(b, "\\n", 2);
+			buf_append(b, STRLIT("\\n"));
 		else
 			buf_putc(b, *v);
 	}
@@ -196,9 +197,9 @@ database(struct buf *b, struct store *st)
 static void
 sender(struct buf *b, const struct server *s)
 {
-	const struct outbox_stats *o;
+	struct outbox_stats st, *o = &st;
 
-	if (s->outbox == NULL || (o = outbox_stats(s->outbox)) == NULL)
+	if (backend_stats(s->backend, &st) == -1)
 		return;
 	help(b, "loket_outbox_sends_total", "counter",
 	    "Graph API send results since start.");
@@ -244,7 +245,7 @@ metrics_get(struct http_req *r)
 
 	if (!allowed(r)) {
 		log_warnx("event=metrics_refused");
-		return http_reply(r, 403, "text/plain", "forbidden\n", 10);
+		return http_reply(r, 403, "text/plain", STRLIT("forbidden\n"));
 	}
 	buf_init(&b, METRICS_MAX);
 	webhooks(&b, &s->stats);
@@ -257,7 +258,7 @@ metrics_get(struct http_req *r)
 	process(&b, s);
 	if (b.data == NULL) {
 		buf_free(&b);
-		return http_reply(r, 500, "text/plain", "error\n", 6);
+		return http_reply(r, 500, "text/plain", STRLIT("error\n"));
 	}
 	http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8",
 	    b.data, b.len);

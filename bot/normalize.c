@@ -341,9 +341,9 @@ add_letter(struct nstate *st, uint32_t cp)
 	else if (cp >= 0x100 && cp <= 0x17F) {
 		c = latin_ext_a[cp - 0x100];
 		if (c == '1')
-			add_letters(st, "ij", 2);
+			add_letters(st, STRLIT("ij"));
 		else if (c == '2')
-			add_letters(st, "oe", 2);
+			add_letters(st, STRLIT("oe"));
 		else
 			add_letters(st, &c, 1);
 	} else if ((n = utf8_encode(cp, u)) > 0)

@@ -39,7 +39,7 @@ struct outbox_item {
 long long	outbox_enqueue(struct store *s, const struct outbox_item *it);
 
 /*
- * The sender (outbox.c, outbox_send.c), on the service thread.  It owns a
+ * The sender (outbox.c, outbox_send.c), on the back end thread.  It owns a
  * graph worker thread (graph.h) and the rows' life:
  *
  *   pending --submit--> (in flight: submitted_at set) --accepted--> sent
@@ -70,13 +70,13 @@ long long	outbox_enqueue(struct store *s, const struct outbox_item *it);
  * was committed (a window of one round trip plus one commit), the row is
  * sent again.  A row with a message id is never sent again.
  *
- * How the server drives it (server.c):
- *   startup        outbox_new(cfg, store, http_wake, srv)
- *   after every loop wake-up, outside any open transaction (after
- *                  server_collect_intake): outbox_service(ob, new_rows),
- *                  new_rows = 1 when rows may have been enqueued.  It
- *                  drains results, applies statuses, and kicks when rows
- *                  are due; the loop's 1 s tick is its timer.
+ * How the server drives it (backend.c, on the back end thread):
+ *   startup        outbox_new(cfg, store, backend_wake, backend)
+ *   every round, outside any open transaction (after the engine's
+ *                  commit): outbox_service(ob, new_rows), new_rows = 1
+ *                  when rows may have been enqueued.  It drains results,
+ *                  applies statuses, and kicks when rows are due; the
+ *                  round's wait (next due row, or 1 s) is its timer.
  *   (finer: outbox_on_wake, outbox_kick, outbox_apply_statuses and
  *    outbox_next_due_ms are the parts, for a server with its own timer)
  *   SIGHUP         outbox_set_config(new cfg) (tokens, templates, rates;

@@ -163,38 +163,64 @@ build(struct outbox *ob, const struct agency *a, const struct row *r,
 	return graph_build(&s, job, err, errlen);
 }
 
+/* The rate-limit keys of r: its sending number, and the citizen. */
+static void
+pace_keys(const struct row *r, char *skey, size_t slen, char *pkey,
+    size_t plen)
+{
+	snprintf(skey, slen, "s|%s|%s", r->channel,
+	    r->account_id ? r->account_id : "");
+	snprintf(pkey, plen, "p|%s|%s", skey + 2, r->user_id);
+}
+
+static double
+send_interval(const struct agency *a, const struct row *r, int *burst)
+{
+	*burst = is_wa(r) ? (a->rate_per_sec > 0 ? a->rate_per_sec :
+	    OUTBOX_WA_RATE) : OUTBOX_MS_RATE;
+	return 1000.0 / *burst;
+}
+
 /*
- * Rate limits.  Returns 0 if r may go now (and records it), 1 if the
- * sending number is busy (held in memory), 2 if the citizen's pair limit
- * defers it (next_attempt_at written).
+ * Rate limits, checked before anything is built (with a backlog most due
+ * rows wait, and building a request costs JSON and an HMAC).  Returns 0
+ * if r may go now, 1 if the sending number is busy (held in memory), 2
+ * if the citizen's pair limit defers it.  Takes nothing: pace_take()
+ * does, once the request exists.
  */
 static int
-pace(struct outbox *ob, const struct agency *a, const struct row *r,
+pace_check(struct outbox *ob, const struct agency *a, const struct row *r,
     long long now)
 {
 	char skey[200], pkey[400];
-	int rate = is_wa(r) ? (a->rate_per_sec > 0 ? a->rate_per_sec :
-	    OUTBOX_WA_RATE) : OUTBOX_MS_RATE;
-	double si = 1000.0 / rate;
+	int burst;
+	double si = send_interval(a, r, &burst);
 	long long when;
 
-	snprintf(skey, sizeof(skey), "s|%s|%s", r->channel,
-	    r->account_id ? r->account_id : "");
-	snprintf(pkey, sizeof(pkey), "p|%s|%s", skey + 2, r->user_id);
-	if ((when = outbox_pace_when(ob->pace, skey, now, si, rate)) > now) {
+	pace_keys(r, skey, sizeof(skey), pkey, sizeof(pkey));
+	if ((when = outbox_pace_when(ob->pace, skey, now, si, burst)) > now) {
 		if (ob->hold_until == 0 || when < ob->hold_until)
 			ob->hold_until = when;
 		return 1;
 	}
-	if (is_wa(r) && is_message(r)) {
-		when = outbox_pace_when(ob->pace, pkey, now,
-		    OUTBOX_PAIR_INTERVAL_MS, OUTBOX_PAIR_BURST);
-		if (when > now)
-			return 2;
-		outbox_pace_take(ob->pace, pkey, now, OUTBOX_PAIR_INTERVAL_MS);
-	}
-	outbox_pace_take(ob->pace, skey, now, si);
+	if (is_wa(r) && is_message(r) && outbox_pace_when(ob->pace, pkey, now,
+	    OUTBOX_PAIR_INTERVAL_MS, OUTBOX_PAIR_BURST) > now)
+		return 2;
 	return 0;
+}
+
+static void
+pace_take(struct outbox *ob, const struct agency *a, const struct row *r,
+    long long now)
+{
+	char skey[200], pkey[400];
+	int burst;
+	double si = send_interval(a, r, &burst);
+
+	pace_keys(r, skey, sizeof(skey), pkey, sizeof(pkey));
+	if (is_wa(r) && is_message(r))
+		outbox_pace_take(ob->pace, pkey, now, OUTBOX_PAIR_INTERVAL_MS);
+	outbox_pace_take(ob->pace, skey, now, si);
 }
 
 static int
@@ -221,11 +247,10 @@ finished(int rc)
 static int
 defer(struct outbox *ob, const struct row *r, long long now)
 {
-	char pkey[400];
+	char skey[200], pkey[400];
 	long long when;
 
-	snprintf(pkey, sizeof(pkey), "p|%s|%s|%s", r->channel,
-	    r->account_id ? r->account_id : "", r->user_id);
+	pace_keys(r, skey, sizeof(skey), pkey, sizeof(pkey));
 	when = outbox_pace_when(ob->pace, pkey, now, OUTBOX_PAIR_INTERVAL_MS,
 	    OUTBOX_PAIR_BURST);
 	ob->stats.paced++;
@@ -257,6 +282,8 @@ consider(struct outbox *ob, const struct row *r, long long now,
 		    "(interrupted)", r->attempts);
 		return finished(outbox_mark_failed(ob, r->id, -1, err));
 	}
+	if ((p = pace_check(ob, a, r, now)) != 0)
+		return p == 2 ? defer(ob, r, now) : 0;
 	rc = build(ob, a, r, job, err, sizeof(err));
 	if (rc == GRAPH_BUILD_ERR)
 		return finished(outbox_mark_failed(ob, r->id, -1, err));
@@ -264,11 +291,8 @@ consider(struct outbox *ob, const struct row *r, long long now,
 		ob->stats.skipped++;
 		return finished(outbox_mark_sent(ob, r->id, NULL));
 	}
-	if ((p = pace(ob, a, r, now)) != 0) {
-		graph_job_free(*job);
-		*job = NULL;
-		return p == 2 ? defer(ob, r, now) : 0;
-	}
+	BOT_ASSERT(*job != NULL);
+	pace_take(ob, a, r, now);
 	if (exec_row(ob, "UPDATE outbox SET submitted_at = ?2, attempts = "
 	    "attempts + 1, updated_at = ?2 WHERE id = ?1", r->id, now) == -1) {
 		graph_job_free(*job);

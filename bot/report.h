@@ -19,7 +19,6 @@
 #include <jansson.h>
 
 struct config;
-struct server;
 struct store;
 
 #define REPORT_MS_PER_DAY	86400000LL
@@ -119,13 +118,16 @@ int	report_purge_run(struct store *st, long long cutoff_ms,
 int	report_erase(struct store *st, const char *user_id, long long now_ms,
 	    struct report_purge_counts *c);
 /*
- * Called by server_tick() every second: when the config sets a retention
+ * Called by the back end thread every second: when cfg sets a retention
  * period, starts a purge at most once a day and runs it a few batches
- * per tick, so webhook commits (intake_writer) wait at most one
- * short batch.
+ * per call, so webhook commits (intake_writer) wait at most one short
+ * batch.  *state is allocated on first use; free it with
+ * report_purge_free().
  */
-void	report_purge_maybe(struct server *s);
-/* Frees the state report_purge_maybe keeps in s (server_stop). */
-void	report_purge_free(struct server *s);
+struct report_purge_state;
+struct config;
+void	report_purge_maybe(struct report_purge_state **state,
+	    struct store *st, const struct config *cfg);
+void	report_purge_free(struct report_purge_state *state);
 
 #endif

@@ -16,7 +16,6 @@
 
 #include "config.h"
 #include "log.h"
-#include "server.h"
 #include "store.h"
 
 #define PURGE_BATCH	500
@@ -264,15 +263,16 @@ purge_log(const char *event, const struct report_purge_state *p)
 }
 
 void
-report_purge_maybe(struct server *s)
+report_purge_maybe(struct report_purge_state **state, struct store *st,
+    const struct config *cfg)
 {
-	struct report_purge_state *p = s->purge;
+	struct report_purge_state *p = *state;
 	long long now;
 	int rc;
 
-	if (s->cfg->retention_days <= 0 || s->store == NULL)
+	if (cfg->retention_days <= 0 || st == NULL)
 		return;
-	if (p == NULL && (p = s->purge = calloc(1, sizeof(*p))) == NULL)
+	if (p == NULL && (p = *state = calloc(1, sizeof(*p))) == NULL)
 		return;
 	now = store_now_ms();
 	if (!p->running) {
@@ -280,11 +280,11 @@ report_purge_maybe(struct server *s)
 			return;
 		memset(&p->c, 0, sizeof(p->c));
 		memset(&p->cur, 0, sizeof(p->cur));
-		p->cutoff_ms = now - (long long)s->cfg->retention_days *
+		p->cutoff_ms = now - (long long)cfg->retention_days *
 		    REPORT_MS_PER_DAY;
 		p->running = 1;
 	}
-	if ((rc = report_purge_run(s->store, p->cutoff_ms, 1, &p->cur,
+	if ((rc = report_purge_run(st, p->cutoff_ms, 1, &p->cur,
 	    &p->c)) == 0)
 		return;		/* more next tick */
 	p->running = 0;
@@ -296,8 +296,7 @@ report_purge_maybe(struct server *s)
 }
 
 void
-report_purge_free(struct server *s)
+report_purge_free(struct report_purge_state *state)
 {
-	free(s->purge);
-	s->purge = NULL;
+	free(state);
 }

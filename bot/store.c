@@ -244,10 +244,8 @@ nested(struct store *s, int verb, int level)
 	      "ROLLBACK TO nest7", "ROLLBACK TO nest8" },
 	};
 
-	if (level < 1 || level > NEST_MAX) {
-		log_error("event=store_nesting_too_deep level=%d", level);
-		return -1;
-	}
+	/* Deeper nesting than any caller has is a bug, not an input. */
+	BOT_ASSERT(level >= 1 && level <= NEST_MAX);
 	return run_cached(s, sql[verb][level - 1]);
 }
 

@@ -13,12 +13,33 @@
 #include "intake.h"
 #include "intake_writer.h"
 #include "log.h"
+#include "routes.h"
 #include "server.h"
 #include "signature.h"
 #include "store.h"
 #include "webhook.h"
 
 #define WEBHOOK_MAX_BODY	(4u * 1024 * 1024)	/* WhatsApp sends 3 MB */
+
+void
+webhook_count(struct server *s, const char *path, int status)
+{
+	int slot;
+
+	if (strncmp(path, "/webhook/", 9) != 0)
+		return;
+	switch (status) {
+	case 200: slot = WH_200; break;
+	case 400: slot = WH_400; break;
+	case 401: slot = WH_401; break;
+	case 411: slot = WH_411; break;
+	case 413: slot = WH_413; break;
+	case 503: slot = WH_503; break;
+	default: slot = WH_OTHER; break;
+	}
+	s->stats.webhooks[strstr(path, "messenger") ? CH_MESSENGER :
+	    CH_WHATSAPP][slot]++;
+}
 
 static enum channel
 route_channel(const struct http_req *r)
@@ -29,7 +50,7 @@ route_channel(const struct http_req *r)
 static int
 reply_text(struct http_req *r, int status, const char *text)
 {
-	server_count_webhook(r->srv, r->path, status);
+	webhook_count(r->srv, r->path, status);
 	return http_reply(r, status, "text/plain; charset=utf-8", text,
 	    strlen(text));
 }
@@ -50,7 +71,7 @@ verify_get(struct http_req *r)
 		return reply_text(r, 403, "forbidden\n");
 	}
 	log_info("event=verify_ok channel=%s", channel_name(route_channel(r)));
-	server_count_webhook(r->srv, r->path, 200);
+	webhook_count(r->srv, r->path, 200);
 	return http_reply(r, 200, "text/plain; charset=utf-8", challenge,
 	    strlen(challenge));
 }
@@ -173,7 +194,7 @@ healthz(struct http_req *r)
 	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (text == NULL)
-		return http_reply(r, 500, "text/plain", "error\n", 6);
+		return http_reply(r, 500, "text/plain", STRLIT("error\n"));
 	http_reply(r, db_ok ? 200 : 503, "application/json", text,
 	    strlen(text));
 	free(text);

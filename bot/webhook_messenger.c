@@ -1,8 +1,8 @@
 /*
  * webhook_messenger.c — Messenger Platform webhook bodies (object "page")
  * into flat events.  Walks entry[] -> messaging[] and standby[]
- * (notes/meta-platform.md §5).  Pure; called by http.c on the lws
- * service thread.  Anything signed but not understood is kept as an
+ * (Meta's Messenger Platform webhook reference).  Pure, no I/O; called by
+ * webhook_http.c on the service thread.  Anything signed but not understood is kept as an
  * EV_UNKNOWN event (see webhook.h); only a body that is not JSON fails.
  */
 #include "webhook_int.h"

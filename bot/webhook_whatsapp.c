@@ -1,8 +1,8 @@
 /*
  * webhook_whatsapp.c — WhatsApp Cloud API webhook bodies into flat events.
  * Walks entry[] -> changes[] -> value -> messages[] / statuses[] /
- * errors[] (notes/meta-platform.md §3).  Pure; called by http.c on the
- * lws service thread.  Anything signed but not understood is kept as an
+ * errors[] (Meta's Cloud API webhook reference).  Pure, no I/O; called by
+ * webhook_http.c on the service thread.  Anything signed but not understood is kept as an
  * EV_UNKNOWN event (see webhook.h); only a body that is not JSON fails.
  */
 #include "webhook_int.h"

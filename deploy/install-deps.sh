@@ -8,13 +8,13 @@ BUILD_PKGS="gcc make pkg-config libwebsockets-dev libjansson-dev \
 libcurl4-openssl-dev libstemmer-dev libsqlite3-dev libssl-dev"
 TEST_PKGS="python3 curl openssl sqlite3 fasttext"
 
-missing=""
-for p in $BUILD_PKGS $TEST_PKGS; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-	    grep -q "install ok installed"; then
-		missing="$missing $p"
-	fi
-done
+# One dpkg-query for all of them: `make test` runs this every time.
+# shellcheck disable=SC2086
+missing=$(dpkg-query -W -f='${Package} ${Status}\n' $BUILD_PKGS $TEST_PKGS \
+    2>/dev/null | awk '$NF == "installed" { ok[$1] = 1 }
+	END { n = split(want, w, " "); for (i = 1; i <= n; i++)
+		if (!(w[i] in ok)) printf(" %s", w[i]) }' \
+    want="$BUILD_PKGS $TEST_PKGS")
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -1,44 +1,145 @@
 #!/bin/sh
-# Webhook intake benchmark: 64 connections posting signed ~1 KB WhatsApp
-# text messages (each its own message id) at (a) `loket serve`, where
-# every 200 is committed to SQLite first, and (b) `loket serve --ack-only`,
-# which answers 200 at once: the ceiling of this HTTP stack.  Prints
-# requests/s, p50 and p99 latency of both and their ratio.
-# Usage: tests/bench/webhook.sh [SECONDS] [CONNECTIONS]
+# Webhook benchmark, loaded the way Meta loads it: signed WhatsApp webhooks
+# with today's timestamps, thousands of distinct citizens, real Dutch
+# messages that start conversations, and the replies sent to a Graph API
+# stand-in (tests/bench/loadgen.c plays both sides in one epoll loop).
+# One run measures:
+#   - the ceiling of the HTTP stack (--ack-only), keep-alive and one
+#     request per connection;
+#   - durable intake (every 200 committed), keep-alive and one request per
+#     connection, at saturation, with the time from each webhook's 200 to
+#     its reply reaching the Graph stand-in;
+#   - that reply time at 200 messages/s, alone and while other connections
+#     flood the intake with delivery statuses;
+#   - the npm bot whatsapp-api-js (PEER_DIR, default ../shared/bench/
+#     peer-wa-api-js) on the same load, if Node.js is installed.
+# Figures, not a test: run it more than once and look at the spread.
+# Usage: tests/bench/webhook.sh [SECONDS] [CONNECTIONS] [CITIZENS]
 set -eu
 cd "$(dirname "$0")/../.."
 SECS=${1:-10}
 CONNS=${2:-64}
+CITIZENS=${3:-5000}
 BIN=${LOKET_BIN:-build/loket}
+PEER_DIR=${PEER_DIR:-../shared/bench/peer-wa-api-js}
+PEER_SECRET=bench-app-secret-0123456789abcdef
 tmp=$(mktemp -d)
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
 
 cc -O2 -o "$tmp/loadgen" tests/bench/loadgen.c -lcrypto
-port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+free_port() {
+	python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
+}
+port=$(free_port)
+gport=$(free_port)
 
-run() {
-	LOKET_PORT=$port LOKET_DB="$tmp/bench.db" LOKET_APP_SECRET=bench \
-	LOKET_GRAPH_URL=log: LOKET_LOG_LEVEL=warn \
-	    "$BIN" serve --config deploy/loket.conf "$@" 2>"$tmp/server.log" &
-	pid=$!
+# The example config with the Graph API on the stand-in, and the sending
+# number allowed 1000 messages/s (Meta's top tier): the default 80/s would
+# make the rate limit, not Loket, the figure at saturation.
+sed -e "s|^graph_url = .*|graph_url = http://127.0.0.1:$gport|" \
+    -e '/^whatsapp_phone_number_id = 106540352242922/a rate_limit = 1000' \
+    deploy/loket.conf >"$tmp/bench.conf"
+
+wait_http() {
 	i=0
-	until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do
-		i=$((i + 1)); [ $i -gt 100 ] && { cat "$tmp/server.log"; exit 1; }
+	until curl -s -o /dev/null "http://127.0.0.1:$1/${2:-}"; do
+		i=$((i + 1)); [ $i -gt 200 ] && { cat "$tmp/server.log"; exit 1; }
 		sleep 0.05
 	done
-	"$tmp/loadgen" "$port" bench "$CONNS" "$SECS"
-	kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 }
 
-echo "durable (every 200 committed, synchronous=FULL):"
-durable=$(run); echo "  $durable"
-rows=$(sqlite3 "$tmp/bench.db" "SELECT count(*) FROM inbound")
-echo "  rows stored: $rows"
-rm -f "$tmp/bench.db"*
-echo "ceiling (--ack-only, nothing checked or stored):"
-ceiling=$(run --ack-only); echo "  $ceiling"
-d=$(echo "$durable" | sed 's/.*rps=\([0-9]*\).*/\1/')
-c=$(echo "$ceiling" | sed 's/.*rps=\([0-9]*\).*/\1/')
-echo "ratio durable/ceiling: $(awk "BEGIN{printf \"%.2f\", $d/$c}")"
+start_loket() {
+	rm -f "$tmp/bench.db"*
+	LOKET_PORT=$port LOKET_DB="$tmp/bench.db" LOKET_APP_SECRET=bench \
+	LOKET_ACCESS_TOKEN=bench-token LOKET_LOG_LEVEL=warn \
+	    "$BIN" serve --config "$tmp/bench.conf" "$@" 2>"$tmp/server.log" &
+	lpid=$!
+	pids="$pids $lpid"
+	wait_http "$port" healthz
+}
+
+stop_loket() {
+	kill "$lpid"; wait "$lpid" 2>/dev/null || true
+}
+
+load() {
+	"$tmp/loadgen" -p "$port" -s bench -u "$CITIZENS" "$@"
+}
+
+field() { echo "$1" | sed -n "s/.*$2=\([0-9.]*\).*/\1/p"; }
+ratio() { awk "BEGIN{ if ($2 > 0) printf \"%.2f\", $1/$2; else print \"-\" }"; }
+
+echo "Loket, ${SECS}s per figure, $CONNS connections, $CITIZENS citizens"
+start_loket --ack-only
+ck=$(load -c "$CONNS" -d "$SECS" -k)
+echo "ceiling, keep-alive:            $ck"
+cc1=$(load -c "$CONNS" -d "$SECS")
+echo "ceiling, request/connection:    $cc1"
+stop_loket
+
+start_loket
+dk=$(load -c "$CONNS" -d "$SECS" -k -g "$gport" -u 100000)
+echo "durable, keep-alive:            $dk"
+stop_loket
+start_loket
+dc=$(load -c "$CONNS" -d "$SECS" -g "$gport" -u 100000)
+echo "durable, request/connection:    $dc"
+stop_loket
+
+start_loket
+r200=$(load -c 8 -d "$SECS" -k -r 200 -g "$gport")
+echo "200 msg/s:                      $r200"
+stop_loket
+start_loket
+r200f=$(load -c 8 -d "$SECS" -k -r 200 -f "$CONNS" -g "$gport")
+echo "200 msg/s + status flood:       $r200f"
+rows=$(sqlite3 "$tmp/bench.db" "SELECT count(*) FROM inbound" 2>/dev/null ||
+    echo "?")
+stop_loket
+echo "  (inbound rows after the last run: $rows)"
+
+echo "ratio durable/ceiling (keep-alive):   $(ratio "$(field "$dk" rps)" \
+    "$(field "$ck" rps)")"
+echo "ratio durable/ceiling (per request):  $(ratio "$(field "$dc" rps)" \
+    "$(field "$cc1" rps)")"
+
+# The npm bot: keep-alive, one SQLite commit per message, the reply
+# awaited before its 200.  Installed once in a cache, never in the tree.
+if ! command -v node >/dev/null 2>&1; then
+	echo "npm bot: not measured (node is not installed)"
+	exit 0
+fi
+if [ ! -f "$PEER_DIR/wa-api-js-bot.mjs" ]; then
+	echo "npm bot: not measured ($PEER_DIR not found)"
+	exit 0
+fi
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/loket-bench/peer-wa-api-js
+if [ ! -d "$cache/node_modules" ]; then
+	mkdir -p "$cache"
+	cp "$PEER_DIR"/*.js "$PEER_DIR"/*.mjs "$PEER_DIR"/package*.json "$cache/"
+	(cd "$cache" && npm install --no-audit --no-fund --ignore-scripts \
+	    >/dev/null 2>&1 && npm rebuild better-sqlite3 \
+	    --ignore-scripts=false >/dev/null 2>&1) ||
+	    { echo "npm bot: not measured (npm install failed)"; exit 0; }
+fi
+cp "$PEER_DIR"/*.js "$PEER_DIR"/*.mjs "$cache/"
+mport=$(free_port)
+MOCK_PORT=$mport MOCK_TLS_PORT=0 node "$cache/mock-graph.js" \
+    2>"$tmp/mock.log" &
+pids="$pids $!"
+PORT=$port APP_SECRET=$PEER_SECRET DB_PATH="$tmp/peer.sqlite" \
+GRAPH_URL=http://127.0.0.1:$mport node "$cache/wa-api-js-bot.mjs" \
+    2>"$tmp/peer.log" &
+ppid=$!
+pids="$pids $ppid"
+wait_http "$port"
+npm=$("$tmp/loadgen" -p "$port" -s "$PEER_SECRET" -u "$CITIZENS" \
+    -c "$CONNS" -d "$SECS" -k)
+echo "npm bot, keep-alive (reply before 200): $npm"
+echo "ratio Loket durable keep-alive / npm bot: $(ratio \
+    "$(field "$dk" rps)" "$(field "$npm" rps)")"

@@ -53,10 +53,11 @@ class Client:
             c.request(method, path, body=data, headers=h)
             r = c.getresponse()
             raw = r.read()
-            try:
-                j = json.loads(raw) if raw else None
-            except ValueError:
-                j = None
+            # A JSON reply that does not parse fails the test (it raises),
+            # never passes as "no body"; pages and scripts are not JSON.
+            j = None
+            if raw and "json" in (r.getheader("Content-Type") or ""):
+                j = json.loads(raw)
             return r.status, j, r
         finally:
             c.close()

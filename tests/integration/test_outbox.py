@@ -95,6 +95,13 @@ def opens_window(srv, phone):
     return st == 200
 
 
+def settle(srv):
+    """Waits until the back end thread handled every inbound message and
+    sent its replies, so an injected fault hits the next row only."""
+    return wait_for(lambda: srv.count("inbound", "processed = 0") == 0 and
+                    srv.count("outbox", "status = 'pending'") == 0)
+
+
 def start(tmp, mock, extra=""):
     return Server(config=config(tmp, extra), tmpdir=tmp, extra_env={
         "LOKET_GRAPH_URL": mock.base + "/v24.0",
@@ -158,6 +165,7 @@ T.eq(row(srv, ids[1])[3], 131047, "webhook failure code stored for staff")
 for p in ("32470000011", "32470000012", "32470000013", "32470000014",
           "32470000002"):
     opens_window(srv, p)
+settle(srv)
 mock.control("fault", mode="500", count=2)
 r500 = enqueue(srv, "whatsapp", "32470000011", "na twee fouten")
 T.ok(wait_for(lambda: row(srv, r500)[0] == "sent", 20),

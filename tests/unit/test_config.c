@@ -226,7 +226,7 @@ test_example(void)
 	    "https://graph.facebook.com/v24.0");
 	TEST_STR("intents", cfg->intents_dir, "intents/nl");
 	TEST_STR("locales", cfg->locales_dir, "locales");
-	TEST_STR("console", cfg->console_dir, "bot/console");
+	TEST_STR("console", cfg->console_dir, "console");
 	TEST_STR("default_agency", cfg->default_agency, "vmsw");
 	TEST("retention 400 days", cfg->retention_days == 400);
 	TEST("secure_cookies no", cfg->secure_cookies == 0);

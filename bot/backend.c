@@ -1,0 +1,327 @@
+/*
+ * backend.c — the back end thread.  See backend.h.  One mutex guards the
+ * engine, the sender and their store; the thread holds it while it works
+ * and gives it up between rounds when the service thread asks for a turn
+ * (backend_lock), so a staff action never waits behind a flood.
+ */
+#include "backend.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "conversation.h"
+#include "intent.h"
+#include "locale.h"
+#include "log.h"
+#include "outbox.h"
+#include "report.h"
+#include "store.h"
+
+#define ROUND_MESSAGES	16	/* inbound rows per transaction */
+#define IDLE_EVERY_S	15	/* silent conversations checked */
+
+struct backend {
+	pthread_t		 tid;
+	pthread_mutex_t		 mu;	/* everything below but the atomics */
+	pthread_cond_t		 work;	/* wake-up or stop */
+	pthread_cond_t		 turn;	/* the service thread is done */
+	atomic_int		 waiting; /* service threads wanting mu */
+	int			 pending; /* rows may wait (set under mu) */
+	int			 stop;
+	struct backend_opts	 o;
+	struct store		*store;
+	struct intent_model	*model;
+	struct locales		*locales;
+	struct engine		*engine;
+	struct outbox		*outbox;
+	struct report_purge_state *purge;
+	long long		 next_second_ms;
+	unsigned long		 seconds;
+};
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Hands committed inbound rows to the engine, one transaction (one
+ * commit) for up to ROUND_MESSAGES; each message is a savepoint in it
+ * and fails alone.  Returns the number handled, -1 on a database error. */
+static int
+handle_inbound(struct backend *b)
+{
+	int n;
+
+	if (store_begin(b->store) == -1)
+		return -1;
+	n = engine_process_some(b->engine, store_now_ms(), ROUND_MESSAGES);
+	if (store_commit(b->store) == -1)
+		n = -1;
+	BOT_ASSERT(!store_in_transaction(b->store));
+	return n;
+}
+
+static int
+stats_differ(const struct outbox_stats *a, const struct outbox_stats *c)
+{
+	return a->accepted != c->accepted || a->failed != c->failed ||
+	    a->retried != c->retried || a->statuses != c->statuses ||
+	    a->templated != c->templated;
+}
+
+/* Once a second: silent conversations (every IDLE_EVERY_S) and the
+ * retention purge.  Returns 1 if conversations ended. */
+static int
+each_second(struct backend *b)
+{
+	int ended = 0;
+
+	b->seconds++;
+	if (b->seconds % IDLE_EVERY_S == 0)
+		ended = engine_tick(b->engine, store_now_ms()) > 0;
+	report_purge_maybe(&b->purge, b->store, b->o.cfg);
+	return ended;
+}
+
+/* One round of work; returns 1 when more is waiting right now. */
+static int
+round_once(struct backend *b)
+{
+	struct outbox_stats before = *outbox_stats(b->outbox);
+	int n = 0, changed = 0, more = 0;
+	long long now = mono_ms();
+
+	if (b->pending) {
+		b->pending = 0;
+		if ((n = handle_inbound(b)) < 0)
+			n = 0;	/* database error: the next second retries */
+		else if (n >= ROUND_MESSAGES)
+			more = b->pending = 1;
+		changed = n > 0;
+	}
+	if (now >= b->next_second_ms) {
+		b->next_second_ms = now + 1000;
+		if (each_second(b))
+			changed = n = 1;
+		if (!b->pending)
+			b->pending = 1;	/* retry after an error, catch up */
+	}
+	outbox_service(b->outbox, n > 0);
+	if (changed || stats_differ(&before, outbox_stats(b->outbox)))
+		b->o.changed(b->o.changed_arg);
+	return more;
+}
+
+/* Sleeps until woken, the sender's next due row, or the next second. */
+static void
+idle_wait(struct backend *b)
+{
+	long long due = outbox_next_due_ms(b->outbox), now = mono_ms(), ms;
+	struct timespec ts;
+
+	ms = b->next_second_ms - now;
+	if (due >= 0 && due < ms)
+		ms = due < 2 ? 2 : due;	/* held rows: no busy loop */
+	if (ms <= 0)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	while (!b->pending && !b->stop && atomic_load(&b->waiting) == 0)
+		if (pthread_cond_timedwait(&b->work, &b->mu, &ts) == ETIMEDOUT)
+			break;
+}
+
+static void *
+backend_main(void *arg)
+{
+	struct backend *b = arg;
+
+	pthread_mutex_lock(&b->mu);
+	while (!b->stop) {
+		while (atomic_load(&b->waiting) > 0)
+			pthread_cond_wait(&b->turn, &b->mu);
+		if (b->stop)
+			break;
+		if (!round_once(b))
+			idle_wait(b);
+	}
+	pthread_mutex_unlock(&b->mu);
+	return NULL;
+}
+
+/* The graph worker's results are ready: a round applies them. */
+static void
+on_results(void *arg)
+{
+	backend_wake(arg);
+}
+
+static int
+open_parts(struct backend *b, char *err, size_t errlen)
+{
+	const struct config *cfg = b->o.cfg;
+
+	if ((b->model = intent_load(cfg->intents_dir, err, errlen)) == NULL ||
+	    (b->locales = locales_load(cfg->locales_dir, err, errlen)) ==
+	    NULL || (b->store = store_open(b->o.db_path, err, errlen)) ==
+	    NULL)
+		return -1;
+	store_set_write_lock(b->store, b->o.write_lock);
+	/* Derived from webhooks the intake writer committed with FULL: an
+	 * fsync per round would only slow replies down (store.h). */
+	if (store_relax_sync(b->store) == -1) {
+		snprintf(err, errlen, "cannot set synchronous=NORMAL");
+		return -1;
+	}
+	if ((b->engine = engine_new(cfg, b->store, b->model, b->locales)) ==
+	    NULL || (b->outbox = outbox_new(cfg, b->store, on_results, b)) ==
+	    NULL) {
+		snprintf(err, errlen, "cannot start the engine or the sender");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+free_parts(struct backend *b)
+{
+	outbox_free(b->outbox);
+	engine_free(b->engine);
+	report_purge_free(b->purge);
+	store_close(b->store);
+	intent_free(b->model);
+	locales_free(b->locales);
+}
+
+struct backend *
+backend_start(const struct backend_opts *o, char *err, size_t errlen)
+{
+	struct backend *b = calloc(1, sizeof(*b));
+
+	if (b == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	b->o = *o;
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_cond_init(&b->work, NULL);
+	pthread_cond_init(&b->turn, NULL);
+	b->pending = 1;		/* what an earlier run left */
+	if (open_parts(b, err, errlen) == -1)
+		goto fail;
+	if (pthread_create(&b->tid, NULL, backend_main, b) != 0) {
+		snprintf(err, errlen, "cannot start the back end thread");
+		goto fail;
+	}
+	return b;
+fail:
+	free_parts(b);
+	pthread_mutex_destroy(&b->mu);
+	pthread_cond_destroy(&b->work);
+	pthread_cond_destroy(&b->turn);
+	free(b);
+	return NULL;
+}
+
+void
+backend_stop(struct backend *b)
+{
+	if (b == NULL)
+		return;
+	pthread_mutex_lock(&b->mu);
+	b->stop = 1;
+	pthread_cond_signal(&b->work);
+	pthread_mutex_unlock(&b->mu);
+	pthread_join(b->tid, NULL);
+	free_parts(b);
+	pthread_mutex_destroy(&b->mu);
+	pthread_cond_destroy(&b->work);
+	pthread_cond_destroy(&b->turn);
+	free(b);
+}
+
+void
+backend_wake(void *arg)
+{
+	struct backend *b = arg;
+
+	if (b == NULL)
+		return;
+	pthread_mutex_lock(&b->mu);
+	b->pending = 1;
+	pthread_cond_signal(&b->work);
+	pthread_mutex_unlock(&b->mu);
+}
+
+struct engine *
+backend_lock(struct backend *b)
+{
+	if (b == NULL)
+		return NULL;
+	atomic_fetch_add(&b->waiting, 1);
+	pthread_cond_signal(&b->work);	/* out of an idle wait */
+	pthread_mutex_lock(&b->mu);
+	atomic_fetch_sub(&b->waiting, 1);
+	BOT_ASSERT(!store_in_transaction(b->store));
+	return b->engine;
+}
+
+void
+backend_unlock(struct backend *b)
+{
+	BOT_ASSERT(!store_in_transaction(b->store));
+	pthread_cond_broadcast(&b->turn);
+	pthread_mutex_unlock(&b->mu);
+}
+
+int
+backend_stats(struct backend *b, struct outbox_stats *out)
+{
+	if (backend_lock(b) == NULL)
+		return -1;
+	*out = *outbox_stats(b->outbox);
+	backend_unlock(b);
+	return 0;
+}
+
+void
+backend_reload(struct backend *b, const struct config *cfg)
+{
+	struct locales *loc;
+	char err[512];
+
+	if (backend_lock(b) == NULL)
+		return;
+	b->o.cfg = cfg;
+	outbox_set_config(b->outbox, cfg);
+	engine_set_config(b->engine, cfg);
+	if (intent_reload(&b->model, cfg->intents_dir, err, sizeof(err)) ==
+	    -1)
+		log_error("event=intents_reload_refused msg=\"%s\"", err);
+	else
+		log_info("event=intents_reloaded dir=%s", cfg->intents_dir);
+	engine_set_model(b->engine, b->model);
+	if ((loc = locales_load(cfg->locales_dir, err, sizeof(err))) == NULL) {
+		log_error("event=locales_reload_refused msg=\"%s\"", err);
+	} else {
+		engine_set_locales(b->engine, loc);
+		locales_free(b->locales);
+		b->locales = loc;
+		log_info("event=locales_reloaded dir=%s", cfg->locales_dir);
+	}
+	backend_unlock(b);
+}
