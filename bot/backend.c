@@ -14,9 +14,9 @@
 #include <time.h>
 
 #include "config.h"
-#include "conversation.h"
+#include "conv.h"
 #include "intent.h"
-#include "locale.h"
+#include "locales.h"
 #include "log.h"
 #include "outbox.h"
 #include "report.h"
@@ -37,7 +37,7 @@ struct backend {
 	struct store		*store;
 	struct intent_model	*model;
 	struct locales		*locales;
-	struct engine		*engine;
+	struct conv_engine		*engine;
 	struct outbox		*outbox;
 	struct report_purge_state *purge;
 	long long		 next_second_ms;
@@ -63,7 +63,7 @@ handle_inbound(struct backend *b)
 
 	if (store_begin(b->store) == -1)
 		return -1;
-	n = engine_process_some(b->engine, store_now_ms(), ROUND_MESSAGES);
+	n = conv_process_some(b->engine, store_now_ms(), ROUND_MESSAGES);
 	if (store_commit(b->store) == -1)
 		n = -1;
 	BOT_ASSERT(!store_in_transaction(b->store));
@@ -87,7 +87,7 @@ each_second(struct backend *b)
 
 	b->seconds++;
 	if (b->seconds % IDLE_EVERY_S == 0)
-		ended = engine_tick(b->engine, store_now_ms()) > 0;
+		ended = conv_tick(b->engine, store_now_ms()) > 0;
 	report_purge_maybe(&b->purge, b->store, b->o.cfg);
 	return ended;
 }
@@ -187,7 +187,7 @@ open_parts(struct backend *b, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set synchronous=NORMAL");
 		return -1;
 	}
-	if ((b->engine = engine_new(cfg, b->store, b->model, b->locales)) ==
+	if ((b->engine = conv_new(cfg, b->store, b->model, b->locales)) ==
 	    NULL || (b->outbox = outbox_new(cfg, b->store, on_results, b)) ==
 	    NULL) {
 		snprintf(err, errlen, "cannot start the engine or the sender");
@@ -200,7 +200,7 @@ static void
 free_parts(struct backend *b)
 {
 	outbox_free(b->outbox);
-	engine_free(b->engine);
+	conv_free(b->engine);
 	report_purge_free(b->purge);
 	store_close(b->store);
 	intent_free(b->model);
@@ -267,7 +267,7 @@ backend_wake(void *arg)
 	pthread_mutex_unlock(&b->mu);
 }
 
-struct engine *
+struct conv_engine *
 backend_lock(struct backend *b)
 {
 	if (b == NULL)
@@ -308,17 +308,17 @@ backend_reload(struct backend *b, const struct config *cfg)
 		return;
 	b->o.cfg = cfg;
 	outbox_set_config(b->outbox, cfg);
-	engine_set_config(b->engine, cfg);
+	conv_set_config(b->engine, cfg);
 	if (intent_reload(&b->model, cfg->intents_dir, err, sizeof(err)) ==
 	    -1)
 		log_error("event=intents_reload_refused msg=\"%s\"", err);
 	else
 		log_info("event=intents_reloaded dir=%s", cfg->intents_dir);
-	engine_set_model(b->engine, b->model);
+	conv_set_model(b->engine, b->model);
 	if ((loc = locales_load(cfg->locales_dir, err, sizeof(err))) == NULL) {
 		log_error("event=locales_reload_refused msg=\"%s\"", err);
 	} else {
-		engine_set_locales(b->engine, loc);
+		conv_set_locales(b->engine, loc);
 		locales_free(b->locales);
 		b->locales = loc;
 		log_info("event=locales_reloaded dir=%s", cfg->locales_dir);

@@ -18,7 +18,7 @@
 
 struct backend;
 struct config;
-struct engine;
+struct conv_engine;
 struct outbox_stats;
 
 struct backend_opts {
@@ -49,7 +49,7 @@ void		 backend_wake(void *b);
  * (and no lock held) when b is NULL.  Every backend_lock() that returned
  * non-NULL is paired with one backend_unlock().
  */
-struct engine	*backend_lock(struct backend *b);
+struct conv_engine	*backend_lock(struct backend *b);
 void		 backend_unlock(struct backend *b);
 /* Copies the sender's counters; 0, or -1 when b is NULL. */
 int		 backend_stats(struct backend *b, struct outbox_stats *out);

@@ -25,9 +25,9 @@
 #include "cli.h"
 #include "cmd.h"
 #include "config.h"
-#include "conversation.h"
+#include "conv.h"
 #include "intent.h"
-#include "locale.h"
+#include "locales.h"
 #include "log.h"
 #include "store.h"
 
@@ -43,7 +43,7 @@ struct chat {
 	struct store		*store;
 	struct intent_model	*model;
 	struct locales		*loc;
-	struct engine		*engine;
+	struct conv_engine		*engine;
 	long long		 offset_ms;	/* simulated time passed */
 	long long		 start_ms;	/* --at, or 0: the real clock */
 	long long		 gap_ms;	/* before the next message */
@@ -91,7 +91,7 @@ parse_at(const char *s)
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	t = timegm(&tm);
-	t -= brussels_utc_offset(t);
+	t -= config_brussels_utc_offset(t);
 	return (long long)t * 1000;
 }
 
@@ -270,7 +270,7 @@ chat_open(struct chat *c)
 		fprintf(stderr, "loket chat: %s: %s\n", c->db_path, err);
 		return -1;
 	}
-	if ((c->engine = engine_new(c->cfg, c->store, c->model, c->loc)) ==
+	if ((c->engine = conv_new(c->cfg, c->store, c->model, c->loc)) ==
 	    NULL) {
 		fprintf(stderr, "loket chat: out of memory\n");
 		return -1;
@@ -281,7 +281,7 @@ chat_open(struct chat *c)
 static void
 chat_close(struct chat *c)
 {
-	engine_free(c->engine);
+	conv_free(c->engine);
 	c->engine = NULL;
 	store_close(c->store);
 	c->store = NULL;
@@ -298,7 +298,7 @@ do_wait(struct chat *c, const char *arg)
 		return 0;
 	}
 	c->offset_ms += (long long)secs * 1000;
-	return engine_tick(c->engine, now_ms(c)) < 0 ? -1 : 0;
+	return conv_tick(c->engine, now_ms(c)) < 0 ? -1 : 0;
 }
 
 /* "2" after buttons presses the second button, as a phone would. */
@@ -346,7 +346,7 @@ handle_line(struct chat *c, const char *line)
 	else
 		rc = send_line(c, line);
 	c->n_last = 0;
-	if (rc == -1 || engine_process_pending(c->engine, now_ms(c)) < 0)
+	if (rc == -1 || conv_process_pending(c->engine, now_ms(c)) < 0)
 		return -1;
 	return 0;
 }

@@ -134,12 +134,12 @@ int		 config_lang_flag(const char *lang);
 long		 config_parse_duration(const char *s);
 
 /* Offset of Europe/Brussels from UTC at t, in seconds (3600 or 7200). */
-int		 brussels_utc_offset(time_t t);
+int		 config_brussels_utc_offset(time_t t);
 /*
  * Whether the agency's staff are in office at t; if not and next_open is
  * not NULL, stores the next opening time (or 0 if none in 14 days).
  */
-int		 agency_in_office(const struct agency *a, time_t t,
+int		 config_agency_in_office(const struct agency *a, time_t t,
 		    time_t *next_open);
 
 #endif

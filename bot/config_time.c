@@ -57,7 +57,7 @@ last_sunday(int y, int m)
 }
 
 int
-brussels_utc_offset(time_t t)
+config_brussels_utc_offset(time_t t)
 {
 	int y, m, d;
 	long start, end;
@@ -84,9 +84,9 @@ is_holiday(const struct agency *a, long days)
 }
 
 int
-agency_in_office(const struct agency *a, time_t t, time_t *next_open)
+config_agency_in_office(const struct agency *a, time_t t, time_t *next_open)
 {
-	long local = (long)t + brussels_utc_offset(t);
+	long local = (long)t + config_brussels_utc_offset(t);
 	long days = local / 86400, day;
 	int minute = (int)(local % 86400 / 60), i;
 
@@ -107,7 +107,7 @@ agency_in_office(const struct agency *a, time_t t, time_t *next_open)
 				 * moment (right except within the hour
 				 * of a change, when offices are closed). */
 				*next_open = (time_t)(lt -
-				    brussels_utc_offset((time_t)(lt - 3600)));
+				    config_brussels_utc_offset((time_t)(lt - 3600)));
 			}
 			return 0;
 		}

@@ -2,8 +2,8 @@
  * console_ops.c — what staff do to a conversation: take it over (the bot
  * goes silent), reply (through the outbox, author = the staff member),
  * hand it back to the bot, or close it with an outcome.  The changes
- * themselves are the conversation engine's (engine_takeover,
- * engine_staff_reply, engine_handback, engine_close in conversation.h),
+ * themselves are the conversation engine's (conv_takeover,
+ * conv_staff_reply, conv_handback, conv_close in conv.h),
  * so the rules live in one place; this file adds what the console
  * promises on top: a conversation a colleague holds is refused (409), a
  * reply needs your own takeover first, and closed is final.
@@ -15,7 +15,7 @@
 
 #include "backend.h"
 #include "console_int.h"
-#include "conversation.h"
+#include "conv.h"
 #include "dialog.h"
 #include "log.h"
 #include "server.h"
@@ -106,7 +106,7 @@ static int
 run(struct server *s, enum op op, long long id, const char *staff,
     const char *arg, const char **why)
 {
-	struct engine *e;
+	struct conv_engine *e;
 	long long now = store_now_ms();
 	int rc;
 
@@ -118,16 +118,16 @@ run(struct server *s, enum op op, long long id, const char *staff,
 	    why)) == 0) {
 		switch (op) {
 		case OP_TAKEOVER:
-			rc = engine_takeover(e, id, staff, now);
+			rc = conv_takeover(e, id, staff, now);
 			break;
 		case OP_HANDBACK:
-			rc = engine_handback(e, id, now);
+			rc = conv_handback(e, id, now);
 			break;
 		case OP_REPLY:
-			rc = engine_staff_reply(e, id, staff, arg, now);
+			rc = conv_staff_reply(e, id, staff, arg, now);
 			break;
 		case OP_CLOSE:
-			rc = engine_close(e, id, arg, now);
+			rc = conv_close(e, id, arg, now);
 			break;
 		}
 		rc = result(rc, why);

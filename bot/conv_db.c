@@ -400,7 +400,7 @@ brussels_year(long long now_ms)
 	time_t t = (time_t)(now_ms / 1000);
 	struct tm tm;
 
-	t += brussels_utc_offset(t);
+	t += config_brussels_utc_offset(t);
 	gmtime_r(&t, &tm);
 	return tm.tm_year + 1900;
 }

@@ -1,5 +1,5 @@
 /*
- * conv_int.h — private to the conversation engine (conversation.c,
+ * conv_int.h — private to the conversation engine (conv.c,
  * conv_db.c, conv_text.c): the row structs and the helpers between them.
  */
 #ifndef LOKET_CONV_INT_H
@@ -42,10 +42,10 @@ struct conv {
 	int			 turns, staff_involved, abuse;
 };
 
-struct engine;
+struct conv_engine;
 
-/* conversation.c: the engine's store, for conv_staff.c. */
-struct store *conv_engine_store(struct engine *e);
+/* conv.c: the engine's store, for conv_staff.c. */
+struct store *conv_store(struct conv_engine *e);
 
 /* conv_db.c — every statement binds its parameters. */
 int	conv_db_next_inbound(struct store *s, long long after,

@@ -3,7 +3,7 @@
  * it over (the bot falls silent), hand it back, close it with an outcome,
  * reply to the citizen.  Each is one transaction.  Service thread only.
  */
-#include "conversation.h"
+#include "conv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +19,10 @@ typedef int	staff_fn(struct store *s, struct conv *c, const void *arg,
 
 /* Loads conv_id, runs fn, saves, all in one transaction. */
 static int
-with_conv(struct engine *e, long long conv_id, staff_fn *fn, const void *arg,
+with_conv(struct conv_engine *e, long long conv_id, staff_fn *fn, const void *arg,
     long long now_ms)
 {
-	struct store *s = conv_engine_store(e);
+	struct store *s = conv_store(e);
 	struct conv c;
 	int rc;
 
@@ -110,20 +110,20 @@ do_reply(struct store *s, struct conv *c, const void *arg, long long now_ms)
 }
 
 int
-engine_takeover(struct engine *e, long long conv_id, const char *staff_name,
+conv_takeover(struct conv_engine *e, long long conv_id, const char *staff_name,
     long long now_ms)
 {
 	return with_conv(e, conv_id, do_takeover, staff_name, now_ms);
 }
 
 int
-engine_handback(struct engine *e, long long conv_id, long long now_ms)
+conv_handback(struct conv_engine *e, long long conv_id, long long now_ms)
 {
 	return with_conv(e, conv_id, do_handback, NULL, now_ms);
 }
 
 int
-engine_close(struct engine *e, long long conv_id, const char *outcome,
+conv_close(struct conv_engine *e, long long conv_id, const char *outcome,
     long long now_ms)
 {
 	if (!dialog_outcome_valid(outcome)) {
@@ -134,7 +134,7 @@ engine_close(struct engine *e, long long conv_id, const char *outcome,
 }
 
 int
-engine_staff_reply(struct engine *e, long long conv_id,
+conv_staff_reply(struct conv_engine *e, long long conv_id,
     const char *staff_name, const char *text, long long now_ms)
 {
 	const char *v[2] = { staff_name, text };

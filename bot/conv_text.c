@@ -17,7 +17,7 @@
 
 #include "buf.h"
 #include "config.h"
-#include "locale.h"
+#include "locales.h"
 #include "phone.h"
 
 /*
@@ -191,7 +191,7 @@ conv_format_time(long long ms, const char *lang, char *out, size_t outlen)
 	struct tm tm;
 	char hm[24];
 
-	t += brussels_utc_offset(t);
+	t += config_brussels_utc_offset(t);
 	gmtime_r(&t, &tm);
 	fmt_minutes(w, tm.tm_hour * 60 + tm.tm_min, 1, hm, sizeof(hm));
 	snprintf(out, outlen, "%s %d %s %s %s", w->day[(tm.tm_wday + 6) % 7],

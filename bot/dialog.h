@@ -5,7 +5,7 @@
  * the timeout) and yields the new state, the replies (locale keys with
  * choices) and the actions for the engine (create a case, hand over, end
  * with an outcome, flag abuse).  No I/O, no clock, no database, no
- * allocation: conversation.c does all that around it, so every path can
+ * allocation: conv.c does all that around it, so every path can
  * be tested in memory.
  */
 #ifndef LOKET_DIALOG_H
@@ -130,7 +130,7 @@ enum dialog_step dialog_step_parse(const char *name);
 /* Whether name is one of the outcome names below. */
 int		 dialog_outcome_valid(const char *name);
 
-/* Outcome names (for reports and engine_close). */
+/* Outcome names (for reports and conv_close). */
 #define OUTCOME_REFERRED	"referred"
 #define OUTCOME_REDIRECTED	"redirected"
 #define OUTCOME_CASE		"case_created"

@@ -125,7 +125,7 @@ new_result(const struct graph_job *job)
 	struct graph_result *r = calloc(1, sizeof(*r));
 
 	if (r == NULL)
-		fatalx("event=graph_oom");
+		log_fatalx("event=graph_oom");
 	r->id = job->id;
 	r->retry_after_s = -1;
 	return r;
@@ -198,7 +198,7 @@ start_job(struct graph *g, struct graph_job *job)
 		return 1;
 	}
 	if ((x = calloc(1, sizeof(*x))) == NULL)
-		fatalx("event=graph_oom");
+		log_fatalx("event=graph_oom");
 	x->job = job;
 	buf_init(&x->resp, RESPONSE_MAX);
 	if ((x->easy = curl_easy_init()) == NULL || xfer_setup(g, x) == -1 ||

@@ -75,7 +75,7 @@ store_event(struct store *s, const char *agency,
 		msg_id = synthetic;
 	}
 	*unrouted = agency == NULL;
-	bind_str(st, 1, channel_name(ev->channel));
+	bind_str(st, 1, webhook_channel_name(ev->channel));
 	bind_str(st, 2, agency);
 	bind_str(st, 3, ev->account_id);
 	bind_str(st, 4, ev->user_id ? ev->user_id : "");
@@ -112,7 +112,7 @@ store_status(struct store *s, const struct inbound_event *ev, long long now)
 		    ev->user_id ? ev->user_id : "", ev->watermark_ms);
 		msg_id = watermark;
 	}
-	bind_str(st, 1, channel_name(ev->channel));
+	bind_str(st, 1, webhook_channel_name(ev->channel));
 	bind_str(st, 2, msg_id);
 	bind_str(st, 3, ev->status ? ev->status : "unknown");
 	bind_str(st, 4, ev->user_id);
@@ -132,13 +132,13 @@ intake_store_unexpected(struct store *s, enum channel ch, const char *reason,
 	static const char sql[] = "INSERT INTO unexpected (channel, "
 	    "received_at, reason, raw, digest) VALUES (?1, ?2, ?3, ?4, ?5) "
 	    "ON CONFLICT (digest) DO NOTHING";
-	const char *chn = channel_name(ch);
+	const char *chn = webhook_channel_name(ch);
 	sqlite3_stmt *st;
 	char digest[65];
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
-	bind_str(st, 1, channel_name(ch));
+	bind_str(st, 1, webhook_channel_name(ch));
 	sqlite3_bind_int64(st, 2, now_ms);
 	bind_str(st, 3, reason);
 	sqlite3_bind_text(st, 4, raw ? raw : "", raw ? (int)len : 0,

@@ -86,7 +86,7 @@ LOG_FN(log_warnx, LOG_LVL_WARN, 0)
 LOG_FN(log_error, LOG_LVL_ERROR, 0)
 
 void
-fatalx(const char *fmt, ...)
+log_fatalx(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -25,9 +25,9 @@ void	log_warn(const char *fmt, ...) LOG_PRINTF(1, 2);
 void	log_warnx(const char *fmt, ...) LOG_PRINTF(1, 2);
 void	log_error(const char *fmt, ...) LOG_PRINTF(1, 2);
 /* Log and exit(1); for startup failures and broken invariants only. */
-void	fatalx(const char *fmt, ...) LOG_PRINTF(1, 2) __attribute__((noreturn));
+void	log_fatalx(const char *fmt, ...) LOG_PRINTF(1, 2) __attribute__((noreturn));
 
-#define BOT_ASSERT(x) do { if (!(x)) fatalx("event=assert_failed " \
+#define BOT_ASSERT(x) do { if (!(x)) log_fatalx("event=assert_failed " \
 	"expr=\"%s\" at=%s:%d", #x, __FILE__, __LINE__); } while (0)
 
 #endif

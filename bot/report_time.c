@@ -24,7 +24,7 @@ local_tm(long long ms, struct tm *tm)
 {
 	time_t t = (time_t)(ms / 1000);
 
-	t += brussels_utc_offset(t);
+	t += config_brussels_utc_offset(t);
 	gmtime_r(&t, tm);
 }
 
@@ -41,7 +41,7 @@ local_midnight(int y, int m, int d)
 	tm.tm_mon = m - 1;
 	tm.tm_mday = d;
 	t = timegm(&tm);
-	return ((long long)t - brussels_utc_offset(t)) * 1000;
+	return ((long long)t - config_brussels_utc_offset(t)) * 1000;
 }
 
 int

@@ -27,11 +27,11 @@ log_job(const struct intake_job *j)
 
 	if (j->status != 200) {
 		log_warnx("event=webhook_not_stored channel=%s events=%zu",
-		    channel_name(j->channel), j->batch.n);
+		    webhook_channel_name(j->channel), j->batch.n);
 		return;
 	}
 	log_info("event=webhook channel=%s events=%zu stored=%d statuses=%d "
-	    "duplicates=%d unexpected=%d unrouted=%d", channel_name(j->channel),
+	    "duplicates=%d unexpected=%d unrouted=%d", webhook_channel_name(j->channel),
 	    j->batch.n, c->stored, c->statuses, c->duplicates,
 	    c->unexpected + (j->raw != NULL), c->unrouted);
 }

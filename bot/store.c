@@ -80,7 +80,7 @@ pragma_int(sqlite3 *db, const char *sql, int *out)
 static int
 migrate(struct store *s, char *err, size_t errlen)
 {
-	size_t n = schema_migration_count(), v;
+	size_t n = store_schema_migration_count(), v;
 	char sql[64];
 
 	if (pragma_int(s->db, "PRAGMA user_version", &s->version) == -1)
@@ -94,7 +94,7 @@ migrate(struct store *s, char *err, size_t errlen)
 		if (store_begin(s) == -1)
 			goto fail;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", v + 1);
-		if (run_script(s->db, schema_migration(v)) == -1 ||
+		if (run_script(s->db, store_schema_migration(v)) == -1 ||
 		    run_script(s->db, sql) == -1) {
 			snprintf(err, errlen, "migration %zu: %s", v + 1,
 			    sqlite3_errmsg(s->db));

@@ -204,13 +204,13 @@ static const char *const migrations[] = {
 };
 
 size_t
-schema_migration_count(void)
+store_schema_migration_count(void)
 {
 	return sizeof(migrations) / sizeof(migrations[0]);
 }
 
 const char *
-schema_migration(size_t i)
+store_schema_migration(size_t i)
 {
-	return i < schema_migration_count() ? migrations[i] : NULL;
+	return i < store_schema_migration_count() ? migrations[i] : NULL;
 }

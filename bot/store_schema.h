@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-size_t		 schema_migration_count(void);
+size_t		 store_schema_migration_count(void);
 /* SQL of migration i+1 (bringing user_version from i to i+1), or NULL. */
-const char	*schema_migration(size_t i);
+const char	*store_schema_migration(size_t i);
 
 #endif

@@ -14,7 +14,7 @@
 #include <string.h>
 
 const char *
-channel_name(enum channel c)
+webhook_channel_name(enum channel c)
 {
 	switch (c) {
 	case CH_WHATSAPP:

@@ -119,6 +119,6 @@ int	webhook_parse_messenger(const char *body, size_t len,
 	    struct webhook_batch *out, char *err, size_t errlen);
 void	webhook_batch_free(struct webhook_batch *b);
 
-const char *channel_name(enum channel c);	/* "whatsapp", "messenger" */
+const char *webhook_channel_name(enum channel c);	/* "whatsapp", "messenger" */
 
 #endif

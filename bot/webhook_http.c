@@ -67,10 +67,10 @@ verify_get(struct http_req *r)
 	    || strcmp(mode, "subscribe") != 0 || want == NULL ||
 	    *want == '\0' || !signature_equal(token, want)) {
 		log_warnx("event=verify_refused channel=%s",
-		    channel_name(route_channel(r)));
+		    webhook_channel_name(route_channel(r)));
 		return reply_text(r, 403, "forbidden\n");
 	}
-	log_info("event=verify_ok channel=%s", channel_name(route_channel(r)));
+	log_info("event=verify_ok channel=%s", webhook_channel_name(route_channel(r)));
 	webhook_count(r->srv, r->path, 200);
 	return http_reply(r, 200, "text/plain; charset=utf-8", challenge,
 	    strlen(challenge));
@@ -85,7 +85,7 @@ post_headers(struct http_req *r)
 	    == -1) {
 		r->srv->stats.signature_failures++;
 		log_warnx("event=signature_missing channel=%s",
-		    channel_name(route_channel(r)));
+		    webhook_channel_name(route_channel(r)));
 		return reply_text(r, 401, "missing signature\n");
 	}
 	return HTTP_READ_BODY;
@@ -150,7 +150,7 @@ post_body(struct http_req *r)
 	    r->body.data : "", r->body.len, r->sig) == -1) {
 		r->srv->stats.signature_failures++;
 		log_warnx("event=signature_invalid channel=%s bytes=%zu",
-		    channel_name(ch), r->body.len);
+		    webhook_channel_name(ch), r->body.len);
 		return reply_text(r, 401, "bad signature\n");
 	}
 	rc = ch == CH_WHATSAPP ?
@@ -160,7 +160,7 @@ post_body(struct http_req *r)
 	    sizeof(err));
 	if (rc == -1) {
 		log_warnx("event=webhook_not_json channel=%s err=\"%s\"",
-		    channel_name(ch), err);
+		    webhook_channel_name(ch), err);
 		return reply_text(r, 400, "not JSON\n");
 	}
 	if (submit_batch(r, ch, &b) == -1)	/* nothing acknowledged */

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/locales.sh — the rules for locales/*.txt that a machine can check,
-# beyond what the loader refuses (bot/locale.h):
+# beyond what the loader refuses (bot/locales.h):
 #   - no term from locales/verboden.txt (whole words, per language);
 #   - no sentence over 25 words (';' does not end a sentence);
 #   - a link (http..., www..., {website}, {complaint_url}, {privacy_url})

@@ -703,28 +703,28 @@ static void
 test_brussels(void)
 {
 	/* 2026-03-29 01:00 UTC: 02:00 CET becomes 03:00 CEST. */
-	TEST("1 s before spring change", brussels_utc_offset(1774745999) ==
+	TEST("1 s before spring change", config_brussels_utc_offset(1774745999) ==
 	    3600);
-	TEST("spring change", brussels_utc_offset(1774746000) == 7200);
-	TEST("1 s after spring change", brussels_utc_offset(1774746001) ==
+	TEST("spring change", config_brussels_utc_offset(1774746000) == 7200);
+	TEST("1 s after spring change", config_brussels_utc_offset(1774746001) ==
 	    7200);
 	/* 2026-10-25 01:00 UTC: 03:00 CEST becomes 02:00 CET. */
-	TEST("1 s before autumn change", brussels_utc_offset(1792889999) ==
+	TEST("1 s before autumn change", config_brussels_utc_offset(1792889999) ==
 	    7200);
-	TEST("autumn change", brussels_utc_offset(1792890000) == 3600);
-	TEST("1 s after autumn change", brussels_utc_offset(1792890001) ==
+	TEST("autumn change", config_brussels_utc_offset(1792890000) == 3600);
+	TEST("1 s after autumn change", config_brussels_utc_offset(1792890001) ==
 	    3600);
 	TEST("winter (2026-01-15 12:00 UTC)",
-	    brussels_utc_offset(1768478400) == 3600);
+	    config_brussels_utc_offset(1768478400) == 3600);
 	TEST("summer (2026-07-15 12:00 UTC)",
-	    brussels_utc_offset(1784116800) == 7200);
+	    config_brussels_utc_offset(1784116800) == 7200);
 	TEST("new year's eve (2026-12-31 23:30 UTC)",
-	    brussels_utc_offset(1798759800) == 3600);
+	    config_brussels_utc_offset(1798759800) == 3600);
 	TEST("day before spring change (2026-03-28 12:00 UTC)",
-	    brussels_utc_offset(1774699200) == 3600);
+	    config_brussels_utc_offset(1774699200) == 3600);
 	TEST("2027 spring change (2027-03-28 01:00 UTC)",
-	    brussels_utc_offset(1806195600) == 7200 &&
-	    brussels_utc_offset(1806195599) == 3600);
+	    config_brussels_utc_offset(1806195600) == 7200 &&
+	    config_brussels_utc_offset(1806195599) == 3600);
 }
 
 /* in_office result and next_open, with next_open preset to a marker. */
@@ -732,7 +732,7 @@ static int
 office(const struct agency *a, time_t t, time_t *next)
 {
 	*next = -42;
-	return agency_in_office(a, t, next);
+	return config_agency_in_office(a, t, next);
 }
 
 static void
@@ -754,7 +754,7 @@ test_office(void)
 	/* Tue 2026-12-01 10:00 CET */
 	TEST("inside a range", office(vmsw, 1796115600, &next) == 1);
 	TEST("NULL next_open allowed",
-	    agency_in_office(vmsw, 1796115600, NULL) == 1);
+	    config_agency_in_office(vmsw, 1796115600, NULL) == 1);
 	/* Tue 2026-12-01 07:30 CET -> 09:00 CET = 08:00 UTC */
 	TEST("before opening", office(vmsw, 1796106600, &next) == 0 &&
 	    next == 1796112000);

@@ -73,7 +73,7 @@ msg_full(const char *intent, const char *topic, const char *lang,
 	in.intent = &r;
 	in.whatsapp = channel_wa;
 	in.user_phone = channel_wa ? "+32470998877" : NULL;
-	/* The engine reads the signals the same way (conversation.c). */
+	/* The engine reads the signals the same way (conv.c). */
 	signals_read(text, &r, ag != NULL ? &ag->dossier_patterns : NULL,
 	    st.step == DS_ASK_NAME, &sig);
 	signals_decide(&sig, &r);

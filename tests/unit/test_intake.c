@@ -82,7 +82,7 @@ store_fixture_with(struct store *s, const struct config *c, enum channel ch,
 
 	memset(counts, 0, sizeof(*counts));
 	snprintf(path, sizeof(path), "tests/fixtures/%s/%s",
-	    channel_name(ch), name);
+	    webhook_channel_name(ch), name);
 	if ((body = slurp(path, &len)) == NULL) {
 		printf("     cannot read %s\n", path);
 		return -2;

@@ -100,7 +100,7 @@ static void
 test_open(void)
 {
 	char path[256], err[256] = "", txt[64];
-	int n = (int)schema_migration_count();
+	int n = (int)store_schema_migration_count();
 	struct store *s;
 	sqlite3 *db;
 
@@ -148,7 +148,7 @@ static void
 test_versions(void)
 {
 	char path[256], err[256] = "", want[128];
-	int n = (int)schema_migration_count();
+	int n = (int)store_schema_migration_count();
 	struct store *s;
 	sqlite3 *db;
 
@@ -172,7 +172,7 @@ test_versions(void)
 	/* A database at version 1 is brought up to date. */
 	db_path(path, sizeof(path), "v1.db");
 	sqlite3_open(path, &db);
-	TEST("migration 1 by hand", exec(db, schema_migration(0)) == 0 &&
+	TEST("migration 1 by hand", exec(db, store_schema_migration(0)) == 0 &&
 	    exec(db, "PRAGMA user_version = 1") == 0 &&
 	    exec(db, "INSERT INTO unexpected (channel, received_at, reason, "
 	    "digest, raw) VALUES ('whatsapp', 1, 'r', 'd', '{}')") == 0);

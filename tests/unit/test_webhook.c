@@ -136,7 +136,7 @@ run_file(enum channel ch, const char *name, const struct want *w, size_t n,
 	char *body;
 
 	snprintf(path, sizeof(path), "tests/fixtures/%s/%s",
-	    channel_name(ch), name);
+	    webhook_channel_name(ch), name);
 	if ((body = slurp(path, &len)) == NULL) {
 		TEST(path, 0);
 		return;
@@ -516,8 +516,8 @@ test_odd_whatsapp(void)
 	webhook_batch_free(&b);
 	webhook_batch_free(&b);	/* freeing twice is harmless */
 	webhook_batch_free(NULL);
-	TEST_STR("channel whatsapp", channel_name(CH_WHATSAPP), "whatsapp");
-	TEST_STR("channel messenger", channel_name(CH_MESSENGER), "messenger");
+	TEST_STR("channel whatsapp", webhook_channel_name(CH_WHATSAPP), "whatsapp");
+	TEST_STR("channel messenger", webhook_channel_name(CH_MESSENGER), "messenger");
 }
 
 #define HUGE	100000
@@ -755,7 +755,7 @@ test_all_fixtures_checked(enum channel ch)
 	DIR *dir;
 	int n = 0;
 
-	snprintf(path, sizeof(path), "tests/fixtures/%s", channel_name(ch));
+	snprintf(path, sizeof(path), "tests/fixtures/%s", webhook_channel_name(ch));
 	if ((dir = opendir(path)) == NULL) {
 		TEST(path, 0);
 		return;

@@ -1,11 +1,11 @@
 /*
- * conversation.c — the conversation engine around the pure dialog.  See
- * conversation.h.  One inbound row = one transaction: either everything
+ * conv.c — the conversation engine around the pure dialog.  See
+ * conv.h.  One inbound row = one transaction: either everything
  * it causes (state, replies, case, outcome, processed flag) is committed
  * or nothing is, so a crash between two rows loses and repeats nothing.
  * Service thread only.
  */
-#include "conversation.h"
+#include "conv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 #include "config.h"
 #include "conv_int.h"
 #include "intent.h"
-#include "locale.h"
+#include "locales.h"
 #include "log.h"
 #include "outbox.h"
 #include "signals.h"
@@ -29,7 +29,7 @@
 #define BURST_ROWS	8	/* queued messages read as one at most */
 #define BURST_BYTES	4096	/* and their text at most */
 
-struct engine {
+struct conv_engine {
 	const struct config	*cfg;
 	struct store		*store;
 	struct intent_model	*model;
@@ -38,11 +38,11 @@ struct engine {
 	int			 failures;
 };
 
-struct engine *
-engine_new(const struct config *cfg, struct store *s,
+struct conv_engine *
+conv_new(const struct config *cfg, struct store *s,
     struct intent_model *model, const struct locales *loc)
 {
-	struct engine *e = calloc(1, sizeof(*e));
+	struct conv_engine *e = calloc(1, sizeof(*e));
 
 	if (e == NULL)
 		return NULL;
@@ -54,31 +54,31 @@ engine_new(const struct config *cfg, struct store *s,
 }
 
 void
-engine_free(struct engine *e)
+conv_free(struct conv_engine *e)
 {
 	free(e);
 }
 
 struct store *
-conv_engine_store(struct engine *e)
+conv_store(struct conv_engine *e)
 {
 	return e->store;
 }
 
 void
-engine_set_config(struct engine *e, const struct config *cfg)
+conv_set_config(struct conv_engine *e, const struct config *cfg)
 {
 	e->cfg = cfg;
 }
 
 void
-engine_set_model(struct engine *e, struct intent_model *m)
+conv_set_model(struct conv_engine *e, struct intent_model *m)
 {
 	e->model = m;
 }
 
 void
-engine_set_locales(struct engine *e, const struct locales *l)
+conv_set_locales(struct conv_engine *e, const struct locales *l)
 {
 	e->loc = l;
 }
@@ -103,7 +103,7 @@ e164(const char *digits, char *out, size_t outlen)
 }
 
 static int
-enqueue(struct engine *e, const struct conv *c, const char *account,
+enqueue(struct conv_engine *e, const struct conv *c, const char *account,
     const char *kind, const char *body, const char *author)
 {
 	struct outbox_item it;
@@ -154,7 +154,7 @@ timed_out(const struct agency *a, const struct conv *c, long long now_ms)
 
 /* Ends c through the dialog's own silence rule (no reply). */
 static int
-end_silent(struct engine *e, const struct agency *a, struct conv *c,
+end_silent(struct conv_engine *e, const struct agency *a, struct conv *c,
     long long now_ms)
 {
 	struct dialog_input in;
@@ -170,7 +170,7 @@ end_silent(struct engine *e, const struct agency *a, struct conv *c,
 /* ---- one message through the dialog ---------------------------------- */
 
 static int
-lang_offered(const struct engine *e, const struct agency *a,
+lang_offered(const struct conv_engine *e, const struct agency *a,
     const char *lang)
 {
 	int flag = config_lang_flag(lang);
@@ -197,7 +197,7 @@ is_media(const struct conv_inrow *r)
 }
 
 static void
-classify(struct engine *e, const char *text, struct intent_result *ir)
+classify(struct conv_engine *e, const char *text, struct intent_result *ir)
 {
 	memset(ir, 0, sizeof(*ir));
 	if (e->model == NULL || intent_classify(e->model, text, ir) == -1) {
@@ -211,7 +211,7 @@ classify(struct engine *e, const char *text, struct intent_result *ir)
 /* The text answering the topic: the agency's own ("onderwerp.wse.
  * opleidingsverlof") before the general one; 0 when there is none. */
 static int
-topic_key(const struct engine *e, const struct agency *a,
+topic_key(const struct conv_engine *e, const struct agency *a,
     const struct intent_result *ir, char *key, size_t keylen)
 {
 	if (ir->topic[0] == '\0')
@@ -224,7 +224,7 @@ topic_key(const struct engine *e, const struct agency *a,
 }
 
 static int
-send_replies(struct engine *e, const struct agency *a, struct conv *c,
+send_replies(struct conv_engine *e, const struct agency *a, struct conv *c,
     const char *account, const struct dialog_output *out, int in_office,
     long long next_open_ms, long long now_ms)
 {
@@ -251,7 +251,7 @@ send_replies(struct engine *e, const struct agency *a, struct conv *c,
 
 /* Messenger: the thread goes to Meta's Page Inbox, where staff work. */
 static int
-pass_to_page_inbox(struct engine *e, struct conv *c, const char *account)
+pass_to_page_inbox(struct conv_engine *e, struct conv *c, const char *account)
 {
 	char body[128];
 
@@ -263,7 +263,7 @@ pass_to_page_inbox(struct engine *e, struct conv *c, const char *account)
 
 /* Carries out what the dialog decided; 1 if c was ended. */
 static int
-apply(struct engine *e, const struct agency *a, struct conv *c,
+apply(struct conv_engine *e, const struct agency *a, struct conv *c,
     const char *account, const struct dialog_output *out, int in_office,
     long long next_open_ms, long long now_ms)
 {
@@ -288,7 +288,7 @@ apply(struct engine *e, const struct agency *a, struct conv *c,
 }
 
 static int
-run_dialog(struct engine *e, const struct agency *a,
+run_dialog(struct conv_engine *e, const struct agency *a,
     const struct conv_inrow *r, struct conv *c, int burst, long long now_ms)
 {
 	struct intent_result ir;
@@ -319,7 +319,7 @@ run_dialog(struct engine *e, const struct agency *a,
 	}
 	in.whatsapp = is(c->channel, "whatsapp");
 	in.user_phone = phone[0] ? phone : NULL;
-	in.in_office = agency_in_office(a, (time_t)(now_ms / 1000),
+	in.in_office = config_agency_in_office(a, (time_t)(now_ms / 1000),
 	    &next_open);
 	dialog_step(a, &c->st, &in, &out);
 	return apply(e, a, c, r->account_id, &out, in.in_office,
@@ -340,7 +340,7 @@ new_conv(struct conv *c, const struct agency *a, const struct conv_inrow *r)
 /* The open conversation of r's user, a timed-out one ended first;
  * created when create is set.  1 found/created, 0 none, -1 error. */
 static int
-open_conv(struct engine *e, const struct agency *a,
+open_conv(struct conv_engine *e, const struct agency *a,
     const struct conv_inrow *r, struct conv *c, int create, long long now_ms)
 {
 	int found = conv_db_load_open(e->store, a->id, r->channel,
@@ -369,7 +369,7 @@ open_conv(struct engine *e, const struct agency *a,
  * 1 when r was such a word, 0 not, -1 error.
  */
 static int
-afterword(struct engine *e, const struct agency *a,
+afterword(struct conv_engine *e, const struct agency *a,
     const struct conv_inrow *r, long long now_ms)
 {
 	struct intent_result ir;
@@ -397,7 +397,7 @@ afterword(struct engine *e, const struct agency *a,
  * text, answered once, every row kept with the conversation.
  */
 static int
-read_together(struct engine *e, const struct agency *a,
+read_together(struct conv_engine *e, const struct agency *a,
     const struct conv_inrow *r, struct conv *c, int burst, long long now_ms)
 {
 	long long ids[BURST_ROWS];
@@ -428,7 +428,7 @@ read_together(struct engine *e, const struct agency *a,
 }
 
 static int
-on_message(struct engine *e, const struct agency *a,
+on_message(struct conv_engine *e, const struct agency *a,
     const struct conv_inrow *r, long long now_ms)
 {
 	struct conv c;
@@ -493,7 +493,7 @@ to_page_inbox(struct conv *c, long long now_ms, int person_wrote)
 }
 
 static int
-on_echo(struct engine *e, const struct agency *a,
+on_echo(struct conv_engine *e, const struct agency *a,
     const struct conv_inrow *r, long long now_ms)
 {
 	struct conv c;
@@ -511,7 +511,7 @@ on_echo(struct engine *e, const struct agency *a,
 }
 
 static int
-on_handover(struct engine *e, const struct agency *a,
+on_handover(struct conv_engine *e, const struct agency *a,
     const struct conv_inrow *r, long long now_ms)
 {
 	struct conv c;
@@ -541,7 +541,7 @@ on_handover(struct engine *e, const struct agency *a,
 /* ---- the loop ---------------------------------------------------------- */
 
 static int
-handle_row(struct engine *e, const struct conv_inrow *r, long long now_ms)
+handle_row(struct conv_engine *e, const struct conv_inrow *r, long long now_ms)
 {
 	const struct agency *a = r->agency != NULL ?
 	    config_agency(e->cfg, r->agency) : NULL;
@@ -558,7 +558,7 @@ handle_row(struct engine *e, const struct conv_inrow *r, long long now_ms)
 }
 
 static int
-handle_in_tx(struct engine *e, const struct conv_inrow *r, long long now_ms)
+handle_in_tx(struct conv_engine *e, const struct conv_inrow *r, long long now_ms)
 {
 	if (store_begin(e->store) == -1)
 		return -1;
@@ -571,7 +571,7 @@ handle_in_tx(struct engine *e, const struct conv_inrow *r, long long now_ms)
 
 /* A row that keeps failing is set aside, so it cannot block the rest. */
 static int
-give_up(struct engine *e, const struct conv_inrow *r)
+give_up(struct conv_engine *e, const struct conv_inrow *r)
 {
 	if (e->failing_id != r->id) {
 		e->failing_id = r->id;
@@ -591,13 +591,13 @@ give_up(struct engine *e, const struct conv_inrow *r)
 }
 
 int
-engine_process_pending(struct engine *e, long long now_ms)
+conv_process_pending(struct conv_engine *e, long long now_ms)
 {
-	return engine_process_some(e, now_ms, BATCH_MAX);
+	return conv_process_some(e, now_ms, BATCH_MAX);
 }
 
 int
-engine_process_some(struct engine *e, long long now_ms, int max)
+conv_process_some(struct conv_engine *e, long long now_ms, int max)
 {
 	struct conv_inrow r;
 	long long after = 0;
@@ -623,7 +623,7 @@ engine_process_some(struct engine *e, long long now_ms, int max)
 }
 
 static int
-tick_one(struct engine *e, const struct conv_idle *v, long long now_ms)
+tick_one(struct conv_engine *e, const struct conv_idle *v, long long now_ms)
 {
 	const struct agency *a = config_agency(e->cfg, v->agency);
 	struct conv c;
@@ -645,7 +645,7 @@ tick_one(struct engine *e, const struct conv_idle *v, long long now_ms)
 }
 
 int
-engine_tick(struct engine *e, long long now_ms)
+conv_tick(struct conv_engine *e, long long now_ms)
 {
 	struct conv_idle *v;
 	int n, i, rc, ended = 0;

@@ -1,5 +1,5 @@
 /*
- * conversation.h — the conversation engine: the store-backed shell
+ * conv.h — the conversation engine: the store-backed shell
  * around the pure dialog (dialog.h).  It takes unprocessed `inbound`
  * rows in id order, one transaction per message: loads or opens the
  * conversation of (agency, channel, user), classifies the text, runs the
@@ -13,10 +13,10 @@
  * with the setters (on SIGHUP) before the old ones are freed.
  *
  * Silence: a conversation in which the bot has the word ends when nothing
- * happened for the agency's timeout (engine_tick, or lazily when the user
+ * happened for the agency's timeout (conv_tick, or lazily when the user
  * writes again), with the outcome it reached or `abandoned`.  One that
  * waits for staff, or that staff or Meta's Page Inbox hold, does not time
- * out: a person has to close it (engine_close) or hand it back.
+ * out: a person has to close it (conv_close) or hand it back.
  */
 #ifndef LOKET_CONVERSATION_H
 #define LOKET_CONVERSATION_H
@@ -25,19 +25,19 @@ struct config;
 struct store;
 struct intent_model;
 struct locales;
-struct engine;
+struct conv_engine;
 
 /* Meta's Page Inbox app: the target of a Messenger hand-over. */
 #define PAGE_INBOX_APP_ID	"263902037430900"
 
 /* Returns NULL on out-of-memory.  model may be NULL (every text is then
  * "onbekend" and only typed choices are understood). */
-struct engine	*engine_new(const struct config *cfg, struct store *s,
+struct conv_engine	*conv_new(const struct config *cfg, struct store *s,
 		    struct intent_model *model, const struct locales *loc);
-void		 engine_free(struct engine *e);
-void		 engine_set_config(struct engine *e, const struct config *cfg);
-void		 engine_set_model(struct engine *e, struct intent_model *m);
-void		 engine_set_locales(struct engine *e, const struct locales *l);
+void		 conv_free(struct conv_engine *e);
+void		 conv_set_config(struct conv_engine *e, const struct config *cfg);
+void		 conv_set_model(struct conv_engine *e, struct intent_model *m);
+void		 conv_set_locales(struct conv_engine *e, const struct locales *l);
 
 /*
  * Handles the waiting inbound rows (at most 500 per call), in id order.
@@ -46,13 +46,13 @@ void		 engine_set_locales(struct engine *e, const struct locales *l);
  * three times in a row is marked processed and logged, so one bad row
  * cannot block a channel).
  */
-int	engine_process_pending(struct engine *e, long long now_ms);
+int	conv_process_pending(struct conv_engine *e, long long now_ms);
 /* The same, at most max rows: the server takes a few per loop round so
  * acknowledging webhooks never waits for a backlog. */
-int	engine_process_some(struct engine *e, long long now_ms, int max);
+int	conv_process_some(struct conv_engine *e, long long now_ms, int max);
 /* Ends conversations silent past their agency's timeout; returns how
  * many were ended, or -1 on a database error. */
-int	engine_tick(struct engine *e, long long now_ms);
+int	conv_tick(struct conv_engine *e, long long now_ms);
 
 /*
  * Staff operations (the console).  Each returns 0, -1 on a database
@@ -63,12 +63,12 @@ int	engine_tick(struct engine *e, long long now_ms);
  *   staff_reply: queues text to the citizen, authored by staff_name; a
  *               reply also takes the conversation over.
  */
-int	engine_takeover(struct engine *e, long long conv_id,
+int	conv_takeover(struct conv_engine *e, long long conv_id,
 	    const char *staff_name, long long now_ms);
-int	engine_handback(struct engine *e, long long conv_id, long long now_ms);
-int	engine_close(struct engine *e, long long conv_id, const char *outcome,
+int	conv_handback(struct conv_engine *e, long long conv_id, long long now_ms);
+int	conv_close(struct conv_engine *e, long long conv_id, const char *outcome,
 	    long long now_ms);
-int	engine_staff_reply(struct engine *e, long long conv_id,
+int	conv_staff_reply(struct conv_engine *e, long long conv_id,
 	    const char *staff_name, const char *text, long long now_ms);
 
 #endif

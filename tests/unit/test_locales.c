@@ -1,5 +1,5 @@
 /*
- * test_locale.c — loading, checking and rendering the reply texts: the
+ * test_locales.c — loading, checking and rendering the reply texts: the
  * shipped locales/ must load, and every broken file must be refused with
  * FILE:LINE.
  */
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "locale.h"
+#include "locales.h"
 #include "testhelp.h"
 
 static char dir[] = "/tmp/test_locale.XXXXXX";

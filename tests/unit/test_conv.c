@@ -1,5 +1,5 @@
 /*
- * test_conversation.c — the conversation engine against a temporary
+ * test_conv.c — the conversation engine against a temporary
  * SQLite file: inbound rows in, outbox rows, conversations, cases and
  * outcomes out; timeouts, staff operations, the Messenger handover
  * protocol, a restart in the middle.  Uses deploy/loket.conf, the real
@@ -13,9 +13,9 @@
 
 #include "config.h"
 #include "conv_int.h"
-#include "conversation.h"
+#include "conv.h"
 #include "intent.h"
-#include "locale.h"
+#include "locales.h"
 #include "log.h"
 #include "store.h"
 #include "testhelp.h"
@@ -29,7 +29,7 @@ static struct config *cfg;
 static struct store *st;
 static struct intent_model *model;
 static struct locales *loc;
-static struct engine *eng;
+static struct conv_engine *eng;
 static int seq;
 /* When the next inbound row was received: 10 s apart unless a test sets
  * burst_at (>= 0) to queue rows received together. */
@@ -79,7 +79,7 @@ static void
 say(const char *agency, const char *user, const char *text, long long now)
 {
 	inbound("whatsapp", agency, user, NULL, NULL, text, NULL, 0);
-	engine_process_pending(eng, now);
+	conv_process_pending(eng, now);
 }
 
 /* First column of the first row of sql with one optional text param. */
@@ -136,13 +136,13 @@ open_all(void)
 	char err[512];
 
 	st = store_open(db_path, err, sizeof(err));
-	eng = engine_new(cfg, st, model, loc);
+	eng = conv_new(cfg, st, model, loc);
 }
 
 static void
 close_all(void)
 {
-	engine_free(eng);
+	conv_free(eng);
 	store_close(st);
 }
 
@@ -170,7 +170,7 @@ test_first_message(void)
 	inbound("whatsapp", NULL, "u0", NULL, NULL, "hallo", NULL, 0);
 	inbound("whatsapp", "vmsw", "u1", "reaction", "reaction", NULL, "👍",
 	    0);
-	TEST("two handled", engine_process_pending(eng, T0) == 2);
+	TEST("two handled", conv_process_pending(eng, T0) == 2);
 	TEST("unrouted: no reply", q_int("SELECT COUNT(*) FROM outbox WHERE "
 	    "user_id = ?1", "u0") == 0);
 	TEST("reaction: no reply", q_int("SELECT COUNT(*) FROM outbox WHERE "
@@ -220,15 +220,15 @@ static void
 test_timeout(void)
 {
 	say("vmsw", "u3", "hallo", T0);
-	TEST("nothing yet", engine_tick(eng, T0 + 23 * HOUR) == 0);
-	TEST("ended after 24h", engine_tick(eng, T0 + 25 * HOUR) >= 1);
+	TEST("nothing yet", conv_tick(eng, T0 + 23 * HOUR) == 0);
+	TEST("ended after 24h", conv_tick(eng, T0 + 25 * HOUR) >= 1);
 	TEST_STR("abandoned", q_text("SELECT outcome FROM outcomes WHERE "
 	    "conversation_id = (SELECT id FROM conversations WHERE user_id = "
 	    "?1)", "u3"), "abandoned");
 
 	/* A waiting conversation does not time out. */
 	say("vmsw", "u4", "ik wil een medewerker spreken", T0);
-	engine_tick(eng, T0 + 100 * HOUR);
+	conv_tick(eng, T0 + 100 * HOUR);
 	TEST("waiting stays open", q_int("SELECT open FROM conversations "
 	    "WHERE user_id = ?1", "u4") == 1);
 	TEST("waiting since", q_int("SELECT waiting_since FROM conversations "
@@ -247,7 +247,7 @@ test_read_together(void)
 	inbound("whatsapp", "vmsw", "rt1", NULL, NULL, "vraagje", NULL, 0);
 	inbound("whatsapp", "vmsw", "rt1", NULL, NULL, "wanneer zijn jullie "
 	    "open op zaterdag?", NULL, 0);
-	engine_process_pending(eng, T0);
+	conv_process_pending(eng, T0);
 	TEST("three queued messages, one conversation", q_int("SELECT "
 	    "count(*) FROM conversations WHERE user_id = ?1", "rt1") == 1);
 	TEST("all three processed", q_int("SELECT count(*) FROM inbound "
@@ -262,7 +262,7 @@ test_read_together(void)
 	inbound("whatsapp", "vmsw", "rt2", NULL, NULL, "hallo", NULL, 0);
 	inbound("whatsapp", "vmsw", "rt2", NULL, "image", NULL, NULL, 0);
 	inbound("whatsapp", "vmsw", "rt2", NULL, NULL, "zie foto", NULL, 0);
-	engine_process_pending(eng, T0);
+	conv_process_pending(eng, T0);
 	TEST("a photo is not merged over", q_int("SELECT mode FROM "
 	    "conversations WHERE user_id = ?1", "rt2") != -2);
 	TEST("rows after the photo still processed", q_int("SELECT count(*) "
@@ -301,7 +301,7 @@ test_afterword(void)
 	TEST("a real message opens a new one", q_int(convs, "aw1") == 2);
 
 	say("vmsw", "aw2", "hallo", T0);
-	engine_tick(eng, T0 + 25 * HOUR);
+	conv_tick(eng, T0 + 25 * HOUR);
 	say("vmsw", "aw2", "ja", T0 + 25 * HOUR + 1000);
 	TEST("after a time-out 'ja' is answered", q_int(convs, "aw2") == 2);
 
@@ -317,27 +317,27 @@ test_staff(void)
 
 	say("vmsw", "u5", "hallo", T0);
 	id = conv_of("u5");
-	TEST("takeover", engine_takeover(eng, id, "An", T0 + 1) == 0);
+	TEST("takeover", conv_takeover(eng, id, "An", T0 + 1) == 0);
 	say("vmsw", "u5", "is daar iemand?", T0 + 2);
 	TEST("bot silent", q_int("SELECT COUNT(*) FROM outbox WHERE user_id "
 	    "= ?1", "u5") == 1);
-	TEST("staff reply", engine_staff_reply(eng, id, "An", "Dag, ik ben "
+	TEST("staff reply", conv_staff_reply(eng, id, "An", "Dag, ik ben "
 	    "An.", T0 + 3) == 0);
 	TEST_STR("author", q_text("SELECT author FROM outbox WHERE user_id = "
 	    "?1 ORDER BY id DESC LIMIT 1", "u5"), "An");
 	TEST_STR("staff text", last_body("u5"), "{\"text\":\"Dag, ik ben An.\"}");
 	TEST_STR("account kept", q_text("SELECT account_id FROM outbox WHERE "
 	    "user_id = ?1 ORDER BY id DESC LIMIT 1", "u5"), "acct");
-	TEST("handback", engine_handback(eng, id, T0 + 4) == 0);
+	TEST("handback", conv_handback(eng, id, T0 + 4) == 0);
 	TEST_STR("mode bot", q_text("SELECT mode FROM conversations WHERE "
 	    "user_id = ?1", "u5"), "bot");
-	TEST("bad outcome", engine_close(eng, id, "bogus", T0 + 5) == -2);
-	TEST("close", engine_close(eng, id, "answered", T0 + 5) == 0);
+	TEST("bad outcome", conv_close(eng, id, "bogus", T0 + 5) == -2);
+	TEST("close", conv_close(eng, id, "answered", T0 + 5) == 0);
 	TEST("staff involved", q_int("SELECT staff_involved FROM outcomes "
 	    "WHERE conversation_id = (SELECT id FROM conversations WHERE "
 	    "user_id = ?1)", "u5") == 1);
-	TEST("closed twice", engine_close(eng, id, "answered", T0 + 6) == -2);
-	TEST("unknown id", engine_takeover(eng, 999999, "An", T0) == -2);
+	TEST("closed twice", conv_close(eng, id, "answered", T0 + 6) == -2);
+	TEST("unknown id", conv_takeover(eng, 999999, "An", T0) == -2);
 }
 
 static void
@@ -346,7 +346,7 @@ test_messenger(void)
 	struct agency *a = (struct agency *)config_agency(cfg, "vmsw");
 
 	inbound("messenger", "vmsw", "p1", NULL, NULL, "hallo", NULL, 1);
-	engine_process_pending(eng, T0);
+	conv_process_pending(eng, T0);
 	TEST("standby: silent", q_int("SELECT COUNT(*) FROM outbox WHERE "
 	    "user_id = ?1", "p1") == 0);
 	TEST_STR("page inbox", q_text("SELECT mode FROM conversations WHERE "
@@ -354,12 +354,12 @@ test_messenger(void)
 	inbound("messenger", "vmsw", "p1", "handover", "pass_thread_control",
 	    NULL, "1234", 0);
 	inbound("messenger", "vmsw", "p1", NULL, NULL, "hallo", NULL, 0);
-	engine_process_pending(eng, T0 + 1);
+	conv_process_pending(eng, T0 + 1);
 	TEST("control back: bot answers", q_int("SELECT COUNT(*) FROM outbox "
 	    "WHERE user_id = ?1", "p1") == 1);
 	inbound("messenger", "vmsw", "p1", "echo", "text", "Dag!",
 	    PAGE_INBOX_APP_ID, 0);
-	engine_process_pending(eng, T0 + 2);
+	conv_process_pending(eng, T0 + 2);
 	TEST_STR("echo from Page Inbox", q_text("SELECT mode FROM "
 	    "conversations WHERE user_id = ?1", "p1"), "page_inbox");
 
@@ -367,14 +367,14 @@ test_messenger(void)
 	    NULL, NULL, 0);
 	inbound("messenger", "vmsw", "p1", "handover", "take_thread_control",
 	    NULL, NULL, 0);
-	engine_process_pending(eng, T0 + 2);
+	conv_process_pending(eng, T0 + 2);
 	TEST_STR("taken without owner", q_text("SELECT mode FROM "
 	    "conversations WHERE user_id = ?1", "p1"), "page_inbox");
 
 	a->page_inbox_handover = 1;
 	inbound("messenger", "vmsw", "p2", NULL, NULL, "ik wil met een "
 	    "medewerker spreken", NULL, 0);
-	engine_process_pending(eng, T0 + 3);
+	conv_process_pending(eng, T0 + 3);
 	TEST("handover row", q_int("SELECT COUNT(*) FROM outbox WHERE "
 	    "user_id = ?1 AND kind = 'handover'", "p2") == 1);
 	TEST("to Page Inbox", strstr(last_body("p2"), PAGE_INBOX_APP_ID));
@@ -386,7 +386,7 @@ test_restart_and_order(void)
 {
 	inbound("whatsapp", "wse", "u6", NULL, NULL, "klacht", NULL, 0);
 	inbound("whatsapp", "wse", "u6", NULL, NULL, "ja", NULL, 0);
-	TEST("both in one call", engine_process_pending(eng, T0) == 2);
+	TEST("both in one call", conv_process_pending(eng, T0) == 2);
 	TEST("in order", strstr(last_body("u6"), "naam") != NULL);
 	close_all();
 	open_all();
@@ -408,11 +408,11 @@ test_poison_row(void)
 	exec("CREATE TRIGGER no_outbox BEFORE INSERT ON outbox BEGIN "
 	    "SELECT RAISE(ABORT, 'test'); END");
 	inbound("whatsapp", "vmsw", "u7", NULL, NULL, "hallo", NULL, 0);
-	TEST("fails once", engine_process_pending(eng, T0) == -1);
+	TEST("fails once", conv_process_pending(eng, T0) == -1);
 	TEST("rolled back", q_int("SELECT COUNT(*) FROM conversations WHERE "
 	    "user_id = ?1", "u7") == 0);
-	TEST("fails twice", engine_process_pending(eng, T0) == -1);
-	TEST("third time skipped", engine_process_pending(eng, T0) == 0);
+	TEST("fails twice", conv_process_pending(eng, T0) == -1);
+	TEST("third time skipped", conv_process_pending(eng, T0) == 0);
 	TEST("marked processed", q_int("SELECT processed FROM inbound WHERE "
 	    "user_id = ?1", "u7") == 1);
 	exec("DROP TRIGGER no_outbox");

@@ -1,12 +1,12 @@
 /*
- * locale.h — every text the bot sends, by key, per language, from
+ * locales.h — every text the bot sends, by key, per language, from
  * locales/<lang>.txt.  File format: `key = text` lines, `#` comments,
  * `\n` for a line break inside a text, `\\` for a backslash, named
  * placeholders like {reference}.
  *
  * Checked at load, each error naming FILE:LINE:
  *   - nl.txt must exist and hold every key of the catalogue (the texts the
- *     dialog sends, see locale.c); fr.txt and en.txt are optional, but
+ *     dialog sends, see locales.c); fr.txt and en.txt are optional, but
  *     when present they must hold every catalogue key too: a half
  *     translated conversation is worse than a Dutch one.  Only topic
  *     answers (`onderwerp.<topic>`) fall back to nl when a language lacks

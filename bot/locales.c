@@ -1,9 +1,9 @@
 /*
- * locale.c — the reply texts.  See locale.h for the file format and the
+ * locales.c — the reply texts.  See locales.h for the file format and the
  * checks.  Sets are small (a hundred keys per language) so lookups are
  * linear; loading happens at start and on SIGHUP only.
  */
-#include "locale.h"
+#include "locales.h"
 
 #include <ctype.h>
 #include <errno.h>
