@@ -186,16 +186,46 @@ T.eq(listing(db3), [], "erased items are not listed")
 T.eq(q(db3, "SELECT count(*) FROM review_items"), [(1,)],
      "the row stays for the figures")
 
+# --- report -----------------------------------------------------------------
+def report(db, *extra):
+    rc, out, err = loket("report", "--db", db, *extra)
+    T.eq(rc, 0, "report exits 0 " + err.strip())
+    return json.loads(out) if "--format" not in extra else out
+
+
+r = report(db, "--from", "2000-01-01", "--to", "2100-01-01")
+T.eq(r["misunderstood"]["messages"], 4, "report counts the misread messages")
+T.ok(abs(r["misunderstood"]["share"] - 4.0 / r["inbound"]["total"]) < 1e-9,
+     "share of the messages received", repr(r["misunderstood"]))
+T.eq(sum(w["misunderstood"]["messages"] for w in r["weekly"]), 4,
+     "the weeks add up")
+T.eq(r["agencies"]["vmsw"]["misunderstood"]["messages"], 4, "per agency")
+T.eq(r["agencies"]["vmsw"]["channels"]["whatsapp"]["misunderstood"]
+     ["messages"], 4, "per agency and channel")
+r = report(db2, "--from", "2000-01-01", "--to", "2100-01-01",
+           "--agency", "wse")
+T.eq(r["misunderstood"], {"messages": 0, "share": None},
+     "no messages: share null")
+html = report(db, "--from", "2000-01-01", "--to", "2100-01-01",
+              "--format", "html")
+T.ok("Niet begrepen berichten" in html and "aandeel" in html,
+     "the HTML report has the section")
+
 # --- purge ------------------------------------------------------------------
 db4 = os.path.join(tmp, "purge.db")
 chat(db4, ["grompf zwolg", "/wait 25h", "dank u"], "--at", "2024-01-10T10:00")
 chat(db4, ["vlimp zwarg"])      # today, conversation open: kept
 T.eq(len(listing(db4)), 2, "two items before the purge")
+fig = report(db4, "--from", "2000-01-01", "--to", "2100-01-01")
 rc, out, _ = loket("purge", "--db", db4, "--older-than", "400d")
 T.ok(rc == 0 and "review items 1" in out, "purge counts the old item: " + out)
 T.eq(q(db4, "SELECT text FROM review_items ORDER BY id"),
      [(None,), ("vlimp zwarg",)], "purge blanks the old item, keeps the new")
 T.eq([g["text"] for g in listing(db4)], ["vlimp zwarg"],
      "purged items are not listed")
+fig2 = report(db4, "--from", "2000-01-01", "--to", "2100-01-01")
+T.ok(fig["misunderstood"]["messages"] == 2 and
+     fig2["misunderstood"] == fig["misunderstood"],
+     "a purge does not change the figure", repr(fig2["misunderstood"]))
 
 T.report()
