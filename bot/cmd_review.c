@@ -17,7 +17,6 @@
 #include "cli.h"
 #include "cmd.h"
 #include "config.h"
-#include "contact.h"
 #include "intent.h"
 #include "log.h"
 #include "review.h"
@@ -25,7 +24,6 @@
 
 #define TESTS_MAX	8
 #define PHRASE_MAX	1000	/* bytes of a phrase line (intent_check) */
-#define EXAMPLES	3
 
 static const char *const default_tests[] = {
 	"tests/intents/blind2.tsv", "tests/intents/nl.tsv"
@@ -39,15 +37,6 @@ struct opts {
 	long long	 assign, ignore;
 	const char	*intent;
 	char		 dir[PATH_MAX];
-};
-
-/* The open items, masked and grouped. */
-struct set {
-	struct review_item	*it;
-	int			 n;
-	char			**masked;
-	struct review_group	*g;
-	int			 ng;
 };
 
 static void
@@ -182,150 +171,24 @@ parse(int argc, char **argv, struct opts *o)
 	    sizeof(o->dir)) == -1 ? -1 : 0;
 }
 
-/* ---- the open items, masked and grouped ---------------------------------- */
-
-static void
-set_free(struct set *s)
-{
-	int i;
-
-	for (i = 0; s->masked != NULL && i < s->n; i++)
-		free(s->masked[i]);
-	free(s->masked);
-	review_groups_free(s->g, s->ng);
-	review_items_free(s->it, s->n);
-	memset(s, 0, sizeof(*s));
-}
+/* ---- listing and closing ------------------------------------------------- */
 
 static int
-set_load(struct set *s, struct store *st, const struct config *cfg,
-    const char *agency)
-{
-	const struct agency *a;
-	const char *known[2];
-	int i;
-
-	memset(s, 0, sizeof(*s));
-	if ((s->n = review_open(st, agency, &s->it)) < 0) {
-		s->n = 0;
-		return -1;
-	}
-	if (s->n > 0 && (s->masked = calloc((size_t)s->n, sizeof(char *))) ==
-	    NULL)
-		return -1;
-	for (i = 0; i < s->n; i++) {
-		a = config_agency(cfg, s->it[i].agency);
-		known[0] = s->it[i].user_name;
-		known[1] = NULL;
-		if ((s->masked[i] = contact_mask(s->it[i].text, a != NULL ?
-		    &a->dossier_patterns : NULL, known)) == NULL)
-			return -1;
-	}
-	if ((s->ng = review_group((const char *const *)s->masked, s->n,
-	    &s->g)) < 0) {
-		s->ng = 0;
-		return -1;
-	}
-	return 0;
-}
-
-/* The group holding item id, or -1. */
-static int
-set_find(const struct set *s, long long id)
-{
-	int k, j;
-
-	for (k = 0; k < s->ng; k++)
-		for (j = 0; j < s->g[k].n; j++)
-			if (s->it[s->g[k].members[j]].id == id)
-				return k;
-	return -1;
-}
-
-/* The guess most members share (the leader's on a tie). */
-static const char *
-group_guess(const struct set *s, const struct review_group *g)
-{
-	const char *best = s->it[g->members[0]].guess, *x;
-	int i, j, c, bc = 0;
-
-	for (i = 0; i < g->n; i++) {
-		x = s->it[g->members[i]].guess;
-		for (j = c = 0; j < g->n; j++)
-			c += strcmp(s->it[g->members[j]].guess, x) == 0;
-		if (c > bc) {
-			bc = c;
-			best = x;
-		}
-	}
-	return best;
-}
-
-static json_t *
-group_json(const struct set *s, const struct review_group *g)
-{
-	const struct review_item *l = &s->it[g->members[0]], *m;
-	json_t *o, *ids, *ex, *reasons, *answers;
-	unsigned why = 0, bit;
-	long long first = l->received_at, last = l->received_at;
-	int i, j, dup;
-
-	ids = json_array();
-	ex = json_array();
-	reasons = json_array();
-	answers = json_object();
-	for (i = 0; i < g->n; i++) {
-		m = &s->it[g->members[i]];
-		why |= m->reasons;
-		json_array_append_new(ids, json_integer(m->id));
-		if (m->answer[0] != '\0')
-			json_object_set_new(answers, m->answer, json_integer(
-			    json_integer_value(json_object_get(answers,
-			    m->answer)) + 1));
-		first = m->received_at < first ? m->received_at : first;
-		last = m->received_at > last ? m->received_at : last;
-		for (j = 0, dup = 0; j < i; j++)
-			dup |= strcmp(s->masked[g->members[j]],
-			    s->masked[g->members[i]]) == 0;
-		if (i > 0 && !dup && json_array_size(ex) < EXAMPLES)
-			json_array_append_new(ex, json_string(
-			    s->masked[g->members[i]]));
-	}
-	for (bit = 1; bit <= REVIEW_ALL; bit <<= 1)
-		if (why & bit)
-			json_array_append_new(reasons, json_string(
-			    review_reason_name(bit)));
-	o = json_pack("{s:I, s:s, s:i, s:s, s:f, s:s*, s:s*, s:o, s:s, "
-	    "s:o, s:s, s:s, s:I, s:I, s:I, s:o, s:o}",
-	    "id", (json_int_t)l->id, "text", s->masked[g->members[0]],
-	    "count", g->n, "guess", group_guess(s, g),
-	    "confidence", l->confidence,
-	    "second", l->second[0] ? l->second : NULL,
-	    "topic", l->topic[0] ? l->topic : NULL,
-	    "reasons", reasons, "signals", l->signals, "answers", answers,
-	    "agency", l->agency, "channel", l->channel,
-	    "conversation", (json_int_t)l->conversation_id,
-	    "first_at", (json_int_t)first, "last_at", (json_int_t)last,
-	    "items", ids, "examples", ex);
-	return o;
-}
-
-static int
-do_list(const struct set *s, int json)
+do_list(const struct review_set *s, int json)
 {
 	json_t *o;
 	char *line;
-	int k;
+	int k, n = review_set_count(s), m = review_set_messages(s);
 
-	for (k = 0; k < s->ng; k++) {
+	for (k = 0; k < n; k++) {
 		if (!json) {
-			printf("%6lld %5d  %-14s %s\n",
-			    s->it[s->g[k].members[0]].id, s->g[k].n,
-			    group_guess(s, &s->g[k]),
-			    s->masked[s->g[k].members[0]]);
+			printf("%6lld %5d  %-14s %s\n", review_set_id(s, k),
+			    review_set_size(s, k), review_set_guess(s, k),
+			    review_set_text(s, k));
 			continue;
 		}
-		if ((o = group_json(s, &s->g[k])) == NULL)
+		/* The operator may see the conversation: with_conv. */
+		if ((o = review_set_json(s, k, 1)) == NULL)
 			return -1;
 		line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 		json_decref(o);
@@ -335,35 +198,9 @@ do_list(const struct set *s, int json)
 		free(line);
 	}
 	if (!json)
-		printf("%d open group%s, %d message%s\n", s->ng,
-		    s->ng == 1 ? "" : "s", s->n, s->n == 1 ? "" : "s");
+		printf("%d open group%s, %d message%s\n", n, n == 1 ? "" : "s",
+		    m, m == 1 ? "" : "s");
 	return 0;
-}
-
-/* ---- closing a group ------------------------------------------------------ */
-
-static int
-resolve(struct store *st, const struct set *s, int k, const char *intent,
-    const char *by)
-{
-	long long *ids;
-	int i, rc;
-
-	if ((ids = calloc((size_t)s->g[k].n, sizeof(*ids))) == NULL)
-		return -1;
-	for (i = 0; i < s->g[k].n; i++)
-		ids[i] = s->it[s->g[k].members[i]].id;
-	rc = -1;
-	if (store_begin(st) == 0) {
-		rc = review_resolve(st, ids, s->g[k].n, intent, by,
-		    store_now_ms());
-		if (rc == -1)
-			store_rollback(st);
-		else if (store_commit(st) == -1)
-			rc = -1;
-	}
-	free(ids);
-	return rc;
 }
 
 static const char *
@@ -410,45 +247,45 @@ phrase_line(const char *masked, char *out, size_t outlen)
 }
 
 static int
-cmd_assign(const struct opts *o, struct store *st, const struct set *s)
+cmd_assign(const struct opts *o, struct store *st, const struct review_set *s)
 {
 	char phrase[PHRASE_MAX + 2];
 	int k, rc;
 
-	if ((k = set_find(s, o->assign)) == -1) {
+	if ((k = review_set_find(s, o->assign)) == -1) {
 		fprintf(stderr, "loket intents review: no open item %lld\n",
 		    o->assign);
 		return 1;
 	}
-	if (phrase_line(s->masked[s->g[k].members[0]], phrase,
-	    sizeof(phrase)) == -1)
+	if (phrase_line(review_set_text(s, k), phrase, sizeof(phrase)) == -1)
 		return 1;
 	if ((rc = cmd_review_apply(o->dir, o->intent, phrase, o->tests,
 	    o->ntests, o->pending, o->force)) != 0)
 		return rc;
-	if (resolve(st, s, k, o->intent, who(o)) == -1) {
+	if (review_set_resolve(st, s, k, o->intent, who(o)) == -1) {
 		fprintf(stderr, "loket intents review: the phrase was written "
 		    "but the items could not be closed\n");
 		return 1;
 	}
-	printf("assigned %d message%s to %s\n", s->g[k].n,
-	    s->g[k].n == 1 ? "" : "s", o->intent);
+	printf("assigned %d message%s to %s\n", review_set_size(s, k),
+	    review_set_size(s, k) == 1 ? "" : "s", o->intent);
 	return 0;
 }
 
 static int
-cmd_ignore(const struct opts *o, struct store *st, const struct set *s)
+cmd_ignore(const struct opts *o, struct store *st, const struct review_set *s)
 {
 	int k;
 
-	if ((k = set_find(s, o->ignore)) == -1) {
+	if ((k = review_set_find(s, o->ignore)) == -1) {
 		fprintf(stderr, "loket intents review: no open item %lld\n",
 		    o->ignore);
 		return 1;
 	}
-	if (resolve(st, s, k, NULL, who(o)) == -1)
+	if (review_set_resolve(st, s, k, NULL, who(o)) == -1)
 		return 1;
-	printf("ignored %d message%s\n", s->g[k].n, s->g[k].n == 1 ? "" : "s");
+	printf("ignored %d message%s\n", review_set_size(s, k),
+	    review_set_size(s, k) == 1 ? "" : "s");
 	return 0;
 }
 
@@ -458,7 +295,7 @@ cmd_intents_review(int argc, char **argv)
 	struct opts o;
 	struct config *cfg;
 	struct store *st;
-	struct set s;
+	struct review_set *s;
 	char err[512];
 	int rc = 1, i;
 
@@ -477,17 +314,17 @@ cmd_intents_review(int argc, char **argv)
 		config_free(cfg);
 		return 1;
 	}
-	if (set_load(&s, st, cfg, o.agency) == -1)
+	if ((s = review_set_load(st, cfg, o.agency)) == NULL)
 		fprintf(stderr, "loket intents review: cannot read the "
 		    "items (database or memory)\n");
 	else if (o.list)
-		rc = do_list(&s, o.format != NULL &&
+		rc = do_list(s, o.format != NULL &&
 		    strcmp(o.format, "json") == 0) == -1;
 	else if (o.assign > 0)
-		rc = cmd_assign(&o, st, &s);
+		rc = cmd_assign(&o, st, s);
 	else
-		rc = cmd_ignore(&o, st, &s);
-	set_free(&s);
+		rc = cmd_ignore(&o, st, s);
+	review_set_free(s);
 	store_close(st);
 	config_free(cfg);
 	return rc;

@@ -148,4 +148,40 @@ struct review_group {
 int	review_group(const char *const *texts, int n, struct review_group **out);
 void	review_groups_free(struct review_group *g, int n);
 
+/*
+ * The open items as authors see them (review_list.c): masked
+ * (contact_mask with the agency's dossier patterns and the sender's
+ * profile name) and grouped, largest group first.  Group k of
+ * 0..review_set_count()-1 is named by the id of its first item.
+ */
+struct review_set;
+struct config;
+/* agency NULL: all.  NULL on a database error or out-of-memory. */
+struct review_set *review_set_load(struct store *st, const struct config *cfg,
+	    const char *agency);
+void	review_set_free(struct review_set *s);
+int	review_set_count(const struct review_set *s);
+int	review_set_messages(const struct review_set *s);	/* items */
+long long review_set_id(const struct review_set *s, int k);
+int	review_set_size(const struct review_set *s, int k);
+const char *review_set_text(const struct review_set *s, int k); /* masked */
+/* The guess most of the group share. */
+const char *review_set_guess(const struct review_set *s, int k);
+/* The group holding item id, or -1. */
+int	review_set_find(const struct review_set *s, long long id);
+/*
+ * Group k as a JSON object (new reference, NULL on out-of-memory): "id",
+ * "text" (masked), "count", "guess", "confidence", "second", "topic",
+ * "reasons", "signals", "answers" (staff's right answers and how often),
+ * "agency", "channel", "conversation" (0 unless with_conv), "first_at",
+ * "last_at", "items" (ids), "examples" (up to three other masked texts).
+ */
+struct json_t;
+struct json_t *review_set_json(const struct review_set *s, int k,
+	    int with_conv);
+/* Closes group k: assigned to intent, or ignored (intent NULL), in one
+ * transaction.  Returns how many items changed, or -1. */
+int	review_set_resolve(struct store *st, const struct review_set *s, int k,
+	    const char *intent, const char *by);
+
 #endif
