@@ -72,6 +72,13 @@ conv_config(struct conv_engine *e)
 	return e->cfg;
 }
 
+int
+conv_knows(struct conv_engine *e, const char *id)
+{
+	return strcmp(id, "onbekend") != 0 && (e->model == NULL ||
+	    intent_is_known(e->model, id));
+}
+
 void
 conv_set_config(struct conv_engine *e, const struct config *cfg)
 {

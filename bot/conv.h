@@ -75,8 +75,9 @@ int	conv_staff_reply(struct conv_engine *e, long long conv_id,
  * Staff mark the citizen's message inbound_id "de bot begreep dit
  * verkeerd", with the right intent or topic when they know it (answer
  * may be NULL): it is put up for review (review.h), classified again.
- * Returns 0, -1 on a database error, or -2 when there is no such
- * citizen text message (or its text was erased).  A takeover of a
+ * Returns 0, -1 on a database error, -2 when there is no such citizen
+ * text message (or its text was erased), -3 when answer is no intent or
+ * topic of the model.  A takeover of a
  * conversation the bot was handling puts the citizen's last message up
  * for review by itself.
  */

@@ -49,6 +49,9 @@ struct conv_engine;
 struct store *conv_store(struct conv_engine *e);
 const struct config *conv_config(struct conv_engine *e);
 struct intent_result;
+/* Whether id is an intent or topic of the engine's model (any id
+ * without a model; never "onbekend"). */
+int	conv_knows(struct conv_engine *e, const char *id);
 /* Classifies text with the engine's model ("onbekend" without one). */
 void	conv_classify(struct conv_engine *e, const char *text,
 	    struct intent_result *ir);

@@ -65,6 +65,8 @@ conv_mark_misread(struct conv_engine *e, long long inbound_id,
 
 	if (inbound_id <= 0)
 		return -2;
+	if (answer != NULL && !conv_knows(e, answer))
+		return -3;
 	if (store_begin(s) == -1)
 		return -1;
 	rc = conv_review_collect(e, inbound_id, 0, REVIEW_MARKED, answer,

@@ -12,7 +12,8 @@ import sqlite3
 import subprocess
 import tempfile
 
-from loketlib import BIN, ROOT, Results
+from consolelib import Client, staff_add
+from loketlib import BIN, ROOT, Results, Server, wa_text, wait_for
 
 T = Results()
 tmp = tempfile.mkdtemp(prefix="loket-review-")
@@ -227,5 +228,104 @@ fig2 = report(db4, "--from", "2000-01-01", "--to", "2100-01-01")
 T.ok(fig["misunderstood"]["messages"] == 2 and
      fig2["misunderstood"] == fig["misunderstood"],
      "a purge does not change the figure", repr(fig2["misunderstood"]))
+
+# --- the console API ----------------------------------------------------------
+srv = Server().start()
+for name, role in (("sam", "staff"), ("cora", "coordinator"),
+                   ("aut", "author")):
+    staff_add(srv, name, "a long password " + name, role)
+srv.post("whatsapp", wa_text("wamid.r1", "qqq zzz jan@x.be 0470 12 34 56 xx Els",
+                             phone="32470111111", ts="1764500000"))
+T.ok(wait_for(lambda: srv.count("review_items") == 1),
+     "a misread webhook message is collected by the server")
+srv.post("whatsapp", wa_text("wamid.r2", "wanneer zijn jullie open?",
+                             phone="32470222222", ts="1764500001"))
+T.ok(wait_for(lambda: srv.count("inbound", "processed = 1") == 2),
+     "the understood message processed")
+T.eq(srv.count("review_items"), 1, "an understood message is not collected")
+good_in = srv.query("SELECT id, conversation_id FROM inbound"
+                    " WHERE msg_id = 'wamid.r2'")[0]
+
+anon = Client(srv)
+st, j, _ = anon.call("GET", "/api/review")
+T.eq(st, 401, "review needs a login")
+sam, cora, aut = Client(srv), Client(srv), Client(srv)
+for c, n in ((sam, "sam"), (cora, "cora"), (aut, "aut")):
+    T.eq(c.login(n, "a long password " + n)[0], 200, "login " + n)
+st, j, _ = sam.call("GET", "/api/review")
+T.ok(st == 403 and j == {"error": "review_only"}, "staff cannot review")
+st, j, _ = aut.call("GET", "/api/review")
+T.eq(st, 200, "an author reviews")
+g = j["groups"][0]
+T.ok(g["text"] == "qqq zzz {email} {telefoon} xx {naam}" and g["count"] == 1 and
+     g["guess"], "masked group for the author", repr(g))
+T.eq(g["conversation"], 0, "an author does not see the conversation")
+st, j, _ = cora.call("GET", "/api/review")
+T.ok(st == 200 and j["groups"][0]["conversation"] > 0,
+     "a coordinator sees the conversation")
+st, _, _ = aut.call("GET", "/api/conversations")
+T.eq(st, 403, "an author sees no conversations")
+st, _, _ = aut.call("GET", "/api/cases")
+T.eq(st, 403, "an author sees no cases")
+
+path = "/api/messages/%d/misunderstood" % good_in[0]
+st, j, _ = sam.call("POST", path, {"answer": "vraag"}, csrf=False)
+T.eq(st, 403, "marking needs the CSRF token")
+st, j, _ = sam.call("POST", path, {"answer": "vraag"},
+                    headers={"Origin": "http://evil.example"})
+T.eq(st, 403, "marking from another origin refused")
+st, j, _ = aut.call("POST", path, {})
+T.ok(st == 403 and j == {"error": "review_only"}, "an author cannot mark")
+st, j, _ = sam.call("POST", path, {"answer": "Geen geldig!"})
+T.ok(st == 400 and j == {"error": "bad_answer"}, "a bad answer refused")
+st, j, _ = sam.call("POST", path, {"answer": "geenintent"})
+T.ok(st == 400 and j == {"error": "bad_answer"}, "an unknown intent refused")
+st, j, _ = sam.call("POST", path, {"answer": 5})
+T.eq(st, 400, "a non-string answer refused")
+st, j, _ = sam.call("POST", "/api/messages/999999/misunderstood", {})
+T.eq(st, 404, "an unknown message is 404")
+st, j, _ = sam.call("POST", "/api/messages/abc/misunderstood", {})
+T.eq(st, 404, "a bad path is 404")
+T.eq(srv.count("review_items"), 1, "refused marks stored nothing")
+st, j, _ = sam.call("POST", path, {"answer": "vraag"})
+T.ok(st == 200 and j == {"ok": True}, "staff mark a message")
+T.eq(srv.query("SELECT reasons, answer, marked_by, text FROM review_items"
+               " WHERE inbound_id = ?", (good_in[0],)),
+     [(16, "vraag", "sam", "wanneer zijn jullie open?")],
+     "the mark is stored with the answer and who")
+st, j, _ = cora.call("GET", "/api/review")
+T.ok(any(x["answers"] == {"vraag": 1} for x in j["groups"]),
+     "the right answer shows in the review")
+
+# Staff take over a conversation the bot was handling.
+srv.post("whatsapp", wa_text("wamid.r3", "ik heb een vraag over mijn premie",
+                             phone="32470333333", ts="1764500002"))
+T.ok(wait_for(lambda: srv.count("inbound", "processed = 1") == 3),
+     "third message processed")
+conv = srv.query("SELECT conversation_id, id FROM inbound"
+                 " WHERE msg_id = 'wamid.r3'")[0]
+before = srv.count("review_items")
+st, _, _ = sam.call("POST", "/api/conversations/%d/takeover" % conv[0], {})
+T.eq(st, 200, "takeover")
+T.eq(srv.query("SELECT reasons FROM review_items WHERE inbound_id = ?",
+               (conv[1],)), [(8,)],
+     "the last message before a takeover is up for review")
+T.eq(srv.count("review_items"), before + 1, "one item for the takeover")
+
+# Ignore a group.
+gid = [x for x in cora.call("GET", "/api/review")[1]["groups"]
+       if x["text"].startswith("qqq")][0]["id"]
+st, j, _ = aut.call("POST", "/api/review/%d/ignore" % gid, {}, csrf=False)
+T.eq(st, 403, "ignore needs the CSRF token")
+st, j, _ = sam.call("POST", "/api/review/%d/ignore" % gid, {})
+T.eq(st, 403, "staff cannot ignore")
+st, j, _ = aut.call("POST", "/api/review/%d/ignore" % gid, {})
+T.ok(st == 200 and j["items"] == 1, "an author ignores a group")
+st, j, _ = aut.call("POST", "/api/review/%d/ignore" % gid, {})
+T.eq(st, 404, "an ignored group is gone")
+st, j, _ = aut.call("POST", "/api/review/%d/assign" % gid, {})
+T.eq(st, 404, "no assign route in the API")
+T.ok(srv.sanitizer_clean(), "no sanitizer report (review server)")
+srv.cleanup()
 
 T.report()
