@@ -9,7 +9,6 @@
 
 struct graph;
 struct config;
-struct sqlite3;
 
 #define OUTBOX_MAX_ATTEMPTS	10
 #define OUTBOX_MAX_INFLIGHT	64
