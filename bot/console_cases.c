@@ -318,6 +318,7 @@ decide(struct http_req *r, const struct session *sess, const char *ref,
 	log_info("event=case_%s case=%s status=%s staff=%s", d.step, ref,
 	    status, sess->name);
 	console_notify(r->srv, conv);
+	store_notify(r->srv->store, "console");	/* the other instances */
 	if (r->srv->console != NULL)
 		r->srv->console->cases_dirty = 1;
 	if ((o = console_case_json(r->srv, ref)) == NULL)

@@ -378,6 +378,7 @@ console_conv_post(struct http_req *r)
 	if (strcmp(action, "reply") == 0)
 		backend_wake(r->srv->backend);	/* send it now */
 	console_notify(r->srv, id);
+	store_notify(r->srv->store, "console");	/* the other instances */
 	if ((o = console_conv_detail(r->srv, id)) == NULL)
 		return console_error(r, 503, "database");
 	return console_json(r, 200, o);

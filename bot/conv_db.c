@@ -173,6 +173,25 @@ conv_db_burst(struct store *s, const struct conv_inrow *r, long long window_ms,
 	return n;
 }
 
+long long
+conv_db_oldest_waiting(struct store *s, const struct conv_inrow *r)
+{
+	struct store_stmt *st = prep(s, "SELECT min(id) FROM inbound WHERE "
+	    "processed = 0 AND channel = ?1 AND user_id = ?2 AND agency IS "
+	    "NOT DISTINCT FROM ?3");
+	long long id = -1;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, r->channel, -1);
+	store_bind_text(st, 2, r->user_id, -1);
+	store_bind_text(st, 3, r->agency, -1);
+	if (store_step(st) == STORE_ROW)
+		id = store_col_null(st, 0) ? 0 : store_col_int64(st, 0);
+	store_stmt_done(st);
+	return id;
+}
+
 void
 conv_inrow_free(struct conv_inrow *r)
 {
@@ -439,12 +458,16 @@ int
 conv_db_create_case(struct store *s, const struct agency *a, struct conv *c,
     long long now_ms)
 {
-	int year = brussels_year(now_ms), seq = next_seq(s, a->id, year);
+	int year = brussels_year(now_ms), seq;
+	char y[16];
 	long long term = (long long)(a->handling_term_days > 0 ?
 	    a->handling_term_days : 45) * 86400000LL;
 	struct store_stmt *st;
 
-	if (seq < 0)
+	/* Numbers are per agency and year: instances take turns. */
+	snprintf(y, sizeof(y), "%d", year);
+	if (store_xact_lock(s, store_key("case", a->id, y), 1) != 1 ||
+	    (seq = next_seq(s, a->id, year)) < 0)
 		return -1;
 	snprintf(c->case_ref, sizeof(c->case_ref), "%s-%d-%05d",
 	    a->case_prefix != NULL ? a->case_prefix : a->id, year, seq);

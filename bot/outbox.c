@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "graph.h"
@@ -86,16 +87,69 @@ exec_id(struct outbox *ob, const char *sql, long long id)
 	return rc == STORE_DONE ? store_changes(db) : -1;
 }
 
-/* Rows a crash left in flight go out again (at least once). */
+/*
+ * Rows a crash left in flight go out again (at least once): those of a
+ * claimer that no longer lives (its session lock is free), and with
+ * mine, ours after a restart.  With several instances on PostgreSQL
+ * this also hands a dead instance's rows to the living.
+ */
 static int
-reset_inflight(struct outbox *ob)
+reset_inflight(struct outbox *ob, int mine)
 {
-	int n = exec_id(ob, "UPDATE outbox SET submitted_at = NULL "
-	    "WHERE submitted_at IS NOT NULL AND ?1 = ?1", 0);
+	static const char sql_claimers[] = "SELECT DISTINCT "
+	    "COALESCE(claimed_by, 0) FROM outbox WHERE submitted_at IS NOT NULL";
+	static const char sql_reset[] = "UPDATE outbox SET submitted_at = "
+	    "NULL, claimed_by = NULL WHERE submitted_at IS NOT NULL AND "
+	    "COALESCE(claimed_by, 0) = ?1";
+	long long dead[16];
+	struct store_stmt *st;
+	int n = 0, i, rc, total = 0;
 
-	if (n > 0)
-		log_warnx("event=outbox_resend_after_restart rows=%d", n);
-	return n < 0 ? -1 : 0;
+	if ((st = store_stmt(ob->store, sql_claimers)) == NULL)
+		return -1;
+	while (n < 16 && store_step(st) == STORE_ROW) {
+		dead[n] = store_col_int64(st, 0);
+		if ((dead[n] == ob->claimer && mine) || (dead[n] !=
+		    ob->claimer && store_key_free(ob->store, dead[n]) == 1))
+			n++;
+	}
+	store_stmt_done(st);
+	for (i = 0; i < n; i++) {
+		if ((rc = exec_id(ob, sql_reset, dead[i])) < 0)
+			return -1;
+		total += rc;
+	}
+	if (total > 0)
+		log_warnx("event=outbox_resend_after_restart rows=%d", total);
+	return 0;
+}
+
+/* Every few seconds on PostgreSQL: another instance may have died. */
+void
+outbox_orphans(struct outbox *ob, long long now)
+{
+	if (store_kind(ob->store) != STORE_PG || now < ob->orphans_at ||
+	    store_in_transaction(ob->store))
+		return;
+	ob->orphans_at = now + 3000;
+	reset_inflight(ob, 0);
+}
+
+/* A random key for this instance, held while its connection lives. */
+static int
+claim_key(struct outbox *ob)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		ob->rnd ^= ob->rnd << 13;
+		ob->rnd ^= ob->rnd >> 7;
+		ob->rnd ^= ob->rnd << 17;
+		ob->claimer = (long long)(ob->rnd >> 2) + 1;
+		if (store_session_lock(ob->store, ob->claimer) == 1)
+			return 0;
+	}
+	return -1;
 }
 
 struct outbox *
@@ -124,7 +178,8 @@ outbox_new_opts(const struct config *cfg, struct store *s,
 	ob->o = *o;
 	if (ob->o.max_attempts <= 0)
 		ob->o.max_attempts = OUTBOX_MAX_ATTEMPTS;
-	ob->rnd = (unsigned long long)store_now_ms() * 2654435761u | 1;
+	ob->rnd = (((unsigned long long)store_now_ms() * 2654435761u) ^
+	    ((unsigned long long)getpid() << 32)) | 1;
 	memset(&go, 0, sizeof(go));
 	go.base_url = cfg->graph_url;
 	go.timeout_ms = o->timeout_ms;
@@ -132,8 +187,10 @@ outbox_new_opts(const struct config *cfg, struct store *s,
 	go.wake_arg = o->wake_arg;
 	go.responder = o->responder;
 	go.responder_arg = o->responder_arg;
-	if ((ob->pace = outbox_pace_new()) == NULL || reset_inflight(ob) == -1 ||
+	if ((ob->pace = outbox_pace_new()) == NULL || claim_key(ob) == -1 ||
+	    reset_inflight(ob, 1) == -1 ||
 	    (ob->graph = graph_new(&go)) == NULL) {
+		store_session_unlock(s, ob->claimer);
 		outbox_pace_free(ob->pace);
 		free(ob);
 		return NULL;
@@ -153,7 +210,8 @@ outbox_free(struct outbox *ob)
 	graph_stop(ob->graph, ob->n_inflight > 0 ? 2000 : 0);
 	ob->closing = 1;
 	outbox_on_wake(ob);
-	reset_inflight(ob);
+	reset_inflight(ob, 1);
+	store_session_unlock(ob->store, ob->claimer);
 	graph_result_free(ob->held);
 	graph_free(ob->graph);
 	outbox_pace_free(ob->pace);

@@ -237,6 +237,29 @@ exec_row(struct outbox *ob, const char *sql, long long id, long long t)
 	return rc == STORE_DONE ? 0 : -1;
 }
 
+/* Marks row id in flight for this instance: 1, or 0 when another
+ * instance claimed it first, -1 on a database error. */
+static int
+claim(struct outbox *ob, long long id, long long now)
+{
+	static const char sql[] = "UPDATE outbox SET submitted_at = ?2, "
+	    "attempts = attempts + 1, updated_at = ?2, claimed_by = ?3 "
+	    "WHERE id = ?1 AND submitted_at IS NULL AND status = 'pending'";
+	struct store_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(ob->store, sql)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, id);
+	store_bind_int64(st, 2, now);
+	store_bind_int64(st, 3, ob->claimer);
+	rc = store_step(st);
+	store_stmt_done(st);
+	if (rc != STORE_DONE)
+		return -1;
+	return store_changes(ob->store) == 1 ? 1 : 0;
+}
+
 static int
 finished(int rc)
 {
@@ -291,13 +314,12 @@ consider(struct outbox *ob, const struct row *r, long long now,
 		return finished(outbox_mark_sent(ob, r->id, NULL));
 	}
 	BOT_ASSERT(*job != NULL);
-	pace_take(ob, a, r, now);
-	if (exec_row(ob, "UPDATE outbox SET submitted_at = ?2, attempts = "
-	    "attempts + 1, updated_at = ?2 WHERE id = ?1", r->id, now) == -1) {
+	if ((p = claim(ob, r->id, now)) != 1) {
 		graph_job_free(*job);
 		*job = NULL;
-		return -1;
+		return p == 0 ? 0 : -1;
 	}
+	pace_take(ob, a, r, now);
 	return 1;
 }
 
@@ -308,7 +330,7 @@ heads(struct outbox *ob, long long now, int limit)
 	    "o.channel, o.account_id, o.user_id, o.to_phone, o.kind, o.body, "
 	    "o.author, o.attempts FROM outbox o WHERE " HEADS_WHERE
 	    " AND o.next_attempt_at <= ?1 ORDER BY o.next_attempt_at, o.id "
-	    "LIMIT ?2";
+	    "LIMIT ?2 FOR UPDATE OF o SKIP LOCKED";
 	struct store_stmt *st;
 
 	if ((st = store_stmt(ob->store, sql)) == NULL)
@@ -343,7 +365,8 @@ load_pending(struct outbox *ob, long long id, struct row *r,
 {
 	static const char sql[] = "SELECT id, conversation_id, agency, "
 	    "channel, account_id, user_id, to_phone, kind, body, author, "
-	    "attempts FROM outbox WHERE id = ?1 AND status = 'pending'";
+	    "attempts FROM outbox WHERE id = ?1 AND status = 'pending' "
+	    "FOR UPDATE SKIP LOCKED";
 
 	if ((*stp = store_stmt(ob->store, sql)) == NULL)
 		return -1;
@@ -507,6 +530,7 @@ outbox_service(struct outbox *ob, int new_rows)
 
 	if (store_in_transaction(ob->store))
 		return;
+	outbox_orphans(ob, now);
 	outbox_on_wake(ob);
 	if (!new_rows && now < ob->service_at)
 		return;

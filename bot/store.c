@@ -610,17 +610,30 @@ store_session_lock(struct store *s, long long key)
 {
 	int i;
 
-	if (s->kind == STORE_SQLITE)
-		return 1;
 	for (i = 0; i < s->nkeys; i++)
 		if (s->keys[i] == key)
 			return 1;
 	if (s->nkeys == STORE_KEYS)
 		return -1;
-	if (run_key(s, "SELECT pg_try_advisory_lock(?1)", key) != 1)
+	if (s->kind == STORE_PG &&
+	    run_key(s, "SELECT pg_try_advisory_lock(?1)", key) != 1)
 		return -1;
 	s->keys[s->nkeys++] = key;
 	return 1;
+}
+
+void
+store_session_unlock(struct store *s, long long key)
+{
+	int i;
+
+	for (i = 0; i < s->nkeys; i++)
+		if (s->keys[i] == key) {
+			s->keys[i] = s->keys[--s->nkeys];
+			if (s->kind == STORE_PG)
+				run_key(s, "SELECT pg_advisory_unlock(?1)", key);
+			return;
+		}
 }
 
 int
@@ -628,11 +641,11 @@ store_key_free(struct store *s, long long key)
 {
 	int i, rc;
 
-	if (s->kind == STORE_SQLITE)
-		return 0;
 	for (i = 0; i < s->nkeys; i++)
 		if (s->keys[i] == key)
 			return 0;	/* ours: alive */
+	if (s->kind == STORE_SQLITE)	/* one process: any other is gone */
+		return 1;
 	if ((rc = run_key(s, "SELECT pg_try_advisory_lock(?1)", key)) == 1)
 		run_key(s, "SELECT pg_advisory_unlock(?1)", key);
 	return rc;

@@ -111,7 +111,8 @@ int		 store_exec(struct store *s, const char *sql);
 
 /*
  * Advisory locks, PostgreSQL's way of letting several Loket instances
- * share work; on SQLite (one process) they always succeed at once.
+ * share work; on SQLite (one process) they always succeed at once, and a
+ * key is free unless this store holds it.
  * store_xact_lock() holds key until the transaction ends (wait: block
  * until free; else 1 if taken, 0 if another session holds it, -1 on
  * error).  store_session_lock() holds key while the connection lives;
@@ -120,6 +121,7 @@ int		 store_exec(struct store *s, const char *sql);
  */
 int		 store_xact_lock(struct store *s, long long key, int wait);
 int		 store_session_lock(struct store *s, long long key);
+void		 store_session_unlock(struct store *s, long long key);
 int		 store_key_free(struct store *s, long long key);
 /* A 63-bit key for the NUL-separated parts of a name (FNV-1a). */
 long long	 store_key(const char *a, const char *b, const char *c);

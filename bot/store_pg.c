@@ -321,7 +321,7 @@ store_pg_notified(struct store *s)
 	PGnotify *n;
 	int got = 0;
 
-	if (PQstatus(s->pg) != CONNECTION_OK || PQconsumeInput(s->pg) == 0)
+	if (store_pg_ready(s) == -1 || PQconsumeInput(s->pg) == 0)
 		return 0;
 	while ((n = PQnotifies(s->pg)) != NULL) {
 		PQfreemem(n);
