@@ -196,6 +196,27 @@ store_pg_bind(struct store_stmt *st, int i, int type, long long n,
 	return type != STORE_B_NULL && v == NULL ? -1 : 0;
 }
 
+/* A parameter the SQL never uses has no type the server could infer;
+ * bound as text it is accepted and ignored, as on SQLite. */
+static void
+type_unused(struct store_stmt *st)
+{
+	const char *p;
+	char num[16];
+	int i, used;
+
+	for (i = 0; i < st->nparams; i++) {
+		if (st->types[i] != 0)
+			continue;
+		snprintf(num, sizeof(num), "$%d", i + 1);
+		for (used = 0, p = st->sql; !used &&
+		    (p = strstr(p, num)) != NULL; p++)
+			used = p[strlen(num)] < '0' || p[strlen(num)] > '9';
+		if (!used)
+			st->types[i] = OID_TEXT;
+	}
+}
+
 static PGresult *
 run(struct store_stmt *st)
 {
@@ -203,6 +224,8 @@ run(struct store_stmt *st)
 	const char *const *vals = (const char *const *)st->vals;
 	PGresult *res;
 
+	if (!st->prepared)
+		type_unused(st);
 	if (st->name[0] == '\0')
 		return PQexecParams(s->pg, st->sql, st->nparams, st->types,
 		    vals, NULL, NULL, 0);
