@@ -347,6 +347,19 @@ store_bind_text(struct store_stmt *st, int i, const char *v, int len)
 }
 
 int
+store_bind_value(struct store_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		return bind(st, i, STORE_B_NULL, 0, NULL, 0);
+	if (st->s->kind == STORE_PG &&
+	    store_pg_bind(st, i, STORE_B_TEXT, 0, v, -1) == 0) {
+		st->types[i - 1] = 0;	/* the server infers it */
+		return 0;
+	}
+	return bind(st, i, STORE_B_TEXT, 0, v, -1);
+}
+
+int
 store_bind_null(struct store_stmt *st, int i)
 {
 	return bind(st, i, STORE_B_NULL, 0, NULL, 0);
@@ -590,6 +603,72 @@ int
 store_schema_version(struct store *s)
 {
 	return s->version;
+}
+
+/* ---- copying an installation (loket migrate) ---- */
+
+int
+store_tables(struct store *s, char ***names, int *n)
+{
+	static const char lite[] = "SELECT name FROM sqlite_master WHERE "
+	    "type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid";
+	static const char pg[] = "SELECT c.relname FROM pg_class c JOIN "
+	    "pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
+	    "AND n.nspname = current_schema() AND c.relname <> "
+	    "'loket_schema' ORDER BY c.oid";
+	struct store_stmt *st = store_prepare(s, s->kind == STORE_PG ? pg :
+	    lite);
+	char **v = NULL, **nv;
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = store_step(st)) == STORE_ROW) {
+		if ((nv = realloc(v, sizeof(*v) * (size_t)(*n + 1))) == NULL ||
+		    (nv[*n] = strdup(store_col_text(st, 0))) == NULL) {
+			v = nv != NULL ? nv : v;
+			rc = STORE_ERROR;
+			break;
+		}
+		v = nv;
+		(*n)++;
+	}
+	store_finalize(st);
+	*names = v;
+	return rc == STORE_DONE ? 0 : -1;
+}
+
+void
+store_tables_free(char **names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int
+store_reset_ids(struct store *s, const char *table)
+{
+	struct store_stmt *st;
+	char sql[300];
+	int rc;
+
+	if (s->kind == STORE_SQLITE)
+		return 0;
+	/* A table name is an identifier, not a value: ours, from
+	 * store_tables(), quoted. */
+	snprintf(sql, sizeof(sql), "SELECT setval(pg_get_serial_sequence("
+	    "?1, 'id'), COALESCE(max(id), 0) + 1, false) FROM \"%s\"", table);
+	if ((st = store_prepare(s, sql)) == NULL)
+		return -1;
+	store_bind_text(st, 1, table, -1);
+	rc = store_step(st);
+	store_finalize(st);
+	return rc == STORE_ROW ? 0 : -1;
 }
 
 /* ---- advisory locks and notifications (PostgreSQL only) ---- */

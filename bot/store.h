@@ -88,6 +88,9 @@ int		 store_bind_int(struct store_stmt *st, int i, int v);
 int		 store_bind_text(struct store_stmt *st, int i, const char *v,
 		    int len);
 int		 store_bind_null(struct store_stmt *st, int i);
+/* A value given as text for a column of any type (copying tables):
+ * PostgreSQL converts it to the column's type. */
+int		 store_bind_value(struct store_stmt *st, int i, const char *v);
 
 /* Runs the statement (first call) or moves to its next row: STORE_ROW,
  * STORE_DONE, or STORE_ERROR (store_errmsg() says why). */
@@ -135,6 +138,16 @@ long long	 store_key(const char *a, const char *b, const char *c);
 int		 store_notify(struct store *s, const char *channel);
 int		 store_listen(struct store *s, const char *channel);
 int		 store_notified(struct store *s);
+
+/*
+ * For `loket migrate`: the application's tables in creation order (an
+ * array of n malloc'd names, free with store_tables_free), and, after
+ * rows were copied with their ids, moving each id sequence past the
+ * highest id (PostgreSQL; nothing to do on SQLite).
+ */
+int		 store_tables(struct store *s, char ***names, int *n);
+void		 store_tables_free(char **names, int n);
+int		 store_reset_ids(struct store *s, const char *table);
 
 /* Runs "SELECT 1" (reconnecting a broken PostgreSQL connection first);
  * 0 if the database answers. */
