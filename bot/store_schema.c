@@ -204,15 +204,10 @@ static const char *const migrations[] = {
 
 	/* 6: several instances on one PostgreSQL.  A row in flight names
 	 * its claimer (the sending instance's key, held as a session lock
-	 * while it lives): only a dead claimer's rows go out again.  Login
-	 * failures are counted here so every instance throttles alike. */
+	 * while it lives): only a dead claimer's rows go out again. */
 	"ALTER TABLE outbox ADD COLUMN claimed_by INTEGER;"
 	"CREATE INDEX outbox_inflight ON outbox (claimed_by)"
-	"  WHERE submitted_at IS NOT NULL;"
-	"CREATE TABLE login_failures ("
-	"  key TEXT PRIMARY KEY,"		/* name or address, hashed */
-	"  failures INTEGER NOT NULL,"
-	"  first_at INTEGER NOT NULL);",
+	"  WHERE submitted_at IS NOT NULL;",
 };
 
 size_t
