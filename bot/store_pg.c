@@ -357,9 +357,12 @@ static int
 word_at(const char *p, const char *start, const char *w)
 {
 	size_t n = strlen(w);
-	char after = p[n];
+	char after;
 
-	return strncmp(p, w, n) == 0 && (p == start || p[-1] == ' ' ||
+	if (strncmp(p, w, n) != 0)
+		return 0;
+	after = p[n];		/* within the string: p matched w */
+	return (p == start || p[-1] == ' ' ||
 	    p[-1] == '(' || p[-1] == ',') && (after == ' ' || after == ',' ||
 	    after == ')' || after == ';' || after == '\0');
 }
