@@ -6,7 +6,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := libwebsockets jansson libcurl sqlite3
+PKGS    := libwebsockets jansson libcurl sqlite3 libpq
 VERSION := 0.1.0
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \

@@ -14,7 +14,6 @@
  * and an open case within NEAR_MS of it, or past it, is flagged.
  */
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,26 +55,26 @@ in_list(const char *v, const char *const *list, size_t n)
 }
 
 static json_t *
-str_or_null(sqlite3_stmt *st, int i)
+str_or_null(struct store_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = store_col_text(st, i);
 
 	return t ? json_string((const char *)t) : json_null();
 }
 
 static json_t *
-int_or_null(sqlite3_stmt *st, int i)
+int_or_null(struct store_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null() :
-	    json_integer(sqlite3_column_int64(st, i));
+	return store_col_null(st, i) ? json_null() :
+	    json_integer(store_col_int64(st, i));
 }
 
 static const char *
-deadline_flag(sqlite3_stmt *st, long long now)
+deadline_flag(struct store_stmt *st, long long now)
 {
-	long long deadline = sqlite3_column_int64(st, 16);
+	long long deadline = store_col_int64(st, 16);
 
-	if (sqlite3_column_type(st, 17) != SQLITE_NULL)
+	if (!store_col_null(st, 17))
 		return NULL;	/* handled */
 	if (now > deadline)
 		return "overdue";
@@ -83,13 +82,13 @@ deadline_flag(sqlite3_stmt *st, long long now)
 }
 
 static json_t *
-case_row(struct server *s, sqlite3_stmt *st, long long now)
+case_row(struct server *s, struct store_stmt *st, long long now)
 {
-	const char *agency = (const char *)sqlite3_column_text(st, 1);
+	const char *agency = store_col_text(st, 1);
 	const struct agency *a = agency ? config_agency(s->cfg, agency) : NULL;
 	const char *flag = deadline_flag(st, now);
-	json_t *adm = sqlite3_column_type(st, 11) == SQLITE_NULL ?
-	    json_null() : json_boolean(sqlite3_column_int(st, 11));
+	json_t *adm = store_col_null(st, 11) ?
+	    json_null() : json_boolean(store_col_int(st, 11));
 
 	return json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
@@ -115,13 +114,13 @@ console_case_json(struct server *s, const char *ref)
 {
 	static const char sql[] = "SELECT " CASE_COLS " FROM cases "
 	    "WHERE reference = ?1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	json_t *o = NULL;
 
 	if ((st = store_stmt(s->store, sql)) == NULL)
 		return NULL;
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	store_bind_text(st, 1, ref, -1);
+	if (store_step(st) == STORE_ROW)
 		o = case_row(s, st, store_now_ms());
 	store_stmt_done(st);
 	return o;
@@ -139,14 +138,15 @@ int
 console_cases_get(struct http_req *r)
 {
 	static const char sql[] = "SELECT " CASE_COLS " FROM cases "
-	    "WHERE (?1 IS NULL OR agency = ?1) AND (?3 IS NULL OR channel = ?3)"
-	    " AND (?2 IS NULL OR status = ?2 OR (?2 = 'open' AND "
+	    "WHERE (CAST(?1 AS TEXT) IS NULL OR agency = ?1) AND "
+	    "(CAST(?3 AS TEXT) IS NULL OR channel = ?3) AND "
+	    "(CAST(?2 AS TEXT) IS NULL OR status = ?2 OR (?2 = 'open' AND "
 	    "status <> 'afgehandeld')) "
 	    "ORDER BY handled_at IS NOT NULL, CASE WHEN handled_at IS NULL "
 	    "THEN deadline_at ELSE -handled_at END LIMIT ?4";
 	char agency[64], status[32], channel[32];
 	struct session sess;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	json_t *list;
 	long long now = store_now_ms();
 	int rc;
@@ -156,17 +156,17 @@ console_cases_get(struct http_req *r)
 	if ((st = store_stmt(r->srv->store, sql)) == NULL ||
 	    (list = json_array()) == NULL)
 		return console_error(r, 503, "database");
-	sqlite3_bind_text(st, 1, filter(r, "agency", agency, sizeof(agency)),
-	    -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, filter(r, "status", status, sizeof(status)),
-	    -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, filter(r, "channel", channel,
-	    sizeof(channel)), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 4, CASES_MAX);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	store_bind_text(st, 1, filter(r, "agency", agency, sizeof(agency)),
+	    -1);
+	store_bind_text(st, 2, filter(r, "status", status, sizeof(status)),
+	    -1);
+	store_bind_text(st, 3, filter(r, "channel", channel,
+	    sizeof(channel)), -1);
+	store_bind_int(st, 4, CASES_MAX);
+	while ((rc = store_step(st)) == STORE_ROW)
 		json_array_append_new(list, case_row(r->srv, st, now));
 	store_stmt_done(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		json_decref(list);
 		return console_error(r, 503, "database");
 	}
@@ -252,24 +252,24 @@ apply(struct server *s, const char *ref, const struct decision *d,
 	    "note = COALESCE(?7, note), "
 	    "handled_at = CASE WHEN ?3 = 'handled' THEN ?8 ELSE handled_at END,"
 	    " updated_at = ?8 WHERE reference = ?1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int rc;
 
 	if ((st = store_stmt(s->store, sql)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, d->step, -1, SQLITE_STATIC);
+	store_bind_text(st, 1, ref, -1);
+	store_bind_text(st, 2, status, -1);
+	store_bind_text(st, 3, d->step, -1);
 	if (d->admissible >= 0)
-		sqlite3_bind_int(st, 4, d->admissible);
+		store_bind_int(st, 4, d->admissible);
 	if (d->admissible == 0)
-		sqlite3_bind_text(st, 5, d->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, d->verdict, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, d->note, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, store_now_ms());
-	rc = sqlite3_step(st);
+		store_bind_text(st, 5, d->reason, -1);
+	store_bind_text(st, 6, d->verdict, -1);
+	store_bind_text(st, 7, d->note, -1);
+	store_bind_int64(st, 8, store_now_ms());
+	rc = store_step(st);
 	store_stmt_done(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DONE ? 0 : -1;
 }
 
 static int
@@ -318,6 +318,7 @@ decide(struct http_req *r, const struct session *sess, const char *ref,
 	log_info("event=case_%s case=%s status=%s staff=%s", d.step, ref,
 	    status, sess->name);
 	console_notify(r->srv, conv);
+	store_notify(r->srv->store, "console");	/* the other instances */
 	if (r->srv->console != NULL)
 		r->srv->console->cases_dirty = 1;
 	if ((o = console_case_json(r->srv, ref)) == NULL)

@@ -6,7 +6,6 @@
  * the websocket pushes (console_ws.c).  Service thread.
  */
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,18 +24,18 @@
 
 /* Column as a JSON string, or null. */
 static json_t *
-col_str(sqlite3_stmt *st, int i)
+col_str(struct store_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = store_col_text(st, i);
 
 	return t ? json_string((const char *)t) : json_null();
 }
 
 static json_t *
-col_int(sqlite3_stmt *st, int i)
+col_int(struct store_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null() :
-	    json_integer(sqlite3_column_int64(st, i));
+	return store_col_null(st, i) ? json_null() :
+	    json_integer(store_col_int64(st, i));
 }
 
 static const char *
@@ -57,20 +56,19 @@ agency_name(struct server *s, const char *id)
 
 /* One row of CONV_COLS as the list's JSON object. */
 static json_t *
-conv_summary(struct server *s, sqlite3_stmt *st, long long now)
+conv_summary(struct server *s, struct store_stmt *st, long long now)
 {
-	const char *mode = (const char *)sqlite3_column_text(st, 5);
-	int waiting = sqlite3_column_type(st, 7) != SQLITE_NULL;
+	const char *mode = store_col_text(st, 5);
+	int waiting = !store_col_null(st, 7);
 	int staff = mode && strcmp(mode, "staff") == 0;
-	long long last_in = sqlite3_column_int64(st, 9);
+	long long last_in = store_col_int64(st, 9);
 	json_t *o;
 
 	o = json_pack("{s:I, s:o, s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, "
 	    "s:b, s:o, s:b, s:o, s:o, s:o}",
-	    "id", (json_int_t)sqlite3_column_int64(st, 0),
+	    "id", (json_int_t)store_col_int64(st, 0),
 	    "agency", col_str(st, 1),
-	    "agency_name", agency_name(s, (const char *)
-	    sqlite3_column_text(st, 1)),
+	    "agency_name", agency_name(s, store_col_text(st, 1)),
 	    "channel", col_str(st, 2),
 	    "name", col_str(st, 3),
 	    "phone", col_str(st, 4),
@@ -78,7 +76,7 @@ conv_summary(struct server *s, sqlite3_stmt *st, long long now)
 	    "group", staff ? "staff" : waiting ? "waiting" : "bot",
 	    "staff", col_str(st, 6),
 	    "waiting_since", col_int(st, 7),
-	    "abuse", sqlite3_column_int(st, 8) != 0,
+	    "abuse", store_col_int(st, 8) != 0,
 	    "last_in_at", col_int(st, 9),
 	    "outside_window", last_in == 0 || now - last_in > CONSOLE_WINDOW_MS,
 	    "started_at", col_int(st, 10),
@@ -86,7 +84,7 @@ conv_summary(struct server *s, sqlite3_stmt *st, long long now)
 	    "last_text", col_str(st, 18));
 	if (o != NULL && waiting && !staff)
 		json_object_set_new(o, "waiting_ms", json_integer(now -
-		    sqlite3_column_int64(st, 7)));
+		    store_col_int64(st, 7)));
 	return o;
 }
 
@@ -99,7 +97,7 @@ console_conv_list(struct server *s)
 	    "c.waiting_since, COALESCE(c.last_in_at, c.started_at) DESC "
 	    "LIMIT ?1";
 	long long now = store_now_ms();
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	json_t *list = json_array(), *o;
 	int rc;
 
@@ -107,12 +105,12 @@ console_conv_list(struct server *s)
 		json_decref(list);
 		return NULL;
 	}
-	sqlite3_bind_int(st, 1, LIST_MAX);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	store_bind_int(st, 1, LIST_MAX);
+	while ((rc = store_step(st)) == STORE_ROW)
 		if ((o = conv_summary(s, st, now)) != NULL)
 			json_array_append_new(list, o);
 	store_stmt_done(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		json_decref(list);
 		return NULL;
 	}
@@ -122,9 +120,9 @@ console_conv_list(struct server *s)
 
 /* Contact details: the conversation's, completed by the dialog's slots. */
 static json_t *
-contact_json(sqlite3_stmt *st)
+contact_json(struct store_stmt *st)
 {
-	const char *data = (const char *)sqlite3_column_text(st, 17);
+	const char *data = store_col_text(st, 17);
 	json_t *slots = data ? json_loads(data, 0, NULL) : NULL, *v;
 	json_t *o = json_pack("{s:o, s:o, s:o, s:o}", "name", col_str(st, 3),
 	    "phone", col_str(st, 4), "user_id", col_str(st, 14), "email",
@@ -164,30 +162,30 @@ out_text(const char *kind, const char *body)
 }
 
 static json_t *
-message_json(sqlite3_stmt *st)
+message_json(struct store_stmt *st)
 {
-	int in = strcmp((const char *)sqlite3_column_text(st, 0), "in") == 0;
-	const char *author = (const char *)sqlite3_column_text(st, 5);
+	int in = strcmp(store_col_text(st, 0), "in") == 0;
+	const char *author = store_col_text(st, 5);
 	json_t *o;
 
 	if (in) {
-		const unsigned char *t = sqlite3_column_text(st, 4);
+		const char *t = store_col_text(st, 4);
 		char tmp[64];
 
-		snprintf(tmp, sizeof(tmp), "[%s]", sqlite3_column_text(st, 3) ?
-		    (const char *)sqlite3_column_text(st, 3) : "media");
+		snprintf(tmp, sizeof(tmp), "[%s]", store_col_text(st, 3) ?
+		    store_col_text(st, 3) : "media");
 		return json_pack("{s:s, s:I, s:I, s:s}", "from", "citizen",
-		    "id", (json_int_t)sqlite3_column_int64(st, 1), "at",
-		    (json_int_t)sqlite3_column_int64(st, 2), "text",
+		    "id", (json_int_t)store_col_int64(st, 1), "at",
+		    (json_int_t)store_col_int64(st, 2), "text",
 		    t ? (const char *)t : tmp);
 	}
 	o = json_pack("{s:s, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
 	    "from", author && strcmp(author, "bot") != 0 ? "staff" : "bot",
 	    "author", col_str(st, 5),
-	    "id", (json_int_t)sqlite3_column_int64(st, 1),
-	    "at", (json_int_t)sqlite3_column_int64(st, 2),
-	    "text", out_text((const char *)sqlite3_column_text(st, 3),
-	    (const char *)sqlite3_column_text(st, 4)),
+	    "id", (json_int_t)store_col_int64(st, 1),
+	    "at", (json_int_t)store_col_int64(st, 2),
+	    "text", out_text(store_col_text(st, 3),
+	    store_col_text(st, 4)),
 	    "status", col_str(st, 6),
 	    "error_code", col_int(st, 7),
 	    "error_text", col_str(st, 8),
@@ -205,7 +203,7 @@ transcript(struct server *s, long long id)
 	    "status, error_code, error_text FROM outbox "
 	    "WHERE conversation_id = ?1 AND kind IN ('text', 'choices', "
 	    "'template') ORDER BY 3 DESC, 2 DESC LIMIT ?2) ORDER BY 3, 2";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	json_t *list = json_array(), *o;
 	int rc;
 
@@ -213,13 +211,13 @@ transcript(struct server *s, long long id)
 		json_decref(list);
 		return NULL;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, TRANSCRIPT_MAX);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	store_bind_int64(st, 1, id);
+	store_bind_int(st, 2, TRANSCRIPT_MAX);
+	while ((rc = store_step(st)) == STORE_ROW)
 		if ((o = message_json(st)) != NULL)
 			json_array_append_new(list, o);
 	store_stmt_done(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		json_decref(list);
 		return NULL;
 	}
@@ -232,15 +230,15 @@ conv_case(struct server *s, long long id)
 {
 	static const char sql[] = "SELECT reference FROM cases "
 	    "WHERE conversation_id = ?1 ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	char ref[64] = "";
 	json_t *c;
 
 	if ((st = store_stmt(s->store, sql)) == NULL)
 		return json_null();
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(ref, sizeof(ref), "%s", sqlite3_column_text(st, 0));
+	store_bind_int64(st, 1, id);
+	if (store_step(st) == STORE_ROW)
+		snprintf(ref, sizeof(ref), "%s", store_col_text(st, 0));
 	store_stmt_done(st);
 	c = ref[0] ? console_case_json(s, ref) : NULL;
 	return c ? c : json_null();
@@ -251,20 +249,20 @@ console_conv_detail(struct server *s, long long id)
 {
 	static const char sql[] = "SELECT " CONV_COLS " FROM conversations c "
 	    "WHERE c.id = ?1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	json_t *conv = NULL, *msgs;
 
 	if ((st = store_stmt(s->store, sql)) == NULL)
 		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	store_bind_int64(st, 1, id);
+	if (store_step(st) == STORE_ROW) {
 		conv = conv_summary(s, st, store_now_ms());
 		if (conv != NULL) {
 			json_object_set_new(conv, "state", col_str(st, 12));
 			json_object_set_new(conv, "outcome", col_str(st, 13));
 			json_object_set_new(conv, "lang", col_str(st, 15));
 			json_object_set_new(conv, "open",
-			    json_boolean(sqlite3_column_int(st, 16)));
+			    json_boolean(store_col_int(st, 16)));
 			json_object_set_new(conv, "contact", contact_json(st));
 		}
 	}
@@ -380,6 +378,7 @@ console_conv_post(struct http_req *r)
 	if (strcmp(action, "reply") == 0)
 		backend_wake(r->srv->backend);	/* send it now */
 	console_notify(r->srv, id);
+	store_notify(r->srv->store, "console");	/* the other instances */
 	if ((o = console_conv_detail(r->srv, id)) == NULL)
 		return console_error(r, 503, "database");
 	return console_json(r, 200, o);

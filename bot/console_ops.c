@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "backend.h"
 #include "console_int.h"
@@ -28,9 +27,9 @@ struct conv_row {
 };
 
 static void
-copy_text(sqlite3_stmt *st, int i, char *out, size_t len)
+copy_text(struct store_stmt *st, int i, char *out, size_t len)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = store_col_text(st, i);
 
 	snprintf(out, len, "%s", t ? (const char *)t : "");
 }
@@ -41,19 +40,19 @@ load(struct server *s, long long id, struct conv_row *c)
 {
 	static const char sql[] = "SELECT open, mode, staff FROM conversations "
 	    "WHERE id = ?1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int rc;
 
 	if ((st = store_stmt(s->store, sql)) == NULL)
 		return 503;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		c->open = sqlite3_column_int(st, 0);
+	store_bind_int64(st, 1, id);
+	if ((rc = store_step(st)) == STORE_ROW) {
+		c->open = store_col_int(st, 0);
 		copy_text(st, 1, c->mode, sizeof(c->mode));
 		copy_text(st, 2, c->staff, sizeof(c->staff));
 	}
 	store_stmt_done(st);
-	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 404 : 503;
+	return rc == STORE_ROW ? 0 : rc == STORE_DONE ? 404 : 503;
 }
 
 /*

@@ -631,11 +631,35 @@ handle_row(struct conv_engine *e, const struct conv_inrow *r, long long now_ms)
 	return conv_db_mark_processed(e->store, r->id, 0);
 }
 
+/*
+ * Several instances on one PostgreSQL: the citizen's lock (held to the
+ * end of the transaction, released at once if the holder dies) makes one
+ * instance at a time handle a citizen's rows, and only the oldest one
+ * still waiting, so they stay in order.  0 when r is not ours to handle
+ * now (another instance has the citizen, or handled r already).
+ */
+static int
+claim(struct conv_engine *e, const struct conv_inrow *r)
+{
+	int rc = store_xact_lock(e->store, store_key(r->channel, r->agency,
+	    r->user_id), 0);
+
+	if (rc != 1)
+		return rc;
+	return conv_db_oldest_waiting(e->store, r) == r->id ? 1 : 0;
+}
+
 static int
 handle_in_tx(struct conv_engine *e, const struct conv_inrow *r, long long now_ms)
 {
+	int rc;
+
 	if (store_begin(e->store) == -1)
 		return -1;
+	if ((rc = claim(e, r)) != 1) {
+		store_rollback(e->store);
+		return rc == 0 ? 1 : -1;
+	}
 	if (handle_row(e, r, now_ms) == -1) {
 		store_rollback(e->store);
 		return -1;
@@ -683,7 +707,7 @@ conv_process_some(struct conv_engine *e, long long now_ms, int max)
 			return rc == 0 ? n : -1;
 		}
 		after = r.id;
-		if (handle_in_tx(e, &r, now_ms) == -1) {
+		if ((rc = handle_in_tx(e, &r, now_ms)) == -1) {
 			rc = give_up(e, &r);
 			conv_inrow_free(&r);
 			if (!rc)
@@ -691,7 +715,8 @@ conv_process_some(struct conv_engine *e, long long now_ms, int max)
 			continue;
 		}
 		conv_inrow_free(&r);
-		n++;
+		if (rc == 0)		/* handled; 1: another instance's */
+			n++;
 	}
 	return n;
 }
@@ -709,6 +734,11 @@ tick_one(struct conv_engine *e, const struct conv_idle *v, long long now_ms)
 	if (store_begin(e->store) == -1)
 		return -1;
 	rc = conv_db_load(e->store, v->id, &c);
+	/* The citizen's lock, then a fresh read: another instance may be
+	 * answering this citizen right now. */
+	if (rc == 1 && (rc = store_xact_lock(e->store, store_key(c.channel,
+	    c.agency, c.user_id), 0)) == 1)
+		rc = conv_db_load(e->store, v->id, &c);
 	if (rc == 1 && timed_out(a, &c, now_ms))
 		rc = end_silent(e, a, &c, now_ms) == -1 ? -1 : 1;
 	if (rc == -1) {

@@ -67,6 +67,9 @@ int	conv_review_collect(struct conv_engine *e, long long inbound_id,
 int	conv_db_next_inbound(struct store *s, long long after,
 	    struct conv_inrow *r);
 void	conv_inrow_free(struct conv_inrow *r);
+/* Id of the citizen's oldest row still waiting (r's channel, agency and
+ * user), 0 if none, -1 on error. */
+long long conv_db_oldest_waiting(struct store *s, const struct conv_inrow *r);
 /*
  * The user's text messages queued right behind r (unprocessed, received
  * within window_ms of r, before any other kind of row of that user),

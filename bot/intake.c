@@ -3,7 +3,6 @@
  */
 #include "intake.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,27 +27,27 @@ agency_for(const struct config *cfg, const struct inbound_event *ev)
 }
 
 static void
-bind_str(sqlite3_stmt *st, int i, const char *s)
+bind_str(struct store_stmt *st, int i, const char *s)
 {
 	if (s != NULL)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+		store_bind_text(st, i, s, -1);
 	else
-		sqlite3_bind_null(st, i);
+		store_bind_null(st, i);
 }
 
 /* 1 if inserted, 0 if a duplicate, -1 on error. */
 static int
-step_insert(sqlite3 *db, sqlite3_stmt *st)
+step_insert(struct store *db, struct store_stmt *st)
 {
-	int rc = sqlite3_step(st);
+	int rc = store_step(st);
 
 	store_stmt_done(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		log_warnx("event=intake_insert_failed msg=\"%s\"",
-		    sqlite3_errmsg(db));
+		    store_errmsg(db));
 		return -1;
 	}
-	return sqlite3_changes(db) > 0;
+	return store_changes(db) > 0;
 }
 
 static int
@@ -61,7 +60,7 @@ store_event(struct store *s, const char *agency,
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
 	    "?15) ON CONFLICT (channel, msg_id) DO NOTHING";
 	char synthetic[160];
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	const char *msg_id = ev->msg_id;
 
 	if ((st = store_stmt(s, sql)) == NULL)
@@ -86,11 +85,11 @@ store_event(struct store *s, const char *agency,
 	bind_str(st, 9, ev->msg_type);
 	bind_str(st, 10, ev->text);
 	bind_str(st, 11, ev->payload);
-	sqlite3_bind_int(st, 12, ev->standby);
-	sqlite3_bind_int64(st, 13, ev->timestamp_ms);
-	sqlite3_bind_int64(st, 14, now);
+	store_bind_int(st, 12, ev->standby);
+	store_bind_int64(st, 13, ev->timestamp_ms);
+	store_bind_int64(st, 14, now);
 	bind_str(st, 15, ev->raw ? ev->raw : "{}");
-	return step_insert(store_db(s), st);
+	return step_insert(s, st);
 }
 
 static int
@@ -102,7 +101,7 @@ store_status(struct store *s, const struct inbound_event *ev, long long now)
 	    "ON CONFLICT (channel, msg_id, status) DO NOTHING";
 	char watermark[160];
 	const char *msg_id = ev->msg_id;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
@@ -117,12 +116,12 @@ store_status(struct store *s, const struct inbound_event *ev, long long now)
 	bind_str(st, 3, ev->status ? ev->status : "unknown");
 	bind_str(st, 4, ev->user_id);
 	if (ev->error_code != 0)
-		sqlite3_bind_int(st, 5, ev->error_code);
+		store_bind_int(st, 5, ev->error_code);
 	bind_str(st, 6, ev->error_text);
-	sqlite3_bind_int64(st, 7, ev->timestamp_ms);
-	sqlite3_bind_int64(st, 8, now);
+	store_bind_int64(st, 7, ev->timestamp_ms);
+	store_bind_int64(st, 8, now);
 	bind_str(st, 9, ev->raw ? ev->raw : "{}");
-	return step_insert(store_db(s), st);
+	return step_insert(s, st);
 }
 
 int
@@ -133,20 +132,19 @@ intake_store_unexpected(struct store *s, enum channel ch, const char *reason,
 	    "received_at, reason, raw, digest) VALUES (?1, ?2, ?3, ?4, ?5) "
 	    "ON CONFLICT (digest) DO NOTHING";
 	const char *chn = webhook_channel_name(ch);
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	char digest[65];
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
 	bind_str(st, 1, webhook_channel_name(ch));
-	sqlite3_bind_int64(st, 2, now_ms);
+	store_bind_int64(st, 2, now_ms);
 	bind_str(st, 3, reason);
-	sqlite3_bind_text(st, 4, raw ? raw : "", raw ? (int)len : 0,
-	    SQLITE_STATIC);
+	store_bind_text(st, 4, raw ? raw : "", raw ? (int)len : 0);
 	signature_sha256_hex(chn, strlen(chn), raw ? raw : "", raw ? len : 0,
 	    digest);
 	bind_str(st, 5, digest);
-	return step_insert(store_db(s), st);
+	return step_insert(s, st);
 }
 
 char **

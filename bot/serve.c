@@ -116,6 +116,9 @@ after_wake(struct server *s)
 static void
 tick(struct server *s)
 {
+	/* Another instance changed what consoles show (PostgreSQL). */
+	if (store_notified(s->store))
+		console_notify(s, 0);
 	console_tick(s);
 }
 
@@ -175,6 +178,8 @@ serve_start(struct server *s)
 
 	store_wlock_init(&s->write_lock);
 	store_set_write_lock(s->store, &s->write_lock);
+	if (store_listen(s->store, "console") == -1)
+		log_warnx("event=listen_failed msg=\"%s\"", store_errmsg(s->store));
 	if ((s->console = console_new()) == NULL)
 		return -1;
 	memset(&ho, 0, sizeof(ho));

@@ -236,6 +236,13 @@ static const char *const migrations[] = {
 	"CREATE INDEX review_items_report ON review_items (received_at,"
 	"  agency, channel);"
 	"CREATE INDEX review_items_conv ON review_items (conversation_id);",
+
+	/* 7: several instances on one PostgreSQL.  A row in flight names
+	 * its claimer (the sending instance's key, held as a session lock
+	 * while it lives): only a dead claimer's rows go out again. */
+	"ALTER TABLE outbox ADD COLUMN claimed_by INTEGER;"
+	"CREATE INDEX outbox_inflight ON outbox (claimed_by)"
+	"  WHERE submitted_at IS NOT NULL;",
 };
 
 size_t

@@ -185,11 +185,12 @@ healthz(struct http_req *r)
 	char *text;
 	int db_ok = store_ping(s->store) == 0;
 
-	o = json_pack("{s:s, s:s, s:I, s:s, s:i}",
+	o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:i}",
 	    "status", db_ok ? "ok" : "degraded",
 	    "version", LOKET_VERSION,
 	    "uptime_s", (json_int_t)((store_now_ms() - s->started_ms) / 1000),
 	    "database", db_ok ? "ok" : "unreachable",
+	    "db", store_kind_name(s->store),
 	    "schema", store_schema_version(s->store));
 	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);

@@ -4,9 +4,9 @@
 # prints the exact command to run and fails.  Nothing comes from elsewhere.
 set -eu
 
-BUILD_PKGS="gcc make pkg-config libwebsockets-dev libjansson-dev \
+BUILD_PKGS="gcc make pkg-config libwebsockets-dev libjansson-dev libpq-dev \
 libcurl4-openssl-dev libstemmer-dev libsqlite3-dev libssl-dev"
-TEST_PKGS="python3 curl openssl sqlite3 fasttext"
+TEST_PKGS="python3 curl openssl sqlite3 fasttext postgresql postgresql-client"
 
 # One dpkg-query for all of them: `make test` runs this every time.
 # shellcheck disable=SC2086

@@ -3,7 +3,6 @@
  * name and role checks, the login throttle, accounts and sessions in a
  * temporary database (expiry, CSRF token, removal ends sessions).
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "staff.h"
 #include "store.h"
 #include "testhelp.h"
+#include "testutil.h"
 #include "throttle.h"
 
 static void
@@ -131,7 +131,7 @@ age_session(struct store *st, long long id, long long ms)
 	snprintf(sql, sizeof(sql), "UPDATE staff_sessions SET "
 	    "last_seen_at = last_seen_at - %lld, created_at = created_at - %lld"
 	    " WHERE id = %lld", ms, ms, id);
-	sqlite3_exec(store_db(st), sql, NULL, NULL, NULL);
+	store_exec(st, sql);
 }
 
 static void
@@ -178,6 +178,7 @@ int
 main(void)
 {
 	char path[] = "/tmp/loket-test-staff-XXXXXX", db[64], err[256];
+	char name[600];
 	struct store *st;
 	int fd = mkstemp(path);
 
@@ -188,7 +189,8 @@ main(void)
 	if (fd >= 0)
 		close(fd);
 	snprintf(db, sizeof(db), "%s.db", path);
-	st = store_open(db, err, sizeof(err));
+	st = test_db(db, name, sizeof(name)) == NULL ? NULL :
+	    store_open(name, err, sizeof(err));
 	TEST("store opens", st != NULL);
 	if (st != NULL)
 		test_sessions(st);
