@@ -65,6 +65,18 @@ conv_store(struct conv_engine *e)
 	return e->store;
 }
 
+const struct config *
+conv_config(const struct conv_engine *e)
+{
+	return e->cfg;
+}
+
+const struct locales *
+conv_locales(const struct conv_engine *e)
+{
+	return e->loc;
+}
+
 void
 conv_set_config(struct conv_engine *e, const struct config *cfg)
 {

@@ -9,6 +9,7 @@
 #include "dialog.h"
 
 struct agency;
+struct config;
 struct locales;
 struct store;
 
@@ -46,6 +47,10 @@ struct conv_engine;
 
 /* conv.c: the engine's store, for conv_staff.c. */
 struct store *conv_store(struct conv_engine *e);
+/* conv.c: the engine's config and reply texts, for conv_staff.c (valid
+ * until the next reload, which happens between the engine's rounds). */
+const struct config *conv_config(const struct conv_engine *e);
+const struct locales *conv_locales(const struct conv_engine *e);
 
 /* conv_db.c — every statement binds its parameters. */
 int	conv_db_next_inbound(struct store *s, long long after,

@@ -99,6 +99,7 @@ reload(struct server *s)
 	backend_reload(s->backend, next);
 	config_free(s->cfg);
 	s->cfg = next;
+	console_reload(s);
 	log_info("event=reloaded agencies=%zu", next->n_agencies);
 }
 
@@ -177,6 +178,7 @@ serve_start(struct server *s)
 	store_set_write_lock(s->store, &s->write_lock);
 	if ((s->console = console_new()) == NULL)
 		return -1;
+	console_reload(s);
 	memset(&ho, 0, sizeof(ho));
 	ho.listen_addr = s->cfg->listen_addr;
 	ho.port = s->cfg->port;

@@ -176,21 +176,45 @@ staff_add(struct store *s, const char *name, const char *role,
 	return 0;
 }
 
+/*
+ * Removes the account and puts the conversations it held back in the
+ * queue (waiting for staff since now), in one transaction: a colleague
+ * who left must not leave citizens with nobody.
+ */
 int
 staff_remove(struct store *s, const char *name)
 {
-	static const char sql[] = "DELETE FROM staff WHERE name = ?1";
+	static const char del[] = "DELETE FROM staff WHERE name = ?1";
+	static const char rel[] = "UPDATE conversations SET mode = 'bot', "
+	    "staff = NULL, state = 'staff', waiting_since = ?2 "
+	    "WHERE open = 1 AND mode = 'staff' AND staff = ?1";
 	sqlite3_stmt *st;
-	int rc;
+	int rc, gone;
 
-	if ((st = store_stmt(s, sql)) == NULL)
+	if (store_begin(s) == -1)
 		return -1;
+	if ((st = store_stmt(s, del)) == NULL)
+		goto fail;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	store_stmt_done(st);
+	gone = sqlite3_changes(store_db(s)) > 0;
+	if (rc != SQLITE_DONE || (st = store_stmt(s, rel)) == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, store_now_ms());
+	rc = sqlite3_step(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(store_db(s)) > 0 ? 0 : -2;
+		goto fail;
+	if (!gone) {
+		store_rollback(s);
+		return -2;
+	}
+	return store_commit(s);
+fail:
+	store_rollback(s);
+	return -1;
 }
 
 static void

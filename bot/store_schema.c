@@ -201,6 +201,51 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  last_seen_at INTEGER NOT NULL);"
 	"CREATE INDEX staff_sessions_staff ON staff_sessions (staff_id);",
+
+	/* 6: the console's inbox.  Internal notes on a conversation (never
+	 * sent to the citizen); case notes as a history instead of one
+	 * overwritten column (the old notes are carried over); media that
+	 * citizens send, downloaded from the Graph API and kept with their
+	 * message (size and type checked before they are stored). */
+	"CREATE TABLE conv_notes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  conversation_id INTEGER NOT NULL,"
+	"  author TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX conv_notes_conv ON conv_notes (conversation_id, id);"
+	"CREATE TABLE case_notes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_ref TEXT NOT NULL,"
+	"  author TEXT NOT NULL,"		/* staff name, or '' when carried
+						   over from cases.note */
+	"  text TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX case_notes_ref ON case_notes (case_ref, id);"
+	"INSERT INTO case_notes (case_ref, author, text, created_at)"
+	"  SELECT reference, '', note, updated_at FROM cases"
+	"  WHERE note IS NOT NULL AND note <> '';"
+	"CREATE TABLE media ("
+	"  id INTEGER PRIMARY KEY,"
+	"  inbound_id INTEGER NOT NULL UNIQUE,"	/* the message it came with */
+	"  conversation_id INTEGER,"
+	"  channel TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"			/* image | audio | video |"
+						   document | sticker | file */
+	"  source TEXT NOT NULL,"		/* WhatsApp media id or
+						   Messenger attachment URL */
+	"  mime TEXT,"				/* checked content type */
+	"  filename TEXT,"
+	"  size INTEGER,"			/* bytes */
+	"  data BLOB,"				/* NULL until downloaded */
+	"  status TEXT NOT NULL DEFAULT 'pending'," /* pending | stored |"
+						   too_large | bad_type |"
+						   failed */
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX media_conv ON media (conversation_id, id);"
+	"CREATE INDEX media_pending ON media (id) WHERE status = 'pending';",
 };
 
 size_t
