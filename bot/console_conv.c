@@ -242,34 +242,19 @@ out_text(const char *kind, const char *body)
 	return res;
 }
 
-/* The media row that came with a citizen's message, or NULL. */
-static json_t *
-media_json(sqlite3_stmt *st)
-{
-	if (sqlite3_column_type(st, 9) == SQLITE_NULL)
-		return NULL;
-	return json_pack("{s:I, s:o, s:o, s:o, s:o}",
-	    "id", (json_int_t)sqlite3_column_int64(st, 9),
-	    "mime", col_str(st, 10), "status", col_str(st, 11),
-	    "filename", col_str(st, 12), "size", col_int(st, 13));
-}
-
 static json_t *
 message_json(sqlite3_stmt *st)
 {
 	int in = strcmp((const char *)sqlite3_column_text(st, 0), "in") == 0;
 	const char *author = (const char *)sqlite3_column_text(st, 5);
-	json_t *o, *m;
+	json_t *o;
 
 	if (in) {
 		/* The page names a photo, a voice message ... in words. */
-		o = json_pack("{s:s, s:I, s:I, s:o, s:o}", "from", "citizen",
-		    "id", (json_int_t)sqlite3_column_int64(st, 1), "at",
-		    (json_int_t)sqlite3_column_int64(st, 2), "text",
+		return json_pack("{s:s, s:I, s:I, s:o, s:o}", "from",
+		    "citizen", "id", (json_int_t)sqlite3_column_int64(st, 1),
+		    "at", (json_int_t)sqlite3_column_int64(st, 2), "text",
 		    col_str(st, 4), "type", col_str(st, 3));
-		if (o != NULL && (m = media_json(st)) != NULL)
-			json_object_set_new(o, "media", m);
-		return o;
 	}
 	o = json_pack("{s:s, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
 	    "from", author && strcmp(author, "bot") != 0 ? "staff" : "bot",
@@ -289,13 +274,10 @@ static json_t *
 transcript(struct server *s, long long id)
 {
 	static const char sql[] = "SELECT * FROM ("
-	    "SELECT 'in', i.id, i.received_at, i.type, i.text, NULL, NULL, "
-	    "NULL, NULL, m.id, m.mime, m.status, m.filename, m.size "
-	    "FROM inbound i LEFT JOIN media m ON m.inbound_id = i.id "
-	    "WHERE i.conversation_id = ?1 AND i.kind = 'message' "
+	    "SELECT 'in', id, received_at, type, text, NULL, NULL, NULL, NULL "
+	    "FROM inbound WHERE conversation_id = ?1 AND kind = 'message' "
 	    "UNION ALL SELECT 'out', id, created_at, kind, body, author, "
-	    "status, error_code, error_text, NULL, NULL, NULL, NULL, NULL "
-	    "FROM outbox WHERE conversation_id = ?1 AND kind IN ('text', "
+	    "status, error_code, error_text FROM outbox WHERE conversation_id = ?1 AND kind IN ('text', "
 	    "'choices', 'template') ORDER BY 3 DESC, 2 DESC LIMIT ?2) "
 	    "ORDER BY 3, 2";
 	sqlite3_stmt *st;

@@ -204,9 +204,7 @@ static const char *const migrations[] = {
 
 	/* 6: the console's inbox.  Internal notes on a conversation (never
 	 * sent to the citizen); case notes as a history instead of one
-	 * overwritten column (the old notes are carried over); media that
-	 * citizens send, downloaded from the Graph API and kept with their
-	 * message (size and type checked before they are stored). */
+	 * overwritten column (the old notes are carried over). */
 	"CREATE TABLE conv_notes ("
 	"  id INTEGER PRIMARY KEY,"
 	"  conversation_id INTEGER NOT NULL,"
@@ -224,28 +222,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX case_notes_ref ON case_notes (case_ref, id);"
 	"INSERT INTO case_notes (case_ref, author, text, created_at)"
 	"  SELECT reference, '', note, updated_at FROM cases"
-	"  WHERE note IS NOT NULL AND note <> '';"
-	"CREATE TABLE media ("
-	"  id INTEGER PRIMARY KEY,"
-	"  inbound_id INTEGER NOT NULL UNIQUE,"	/* the message it came with */
-	"  conversation_id INTEGER,"
-	"  channel TEXT NOT NULL,"
-	"  kind TEXT NOT NULL,"			/* image | audio | video |"
-						   document | sticker | file */
-	"  source TEXT NOT NULL,"		/* WhatsApp media id or
-						   Messenger attachment URL */
-	"  mime TEXT,"				/* checked content type */
-	"  filename TEXT,"
-	"  size INTEGER,"			/* bytes */
-	"  data BLOB,"				/* NULL until downloaded */
-	"  status TEXT NOT NULL DEFAULT 'pending'," /* pending | stored |"
-						   too_large | bad_type |"
-						   failed */
-	"  attempts INTEGER NOT NULL DEFAULT 0,"
-	"  created_at INTEGER NOT NULL,"
-	"  updated_at INTEGER NOT NULL);"
-	"CREATE INDEX media_conv ON media (conversation_id, id);"
-	"CREATE INDEX media_pending ON media (id) WHERE status = 'pending';",
+	"  WHERE note IS NOT NULL AND note <> '';",
 };
 
 size_t
