@@ -657,7 +657,7 @@
     $('conv-title').textContent = citizenName(c) + ' — ' + channelName(c.channel);
     $('conv-meta').textContent = c.agency_name + ' · ' + (!open ?
       'afgesloten' + (c.outcome ? ' (' + (OUTCOMES[c.outcome] || 'andere uitkomst') + ')' : '') :
-      held ? (mine ? 'overgenomen door u (' + me + ')' : 'overgenomen door ' + c.staff) :
+      held ? (mine ? 'overgenomen door ' + me + ' (u)' : 'overgenomen door ' + c.staff) :
       c.group === 'waiting' ? 'wacht op een medewerker' : 'de bot antwoordt');
     var fl = $('conv-flags');
     fl.replaceChildren(flags(c));
@@ -790,7 +790,8 @@
     return null;
   }
 
-  function loadCases() {
+  /* keepDetail: the open case was just drawn from a fresh answer. */
+  function loadCases(keepDetail) {
     return api('GET', '/api/cases' + caseQuery()).then(function (r) {
       var ul = $('case-list'), act = document.activeElement, focusRef = null;
       if (act && ul.contains(act)) focusRef = act.closest('li').getAttribute('data-ref');
@@ -816,7 +817,7 @@
         var b = ul.querySelector('li[data-ref="' + focusRef + '"] button');
         if (b) b.focus();
       }
-      if (state.currentCase) openCase(state.currentCase, false);
+      if (state.currentCase && keepDetail !== true) openCase(state.currentCase, false);
     }).catch(function (e) { $('case-error').textContent = errText(e); });
   }
 
@@ -833,7 +834,7 @@
   }
 
   function renderCase(k) {
-    var dl = $('case-fields'), st = k.status;
+    var dl = $('case-fields'), st = k.status, prev = state.caseData;
     state.caseData = k;
     $('case-title').textContent = 'Dossier ' + k.reference;
     dl.replaceChildren();
@@ -860,10 +861,14 @@
     show('step-verdict', st === 'ontvankelijk' || st === 'beoordeeld');
     show('step-handled', st === 'beoordeeld' || st === 'onontvankelijk');
     /* Start from the decision already taken: one click must never
-     * reverse it by accident. */
-    $('adm-choice').value = k.admissible === false ? 'no' : 'yes';
-    if (k.inadmissible_reason) $('adm-reason').value = k.inadmissible_reason;
-    if (k.verdict) $('verdict-choice').value = k.verdict;
+     * reverse it by accident.  A refresh of the same decision leaves
+     * what the coordinator is choosing alone. */
+    if (!prev || prev.reference !== k.reference || prev.status !== st ||
+        prev.admissible !== k.admissible) {
+      $('adm-choice').value = k.admissible === false ? 'no' : 'yes';
+      if (k.inadmissible_reason) $('adm-reason').value = k.inadmissible_reason;
+      if (k.verdict) $('verdict-choice').value = k.verdict;
+    }
     $('adm-reason-label').hidden = $('adm-choice').value !== 'no';
   }
 
@@ -872,7 +877,7 @@
     if (note) body.note = note;
     $('case-error').textContent = '';
     return api('POST', '/api/cases/' + encodeURIComponent(state.currentCase), body)
-      .then(function (k) { $('case-note').value = ''; renderCase(k); loadCases(); announce('Dossier bijgewerkt.'); })
+      .then(function (k) { $('case-note').value = ''; renderCase(k); loadCases(true); announce('Dossier bijgewerkt.'); })
       .catch(function (e) { $('case-error').textContent = errText(e); });
   }
 
@@ -1067,7 +1072,7 @@
       }
     });
     $('note-form').addEventListener('submit', onNote);
-    $('case-filter').addEventListener('change', loadCases);
+    $('case-filter').addEventListener('change', function () { loadCases(); });
     $('case-filter').addEventListener('submit', function (ev) { ev.preventDefault(); loadCases(); });
     $('adm-choice').addEventListener('change', function () {
       $('adm-reason-label').hidden = $('adm-choice').value !== 'no';
