@@ -171,6 +171,8 @@ static const struct {
 	{ "ware", "handig" }, { "waar", "handig" }, { "serait", "pratique" },
 	{ "serait", "bien" }, { "serait", "utile" }, { "be", "nice" },
 	{ "be", "useful" }, { "be", "easier" }, { "be", "handy" },
+	{ "zou", "schelen" }, { "zou", "helpen" }, { "misschien", "eens" },
+	{ "mss", "eens" }, { "eventueel", "eens" },
 	{ NULL, NULL }
 };
 
@@ -248,6 +250,7 @@ static const char *const closing_extra[] = {
 	"hartelijk", "tres", "bien", "zeer", "mvg", "groetjes", "groeten",
 	"gr", "en", "and", "et", "tot", "later", "morgen", "the", "day",
 	"have", "good", "bon", "happy", "pas", "quoi", "rien", "je",
+	"schone", "schoon", "ne", "nen", "dagje",
 	"pour", "votre", "aide", NULL
 };
 
@@ -582,7 +585,7 @@ static int
 discontent(const struct reader *r)
 {
 	static const char *const cues[] = {
-		"nog", "sinds", "weer", "opnieuw", "alweer", "steeds",
+		"sinds", "weer", "opnieuw", "alweer", "steeds",
 		"nooit", "niemand", "jamais", "personne", "never", "nobody",
 		"jammer", "spijtig", "belachelijk", "schande",
 		"onaanvaardbaar", "onbeleefd", "onvriendelijk", "slecht",
@@ -603,12 +606,34 @@ discontent(const struct reader *r)
 		"oke", "ok", "correct", "aanvaardbaar", "happy", "satisfied",
 		"satisfait", "satisfaite", "normal", "acceptable", NULL
 	};
+	/* eye roll, pouting, angry, cursing faces, thumbs down */
+	static const char *const faces[] = {
+		"\xf0\x9f\x99\x84", "\xf0\x9f\x98\xa1", "\xf0\x9f\x98\xa4",
+		"\xf0\x9f\xa4\xac", "\xf0\x9f\x98\xa0", "\xf0\x9f\x91\x8e",
+		NULL
+	};
+	/* "nog altijd", "nog steeds", "nog niks": "nog" alone is not */
+	static const char *const still[] = {
+		"altijd", "steeds", "niks", "niets", "niet", "ni", "nie",
+		"geen", "gene", "nooit", "altyd", NULL
+	};
+	/* "geen antwoord", "nooit nieuws", "niks gehoord" */
+	static const char *const news[] = {
+		"antwoord", "reactie", "nieuws", "bericht", "uitleg", "gehoord",
+		"teruggehoord", "response", "reponse", NULL
+	};
 	int i;
 
 	if (strchr(r->text, '!') != NULL)
 		return 1;
+	for (i = 0; faces[i] != NULL; i++)
+		if (strstr(r->text, faces[i]) != NULL)
+			return 1;
 	for (i = 0; i < r->n; i++)
-		if (in_list(&r->t[i], cues) ||
+		if (in_list(&r->t[i], cues) || (is_word(&r->t[i], "nog") &&
+		    i + 1 < r->n && in_list(&r->t[i + 1], still)) ||
+		    (in_list(&r->t[i], news) &&
+		    i > 0 && in_list(&r->t[i - 1], negators)) ||
 		    (in_list(&r->t[i], content) && negated(r, i)) ||
 		    (is_word(&r->t[i], "al") && i + 1 < r->n &&
 		    (r->t[i + 1].data || in_list(&r->t[i + 1], numbers))))
@@ -822,6 +847,9 @@ stop_sending(const struct reader *r, int sent)
 		"meldingen", "notificaties", "sturen", "versturen", "envoyer",
 		"sending", "texting", "contacteren", "contact", NULL
 	};
+	static const char *const advice[] = {
+		"beter", "best", "zou", "zoudt", "zouden", "should", NULL
+	};
 	int i, stop = 0;
 
 	for (i = 0; i < r->n; i++) {
@@ -835,7 +863,8 @@ stop_sending(const struct reader *r, int sent)
 		}
 	}
 	return stop && sentence_has(r, sent, sending) &&
-	    !sentence_has(r, sent, story_verbs);
+	    !sentence_has(r, sent, story_verbs) &&
+	    !sentence_has(r, sent, advice);	/* "ge zoudt beter stoppen" */
 }
 
 /* A person noun in the clause that names someone to talk to: "als
@@ -1149,6 +1178,11 @@ proposal(const struct reader *r)
 		if (is_word(&r->t[k], "why") && (is_word(&r->t[k + 1],
 		    "dont") || is_word(&r->t[k + 1], "don't")))
 			return 1;
+		/* "wat als jullie de formulieren digitaal laten tekenen?" */
+		if (is_word(&r->t[k], "wat") && is_word(&r->t[k + 1], "als") &&
+		    k + 2 < r->n && (is_word(&r->t[k + 2], "jullie") ||
+		    is_word(&r->t[k + 2], "ge") || is_word(&r->t[k + 2], "u")))
+			return 1;
 		/* "waarom niet alle premies op één website?" */
 		if (is_word(&r->t[k], "waarom") && (is_word(&r->t[k + 1],
 		    "niet") || is_word(&r->t[k + 1], "ni") ||
@@ -1317,6 +1351,12 @@ signals_decide(const struct signals *s, struct intent_result *ir)
 	else if (strcmp(ir->intent, "suggestie") == 0 && s->question &&
 	    !s->explicit_suggestion && !s->proposal && !s->negation)
 		to = "vraag";	/* "doen jullie ook afspraken via video?" */
+	else if ((strcmp(ir->intent, "suggestie") == 0 ||
+	    strcmp(ir->intent, "bedankt") == 0 ||
+	    strcmp(ir->intent, "medewerker") == 0) && s->discontent &&
+	    !s->question && !s->explicit_suggestion && !s->proposal &&
+	    !s->thanks && !s->person)
+		to = "ongenoegen";	/* "bedankt voor niks 🙄" */
 	else if (s->stop && strcmp(ir->intent, "stop") != 0)
 		to = "stop";
 	else if (s->person && strcmp(ir->intent, "medewerker") != 0 &&

@@ -152,6 +152,17 @@ test_classes(void)
 	TEST("'een klacht, ja' says yes", read_msg("C'est une plainte, oui. "
 	    "J'ai tout envoy\xc3\xa9", 0)->answer == SIGNALS_YES);
 
+	TEST("an eye roll is discontent", read_msg("great, another letter I "
+	    "can't understand. thanks a lot \xf0\x9f\x99\x84", 0)->discontent);
+	TEST("'geen antwoord' is discontent", read_msg("als ik eens een "
+	    "vraag heb krijg ik geen antwoord", 0)->discontent);
+	TEST("'nog' alone is none", !read_msg("dank u wel, ne schone dag "
+	    "nog", 0)->discontent && s.thanks);
+	TEST("advice to stop sending letters is no stop", !read_msg("ge "
+	    "zoudt beter stoppen met alles per brief te sturen", 0)->stop);
+	TEST_STR("thanks with an eye roll is discontent", decided("bedankt "
+	    "voor niks he \xf0\x9f\x99\x84", "bedankt", "ongenoegen"),
+	    "ongenoegen");
 	TEST_STR("a stop word in a question is a question", decided("is het "
 	    "waar dat de kmo-portefeuille stopt?", "stop", "vraag"), "vraag");
 	TEST_STR("'geen klacht' to a complaint label is the question",
