@@ -367,9 +367,10 @@ decide(struct http_req *r, const struct session *sess, const char *ref,
 		json_decref(cur);
 		return console_error(r, 503, "database");
 	}
-	json_decref(cur);
+	/* status may point into cur (a note keeps the status): log first. */
 	log_info("event=case_%s case=%s status=%s staff=%s", d.step, ref,
 	    status, sess->name);
+	json_decref(cur);
 	console_notify(r->srv, conv);
 	if (r->srv->console != NULL)
 		r->srv->console->cases_dirty = 1;
