@@ -145,6 +145,13 @@ int	console_canned_get(struct http_req *r);
 void	console_canned_load(struct console *c, const char *locales_dir);
 void	console_canned_free(struct console_canned *k);
 
+/* --- console_review.c ---------------------------------------------- */
+/* GET /api/review, POST /api/review/ID/ignore,
+ * POST /api/messages/ID/misunderstood. */
+int	console_review_get(struct http_req *r);
+int	console_review_post(struct http_req *r);
+int	console_misread_post(struct http_req *r);
+
 /* --- console_cases.c ----------------------------------------------- */
 int	console_cases_get(struct http_req *r);
 int	console_case_get(struct http_req *r);

@@ -61,7 +61,8 @@
     read: 'gelezen', failed: 'niet verzonden'
   };
   var ROLES = {
-    staff: 'medewerker', coordinator: 'klachtencoördinator', admin: 'beheerder'
+    staff: 'medewerker', coordinator: 'klachtencoördinator', admin: 'beheerder',
+    author: 'redacteur van de zinnen'
   };
   var CHANNELS = { whatsapp: 'WhatsApp', messenger: 'Messenger' };
   var MEDIA = {
@@ -92,6 +93,7 @@
     bad_origin: 'Deze pagina mag dat niet doen. Laad de console opnieuw.',
     login_required: 'Uw sessie is verlopen. Meld u opnieuw aan.',
     coordinator_only: 'Alleen de klachtencoördinator kan dit doen.',
+    review_only: 'Met uw account kunt u alleen misbegrepen berichten nakijken.',
     wrong_order: 'Deze stap kan nu niet: volg de volgorde ontvankelijkheid, oordeel, afhandeling.',
     reason_required: 'Kies een reden.',
     admissible_required: 'Kies ontvankelijk of niet ontvankelijk.',
@@ -225,7 +227,8 @@
     show('assign-group', isCoord());
     if (isCoord()) loadStaff();
     selectTab(state.tab, false);
-    connect();
+    /* An intent author sees no conversations: no live list either. */
+    if (me.role !== 'author') connect();
   }
 
   function fillAgencies(list) {
