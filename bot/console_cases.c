@@ -9,7 +9,8 @@
  *                                                       afgehandeld
  *
  * The admissibility decision may be corrected until a verdict is given; a
- * note can be added at any step.  The legal deadline (deadline_at, set
+ * note can be added at any step, and notes are kept as a history (who,
+ * when, what) in case_notes; cases.note holds the latest.  The legal deadline (deadline_at, set
  * when the case was registered from the agency's handling term) is shown,
  * and an open case within NEAR_MS of it, or past it, is flagged.
  */
@@ -109,6 +110,46 @@ case_row(struct server *s, struct store_stmt *st, long long now)
 	    "deadline_flag", flag ? json_string(flag) : json_null());
 }
 
+/* The case's notes, oldest first: a history, never overwritten. */
+static json_t *
+case_notes(struct server *s, const char *ref)
+{
+	static const char sql[] = "SELECT author, text, created_at FROM "
+	    "case_notes WHERE case_ref = ?1 ORDER BY id LIMIT 500";
+	struct store_stmt *st;
+	json_t *list = json_array();
+
+	if (list == NULL || (st = store_stmt(s->store, sql)) == NULL)
+		return list ? list : json_array();
+	store_bind_text(st, 1, ref, -1);
+	while (store_step(st) == STORE_ROW)
+		json_array_append_new(list, json_pack("{s:o, s:o, s:o}",
+		    "author", str_or_null(st, 0), "text", str_or_null(st, 1),
+		    "at", int_or_null(st, 2)));
+	store_stmt_done(st);
+	return list;
+}
+
+static int
+add_note(struct server *s, const char *ref, const char *author,
+    const char *text)
+{
+	static const char sql[] = "INSERT INTO case_notes (case_ref, author, "
+	    "text, created_at) VALUES (?1, ?2, ?3, ?4)";
+	struct store_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s->store, sql)) == NULL)
+		return -1;
+	store_bind_text(st, 1, ref, -1);
+	store_bind_text(st, 2, author, -1);
+	store_bind_text(st, 3, text, -1);
+	store_bind_int64(st, 4, store_now_ms());
+	rc = store_step(st);
+	store_stmt_done(st);
+	return rc == STORE_DONE ? 0 : -1;
+}
+
 json_t *
 console_case_json(struct server *s, const char *ref)
 {
@@ -123,6 +164,8 @@ console_case_json(struct server *s, const char *ref)
 	if (store_step(st) == STORE_ROW)
 		o = case_row(s, st, store_now_ms());
 	store_stmt_done(st);
+	if (o != NULL)
+		json_object_set_new(o, "notes", case_notes(s, ref));
 	return o;
 }
 
@@ -310,13 +353,24 @@ decide(struct http_req *r, const struct session *sess, const char *ref,
 		return console_error(r, strcmp(why, "wrong_order") ? 400 : 409,
 		    why);
 	}
-	if (apply(r->srv, ref, &d, status) == -1) {
+	if (strcmp(d.step, "note") == 0 && d.note == NULL) {
+		json_decref(cur);
+		return console_error(r, 400, "note_required");
+	}
+	/* The decision and its note together, or neither. */
+	if (store_begin(r->srv->store) == -1 ||
+	    apply(r->srv, ref, &d, status) == -1 || (d.note != NULL &&
+	    add_note(r->srv, ref, sess->name, d.note) == -1) ||
+	    store_commit(r->srv->store) == -1) {
+		if (store_in_transaction(r->srv->store))
+			store_rollback(r->srv->store);
 		json_decref(cur);
 		return console_error(r, 503, "database");
 	}
-	json_decref(cur);
+	/* status may point into cur (a note keeps the status): log first. */
 	log_info("event=case_%s case=%s status=%s staff=%s", d.step, ref,
 	    status, sess->name);
+	json_decref(cur);
 	console_notify(r->srv, conv);
 	store_notify(r->srv->store, "console");	/* the other instances */
 	if (r->srv->console != NULL)

@@ -72,6 +72,12 @@ conv_config(struct conv_engine *e)
 	return e->cfg;
 }
 
+const struct locales *
+conv_locales(const struct conv_engine *e)
+{
+	return e->loc;
+}
+
 int
 conv_knows(struct conv_engine *e, const char *id)
 {

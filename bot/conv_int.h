@@ -9,6 +9,7 @@
 #include "dialog.h"
 
 struct agency;
+struct config;
 struct locales;
 struct store;
 
@@ -48,6 +49,9 @@ struct conv_engine;
  * conv_review.c. */
 struct store *conv_store(struct conv_engine *e);
 const struct config *conv_config(struct conv_engine *e);
+/* The reply texts, for conv_staff.c (valid until the next reload, which
+ * happens between the engine's rounds). */
+const struct locales *conv_locales(const struct conv_engine *e);
 struct intent_result;
 /* Whether id is an intent or topic of the engine's model (any id
  * without a model; never "onbekend"). */

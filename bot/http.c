@@ -111,7 +111,8 @@ send_reply(struct http_req *r, int keep)
 	r->written = 1;
 	ok = !r->out_failed && buf_appendf(o, "%s\r\n", keep ? "" :
 	    "Connection: close\r\n") == 0 &&
-	    buf_append(o, r->out_body.data, r->out_body.len) == 0;
+	    (r->head || buf_append(o, r->out_body.data, r->out_body.len) ==
+	    0);
 	if (ok) {
 		n = o->len - LWS_PRE;
 		ok = lws_write(r->wsi, (unsigned char *)o->data + LWS_PRE, n,
@@ -326,7 +327,13 @@ on_http(struct lws *wsi, struct http_req *r, struct http *h)
 	else if ((len = lws_hdr_copy(wsi, uri, sizeof(uri),
 	    WSI_TOKEN_GET_URI)) > 0)
 		r->method = HTTP_GET;
-	else
+	else if ((len = lws_hdr_copy(wsi, uri, sizeof(uri),
+	    WSI_TOKEN_HEAD_URI)) > 0) {
+		/* Monitors and proxies check a page with HEAD: the GET
+		 * route answers, its body is not sent. */
+		r->method = HTTP_GET;
+		r->head = 1;
+	} else
 		r->method = HTTP_OTHER;
 	if (r->method == HTTP_OTHER) {
 		http_reply(r, 405, "text/plain", STRLIT("method not allowed\n"));

@@ -59,6 +59,8 @@ struct http_req {
 	struct buf	 out_body;	/* reply: body */
 	int		 out_failed;	/* composing it ran out of memory */
 	int		 written;	/* the reply went out */
+	int		 head;		/* HEAD: routed as GET, the reply
+					   without its body */
 };
 
 #define HTTP_READ_BODY	0	/* handler wants the body: keep reading */

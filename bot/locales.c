@@ -40,6 +40,8 @@ const char *const locale_keys[] = {
 	/* Added by conv_text.c around the dialog's replies. */
 	"chatbot.intro", "taal.alleen_nl", "privacy.uitleg",
 	"klacht.bevestig_ingekort",
+	/* Sent when staff hand a conversation back (conv_staff.c). */
+	"terug.bot", "terug.wachtrij",
 	NULL
 };
 

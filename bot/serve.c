@@ -99,6 +99,7 @@ reload(struct server *s)
 	backend_reload(s->backend, next);
 	config_free(s->cfg);
 	s->cfg = next;
+	console_reload(s);
 	log_info("event=reloaded agencies=%zu", next->n_agencies);
 }
 
@@ -182,6 +183,7 @@ serve_start(struct server *s)
 		log_warnx("event=listen_failed msg=\"%s\"", store_errmsg(s->store));
 	if ((s->console = console_new()) == NULL)
 		return -1;
+	console_reload(s);
 	memset(&ho, 0, sizeof(ho));
 	ho.listen_addr = s->cfg->listen_addr;
 	ho.port = s->cfg->port;

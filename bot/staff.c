@@ -174,21 +174,45 @@ staff_add(struct store *s, const char *name, const char *role,
 	return store_changes(s) > 0 ? 0 : -2;
 }
 
+/*
+ * Removes the account and puts the conversations it held back in the
+ * queue (waiting for staff since now), in one transaction: a colleague
+ * who left must not leave citizens with nobody.
+ */
 int
 staff_remove(struct store *s, const char *name)
 {
-	static const char sql[] = "DELETE FROM staff WHERE name = ?1";
+	static const char del[] = "DELETE FROM staff WHERE name = ?1";
+	static const char rel[] = "UPDATE conversations SET mode = 'bot', "
+	    "staff = NULL, state = 'staff', waiting_since = ?2 "
+	    "WHERE open = 1 AND mode = 'staff' AND staff = ?1";
 	struct store_stmt *st;
-	int rc;
+	int rc, gone;
 
-	if ((st = store_stmt(s, sql)) == NULL)
+	if (store_begin(s) == -1)
 		return -1;
+	if ((st = store_stmt(s, del)) == NULL)
+		goto fail;
 	store_bind_text(st, 1, name, -1);
 	rc = store_step(st);
 	store_stmt_done(st);
+	gone = store_changes(s) > 0;
+	if (rc != STORE_DONE || (st = store_stmt(s, rel)) == NULL)
+		goto fail;
+	store_bind_text(st, 1, name, -1);
+	store_bind_int64(st, 2, store_now_ms());
+	rc = store_step(st);
+	store_stmt_done(st);
 	if (rc != STORE_DONE)
-		return -1;
-	return store_changes(s) > 0 ? 0 : -2;
+		goto fail;
+	if (!gone) {
+		store_rollback(s);
+		return -2;
+	}
+	return store_commit(s);
+fail:
+	store_rollback(s);
+	return -1;
 }
 
 static void

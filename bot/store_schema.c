@@ -243,6 +243,28 @@ static const char *const migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN claimed_by INTEGER;"
 	"CREATE INDEX outbox_inflight ON outbox (claimed_by)"
 	"  WHERE submitted_at IS NOT NULL;",
+
+	/* 8: the console's inbox.  Internal notes on a conversation (never
+	 * sent to the citizen); case notes as a history instead of one
+	 * overwritten column (the old notes are carried over). */
+	"CREATE TABLE conv_notes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  conversation_id INTEGER NOT NULL,"
+	"  author TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX conv_notes_conv ON conv_notes (conversation_id, id);"
+	"CREATE TABLE case_notes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_ref TEXT NOT NULL,"
+	"  author TEXT NOT NULL,"		/* staff name, or '' when carried
+						   over from cases.note */
+	"  text TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX case_notes_ref ON case_notes (case_ref, id);"
+	"INSERT INTO case_notes (case_ref, author, text, created_at)"
+	"  SELECT reference, '', note, updated_at FROM cases"
+	"  WHERE note IS NOT NULL AND note <> '';",
 };
 
 size_t
