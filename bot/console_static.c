@@ -27,6 +27,7 @@ static const struct {
 	{ "/console/", "index.html", "text/html; charset=utf-8" },
 	{ "/console/index.html", "index.html", "text/html; charset=utf-8" },
 	{ "/console/app.js", "app.js", "text/javascript; charset=utf-8" },
+	{ "/console/media.js", "media.js", "text/javascript; charset=utf-8" },
 	{ "/console/app.css", "app.css", "text/css; charset=utf-8" },
 	{ "/console/favicon.svg", "favicon.svg", "image/svg+xml" },
 	/* Browsers and bookmark tools ask for it whatever the page says. */

@@ -586,6 +586,7 @@
       el('div', { class: 'meta' }, el('span', { class: 'who', text: who }),
         ' ', el('time', { text: fmtTime(msg.at) })),
       el('div', { class: 'text', text: text || '' }));
+    if (msg.media && window.LoketMedia) li.appendChild(window.LoketMedia.render(msg.media));
     if (msg.from !== 'citizen' && msg.status) {
       var st = el('div', { class: 'status status-' + msg.status,
         text: STATUS[msg.status] || 'onbekende status' });
@@ -858,6 +859,7 @@
     dlRow(dl, 'Oordeel', VERDICTS[k.verdict]);
     dlRow(dl, 'Afgehandeld', fmtDate(k.handled_at));
     renderNotes($('case-notes'), k.notes);
+    if (window.LoketMedia) window.LoketMedia.renderEvidence($('case-evidence'), k.evidence || []);
     show('case-open-conv', !!k.conversation_id);
     show('case-decide', isCoord());
     show('step-admissibility', st === 'nieuw' || st === 'ontvankelijk' || st === 'onontvankelijk');
