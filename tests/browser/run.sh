@@ -3,7 +3,8 @@
 # playwright-core (npm).  Installs what is missing itself: the chromium
 # package with apt-get (as root), playwright-core from the committed
 # package-lock.json into tests/browser/node_modules.  Prints
-# "N passed, N failed" as its last line.
+# "N passed, N failed" as its last line (console.test.js and media.test.js
+# added up).
 set -u
 cd "$(dirname "$0")"
 
@@ -42,4 +43,17 @@ case "$LOKET_BIN" in
 *) LOKET_BIN="$(cd ../.. && pwd)/$LOKET_BIN" ;;
 esac
 export LOKET_BIN
-exec node console.test.js
+# Each test file prints "N passed, N failed" last; the sum is ours.
+pass=0 fails=0
+for t in console.test.js media.test.js; do
+	out=$(mktemp)
+	node "$t" >"$out" 2>&1
+	cat "$out"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	rm -f "$out"
+	[ -n "$line" ] || line="0 passed, 1 failed"
+	pass=$((pass + $(echo "$line" | cut -d' ' -f1)))
+	fails=$((fails + $(echo "$line" | cut -d' ' -f3)))
+done
+echo "$pass passed, $fails failed"
+[ "$fails" -eq 0 ]
