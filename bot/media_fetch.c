@@ -103,7 +103,7 @@ retry_row(struct media_fetch *m, long long id, const char *why)
 	static const char sql_att[] = "SELECT attempts FROM media"
 	    " WHERE id = ?1";
 	static const char sql[] = "UPDATE media SET claimed_at = NULL,"
-	    " error = ?2, next_attempt_at = ?3, updated_at = ?3"
+	    " error = 'retry', next_attempt_at = ?2, updated_at = ?3"
 	    " WHERE id = ?1";
 	struct store_stmt *st;
 	long long wait;
@@ -120,7 +120,13 @@ retry_row(struct media_fetch *m, long long id, const char *why)
 		return;
 	}
 	wait = m->o.base_backoff_ms << (att > 1 ? att - 1 : 0);
-	exec_row(m, sql, id, "retry", store_now_ms() + wait);
+	if ((st = store_stmt(m->store, sql)) != NULL) {
+		store_bind_int64(st, 1, id);
+		store_bind_int64(st, 2, store_now_ms() + wait);
+		store_bind_int64(st, 3, store_now_ms());
+		store_step(st);
+		store_stmt_done(st);
+	}
 	log_info("event=media_retry id=%lld attempt=%d why=\"%s\" "
 	    "in_ms=%lld", id, att, why, wait);
 }

@@ -140,7 +140,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            # Loket hung up on a download over its size limit.
+            self.close_connection = True
 
     def media_get(self):
         """The media API: metadata, then bytes (see the module text)."""

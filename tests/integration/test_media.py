@@ -262,7 +262,7 @@ body = r.read()
 c.close()
 cd = r.getheader("Content-Disposition") or ""
 T.ok(r.status == 200 and body == PDF and cd.startswith("attachment;") and
-     '"' not in cd.split('filename="')[1].rstrip('"') and
+     'filename="klacht__brief_.pdf";' in cd and
      "filename*=UTF-8''klacht%20_brief_.pdf" in cd,
      "a PDF is a download with a safe file name: " + cd)
 bad = media_row("wamid.T0")[0]
