@@ -466,6 +466,9 @@ config_parse_text(struct config *cfg, const char *where, const char *text,
 	}
 	if (close_section(&p) == -1)
 		return -1;
+	if (cfg->n_agencies == 0)
+		return fail(&p, "%s", "no [agency ID] section: a configuration "
+		    "needs at least one agency (empty or truncated file?)");
 	if (cfg->default_agency != NULL &&
 	    config_agency(cfg, cfg->default_agency) == NULL) {
 		p.line = p.default_line;

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "conv_int.h"
+#include "intake.h"
 #include "intent.h"
 #include "locale.h"
 #include "log.h"
@@ -32,6 +33,8 @@ struct engine {
 	const struct locales	*loc;
 	long long		 failing_id;	/* row that failed last */
 	int			 failures;
+	int			 reroute;	/* config new: route the rows
+						   stored without agency */
 };
 
 struct engine *
@@ -46,6 +49,7 @@ engine_new(const struct config *cfg, struct store *s,
 	e->store = s;
 	e->model = model;
 	e->loc = loc;
+	e->reroute = 1;
 	return e;
 }
 
@@ -65,6 +69,7 @@ void
 engine_set_config(struct engine *e, const struct config *cfg)
 {
 	e->cfg = cfg;
+	e->reroute = 1;
 }
 
 void
@@ -472,7 +477,12 @@ handle_row(struct engine *e, const struct conv_inrow *r, long long now_ms)
 	const struct agency *a = r->agency != NULL ?
 	    config_agency(e->cfg, r->agency) : NULL;
 
-	if (a == NULL)		/* unrouted: stored, never answered */
+	/* Stored while the config had no agency for it: route it now. */
+	if (r->agency == NULL && (a = intake_route_row(e->cfg, r->channel,
+	    r->account_id)) != NULL && intake_set_agency(e->store, r->id,
+	    a->id) == -1)
+		return -1;
+	if (a == NULL)	/* unrouted: kept; intake_reroute() after a reload */
 		return conv_db_mark_processed(e->store, r->id, 0);
 	if (is(r->kind, "message"))
 		return on_message(e, a, r, now_ms);
@@ -522,6 +532,27 @@ engine_process_pending(struct engine *e, long long now_ms)
 	return engine_process_some(e, now_ms, BATCH_MAX);
 }
 
+/* After a config change: messages that waited for an agency. */
+static void
+reroute(struct engine *e, long long now_ms)
+{
+	int n;
+
+	e->reroute = 0;
+	if (store_begin(e->store) == -1)
+		return;
+	if ((n = intake_reroute(e->store, e->cfg, now_ms -
+	    INTAKE_REROUTE_MS)) == -1) {
+		store_rollback(e->store);
+		e->reroute = 1;		/* again next round */
+		return;
+	}
+	if (store_commit(e->store) == -1)
+		e->reroute = 1;
+	else if (n > 0)
+		log_info("event=rerouted count=%d", n);
+}
+
 int
 engine_process_some(struct engine *e, long long now_ms, int max)
 {
@@ -529,6 +560,8 @@ engine_process_some(struct engine *e, long long now_ms, int max)
 	long long after = 0;
 	int n = 0, rc;
 
+	if (e->reroute)
+		reroute(e, now_ms);
 	while (n < max) {
 		if ((rc = conv_db_next_inbound(e->store, after, &r)) <= 0) {
 			conv_inrow_free(&r);

@@ -203,6 +203,7 @@ reload(struct server *s)
 		outbox_set_config(s->outbox, next);
 	if (s->engine != NULL)
 		engine_set_config(s->engine, next);
+	s->inbound_pending = 1;	/* messages that waited for an agency */
 	config_free(s->cfg);
 	s->cfg = next;
 	log_info("event=reloaded agencies=%zu", next->n_agencies);
