@@ -40,8 +40,12 @@ start_engine(struct server *s)
 	}
 	if ((s->engine = engine_new(cfg, s->store, s->model, s->locales)) ==
 	    NULL || (s->outbox = outbox_new(cfg, s->store, http_wake, s)) ==
-	    NULL)
+	    NULL) {
+		/* Never exit without a line saying why. */
+		log_error("event=start_failed what=%s db=%s", s->engine ?
+		    "outbox" : "engine", cfg->db_path);
 		return -1;
+	}
 	return 0;
 }
 

@@ -128,6 +128,15 @@ store_open(const char *path, char *err, size_t errlen)
 		    s->db ? sqlite3_errmsg(s->db) : "cannot open");
 		goto fail;
 	}
+	/* SQLite quietly opens a file it may not write read-only; every
+	 * later write would then fail.  Say so now, with the way out. */
+	if (sqlite3_db_readonly(s->db, "main") == 1) {
+		snprintf(err, errlen, "%s: the database is read-only: loket "
+		    "must write it (check the owner and mode of the file and "
+		    "its directory, and that the disk is mounted read-write)",
+		    path);
+		goto fail;
+	}
 	sqlite3_busy_timeout(s->db, 2000);
 	sqlite3_extended_result_codes(s->db, 1);
 	if (run_script(s->db, "PRAGMA journal_mode = WAL;"
@@ -301,7 +310,15 @@ store_commit(struct store *s)
 	if (run_cached(s, "COMMIT") == -1) {
 		log_warnx("event=store_commit_failed msg=\"%s\"",
 		    sqlite3_errmsg(s->db));
-		run_script(s->db, "ROLLBACK");
+		/*
+		 * A full disk or an I/O error has already rolled the
+		 * transaction back; a ROLLBACK now would only replace the
+		 * real error with "no transaction is active".  A commit
+		 * that failed with the transaction still open (busy, a
+		 * deferred constraint) is ended here.
+		 */
+		if (!sqlite3_get_autocommit(s->db))
+			run_script(s->db, "ROLLBACK");
 		unlock(s);
 		return -1;
 	}
