@@ -87,7 +87,8 @@ run_dir(const char *dir)
 			n++;
 	}
 	closedir(dp);
-	qsort(names, n, sizeof(*names), by_name);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), by_name);
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))

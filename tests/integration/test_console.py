@@ -439,7 +439,7 @@ srv.cleanup()
 tls = Server()
 conf = os.path.join(tls.tmp, "loket.conf")
 with open(conf, "w") as f:
-    f.write("secure_cookies = yes\n")
+    f.write("secure_cookies = yes\n[agency demo]\nname = Demo\n")
 tls.config = conf
 tls.start()
 staff_add(tls, "anna", PW_A)
