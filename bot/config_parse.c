@@ -333,8 +333,10 @@ set_value(struct parse *p, const struct key *k, void *base, const char *val)
 		return 0;
 	case K_DAYS:
 		secs = config_parse_duration(val);
+		/* A bare number means days here; a huge one is no term (the
+		 * fuzzer found the overflow). */
 		if (secs >= 0 && strchr("smhd", val[strlen(val) - 1]) == NULL)
-			secs *= 86400;	/* a bare number means days here */
+			secs = secs > LONG_MAX / 86400 ? -1 : secs * 86400;
 		if (secs < 0 || secs % 86400 != 0 || secs / 86400 < k->min ||
 		    (k->max && secs / 86400 > k->max))
 			return fail(p, "%s: use a number of days like 45d",

@@ -571,6 +571,10 @@ test_file_syntax(void)
 out:
 	config_free(cfg);
 
+	/* Found by the fuzzer: a bare day count past LONG_MAX seconds. */
+	expect_error("huge handling_term", "[agency x]\nname = X\n"
+	    "handling_term = 2000430646668538014\n", 3,
+	    "use a number of days");
 	/* An empty or truncated file must not replace a working config. */
 	expect_error("empty file", "", 0, "no [agency ID] section");
 	expect_error("cut before the first agency", "port = 8080\n"
