@@ -536,21 +536,7 @@ engine_process_pending(struct engine *e, long long now_ms)
 static void
 reroute(struct engine *e, long long now_ms)
 {
-	int n;
-
-	e->reroute = 0;
-	if (store_begin(e->store) == -1)
-		return;
-	if ((n = intake_reroute(e->store, e->cfg, now_ms -
-	    INTAKE_REROUTE_MS)) == -1) {
-		store_rollback(e->store);
-		e->reroute = 1;		/* again next round */
-		return;
-	}
-	if (store_commit(e->store) == -1)
-		e->reroute = 1;
-	else if (n > 0)
-		log_info("event=rerouted count=%d", n);
+	e->reroute = intake_reroute_recent(e->store, e->cfg, now_ms) == -1;
 }
 
 int

@@ -335,3 +335,22 @@ intake_store_routed(struct store *s, const struct webhook_batch *b,
 	}
 	return 0;
 }
+
+int
+intake_reroute_recent(struct store *s, const struct config *cfg,
+    long long now_ms)
+{
+	int n;
+
+	if (store_begin(s) == -1)
+		return -1;
+	if ((n = intake_reroute(s, cfg, now_ms - INTAKE_REROUTE_MS)) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	if (store_commit(s) == -1)
+		return -1;
+	if (n > 0)
+		log_info("event=rerouted count=%d", n);
+	return n;
+}

@@ -63,6 +63,10 @@ int	intake_set_agency(struct store *s, long long id, const char *agency);
  */
 int	intake_reroute(struct store *s, const struct config *cfg,
 	    long long since_ms);
+/* intake_reroute() of the last INTAKE_REROUTE_MS in a transaction of its
+ * own (a savepoint inside the caller's), logged; -1 to try again later. */
+int	intake_reroute_recent(struct store *s, const struct config *cfg,
+	    long long now_ms);
 /* Keeps a signed body (or part) that was not understood: 1 if stored,
  * 0 if the same bytes were kept before, -1 on a database error. */
 int	intake_store_unexpected(struct store *s, enum channel ch,
