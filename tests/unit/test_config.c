@@ -571,6 +571,21 @@ test_file_syntax(void)
 out:
 	config_free(cfg);
 
+	/* Found by the fuzzer: patterns whose compilation takes gigabytes. */
+	expect_error("stacked repetitions", "[agency x]\nname = X\n"
+	    "dossier_pattern = (2+++++++++++++++++++++++++++++)\n", 3,
+	    "a repetition of a repetition");
+	expect_error("huge count", "[agency x]\nname = X\n"
+	    "dossier_pattern = ([0-9]{1000})\n", 3,
+	    "a repetition count over 100");
+	expect_error("nested counts", "[agency x]\nname = X\n"
+	    "dossier_pattern = ((((a{50}){50}){50}))\n", 3,
+	    "too many nested repetitions");
+	cfg = load_text("[agency x]\nname = X\ndossier_pattern = "
+	    "([[:digit:]{]{4}[0-9]+-[0-9]{3,6})\n", path, sizeof(path), err,
+	    sizeof(err));
+	TEST("brackets, classes and ordinary counts are fine", cfg != NULL);
+	config_free(cfg);
 	/* Found by the fuzzer: a bare day count past LONG_MAX seconds. */
 	expect_error("huge handling_term", "[agency x]\nname = X\n"
 	    "handling_term = 2000430646668538014\n", 3,
