@@ -116,7 +116,21 @@ http_query(struct http_req *r, const char *name, char *out, size_t outlen)
 	return 0;
 }
 
-static int known_token(const char *key);
+/* The lws token for a header lws knows by name ("x-forwarded-for:"),
+ * or WSI_TOKEN_COUNT. */
+static int
+known_token(const char *key)
+{
+	const unsigned char *t;
+	int tok;
+
+	for (tok = 0; tok < WSI_TOKEN_COUNT; tok++) {
+		t = lws_token_to_string((enum lws_token_indexes)tok);
+		if (t != NULL && strcmp((const char *)t, key) == 0)
+			break;
+	}
+	return tok;
+}
 
 /* Headers lws knows (Authorization, X-Forwarded-For, ...) are kept by
  * token, not as custom headers: look the name up among the tokens. */
@@ -132,22 +146,6 @@ known_header(struct http_req *r, const char *key, char *out, size_t outlen)
 		return -1;
 	return lws_hdr_copy(r->wsi, out, (int)outlen,
 	    (enum lws_token_indexes)tok) < 0 ? -1 : 0;
-}
-
-/* The lws token for a header lws knows by name ("x-forwarded-for:"),
- * or WSI_TOKEN_COUNT. */
-static int
-known_token(const char *key)
-{
-	const unsigned char *t;
-	int tok;
-
-	for (tok = 0; tok < WSI_TOKEN_COUNT; tok++) {
-		t = lws_token_to_string((enum lws_token_indexes)tok);
-		if (t != NULL && strcmp((const char *)t, key) == 0)
-			break;
-	}
-	return tok;
 }
 
 int
