@@ -155,9 +155,16 @@ T.ok(wait_for(lambda: row(srv, ids[0])[0] == "read" and
 T.eq(row(srv, ids[1])[3], 131047, "webhook failure code stored for staff")
 
 # --- injected failures ----------------------------------------------------
-for p in ("32470000011", "32470000012", "32470000013", "32470000014",
-          "32470000002"):
+PHONES = ("32470000011", "32470000012", "32470000013", "32470000014",
+          "32470000002")
+for p in PHONES:
     opens_window(srv, p)
+# The bot answers those messages; its sends must be out before a fault is
+# armed, or they take the fault meant for the row under test (seen on a
+# loaded machine).
+wait_for(lambda: srv.count("inbound", "processed = 0") == 0 and
+         srv.count("outbox", "status = 'pending' AND user_id IN (%s)" %
+                   ",".join("?" * len(PHONES)), PHONES) == 0, 20)
 mock.control("fault", mode="500", count=2)
 r500 = enqueue(srv, "whatsapp", "32470000011", "na twee fouten")
 T.ok(wait_for(lambda: row(srv, r500)[0] == "sent", 20),
