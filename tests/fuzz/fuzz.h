@@ -17,6 +17,16 @@
 int	LLVMFuzzerInitialize(int *argc, char ***argv);
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The initializer of a target that needs nothing before its first input. */
+#define FUZZ_NO_INIT							\
+int									\
+LLVMFuzzerInitialize(int *argc, char ***argv)				\
+{									\
+	(void)argc;							\
+	(void)argv;							\
+	return 0;							\
+}
+
 #define FUZZ_NEED(x) do { if (!(x)) { fprintf(stderr,			\
 	"fuzz: broken promise: %s at %s:%d\n", #x, __FILE__, __LINE__);	\
 	abort(); } } while (0)

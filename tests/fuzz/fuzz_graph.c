@@ -12,13 +12,7 @@
 #include "fuzz.h"
 #include "graph.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
+FUZZ_NO_INIT
 
 static void
 build(const char *channel, const char *body)

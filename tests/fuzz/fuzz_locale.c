@@ -7,13 +7,7 @@
 #include "fuzz.h"
 #include "locale.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
+FUZZ_NO_INIT
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
