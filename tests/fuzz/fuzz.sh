@@ -13,6 +13,7 @@ for t in "$@"; do
 	dict=""
 	[ -f "tests/fuzz/$t.dict" ] && dict="-dict=tests/fuzz/$t.dict"
 	log="build-fuzz/fuzz_$t.log"
+	kept=$(find "tests/fuzz/crashes/$t" -type f | wc -l)
 	# shellcheck disable=SC2086
 	"build-fuzz/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 \
 	    -timeout=10 -rss_limit_mb=2048 -max_len=65536 $dict \
@@ -22,7 +23,7 @@ for t in "$@"; do
 	execs=$(grep 'stat::number_of_executed_units' "$log" | awk '{print $2}')
 	crashes=$(find "tests/fuzz/crashes/$t" -type f | wc -l)
 	echo "fuzz $t: ${execs:-?} executions in ${secs} s, exit $rc," \
-	    "$crashes crash inputs kept (log $log)"
+	    "$((crashes - kept)) new crash inputs, $crashes kept (log $log)"
 	[ "$rc" -eq 0 ] || status=1
 done
 exit $status
