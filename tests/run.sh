@@ -4,8 +4,9 @@
 # prints "N passed, N failed"; this script adds them up and ends with the
 # total on one line.  Exit status 0 only if nothing failed.
 # A throwaway PostgreSQL cluster (tests/pg/cluster.sh) runs meanwhile: the
-# store, conversation, outbox, intake, report and staff suites and the
-# scripted conversations run against it too, and the two-instance test
+# store, conversation, outbox, intake, report and staff suites, the
+# scripted conversations and what two instances share (tests/pg/shared.py)
+# run against it too, and the two-instance fault test
 # (tests/pg/two_instances.py) once.  It is removed at the end, whatever
 # failed.
 set -u
@@ -85,6 +86,8 @@ run_pg() {
 	suite "tests/conversations/run.sh ($build, postgresql)" \
 	    env LOKET_BIN="$build/loket" LOKET_TEST_PG="$pg" \
 	    tests/conversations/run.sh
+	suite "tests/pg/shared.py ($build)" env LOKET_BIN="$build/loket" \
+	    LOKET_TEST_PG="$pg" python3 tests/pg/shared.py
 }
 
 echo "== starting a PostgreSQL cluster"
