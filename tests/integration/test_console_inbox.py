@@ -9,6 +9,7 @@ Every new route is checked for its login, CSRF and role rules."""
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import time
@@ -286,8 +287,11 @@ for f in ("nl.txt", "fr.txt", "en.txt", "verboden.txt"):
 with open(os.path.join(tmp_loc, "standaardantwoorden.txt"), "w") as f:
     f.write("[*]\nNieuw = Dag {naam}, dit is nieuw.\n")
 conf = os.path.join(srv.tmp, "reload.conf")
-with open(conf, "w") as f:
-    f.write("locales = %s\n" % tmp_loc)
+with open(os.path.join(ROOT, "deploy", "loket.conf")) as src, \
+        open(conf, "w") as f:
+    # The example config (a config needs an agency) with these locales.
+    f.write(re.sub(r"(?m)^locales = .*$", "locales = %s" % tmp_loc,
+                   src.read()))
 srv2 = Server()
 srv2.config = conf
 srv2.start()
