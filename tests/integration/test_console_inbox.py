@@ -9,7 +9,6 @@ Every new route is checked for its login, CSRF and role rules."""
 
 import json
 import os
-import re
 import signal
 import sqlite3
 import time
@@ -287,11 +286,12 @@ for f in ("nl.txt", "fr.txt", "en.txt", "verboden.txt"):
 with open(os.path.join(tmp_loc, "standaardantwoorden.txt"), "w") as f:
     f.write("[*]\nNieuw = Dag {naam}, dit is nieuw.\n")
 conf = os.path.join(srv.tmp, "reload.conf")
-with open(os.path.join(ROOT, "deploy", "loket.conf")) as src, \
-        open(conf, "w") as f:
-    # The example config (a config needs an agency) with these locales.
-    f.write(re.sub(r"(?m)^locales = .*$", "locales = %s" % tmp_loc,
-                   src.read()))
+with open(conf, "w") as f:
+    # A config needs an agency (a file without one is refused).
+    f.write("locales = %s\ndefault_agency = demo\n[agency demo]\n"
+            "name = Demo-agentschap\ncase_prefix = DEMO\npolicy = case\n"
+            "whatsapp_phone_number_id = 106540352242922\n"
+            "messenger_page_id = 109876543210987\n" % tmp_loc)
 srv2 = Server()
 srv2.config = conf
 srv2.start()
