@@ -72,32 +72,57 @@ outbox_set_config(struct outbox *ob, const struct config *cfg)
 	ob->cfg = cfg;
 }
 
-/* Runs one UPDATE with an id (?1) and up to two more int/text params. */
+/*
+ * Rows a crash (or a stop) left in flight: they may have reached Meta.
+ * Made pending again but due only after the grace period, by when a
+ * status or echo naming them will have marked them sent (outbox_status.c,
+ * or consider() in outbox_send.c finds it).  Nothing is lost: without one
+ * the row goes out again.
+ */
 static int
-exec_id(struct outbox *ob, const char *sql, long long id)
+reset_inflight(struct outbox *ob)
 {
-	sqlite3 *db = store_db(ob->store);
+	static const char sql[] = "UPDATE outbox SET submitted_at = NULL, "
+	    "next_attempt_at = max(next_attempt_at, ?1) WHERE "
+	    "submitted_at IS NOT NULL";
 	sqlite3_stmt *st;
+	int rc, n;
+
+	if ((st = store_stmt(ob->store, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, outbox_now(ob) + ob->o.resend_grace_ms);
+	rc = sqlite3_step(st);
+	store_stmt_done(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if ((n = sqlite3_changes(store_db(ob->store))) > 0) {
+		ob->stats.held += (unsigned long)n;
+		log_warnx("event=outbox_held_after_restart rows=%d "
+		    "grace_ms=%lld", n, ob->o.resend_grace_ms);
+	}
+	return 0;
+}
+
+int
+outbox_tagged_status(struct outbox *ob, long long id, char *out,
+    size_t outlen)
+{
+	static const char sql[] = "SELECT msg_id FROM statuses WHERE "
+	    "outbox_id = ?1 ORDER BY id LIMIT 1";
+	sqlite3_stmt *st;
+	const char *m;
 	int rc;
 
+	out[0] = '\0';
 	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && (m = (const char *)sqlite3_column_text(st,
+	    0)) != NULL && strncmp(m, "watermark:", 10) != 0)
+		snprintf(out, outlen, "%s", m);
 	store_stmt_done(st);
-	return rc == SQLITE_DONE ? sqlite3_changes(db) : -1;
-}
-
-/* Rows a crash left in flight go out again (at least once). */
-static int
-reset_inflight(struct outbox *ob)
-{
-	int n = exec_id(ob, "UPDATE outbox SET submitted_at = NULL "
-	    "WHERE submitted_at IS NOT NULL AND ?1 = ?1", 0);
-
-	if (n > 0)
-		log_warnx("event=outbox_resend_after_restart rows=%d", n);
-	return n < 0 ? -1 : 0;
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 struct outbox *
@@ -126,6 +151,8 @@ outbox_new_opts(const struct config *cfg, struct store *s,
 	ob->o = *o;
 	if (ob->o.max_attempts <= 0)
 		ob->o.max_attempts = OUTBOX_MAX_ATTEMPTS;
+	if (ob->o.resend_grace_ms <= 0)
+		ob->o.resend_grace_ms = OUTBOX_RESEND_GRACE_MS;
 	ob->rnd = (unsigned long long)store_now_ms() * 2654435761u | 1;
 	memset(&go, 0, sizeof(go));
 	go.base_url = cfg->graph_url;

@@ -201,6 +201,13 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  last_seen_at INTEGER NOT NULL);"
 	"CREATE INDEX staff_sessions_staff ON staff_sessions (staff_id);",
+
+	/* 6: the outbox row a status or echo names by its tag (graph.h):
+	 * after a crash a row left in flight is sent again only when no
+	 * status or echo for it came (outbox.h). */
+	"ALTER TABLE statuses ADD COLUMN outbox_id INTEGER;"
+	"CREATE INDEX statuses_outbox ON statuses (outbox_id)"
+	"  WHERE outbox_id IS NOT NULL;",
 };
 
 size_t
