@@ -42,7 +42,7 @@ LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps run test unit clean bench install
+.PHONY: all deps run test unit clean bench install soak
 all: $(BUILD)/loket
 
 $(BUILD)/obj/%.o: bot/%.c
@@ -83,6 +83,12 @@ run: deps
 
 test: deps
 	@tests/run.sh
+
+# The 10-minute crash soak: SIGKILL every 10-20 s under load, every id
+# checked (tests/integration/test_crash.py; make test runs a short form).
+soak: all
+	LOKET_SOAK=$${LOKET_SOAK:-600} LOKET_BIN=$(BUILD)/loket \
+	    python3 tests/integration/test_crash.py
 
 bench: all
 	@for b in tests/bench/*.sh; do echo "== $$b"; $$b || exit 1; done
