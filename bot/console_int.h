@@ -17,6 +17,7 @@
 struct http_req;
 struct server;
 struct console_conn;
+struct console_login;
 
 #define CONSOLE_DIRTY_MAX	64	/* conversation ids marked per round */
 #define CONSOLE_WINDOW_MS	(24LL * 3600 * 1000) /* Meta's reply window */
@@ -29,7 +30,23 @@ struct console {
 	int			 all_dirty;	/* refresh every transcript */
 	int			 cases_dirty;	/* tell pages to refetch cases */
 	long long		 purged_at;	/* last session purge, ms */
+	struct console_login	*login;		/* password checks (started
+						   at the first login) */
 };
+
+/* --- console_login.c ----------------------------------------------- */
+/*
+ * Queues a password check of pw against the stored hash (NULL: unknown
+ * name, the same time is spent on nothing).  Returns the ticket for
+ * http_defer (CONSOLE_LOGIN_TICKET set), or 0 when the queue is full or
+ * memory ran out.  The request is resolved with 1 (match) or 2 (no).
+ */
+unsigned long long console_login_submit(struct server *s, const char *pw,
+	    const char *hash);
+/* Resolves the requests whose check is done (console_flush). */
+void	console_login_collect(struct server *s);
+/* Stops the worker, drops what is queued.  NULL ok. */
+void	console_login_free(struct console_login *l);
 
 /* --- console_api.c ------------------------------------------------- */
 

@@ -60,8 +60,19 @@ console_new(void)
 }
 
 void
+console_stop(struct server *s)
+{
+	if (s->console != NULL) {
+		console_login_free(s->console->login);
+		s->console->login = NULL;
+	}
+}
+
+void
 console_free(struct console *c)
 {
+	if (c != NULL)
+		console_login_free(c->login);
 	free(c);
 }
 
@@ -172,6 +183,7 @@ console_flush(struct server *s)
 	struct session sess;
 	json_t *list;
 
+	console_login_collect(s);
 	if (c == NULL || (c->ndirty == 0 && !c->all_dirty && !c->cases_dirty))
 		return;
 	list = c->conns ? console_conv_list(s) : NULL;

@@ -60,10 +60,15 @@ collect_intake(struct server *s)
 		console_notify(s, 0);
 }
 
-/* A pipelined request behind a deferred one: wait for its commit. */
+/* A pipelined or half-closed request that waits: for its commit, or for
+ * its password check. */
 static void
 wait_intake(struct server *s, unsigned long long ticket)
 {
+	if (ticket & CONSOLE_LOGIN_TICKET) {
+		console_login_wait(s, ticket);	/* a login, not a webhook */
+		return;
+	}
 	intake_writer_wait(s->writer, ticket);
 	collect_intake(s);
 }
@@ -213,6 +218,7 @@ serve_stop(struct server *s)
 	s->writer = NULL;
 	backend_stop(s->backend);
 	s->backend = NULL;
+	console_stop(s);	/* its worker wakes the loop */
 	http_stop(s->http);
 	s->http = NULL;
 	console_free(s->console);	/* its websockets closed with lws */
