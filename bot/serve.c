@@ -180,6 +180,11 @@ serve_start(struct server *s)
 
 	pthread_mutex_init(&s->write_lock, NULL);
 	store_set_write_lock(s->store, &s->write_lock);
+	/* The service thread's connection (console, sessions, /healthz)
+	 * must not stall the loop while a backup or the sqlite3 shell holds
+	 * the database: a write that finds it locked fails at once with 503
+	 * (webhooks are written by the intake writer, which may wait). */
+	store_set_busy_timeout(s->store, 50);
 	if ((s->console = console_new()) == NULL)
 		return -1;
 	memset(&ho, 0, sizeof(ho));

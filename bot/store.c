@@ -39,6 +39,12 @@ store_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void
+store_set_busy_timeout(struct store *s, int ms)
+{
+	sqlite3_busy_timeout(s->db, ms);
+}
+
 /* Runs every statement of sql in turn (prepared one by one). */
 static int
 run_script(sqlite3 *db, const char *sql)

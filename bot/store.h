@@ -41,6 +41,9 @@ void		 store_set_write_lock(struct store *s, pthread_mutex_t *m);
  * ones durable (they come before it in the same WAL).
  */
 int		 store_relax_sync(struct store *s);
+/* How long a statement waits for a lock another connection or process
+ * holds before it fails with SQLITE_BUSY (2000 ms after store_open). */
+void		 store_set_busy_timeout(struct store *s, int ms);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 on success, -1 on error (logged).
  * Nested calls are savepoints: an inner commit keeps its work for the
