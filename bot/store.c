@@ -136,8 +136,18 @@ store_open(const char *path, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(s->db, 2000);
 	sqlite3_extended_result_codes(s->db, 1);
+	/*
+	 * A small WAL, checkpointed every 256 pages (1 MB) and cut back to
+	 * 1 MB after each reset: with SQLite's default of 1000 pages the WAL
+	 * grew into the last 4 MB of a nearly full disk before any
+	 * checkpoint, and the checkpoint then could not grow the database
+	 * file, so writes failed (503) even after some space was freed and
+	 * the server restarted.  See store_wal_truncate().
+	 */
 	if (run_script(s->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;"
+	    "PRAGMA wal_autocheckpoint = 256;"
+	    "PRAGMA journal_size_limit = 1048576;"
 	    "PRAGMA foreign_keys = ON;") == -1) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
 		goto fail;
@@ -272,6 +282,21 @@ unlock(struct store *s)
 {
 	if (s->wlock != NULL)
 		pthread_mutex_unlock(s->wlock);
+}
+
+int
+store_wal_truncate(struct store *s)
+{
+	int rc;
+
+	if (s->depth > 0)
+		return -1;
+	if (s->wlock != NULL)
+		pthread_mutex_lock(s->wlock);
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	unlock(s);
+	return rc == SQLITE_OK ? 0 : -1;
 }
 
 int
