@@ -15,7 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from loketlib import (Results, Server, http_post_bytes, raw_http,  # noqa: E402
-                      sign, wa_text)
+                      sign, wa_text, wait_for)
 
 T = Results()
 NOFILE = 256
@@ -152,6 +152,33 @@ T.ok(srv.alive(), "server alive")
 print("# flood: %d connections, cut in %.1f s, server cpu %.1f s, "
       "%d log lines, webhook answered in %.1f s" %
       (FLOOD, elapsed, cpu, lines, legit.get("seconds", -1)))
+
+# --- 1: accept() failing anyway (EMFILE): back off, log once -------------
+# The process limit is lowered under the server's feet (prlimit), below
+# what lws's cap allows: accept() now fails with EMFILE.
+base = len(os.listdir("/proc/%d/fd" % pid))
+resource.prlimit(pid, resource.RLIMIT_NOFILE, (base + 8, NOFILE))
+cpu_before = cpu_seconds(pid)
+log_before = srv.read_log().count("\n")
+held = []
+for i in range(30):
+    s = socket.create_connection(("127.0.0.1", srv.port))
+    s.sendall(hdr)
+    held.append(s)
+time.sleep(4)
+cpu = cpu_seconds(pid) - cpu_before
+log = srv.read_log()
+T.ok("event=accept_failing" in log, "EMFILE seen and logged")
+T.ok(log.count("event=accept_failing") <= 2 and
+     log.count("\n") - log_before < 20, "EMFILE logged once, no flood",
+     "%d lines" % (log.count("\n") - log_before))
+T.ok(cpu < 4 * 0.3, "EMFILE: no busy loop", "cpu %.1f s in 4 s" % cpu)
+for s in held:
+    s.close()
+resource.prlimit(pid, resource.RLIMIT_NOFILE, (NOFILE, NOFILE))
+T.ok(wait_for(lambda: srv.request("GET", "/healthz", timeout=15)[0] == 200,
+              20), "answers again once descriptors are free")
+print("# EMFILE: cpu %.2f s in 4 s" % cpu)
 
 rc = srv.stop()
 T.eq(rc, 0, "clean exit")
