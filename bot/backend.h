@@ -16,6 +16,8 @@
 #include <pthread.h>
 #include <stddef.h>
 
+struct store_wlock;
+
 struct backend;
 struct config;
 struct conv_engine;
@@ -25,7 +27,7 @@ struct backend_opts {
 	const struct config *cfg;	/* outlives the backend, or replaced
 					   with backend_reload() */
 	const char	*db_path;
-	pthread_mutex_t	*write_lock;	/* shared with the other stores */
+	struct store_wlock *write_lock;	/* shared with the other stores */
 	/* Conversations or replies changed (for the console); called from
 	 * the backend thread, must be thread-safe. */
 	void		(*changed)(void *arg);

@@ -33,6 +33,31 @@ int	cmd_erase(int argc, char **argv);
 int	cmd_intents_dir(const char *dir, const char *config_path,
 	    const char *db_path, char *out, size_t outlen);
 
+/* `loket intents review` (cmd_review.c). */
+int	cmd_intents_review(int argc, char **argv);
+/*
+ * Adds phrase to intent's phrase file in dir (or to FILE.pending beside
+ * it when pending is set) after checking the set and scoring the
+ * held-out tests[0..ntests) with and without it (cmd_review_apply.c);
+ * refused when a held-out macro-F1 drops, unless force.  Prints what it
+ * did; returns the exit status (0 applied).
+ */
+int	cmd_review_apply(const char *dir, const char *intent,
+	    const char *phrase, const char *const *tests, int ntests,
+	    int pending, int force);
+
+struct intent_model;
+struct intent_eval;
+/*
+ * Scores the labelled file ("intent<TAB>message" lines) against model m
+ * (built from dir, named in warnings) as `loket intents test` does: the
+ * classifier, then the signals.  show_errors prints each miss.  Returns
+ * 0, or -1 after printing why.
+ */
+int	cmd_intents_score(struct intent_model *m, const char *dir,
+	    const char *file, int show_errors, struct intent_eval *fine,
+	    struct intent_eval *core);
+
 /* The table, NULL-terminated; main.c defines it. */
 extern const struct command commands[];
 

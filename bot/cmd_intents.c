@@ -27,6 +27,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: loket intents check [DIR] [--config FILE]\n"
+	    "       loket intents review --list | --assign ID INTENT | "
+	    "--ignore ID ...\n"
 	    "       loket intents test [FILE] [--intents DIR] "
 	    "[--cross-validate K]\n"
 	    "                          [--min-macro-f1 X] [--errors] "
@@ -218,36 +220,51 @@ print_miss(void *arg, const char *file, int line, const char *phrase,
 	    r->second, r->second_confidence, phrase);
 }
 
-static int
-score_file(const struct test_opts *o, struct intent_eval *fine,
-    struct intent_eval *core)
+int
+cmd_intents_score(struct intent_model *m, const char *dir, const char *file,
+    int show_errors, struct intent_eval *fine, struct intent_eval *core)
 {
-	struct intent_model *m;
-	char err[512], *line = NULL;
+	struct test_opts o;
+	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	FILE *f;
 	int lineno = 0, rv = 0;
 
-	if ((m = intent_load(o->intents, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "loket intents test: %s\n", err);
-		return -1;
-	}
-	if ((f = fopen(o->file, "r")) == NULL) {
-		fprintf(stderr, "loket intents test: %s:0: cannot open\n",
-		    o->file);
-		intent_free(m);
+	memset(&o, 0, sizeof(o));
+	o.file = file;
+	snprintf(o.intents, sizeof(o.intents), "%s", dir);
+	o.show_errors = show_errors;
+	if ((f = fopen(file, "r")) == NULL) {
+		fprintf(stderr, "loket intents: %s:0: cannot open\n", file);
 		return -1;
 	}
 	while (rv == 0 && (n = getline(&line, &cap, f)) != -1) {
 		lineno++;
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
-		if (test_line(m, o, line, lineno, fine, core) == -1)
+		if (test_line(m, &o, line, lineno, fine, core) == -1)
 			rv = -1;
 	}
 	free(line);
 	fclose(f);
+	return rv;
+}
+
+static int
+score_file(const struct test_opts *o, struct intent_eval *fine,
+    struct intent_eval *core)
+{
+	struct intent_model *m;
+	char err[512];
+	int rv;
+
+	if ((m = intent_load(o->intents, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "loket intents test: %s\n", err);
+		return -1;
+	}
+	rv = cmd_intents_score(m, o->intents, o->file, o->show_errors, fine,
+	    core);
 	intent_free(m);
 	return rv;
 }
@@ -304,6 +321,8 @@ cmd_intents(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "test") == 0)
 		return cmd_test(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "review") == 0)
+		return cmd_intents_review(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);

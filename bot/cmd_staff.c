@@ -18,13 +18,15 @@
 static void
 staff_usage(FILE *f)
 {
-	fprintf(f, "usage: loket staff add NAME [--role staff|coordinator|admin]"
+	fprintf(f, "usage: loket staff add NAME "
+	    "[--role staff|coordinator|admin|author]"
 	    "\n       loket staff list\n       loket staff remove NAME\n\n"
 	    "Console accounts.  'add' reads the password from the first line "
 	    "of\nstandard input; when stdin is a terminal or empty it "
 	    "generates one\nand prints it once.  Passwords need %d or more "
 	    "characters.\nRoles: staff (conversations), coordinator and admin "
-	    "(also decide cases).\n\n"
+	    "(also decide cases\nand review misunderstood messages), author "
+	    "(only the review of\nmisunderstood messages, masked).\n\n"
 	    "  --config FILE  configuration\n"
 	    "  --db FILE      SQLite database\n", STAFF_PW_MIN);
 }

@@ -113,6 +113,11 @@ console_auth(struct http_req *r, struct session *sess, int post)
 		return console_error(r, 503, "database");
 	if (rc == 0)
 		return console_error(r, 401, "login_required");
+	/* An intent author sees the masked review, never a conversation. */
+	if (strcmp(sess->role, "author") == 0 && strcmp(r->path, "/api/me") &&
+	    strcmp(r->path, "/api/logout") && strcmp(r->path, "/api/review") &&
+	    strncmp(r->path, "/api/review/", 12) != 0)
+		return console_error(r, 403, "review_only");
 	if (!post)
 		return 0;
 	if (!origin_ok(r))
@@ -373,6 +378,11 @@ const struct http_route console_routes[] = {
 	{ HTTP_GET, "/api/cases/", 0, console_case_get, NULL, NULL },
 	{ HTTP_POST, "/api/cases/", POST_MAX_BODY, console_post_headers,
 	    console_case_post, NULL },
+	{ HTTP_GET, "/api/review", 0, console_review_get, NULL, NULL },
+	{ HTTP_POST, "/api/review/", POST_MAX_BODY, console_post_headers,
+	    console_review_post, NULL },
+	{ HTTP_POST, "/api/messages/", POST_MAX_BODY, console_post_headers,
+	    console_misread_post, NULL },
 	{ HTTP_GET, "/api/", 0, api_unknown, NULL, NULL },
 	{ HTTP_POST, "/api/", LOGIN_MAX_BODY, console_post_headers, api_unknown,
 	    NULL },

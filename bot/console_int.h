@@ -107,6 +107,13 @@ int	console_op_handback(struct server *s, long long id, const char *staff,
 int	console_op_close(struct server *s, long long id, const char *staff,
 	    const char *outcome, const char **why);
 
+/* --- console_review.c ---------------------------------------------- */
+/* GET /api/review, POST /api/review/ID/ignore,
+ * POST /api/messages/ID/misunderstood. */
+int	console_review_get(struct http_req *r);
+int	console_review_post(struct http_req *r);
+int	console_misread_post(struct http_req *r);
+
 /* --- console_cases.c ----------------------------------------------- */
 int	console_cases_get(struct http_req *r);
 int	console_case_get(struct http_req *r);

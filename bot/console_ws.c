@@ -237,7 +237,8 @@ on_filter(struct lws *wsi, struct server *s, struct console_conn **slot)
 		return 1;
 	if (lws_hdr_copy(wsi, cookie, sizeof(cookie), WSI_TOKEN_HTTP_COOKIE)
 	    <= 0 || console_cookie_token(cookie, token, sizeof(token)) == -1 ||
-	    session_lookup(s->store, token, &sess) != 1)
+	    session_lookup(s->store, token, &sess) != 1 ||
+	    strcmp(sess.role, "author") == 0)	/* no conversations */
 		return 1;
 	if (slot == NULL || (*slot = calloc(1, sizeof(**slot))) == NULL)
 		return 1;

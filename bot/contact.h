@@ -83,4 +83,21 @@ void		contact_extract(const char *text,
 		    const struct strlist *patterns, int name_asked,
 		    struct contact_found *out);
 
+/*
+ * The text with personal data replaced by placeholders (contact_mask.c),
+ * for what leaves the database: e-mail addresses {email}, IBANs {iban},
+ * phone numbers (also invalid ones: eight to fifteen digits from 0, + or
+ * 32) {telefoon}, dossier and case numbers (the agency's patterns, codes
+ * mixing letters and digits, numbers after "dossier", "ref", "kenmerk",
+ * ..., and other numbers of six digits or more) {dossier}, street
+ * addresses and "9000 Gent" {adres}, names (stated as contact_name()
+ * finds them, after a title or a closing greeting, and every word of
+ * known_names, a NULL-terminated list that may be NULL) {naam}.  Dates,
+ * times and amounts stay.  Neighbouring placeholders of one kind become
+ * one; invalid UTF-8 becomes '?'; only the first 16 KiB are read.
+ * Returns a malloc'd string, or NULL on out-of-memory.
+ */
+char		*contact_mask(const char *text, const struct strlist *patterns,
+		    const char *const *known_names);
+
 #endif

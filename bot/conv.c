@@ -18,6 +18,7 @@
 #include "locales.h"
 #include "log.h"
 #include "outbox.h"
+#include "review.h"
 #include "signals.h"
 #include "store.h"
 
@@ -63,6 +64,19 @@ struct store *
 conv_store(struct conv_engine *e)
 {
 	return e->store;
+}
+
+const struct config *
+conv_config(struct conv_engine *e)
+{
+	return e->cfg;
+}
+
+int
+conv_knows(struct conv_engine *e, const char *id)
+{
+	return strcmp(id, "onbekend") != 0 && (e->model == NULL ||
+	    intent_is_known(e->model, id));
 }
 
 void
@@ -196,8 +210,9 @@ is_media(const struct conv_inrow *r)
 	    !is(r->type, "text");
 }
 
-static void
-classify(struct conv_engine *e, const char *text, struct intent_result *ir)
+void
+conv_classify(struct conv_engine *e, const char *text,
+    struct intent_result *ir)
 {
 	memset(ir, 0, sizeof(*ir));
 	if (e->model == NULL || intent_classify(e->model, text, ir) == -1) {
@@ -287,6 +302,56 @@ apply(struct conv_engine *e, const struct agency *a, struct conv *c,
 	return 0;
 }
 
+/*
+ * Why the bot may have misread a typed message, as REVIEW_* bits (0:
+ * understood): the classifier did not know it, the dialog asked its
+ * question again (a greeting that brings the menu back is no
+ * misreading), or it handed the citizen to staff for not understanding.
+ */
+static unsigned
+misread(const int *asks_before, const struct dialog_state *st,
+    const struct intent_result *ir, const struct signals *sig,
+    const struct dialog_output *out)
+{
+	unsigned why = 0;
+	int i;
+
+	if (is(ir->intent, "onbekend"))
+		why |= REVIEW_UNKNOWN;
+	for (i = 0; i < DS_COUNT && !sig->greeting &&
+	    !is(ir->intent, "begroeting"); i++)
+		if (asks_before[i] > 0 && st->asks[i] > asks_before[i])
+			why |= REVIEW_REASKED;
+	for (i = 0; i < out->n_replies; i++)
+		if (is(out->replies[i].key, "overdracht.onbekend") ||
+		    is(out->replies[i].key, "overdracht.herhaald"))
+			why |= REVIEW_HANDOVER;
+	return why;
+}
+
+static int
+collect(struct conv_engine *e, const struct conv_inrow *r,
+    const struct conv *c, const char *text, unsigned why,
+    const struct intent_result *ir, const struct signals *sig,
+    long long now_ms)
+{
+	struct review_new n;
+	char sigs[REVIEW_SIGNALS_MAX];
+
+	review_signals_text(sig, sigs, sizeof(sigs));
+	memset(&n, 0, sizeof(n));
+	n.inbound_id = r->id;
+	n.conversation_id = c->id;
+	n.received_at = now_ms;
+	n.agency = c->agency;
+	n.channel = c->channel;
+	n.text = text;
+	n.reasons = why;
+	n.ir = ir;
+	n.signals = sigs;
+	return review_collect(e->store, &n, now_ms);
+}
+
 static int
 run_dialog(struct conv_engine *e, const struct agency *a,
     const struct conv_inrow *r, struct conv *c, int burst, long long now_ms)
@@ -297,6 +362,8 @@ run_dialog(struct conv_engine *e, const struct agency *a,
 	struct dialog_output out;
 	char phone[40], key[DIALOG_TOPIC_KEY_MAX];
 	time_t next_open = 0;
+	int asks[DS_COUNT], rc;
+	unsigned why;
 
 	memset(&in, 0, sizeof(in));
 	e164(c->user_phone, phone, sizeof(phone));
@@ -304,7 +371,7 @@ run_dialog(struct conv_engine *e, const struct agency *a,
 	if (in.kind == DI_TEXT) {
 		in.text = r->text != NULL ? r->text : "";
 		in.payload = is_button(r) ? r->payload : NULL;
-		classify(e, in.text, &ir);
+		conv_classify(e, in.text, &ir);
 		/* For the notice when the agency does not offer it. */
 		snprintf(c->msg_lang, sizeof(c->msg_lang), "%s", ir.lang);
 		signals_read(in.text, &ir, &a->dossier_patterns,
@@ -321,9 +388,16 @@ run_dialog(struct conv_engine *e, const struct agency *a,
 	in.user_phone = phone[0] ? phone : NULL;
 	in.in_office = config_agency_in_office(a, (time_t)(now_ms / 1000),
 	    &next_open);
+	memcpy(asks, c->st.asks, sizeof(asks));
 	dialog_step(a, &c->st, &in, &out);
-	return apply(e, a, c, r->account_id, &out, in.in_office,
-	    (long long)next_open * 1000, now_ms);
+	if ((rc = apply(e, a, c, r->account_id, &out, in.in_office,
+	    (long long)next_open * 1000, now_ms)) == -1)
+		return -1;
+	if (in.kind == DI_TEXT && in.payload == NULL &&
+	    (why = misread(asks, &c->st, &ir, &sig, &out)) != 0 &&
+	    collect(e, r, c, in.text, why, &ir, &sig, now_ms) == -1)
+		return -1;
+	return rc;
 }
 
 static void
@@ -383,7 +457,7 @@ afterword(struct conv_engine *e, const struct agency *a,
 	    now_ms - AFTERWORD_MS, &ended);
 	if (rc != 1)
 		return rc;
-	classify(e, r->text, &ir);
+	conv_classify(e, r->text, &ir);
 	signals_read(r->text, &ir, &a->dossier_patterns, 0, &sig);
 	if (!sig.stop && !sig.thanks && !(sig.short_answer &&
 	    sig.answer == SIGNALS_YES && !sig.question))

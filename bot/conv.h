@@ -71,4 +71,17 @@ int	conv_close(struct conv_engine *e, long long conv_id, const char *outcome,
 int	conv_staff_reply(struct conv_engine *e, long long conv_id,
 	    const char *staff_name, const char *text, long long now_ms);
 
+/*
+ * Staff mark the citizen's message inbound_id "de bot begreep dit
+ * verkeerd", with the right intent or topic when they know it (answer
+ * may be NULL): it is put up for review (review.h), classified again.
+ * Returns 0, -1 on a database error, -2 when there is no such citizen
+ * text message (or its text was erased), -3 when answer is no intent or
+ * topic of the model.  A takeover of a
+ * conversation the bot was handling puts the citizen's last message up
+ * for review by itself.
+ */
+int	conv_mark_misread(struct conv_engine *e, long long inbound_id,
+	    const char *staff_name, const char *answer, long long now_ms);
+
 #endif

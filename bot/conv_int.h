@@ -44,8 +44,24 @@ struct conv {
 
 struct conv_engine;
 
-/* conv.c: the engine's store, for conv_staff.c. */
+/* conv.c: the engine's store and config, for conv_staff.c and
+ * conv_review.c. */
 struct store *conv_store(struct conv_engine *e);
+const struct config *conv_config(struct conv_engine *e);
+struct intent_result;
+/* Whether id is an intent or topic of the engine's model (any id
+ * without a model; never "onbekend"). */
+int	conv_knows(struct conv_engine *e, const char *id);
+/* Classifies text with the engine's model ("onbekend" without one). */
+void	conv_classify(struct conv_engine *e, const char *text,
+	    struct intent_result *ir);
+
+/* conv_review.c: the message behind a staff action up for review (the
+ * last citizen message of conv_id when inbound_id is 0), classified
+ * again; 0 also when there is no such text, -1 on error. */
+int	conv_review_collect(struct conv_engine *e, long long inbound_id,
+	    long long conv_id, unsigned reasons, const char *answer,
+	    const char *by, long long now_ms);
 
 /* conv_db.c — every statement binds its parameters. */
 int	conv_db_next_inbound(struct store *s, long long after,

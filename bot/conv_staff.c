@@ -12,10 +12,19 @@
 #include "conv_int.h"
 #include "log.h"
 #include "outbox.h"
+#include "review.h"
 #include "store.h"
 
 typedef int	staff_fn(struct store *s, struct conv *c, const void *arg,
 		    long long now_ms);
+
+/* The bot has the word and has not handed the citizen over. */
+static int
+bot_handling(const struct conv *c)
+{
+	return strcmp(c->mode, "bot") == 0 && c->waiting_since == 0 &&
+	    c->st.step != DS_STAFF && c->st.step != DS_ENDED;
+}
 
 /* Loads conv_id, runs fn, saves, all in one transaction. */
 static int
@@ -24,15 +33,21 @@ with_conv(struct conv_engine *e, long long conv_id, staff_fn *fn, const void *ar
 {
 	struct store *s = conv_store(e);
 	struct conv c;
-	int rc;
+	int rc, bot;
 
 	if (store_begin(s) == -1)
 		return -1;
 	rc = conv_db_load(s, conv_id, &c);
+	bot = rc == 1 && bot_handling(&c);
 	if (rc == 1)
 		rc = fn(s, &c, arg, now_ms);
 	else if (rc == 0)
 		rc = -2;
+	/* Staff took over from the bot: its last message is up for review. */
+	if (rc >= 0 && bot && strcmp(c.mode, "staff") == 0 &&
+	    conv_review_collect(e, 0, conv_id, REVIEW_TAKEOVER, NULL, NULL,
+	    now_ms) == -1)
+		rc = -1;
 	if (rc < 0) {
 		store_rollback(s);
 		return rc;

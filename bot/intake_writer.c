@@ -118,7 +118,7 @@ writer_main(void *arg)
 }
 
 struct intake_writer *
-intake_writer_start(const char *db_path, pthread_mutex_t *write_lock,
+intake_writer_start(const char *db_path, struct store_wlock *write_lock,
     void (*wake)(void *), void *arg, char *err, size_t errlen)
 {
 	struct intake_writer *w = calloc(1, sizeof(*w));

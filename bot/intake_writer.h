@@ -12,6 +12,8 @@
 #include <pthread.h>
 #include <stddef.h>
 
+struct store_wlock;
+
 #include "intake.h"
 #include "webhook.h"
 
@@ -37,7 +39,7 @@ struct intake_job {
  * other connection's store (store_set_write_lock).  NULL on error.
  */
 struct intake_writer *intake_writer_start(const char *db_path,
-		    pthread_mutex_t *write_lock, void (*wake)(void *),
+		    struct store_wlock *write_lock, void (*wake)(void *),
 		    void *arg, char *err, size_t errlen);
 /* Commits what is queued, stops and joins the thread, frees everything. */
 void	intake_writer_stop(struct intake_writer *w);

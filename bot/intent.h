@@ -121,6 +121,11 @@ double	intent_eval_accuracy(const struct intent_eval *e);
 /* Mean F1 over the labels that occur as gold labels. */
 double	intent_eval_macro_f1(const struct intent_eval *e);
 size_t	intent_eval_count(const struct intent_eval *e);
+/* The i-th label seen (gold or predicted), NULL past the last. */
+const char *intent_eval_label(const struct intent_eval *e, int i);
+/* F1 of label id (0 when unseen); *support gets its gold count. */
+double	intent_eval_f1(const struct intent_eval *e, const char *id,
+	    int *support);
 /* Per-label precision, recall, F1 and the confusion matrix. */
 void	intent_eval_print(const struct intent_eval *e, FILE *f);
 

@@ -267,6 +267,11 @@ read_entry(struct reader *r, const char *dir, const char *name, int topic)
 		rv = read_dir(r, path, 1);
 	else if (S_ISREG(sb.st_mode) && is_txt(name))
 		rv = add_class(r, dir, name, topic);
+	else if (S_ISREG(sb.st_mode) && strlen(name) > 12 &&
+	    strcmp(name + strlen(name) - 12, ".txt.pending") == 0)
+		problem(r, CORPUS_WARN, path, 0, "phrases from `loket intents "
+		    "review --pending`, not used until moved into %.*s",
+		    (int)(strlen(name) - 8), name);
 	else
 		problem(r, CORPUS_WARN, path, 0, "unknown %s, ignored "
 		    "(phrase files end in .txt%s)", S_ISDIR(sb.st_mode) ?

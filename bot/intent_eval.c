@@ -111,6 +111,28 @@ intent_eval_macro_f1(const struct intent_eval *e)
 	return n ? sum / n : 0;
 }
 
+const char *
+intent_eval_label(const struct intent_eval *e, int i)
+{
+	return i >= 0 && i < e->nlabel ? e->label[i] : NULL;
+}
+
+double
+intent_eval_f1(const struct intent_eval *e, const char *id, int *support)
+{
+	double p, r, f;
+	int l, s;
+
+	*support = 0;
+	for (l = 0; l < e->nlabel; l++)
+		if (strcmp(e->label[l], id) == 0) {
+			prf(e, l, &p, &r, &f, &s);
+			*support = s;
+			return f;
+		}
+	return 0;
+}
+
 static void
 print_matrix(const struct intent_eval *e, FILE *f)
 {

@@ -38,6 +38,10 @@ static const char sql_times[] =
 static const char sql_abuse[] =
 	"SELECT coalesce(sum(abuse), 0), coalesce(sum(abuse > 0), 0)"
 	" FROM conversations WHERE" REPORT_FILTER("started_at");
+/* Messages up for review (review.h): misread by the bot, rescued or
+ * marked by staff; one row per message, kept through purges. */
+static const char sql_misread[] =
+	"SELECT count(*) FROM review_items WHERE" REPORT_FILTER("received_at");
 static const char sql_agencies[] =
 	"SELECT agency FROM outcomes WHERE ended_at >= ?3 AND ended_at < ?4"
 	" AND (?1 IS NULL OR agency = ?1)"
@@ -338,13 +342,35 @@ fig_times(struct store *st, const struct report_filt *f, json_t *out)
 	return report_finish(s, rc);
 }
 
+/* "misunderstood": {"messages", "share"}: the share of the messages
+ * received (fig_inbound ran first), null without messages. */
+static int
+fig_misread(struct store *st, const struct report_filt *f, json_t *out)
+{
+	json_int_t n = 0, total;
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = report_stmt(st, sql_misread, f)) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	total = json_integer_value(json_object_get(json_object_get(out,
+	    "inbound"), "total"));
+	json_object_set_new(out, "misunderstood", json_pack("{s:I, s:o}",
+	    "messages", n, "share", total > 0 ? json_real(
+	    (double)(n > total ? total : n) / (double)total) : json_null()));
+	return report_finish(s, rc == SQLITE_ROW ? SQLITE_DONE : rc);
+}
+
 /* Every figure of one slice into out. */
 static int
 figures(struct store *st, const struct report_filt *f, json_t *out)
 {
 	if (fig_inbound(st, f, out) == -1 || fig_outcomes(st, f, out) == -1 ||
 	    fig_intents(st, f, out) == -1 || fig_abuse(st, f, out) == -1 ||
-	    fig_times(st, f, out) == -1 || report_fig_cases(st, f, out) == -1)
+	    fig_times(st, f, out) == -1 || report_fig_cases(st, f, out) == -1 ||
+	    fig_misread(st, f, out) == -1)
 		return -1;
 	return 0;
 }

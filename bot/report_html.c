@@ -395,6 +395,49 @@ signals_section(FILE *f, const json_t *r)
 	fputs("</section>\n", f);
 }
 
+/* One row: label, messages, misunderstood, share. */
+static void
+misread_row(FILE *f, const char *label, const json_t *g)
+{
+	const json_t *share = json_object_get(json_object_get(g,
+	    "misunderstood"), "share");
+
+	fputs("<tr><td>", f);
+	esc(f, label);
+	fprintf(f, "</td><td>%lld</td><td>%lld</td><td>",
+	    (long long)geti(g, "inbound.total"),
+	    (long long)geti(g, "misunderstood.messages"));
+	if (json_is_number(share))
+		fprintf(f, "%.1f%%", 100.0 * json_number_value(share));
+	else
+		fputs("&ndash;", f);
+	fputs("</td></tr>\n", f);
+}
+
+/* The share of messages the bot misunderstood, per week and agency:
+ * whether the intent authors' work pays off. */
+static void
+misread_section(FILE *f, const json_t *r)
+{
+	const json_t *weeks = json_object_get(r, "weekly"), *a;
+	const char *id;
+	size_t i;
+
+	fputs("<section><h2>Niet begrepen berichten</h2>\n<p>Berichten die "
+	    "de bot niet begreep, opnieuw moest vragen of aan een medewerker "
+	    "gaf, of waarbij een medewerker het gesprek overnam of aangaf dat "
+	    "de bot het verkeerd begreep.</p>\n<table><tr><th></th>"
+	    "<th>berichten</th><th>niet begrepen</th><th>aandeel</th></tr>\n",
+	    f);
+	for (i = 0; i < json_array_size(weeks); i++)
+		misread_row(f, json_string_value(json_object_get(
+		    json_array_get(weeks, i), "week")), json_array_get(weeks, i));
+	json_object_foreach((json_t *)json_object_get(r, "agencies"), id, a)
+		misread_row(f, id, a);
+	misread_row(f, "totaal", r);
+	fputs("</table></section>\n", f);
+}
+
 static void
 header(FILE *f, const json_t *r)
 {
@@ -437,6 +480,7 @@ report_write_html(FILE *f, const json_t *r)
 	fputs("</section>\n", f);
 	cases_section(f, json_object_get(r, "cases"));
 	agencies_table(f, json_object_get(r, "agencies"));
+	misread_section(f, r);
 	signals_section(f, r);
 	fputs("</body></html>\n", f);
 	return ferror(f) ? -1 : 0;

@@ -66,6 +66,17 @@ static const char sql_p_cases[] =
 	" OR phone IS NOT NULL OR description IS NOT NULL"
 	" OR dossier IS NOT NULL OR note IS NOT NULL) ORDER BY id LIMIT ?2)"
 	" RETURNING id";
+/* A message up for review keeps its text exactly as long as the message
+ * itself: the same age and conversation rule as sql_p_inbound.  The row
+ * stays (blanked, status 'purged') so the report's share of misread
+ * messages does not change. */
+static const char sql_p_review[] =
+	"UPDATE review_items SET text = NULL, signals = NULL, answer = NULL,"
+	" marked_by = NULL, status = CASE status WHEN 'open' THEN 'purged'"
+	" ELSE status END WHERE id IN (SELECT id FROM review_items"
+	" WHERE id > ?3 AND +received_at < ?1 AND text IS NOT NULL"
+	" AND (conversation_id IS NULL OR conversation_id NOT IN " KEPT_CONVS
+	") ORDER BY id LIMIT ?2) RETURNING id";
 static const char sql_p_unexpected[] =
 	"DELETE FROM unexpected WHERE id IN (SELECT id FROM unexpected"
 	" WHERE id > ?3 AND +received_at < ?1 ORDER BY id LIMIT ?2)"
@@ -81,6 +92,7 @@ struct step {
 static const struct step purge_steps[REPORT_PURGE_STEPS] = {
 	{ sql_p_cases, CNT(cases) },
 	{ sql_p_inbound, CNT(inbound) },
+	{ sql_p_review, CNT(review) },
 	{ sql_p_outbox, CNT(outbox) },
 	{ sql_p_statuses, CNT(statuses) },
 	{ sql_p_unexpected, CNT(unexpected) },
@@ -173,6 +185,14 @@ static const char sql_e_outbox[] =
 	" error_text = NULL, updated_at = ?2, status = CASE status"
 	" WHEN 'pending' THEN 'cancelled' ELSE status END"
 	" WHERE user_id = ?1 OR to_phone = ?1";
+/* Before the messages: found through them (and their conversations). */
+static const char sql_e_review[] =
+	"UPDATE review_items SET text = NULL, signals = NULL, answer = NULL,"
+	" marked_by = NULL, status = CASE status WHEN 'open' THEN 'erased'"
+	" ELSE status END WHERE ?2 > 0 AND (inbound_id IN (SELECT id FROM"
+	" inbound WHERE user_id = ?1 OR user_phone = ?1) OR conversation_id"
+	" IN (SELECT id FROM conversations WHERE user_id = ?1"
+	" OR user_phone = ?1))";
 static const char sql_e_inbound[] =
 	"UPDATE inbound SET user_id = '', user_phone = NULL, user_name = NULL,"
 	" text = NULL, payload = NULL, raw = '' WHERE user_id = ?1"
@@ -194,6 +214,7 @@ static const char sql_e_conv[] =
 static const struct step erase_steps[] = {
 	{ sql_e_cases, CNT(cases) },
 	{ sql_e_outbox, CNT(outbox) },
+	{ sql_e_review, CNT(review) },
 	{ sql_e_inbound, CNT(inbound) },
 	{ sql_e_statuses, CNT(statuses) },
 	{ sql_e_unexpected, CNT(unexpected) },
@@ -265,9 +286,9 @@ purge_log(const char *event, const struct report_purge_state *p)
 
 	report_format_date(p->cutoff_ms, cutoff);
 	log_info("event=%s before=%s conversations=%ld inbound=%ld "
-	    "statuses=%ld outbox=%ld cases=%ld unexpected=%ld", event, cutoff,
-	    p->c.conversations, p->c.inbound, p->c.statuses, p->c.outbox,
-	    p->c.cases, p->c.unexpected);
+	    "statuses=%ld outbox=%ld cases=%ld unexpected=%ld review=%ld",
+	    event, cutoff, p->c.conversations, p->c.inbound, p->c.statuses,
+	    p->c.outbox, p->c.cases, p->c.unexpected, p->c.review);
 }
 
 void

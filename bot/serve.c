@@ -178,7 +178,7 @@ serve_start(struct server *s)
 	struct http_opts ho;
 	char err[512];
 
-	pthread_mutex_init(&s->write_lock, NULL);
+	store_wlock_init(&s->write_lock);
 	store_set_write_lock(s->store, &s->write_lock);
 	/* The service thread's connection (console, sessions, /healthz)
 	 * must not stall the loop while a backup or the sqlite3 shell holds

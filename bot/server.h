@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <stdatomic.h>
 
+#include "store.h"
+
 struct config;
 struct store;
 struct http;
@@ -55,7 +57,7 @@ struct server {
 						   NULL (--ack-only) */
 	struct console		*console;	/* staff console (console.h) */
 	struct intake_writer	*writer;	/* group-commit thread */
-	pthread_mutex_t		 write_lock;	/* the connections take turns
+	struct store_wlock	 write_lock;	/* the connections take turns
 						   writing (store.h) */
 	unsigned long long	 next_ticket;	/* intake job ids */
 };

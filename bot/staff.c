@@ -24,7 +24,8 @@ int
 staff_role_valid(const char *role)
 {
 	return role != NULL && (strcmp(role, "staff") == 0 ||
-	    strcmp(role, "coordinator") == 0 || strcmp(role, "admin") == 0);
+	    strcmp(role, "coordinator") == 0 || strcmp(role, "admin") == 0 ||
+	    strcmp(role, "author") == 0);
 }
 
 int

@@ -23,11 +23,12 @@ struct store;
 struct staff_account {
 	long long	id;
 	char		name[STAFF_NAME_MAX];
-	char		role[16];	/* "staff" | "coordinator" | "admin" */
+	char		role[16];	/* "staff" | "coordinator" | "admin" |
+					   "author" */
 	long long	created_at;	/* ms since 1970 */
 };
 
-/* 1 if role is one of the three roles. */
+/* 1 if role is one of the four roles. */
 int	staff_role_valid(const char *role);
 /* 1 if name is 1..63 bytes of letters, digits, '.', '-', '_', '@'. */
 int	staff_name_valid(const char *name);

@@ -26,7 +26,7 @@ struct store {
 	struct stmt_entry cache[STMT_CACHE];
 	size_t		 ncache;
 	int		 depth;		/* nested store_begin() calls */
-	pthread_mutex_t	*wlock;		/* shared write lock, or NULL */
+	struct store_wlock *wlock;	/* shared write lock, or NULL */
 	int		 version;
 };
 
@@ -272,16 +272,49 @@ store_relax_sync(struct store *s)
 }
 
 void
-store_set_write_lock(struct store *s, pthread_mutex_t *m)
+store_wlock_init(struct store_wlock *l)
 {
-	s->wlock = m;
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_cond_init(&l->turn, NULL);
+	l->next = l->serving = 0;
+}
+
+void
+store_wlock_destroy(struct store_wlock *l)
+{
+	pthread_cond_destroy(&l->turn);
+	pthread_mutex_destroy(&l->mu);
+}
+
+void
+store_set_write_lock(struct store *s, struct store_wlock *l)
+{
+	s->wlock = l;
+}
+
+static void
+lock(struct store *s)
+{
+	unsigned long mine;
+
+	if (s->wlock == NULL)
+		return;
+	pthread_mutex_lock(&s->wlock->mu);
+	mine = s->wlock->next++;
+	while (mine != s->wlock->serving)
+		pthread_cond_wait(&s->wlock->turn, &s->wlock->mu);
+	pthread_mutex_unlock(&s->wlock->mu);
 }
 
 static void
 unlock(struct store *s)
 {
-	if (s->wlock != NULL)
-		pthread_mutex_unlock(s->wlock);
+	if (s->wlock == NULL)
+		return;
+	pthread_mutex_lock(&s->wlock->mu);
+	s->wlock->serving++;
+	pthread_cond_broadcast(&s->wlock->turn);
+	pthread_mutex_unlock(&s->wlock->mu);
 }
 
 int
@@ -291,8 +324,7 @@ store_wal_truncate(struct store *s)
 
 	if (s->depth > 0)
 		return -1;
-	if (s->wlock != NULL)
-		pthread_mutex_lock(s->wlock);
+	lock(s);
 	rc = sqlite3_wal_checkpoint_v2(s->db, NULL,
 	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	unlock(s);
@@ -308,8 +340,7 @@ store_begin(struct store *s)
 		s->depth++;
 		return 0;
 	}
-	if (s->wlock != NULL)
-		pthread_mutex_lock(s->wlock);
+	lock(s);
 	if (run_cached(s, "BEGIN IMMEDIATE") == -1) {
 		log_warnx("event=store_begin_failed msg=\"%s\"",
 		    sqlite3_errmsg(s->db));

@@ -25,12 +25,24 @@ void		 store_close(struct store *s);
 struct sqlite3	*store_db(struct store *s);
 
 /*
- * Two connections of one process (the event loop's and the intake
- * writer's) share this mutex around their write transactions: waiting on
- * it wakes at once, where SQLite's busy handler would sleep and poll.
- * The mutex must outlive both stores.
+ * The write lock the connections of one process (the event loop's, the
+ * intake writer's, the back end's) share around their write
+ * transactions: waiting on it wakes at once, where SQLite's busy handler
+ * would sleep and poll.  It must outlive the stores.  A ticket lock:
+ * writers get it in the order they asked, so the back end, which writes
+ * one row after the other, cannot starve the intake writer (a plain
+ * mutex lets the thread that just unlocked take it again at once).
  */
-void		 store_set_write_lock(struct store *s, pthread_mutex_t *m);
+struct store_wlock {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 turn;
+	unsigned long	 next;		/* the ticket handed out next */
+	unsigned long	 serving;	/* the ticket that holds the lock */
+};
+
+void		 store_wlock_init(struct store_wlock *l);
+void		 store_wlock_destroy(struct store_wlock *l);
+void		 store_set_write_lock(struct store *s, struct store_wlock *l);
 
 /*
  * synchronous=NORMAL for this connection: its commits survive a crash of

@@ -202,7 +202,42 @@ static const char *const migrations[] = {
 	"  last_seen_at INTEGER NOT NULL);"
 	"CREATE INDEX staff_sessions_staff ON staff_sessions (staff_id);",
 
-	/* 6: the outbox row a status or echo names by its tag (graph.h):
+	/* 6: the review of misunderstood messages (review.c).  One row per
+	 * inbound message the bot did not understand, that staff rescued or
+	 * marked: its raw text (blanked by purge and erase like the message
+	 * it comes from), the classifier's guess and signals.  Counted in
+	 * the reports by received_at (the message's), so a purge never
+	 * changes a figure. */
+	"CREATE TABLE review_items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  inbound_id INTEGER NOT NULL UNIQUE,"	/* inbound.id */
+	"  conversation_id INTEGER,"
+	"  agency TEXT NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"	/* the message's */
+	"  reasons INTEGER NOT NULL,"		/* REVIEW_* bits (review.h) */
+	"  text TEXT,"				/* raw; NULL once purged */
+	"  guess TEXT NOT NULL,"		/* the classifier's intent */
+	"  topic TEXT,"
+	"  confidence REAL NOT NULL DEFAULT 0,"
+	"  second TEXT,"
+	"  signals TEXT,"			/* the signals set, space-separated */
+	"  answer TEXT,"			/* the right intent or topic,
+						   as staff said */
+	"  marked_by TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'open'," /* open | assigned |"
+						   ignored */
+	"  assigned TEXT,"			/* intent or topic given */
+	"  resolved_by TEXT,"
+	"  resolved_at INTEGER,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX review_items_open ON review_items (id)"
+	"  WHERE status = 'open';"
+	"CREATE INDEX review_items_report ON review_items (received_at,"
+	"  agency, channel);"
+	"CREATE INDEX review_items_conv ON review_items (conversation_id);",
+
+	/* 7: the outbox row a status or echo names by its tag (graph.h):
 	 * after a crash a row left in flight is sent again only when no
 	 * status or echo for it came (outbox.h). */
 	"ALTER TABLE statuses ADD COLUMN outbox_id INTEGER;"

@@ -112,7 +112,7 @@ try:
 except ValueError:
     r = {}
 FIGURES = {"inbound", "conversations", "outcomes", "first_intents",
-           "complaints", "suggestions", "questions", "abuse",
+           "complaints", "suggestions", "questions", "abuse", "misunderstood",
            "response_times", "cases"}
 T.eq(set(r), FIGURES | {"report", "version", "generated_at", "timezone",
                         "period", "agency", "agencies", "weekly", "signals",
