@@ -574,12 +574,15 @@ on_writable(struct http_req *r)
 static void
 answer_on_close(struct http_req *r)
 {
-	const struct http_hooks *hk = &r->http->o.hooks;
-	int fd = (int)lws_get_socket_fd(r->wsi);
+	const struct http_hooks *hk;
 	struct buf *o = &r->out;
+	int fd;
 
-	if (r->route == NULL || !r->body_done || !r->deferred || fd < 0)
+	/* A connection closed before its headers has no request yet. */
+	if (r->route == NULL || !r->body_done || !r->deferred ||
+	    (fd = (int)lws_get_socket_fd(r->wsi)) < 0)
 		return;
+	hk = &r->http->o.hooks;
 	if (r->deferred_status == 0)
 		hk->wait(hk->arg, r->ticket);	/* resolves it */
 	if (r->deferred_status == 0)
