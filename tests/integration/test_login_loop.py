@@ -60,7 +60,7 @@ for t in threads:
 p50 = statistics.median(lat)
 T.ok(all(st == 200 for st in statuses), "webhooks answered 200 during the "
      "login flood", str(statuses))
-T.ok(len(fails) >= 8 and all(s in (401, 503) for s in fails),
+T.ok(len(fails) >= 4 and all(s in (401, 503) for s in fails),
      "the flood's logins failed", "%d: %s" % (len(fails), set(fails)))
 T.ok(p50 < max(0.05, one_check / 2), "webhook p50 far below one password "
      "check", "p50 %.3f s, one check %.3f s" % (p50, one_check))
