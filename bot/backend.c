@@ -116,8 +116,11 @@ round_once(struct backend *b)
 			b->pending = 1;	/* retry after an error, catch up */
 	}
 	outbox_service(b->outbox, n > 0);
-	if (changed || stats_differ(&before, outbox_stats(b->outbox)))
+	if (changed || stats_differ(&before, outbox_stats(b->outbox))) {
 		b->o.changed(b->o.changed_arg);
+		/* Consoles on other instances (PostgreSQL LISTEN). */
+		store_notify(b->store, "console");
+	}
 	return more;
 }
 

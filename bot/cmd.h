@@ -23,6 +23,7 @@ int	cmd_report(int argc, char **argv);
 int	cmd_cases(int argc, char **argv);
 int	cmd_purge(int argc, char **argv);
 int	cmd_erase(int argc, char **argv);
+int	cmd_migrate(int argc, char **argv);
 
 /*
  * The phrase directory for classify and intents: dir when given, else

@@ -15,7 +15,6 @@
  * a server restart would.
  */
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,31 +131,31 @@ insert_inbound(struct chat *c, const char *type, const char *text,
 	    "account_id, user_id, user_phone, user_name, msg_id, kind, type, "
 	    "text, payload, meta_ts, received_at, raw) VALUES (?1, ?2, ?3, "
 	    "?4, ?5, 'Chat', ?6, 'message', ?7, ?8, ?9, ?10, ?10, '{}')";
-	sqlite3 *db = store_db(c->store);
-	sqlite3_stmt *st;
+	struct store *db = c->store;
+	struct store_stmt *st;
 	char msg_id[64];
 	int rc;
 
 	snprintf(msg_id, sizeof(msg_id), "chat-%lld-%d", store_now_ms(),
 	    ++c->seq);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_prepare(db, sql)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, c->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, c->agency->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, account_of(c), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, CHAT_USER, -1, SQLITE_STATIC);
+	store_bind_text(st, 1, c->channel, -1);
+	store_bind_text(st, 2, c->agency->id, -1);
+	store_bind_text(st, 3, account_of(c), -1);
+	store_bind_text(st, 4, CHAT_USER, -1);
 	if (strcmp(c->channel, "whatsapp") == 0)
-		sqlite3_bind_text(st, 5, CHAT_PHONE, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, msg_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 7, type, -1, SQLITE_STATIC);
+		store_bind_text(st, 5, CHAT_PHONE, -1);
+	store_bind_text(st, 6, msg_id, -1);
+	store_bind_text(st, 7, type, -1);
 	if (text != NULL)
-		sqlite3_bind_text(st, 8, text, -1, SQLITE_STATIC);
+		store_bind_text(st, 8, text, -1);
 	if (payload != NULL)
-		sqlite3_bind_text(st, 9, payload, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 10, now_ms(c));
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+		store_bind_text(st, 9, payload, -1);
+	store_bind_int64(st, 10, now_ms(c));
+	rc = store_step(st);
+	store_finalize(st);
+	return rc == STORE_DONE ? 0 : -1;
 }
 
 static void
@@ -208,24 +207,23 @@ print_body(struct chat *c, const char *kind, const char *body)
 static int
 flush_outbox(struct chat *c)
 {
-	sqlite3 *db = store_db(c->store);
-	sqlite3_stmt *st;
+	struct store *db = c->store;
+	struct store_stmt *st;
 
-	if (sqlite3_prepare_v2(db, "SELECT kind, body FROM outbox WHERE "
-	    "status = 'pending' AND user_id = ?1 ORDER BY id", -1, &st,
-	    NULL) != SQLITE_OK)
+	if ((st = store_prepare(db, "SELECT kind, body FROM outbox WHERE "
+	    "status = 'pending' AND user_id = ?1 ORDER BY id")) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, CHAT_USER, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		print_body(c, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1));
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(db, "UPDATE outbox SET status = 'sent' WHERE "
-	    "status = 'pending' AND user_id = ?1", -1, &st, NULL) != SQLITE_OK)
+	store_bind_text(st, 1, CHAT_USER, -1);
+	while (store_step(st) == STORE_ROW)
+		print_body(c, store_col_text(st, 0),
+		    store_col_text(st, 1));
+	store_finalize(st);
+	if ((st = store_prepare(db, "UPDATE outbox SET status = 'sent' WHERE "
+	    "status = 'pending' AND user_id = ?1")) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, CHAT_USER, -1, SQLITE_STATIC);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
+	store_bind_text(st, 1, CHAT_USER, -1);
+	store_step(st);
+	store_finalize(st);
 	fflush(stdout);
 	return 0;
 }
@@ -234,29 +232,28 @@ flush_outbox(struct chat *c)
 static void
 print_result(struct chat *c)
 {
-	sqlite3 *db = store_db(c->store);
-	sqlite3_stmt *st;
+	struct store *db = c->store;
+	struct store_stmt *st;
 	const char *o;
 
-	if (sqlite3_prepare_v2(db, "SELECT outcome, (SELECT reference FROM "
+	if ((st = store_prepare(db, "SELECT outcome, (SELECT reference FROM "
 	    "cases WHERE agency = ?1 AND conversation_id IN (SELECT id FROM "
 	    "conversations WHERE agency = ?1 AND channel = ?2 AND user_id = "
 	    "?3) ORDER BY id DESC LIMIT 1) FROM conversations WHERE agency = "
-	    "?1 AND channel = ?2 AND user_id = ?3 ORDER BY id DESC LIMIT 1",
-	    -1, &st, NULL) != SQLITE_OK)
+	    "?1 AND channel = ?2 AND user_id = ?3 ORDER BY id DESC LIMIT 1")) == NULL)
 		return;
-	sqlite3_bind_text(st, 1, c->agency->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, c->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, CHAT_USER, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		o = (const char *)sqlite3_column_text(st, 0);
+	store_bind_text(st, 1, c->agency->id, -1);
+	store_bind_text(st, 2, c->channel, -1);
+	store_bind_text(st, 3, CHAT_USER, -1);
+	if (store_step(st) == STORE_ROW) {
+		o = store_col_text(st, 0);
 		printf("outcome: %s\n", o != NULL && *o ? o : "open");
-		if (sqlite3_column_text(st, 1) != NULL)
-			printf("case: %s\n", sqlite3_column_text(st, 1));
+		if (store_col_text(st, 1) != NULL)
+			printf("case: %s\n", store_col_text(st, 1));
 	} else {
 		printf("outcome: open\n");
 	}
-	sqlite3_finalize(st);
+	store_finalize(st);
 }
 
 /* ---- open, close, the loop ------------------------------------------- */

@@ -22,6 +22,9 @@ void		 console_free(struct console *c);
 void		 console_notify(struct server *s, long long conv_id);
 /* Builds and queues the pushes for what was marked (serve.c, after every loop wake-up). */
 void		 console_flush(struct server *s);
+/* At start and on SIGHUP (serve.c): reads the canned replies beside the
+ * reply texts of s->cfg. */
+void		 console_reload(struct server *s);
 /* Once a second (serve.c): hourly removal of expired sessions. */
 void		 console_tick(struct server *s);
 

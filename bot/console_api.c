@@ -139,18 +139,26 @@ console_post_headers(struct http_req *r)
 }
 
 json_t *
-console_body(struct http_req *r)
+console_read_body(const char *data, size_t len)
 {
 	json_error_t e;
 	json_t *o;
 
-	o = r->body.len ? json_loadb(r->body.data, r->body.len, 0, &e) :
-	    json_object();
+	o = len ? json_loadb(data, len, 0, &e) : json_object();
 	if (!json_is_object(o)) {
 		json_decref(o);
-		console_error(r, 400, "bad_json");
 		return NULL;
 	}
+	return o;
+}
+
+json_t *
+console_body(struct http_req *r)
+{
+	json_t *o = console_read_body(r->body.data, r->body.len);
+
+	if (o == NULL)
+		console_error(r, 400, "bad_json");
 	return o;
 }
 
@@ -161,12 +169,28 @@ console_is_coordinator(const struct session *sess)
 	    strcmp(sess->role, "admin") == 0;
 }
 
-/* {"name", "role", "csrf"}, with one extra header line or NULL. */
+/* The agencies by id and name, for the page's filters. */
+static json_t *
+agencies_json(const struct config *cfg)
+{
+	json_t *list = json_array();
+	size_t i;
+
+	for (i = 0; list != NULL && i < cfg->n_agencies; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s}", "id",
+		    cfg->agencies[i].id, "name", cfg->agencies[i].name ?
+		    cfg->agencies[i].name : cfg->agencies[i].id));
+	return list ? list : json_array();
+}
+
+/* {"name", "role", "csrf", "agencies"}, with one extra header line or
+ * NULL. */
 static int
 reply_me(struct http_req *r, const struct session *sess, const char *extra)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s}", "name", sess->name, "role",
-	    sess->role, "csrf", sess->csrf);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "name", sess->name,
+	    "role", sess->role, "csrf", sess->csrf, "agencies",
+	    agencies_json(r->srv->cfg));
 	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
 	json_decref(o);
@@ -375,6 +399,11 @@ const struct http_route console_routes[] = {
 	    console_post_headers, console_conv_post, NULL },
 	{ HTTP_GET, "/api/cases", 0, console_cases_get, NULL, NULL },
 	{ HTTP_GET, "/api/report", 0, console_report_get, NULL, NULL },
+	{ HTTP_GET, "/api/report.csv", 0, console_report_csv_get, NULL, NULL },
+	{ HTTP_GET, "/api/report.html", 0, console_report_html_get, NULL,
+	    NULL },
+	{ HTTP_GET, "/api/staff", 0, console_staff_get, NULL, NULL },
+	{ HTTP_GET, "/api/canned", 0, console_canned_get, NULL, NULL },
 	{ HTTP_GET, "/api/cases/", 0, console_case_get, NULL, NULL },
 	{ HTTP_POST, "/api/cases/", POST_MAX_BODY, console_post_headers,
 	    console_case_post, NULL },
@@ -388,5 +417,6 @@ const struct http_route console_routes[] = {
 	    NULL },
 	{ HTTP_GET, "/console", 0, console_redirect, NULL, NULL },
 	{ HTTP_GET, "/console/", 0, console_static_get, NULL, NULL },
+	{ HTTP_GET, "/favicon.ico", 0, console_static_get, NULL, NULL },
 	{ 0, NULL, 0, NULL, NULL, NULL }
 };

@@ -9,12 +9,12 @@
  *                                                       afgehandeld
  *
  * The admissibility decision may be corrected until a verdict is given; a
- * note can be added at any step.  The legal deadline (deadline_at, set
+ * note can be added at any step, and notes are kept as a history (who,
+ * when, what) in case_notes; cases.note holds the latest.  The legal deadline (deadline_at, set
  * when the case was registered from the agency's handling term) is shown,
  * and an open case within NEAR_MS of it, or past it, is flagged.
  */
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,26 +56,26 @@ in_list(const char *v, const char *const *list, size_t n)
 }
 
 static json_t *
-str_or_null(sqlite3_stmt *st, int i)
+str_or_null(struct store_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = store_col_text(st, i);
 
 	return t ? json_string((const char *)t) : json_null();
 }
 
 static json_t *
-int_or_null(sqlite3_stmt *st, int i)
+int_or_null(struct store_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null() :
-	    json_integer(sqlite3_column_int64(st, i));
+	return store_col_null(st, i) ? json_null() :
+	    json_integer(store_col_int64(st, i));
 }
 
 static const char *
-deadline_flag(sqlite3_stmt *st, long long now)
+deadline_flag(struct store_stmt *st, long long now)
 {
-	long long deadline = sqlite3_column_int64(st, 16);
+	long long deadline = store_col_int64(st, 16);
 
-	if (sqlite3_column_type(st, 17) != SQLITE_NULL)
+	if (!store_col_null(st, 17))
 		return NULL;	/* handled */
 	if (now > deadline)
 		return "overdue";
@@ -83,13 +83,13 @@ deadline_flag(sqlite3_stmt *st, long long now)
 }
 
 static json_t *
-case_row(struct server *s, sqlite3_stmt *st, long long now)
+case_row(struct server *s, struct store_stmt *st, long long now)
 {
-	const char *agency = (const char *)sqlite3_column_text(st, 1);
+	const char *agency = store_col_text(st, 1);
 	const struct agency *a = agency ? config_agency(s->cfg, agency) : NULL;
 	const char *flag = deadline_flag(st, now);
-	json_t *adm = sqlite3_column_type(st, 11) == SQLITE_NULL ?
-	    json_null() : json_boolean(sqlite3_column_int(st, 11));
+	json_t *adm = store_col_null(st, 11) ?
+	    json_null() : json_boolean(store_col_int(st, 11));
 
 	return json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
@@ -110,20 +110,62 @@ case_row(struct server *s, sqlite3_stmt *st, long long now)
 	    "deadline_flag", flag ? json_string(flag) : json_null());
 }
 
+/* The case's notes, oldest first: a history, never overwritten. */
+static json_t *
+case_notes(struct server *s, const char *ref)
+{
+	static const char sql[] = "SELECT author, text, created_at FROM "
+	    "case_notes WHERE case_ref = ?1 ORDER BY id LIMIT 500";
+	struct store_stmt *st;
+	json_t *list = json_array();
+
+	if (list == NULL || (st = store_stmt(s->store, sql)) == NULL)
+		return list ? list : json_array();
+	store_bind_text(st, 1, ref, -1);
+	while (store_step(st) == STORE_ROW)
+		json_array_append_new(list, json_pack("{s:o, s:o, s:o}",
+		    "author", str_or_null(st, 0), "text", str_or_null(st, 1),
+		    "at", int_or_null(st, 2)));
+	store_stmt_done(st);
+	return list;
+}
+
+static int
+add_note(struct server *s, const char *ref, const char *author,
+    const char *text)
+{
+	static const char sql[] = "INSERT INTO case_notes (case_ref, author, "
+	    "text, created_at) VALUES (?1, ?2, ?3, ?4)";
+	struct store_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s->store, sql)) == NULL)
+		return -1;
+	store_bind_text(st, 1, ref, -1);
+	store_bind_text(st, 2, author, -1);
+	store_bind_text(st, 3, text, -1);
+	store_bind_int64(st, 4, store_now_ms());
+	rc = store_step(st);
+	store_stmt_done(st);
+	return rc == STORE_DONE ? 0 : -1;
+}
+
 json_t *
 console_case_json(struct server *s, const char *ref)
 {
 	static const char sql[] = "SELECT " CASE_COLS " FROM cases "
 	    "WHERE reference = ?1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	json_t *o = NULL;
 
 	if ((st = store_stmt(s->store, sql)) == NULL)
 		return NULL;
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	store_bind_text(st, 1, ref, -1);
+	if (store_step(st) == STORE_ROW)
 		o = case_row(s, st, store_now_ms());
 	store_stmt_done(st);
+	if (o != NULL)
+		json_object_set_new(o, "notes", case_notes(s, ref));
 	return o;
 }
 
@@ -139,14 +181,15 @@ int
 console_cases_get(struct http_req *r)
 {
 	static const char sql[] = "SELECT " CASE_COLS " FROM cases "
-	    "WHERE (?1 IS NULL OR agency = ?1) AND (?3 IS NULL OR channel = ?3)"
-	    " AND (?2 IS NULL OR status = ?2 OR (?2 = 'open' AND "
+	    "WHERE (CAST(?1 AS TEXT) IS NULL OR agency = ?1) AND "
+	    "(CAST(?3 AS TEXT) IS NULL OR channel = ?3) AND "
+	    "(CAST(?2 AS TEXT) IS NULL OR status = ?2 OR (?2 = 'open' AND "
 	    "status <> 'afgehandeld')) "
 	    "ORDER BY handled_at IS NOT NULL, CASE WHEN handled_at IS NULL "
 	    "THEN deadline_at ELSE -handled_at END LIMIT ?4";
 	char agency[64], status[32], channel[32];
 	struct session sess;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	json_t *list;
 	long long now = store_now_ms();
 	int rc;
@@ -156,17 +199,17 @@ console_cases_get(struct http_req *r)
 	if ((st = store_stmt(r->srv->store, sql)) == NULL ||
 	    (list = json_array()) == NULL)
 		return console_error(r, 503, "database");
-	sqlite3_bind_text(st, 1, filter(r, "agency", agency, sizeof(agency)),
-	    -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, filter(r, "status", status, sizeof(status)),
-	    -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, filter(r, "channel", channel,
-	    sizeof(channel)), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 4, CASES_MAX);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	store_bind_text(st, 1, filter(r, "agency", agency, sizeof(agency)),
+	    -1);
+	store_bind_text(st, 2, filter(r, "status", status, sizeof(status)),
+	    -1);
+	store_bind_text(st, 3, filter(r, "channel", channel,
+	    sizeof(channel)), -1);
+	store_bind_int(st, 4, CASES_MAX);
+	while ((rc = store_step(st)) == STORE_ROW)
 		json_array_append_new(list, case_row(r->srv, st, now));
 	store_stmt_done(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		json_decref(list);
 		return console_error(r, 503, "database");
 	}
@@ -198,17 +241,9 @@ console_case_get(struct http_req *r)
 	return console_json(r, 200, o);
 }
 
-struct decision {
-	const char	*step;
-	int		 admissible;	/* -1 not given */
-	const char	*reason;
-	const char	*verdict;
-	const char	*note;
-};
-
-/* The new status for d from the current one, or NULL with *why set. */
-static const char *
-next_status(const char *cur, const struct decision *d, const char **why)
+const char *
+console_next_status(const char *cur, const struct console_decision *d,
+    const char **why)
 {
 	*why = "wrong_order";
 	if (strcmp(d->step, "note") == 0)
@@ -240,7 +275,7 @@ next_status(const char *cur, const struct decision *d, const char **why)
 }
 
 static int
-apply(struct server *s, const char *ref, const struct decision *d,
+apply(struct server *s, const char *ref, const struct console_decision *d,
     const char *status)
 {
 	static const char sql[] = "UPDATE cases SET status = ?2, "
@@ -252,28 +287,28 @@ apply(struct server *s, const char *ref, const struct decision *d,
 	    "note = COALESCE(?7, note), "
 	    "handled_at = CASE WHEN ?3 = 'handled' THEN ?8 ELSE handled_at END,"
 	    " updated_at = ?8 WHERE reference = ?1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int rc;
 
 	if ((st = store_stmt(s->store, sql)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, d->step, -1, SQLITE_STATIC);
+	store_bind_text(st, 1, ref, -1);
+	store_bind_text(st, 2, status, -1);
+	store_bind_text(st, 3, d->step, -1);
 	if (d->admissible >= 0)
-		sqlite3_bind_int(st, 4, d->admissible);
+		store_bind_int(st, 4, d->admissible);
 	if (d->admissible == 0)
-		sqlite3_bind_text(st, 5, d->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, d->verdict, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, d->note, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, store_now_ms());
-	rc = sqlite3_step(st);
+		store_bind_text(st, 5, d->reason, -1);
+	store_bind_text(st, 6, d->verdict, -1);
+	store_bind_text(st, 7, d->note, -1);
+	store_bind_int64(st, 8, store_now_ms());
+	rc = store_step(st);
 	store_stmt_done(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DONE ? 0 : -1;
 }
 
-static int
-parse_decision(json_t *body, struct decision *d)
+int
+console_parse_decision(json_t *body, struct console_decision *d)
 {
 	json_t *adm = json_object_get(body, "admissible");
 
@@ -294,30 +329,42 @@ decide(struct http_req *r, const struct session *sess, const char *ref,
     json_t *body)
 {
 	const char *status, *why;
-	struct decision d;
+	struct console_decision d;
 	json_t *cur, *o;
 	long long conv;
 
-	if (parse_decision(body, &d) == -1)
+	if (console_parse_decision(body, &d) == -1)
 		return console_error(r, 400, "step_required");
 	if ((cur = console_case_json(r->srv, ref)) == NULL)
 		return console_error(r, 404, "not_found");
-	status = next_status(json_string_value(json_object_get(cur, "status")),
-	    &d, &why);
+	status = console_next_status(json_string_value(json_object_get(cur,
+	    "status")), &d, &why);
 	conv = json_integer_value(json_object_get(cur, "conversation_id"));
 	if (status == NULL) {
 		json_decref(cur);
 		return console_error(r, strcmp(why, "wrong_order") ? 400 : 409,
 		    why);
 	}
-	if (apply(r->srv, ref, &d, status) == -1) {
+	if (strcmp(d.step, "note") == 0 && d.note == NULL) {
+		json_decref(cur);
+		return console_error(r, 400, "note_required");
+	}
+	/* The decision and its note together, or neither. */
+	if (store_begin(r->srv->store) == -1 ||
+	    apply(r->srv, ref, &d, status) == -1 || (d.note != NULL &&
+	    add_note(r->srv, ref, sess->name, d.note) == -1) ||
+	    store_commit(r->srv->store) == -1) {
+		if (store_in_transaction(r->srv->store))
+			store_rollback(r->srv->store);
 		json_decref(cur);
 		return console_error(r, 503, "database");
 	}
-	json_decref(cur);
+	/* status may point into cur (a note keeps the status): log first. */
 	log_info("event=case_%s case=%s status=%s staff=%s", d.step, ref,
 	    status, sess->name);
+	json_decref(cur);
 	console_notify(r->srv, conv);
+	store_notify(r->srv->store, "console");	/* the other instances */
 	if (r->srv->console != NULL)
 		r->srv->console->cases_dirty = 1;
 	if ((o = console_case_json(r->srv, ref)) == NULL)

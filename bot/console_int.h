@@ -2,8 +2,12 @@
  * console_int.h — shared between the console's files only:
  * console_api.c (auth, login, helpers, the route table),
  * console_static.c (the page), console_conv.c (conversations),
- * console_ops.c (takeover, reply, handback, close), console_cases.c
- * (cases) and console_ws.c (live pushes).
+ * console_ops.c (takeover, reply, handback, release, assign, close,
+ * case), console_inbox.c (notes, the citizen's history, colleagues,
+ * canned replies), console_cases.c
+ * (cases), console_report.c and console_ws.c (live pushes).  A new tab
+ * adds its own console_<tab>.c, its routes in console_api.c and its
+ * section here.
  */
 #ifndef LOKET_CONSOLE_INT_H
 #define LOKET_CONSOLE_INT_H
@@ -18,6 +22,8 @@ struct http_req;
 struct server;
 struct console_conn;
 struct console_login;
+struct console_canned;
+struct conv_case_fields;
 
 #define CONSOLE_DIRTY_MAX	64	/* conversation ids marked per round */
 #define CONSOLE_WINDOW_MS	(24LL * 3600 * 1000) /* Meta's reply window */
@@ -32,6 +38,20 @@ struct console {
 	long long		 purged_at;	/* last session purge, ms */
 	struct console_login	*login;		/* password checks (started
 						   at the first login) */
+	struct console_canned	*canned;	/* canned replies, or NULL */
+};
+
+/* A search in the conversations (GET /api/conversations?...). */
+struct console_filter {
+	const char	*view;		/* open | waiting | mine | closed | all */
+	const char	*me;		/* the caller, for "mine" */
+	const char	*agency;	/* NULL: every agency */
+	const char	*channel;	/* NULL: both */
+	long long	 from_ms;	/* started at or after */
+	long long	 to_ms;		/* started before; -1: no end */
+	char		 q[200];	/* as typed */
+	char		 like[420];	/* q as a LIKE pattern, "" none */
+	char		 view_buf[16], agency_buf[64], channel_buf[16];
 };
 
 /* --- console_login.c ----------------------------------------------- */
@@ -69,12 +89,32 @@ int	console_origin_ok(const char *origin, const char *host);
 int	console_post_headers(struct http_req *r);
 /* The POST body as a JSON object, or NULL after replying 400. */
 json_t	*console_body(struct http_req *r);
+/* The same without a request: a new object, or NULL when data is not a
+ * JSON object (an empty body is {}). */
+json_t	*console_read_body(const char *data, size_t len);
+
+/* A case decision as posted (strings borrowed from the body object). */
+struct console_decision {
+	const char	*step;
+	int		 admissible;	/* -1 not given */
+	const char	*reason;
+	const char	*verdict;
+	const char	*note;
+};
+/* Reads body into d; -1 without a step or with a note too long. */
+int	console_parse_decision(json_t *body, struct console_decision *d);
+/* The status d leads to from cur, or NULL with *why set to the error. */
+const char *console_next_status(const char *cur,
+	    const struct console_decision *d, const char **why);
 /* 1 if the role may decide cases. */
 int	console_is_coordinator(const struct session *sess);
 
 /* --- console_report.c ---------------------------------------------- */
 /* GET /api/report: the last 30 days, as `loket report --format json`. */
 int	console_report_get(struct http_req *r);
+/* GET /api/report.csv and /api/report.html: the same as downloads. */
+int	console_report_csv_get(struct http_req *r);
+int	console_report_html_get(struct http_req *r);
 
 /* --- console_static.c ---------------------------------------------- */
 int	console_static_get(struct http_req *r);
@@ -86,6 +126,7 @@ json_t	*console_conv_list(struct server *s);
 /* {"type": "conversation", "conversation": {...}, "messages": [...],
  * "case": {...} | null}, or NULL if there is no such conversation. */
 json_t	*console_conv_detail(struct server *s, long long id);
+void	console_filter_init(struct console_filter *f);
 int	console_conv_list_get(struct http_req *r);
 int	console_conv_get(struct http_req *r);
 int	console_conv_post(struct http_req *r);
@@ -94,18 +135,49 @@ json_t	*console_case_json(struct server *s, const char *ref);
 
 /* --- console_ops.c ------------------------------------------------- */
 /*
- * The four staff operations on a conversation.  Each returns 0, or an
- * HTTP status (404 unknown, 409 state conflict, 400 bad input, 503 database)
- * with *why set to a short error code.
+ * The staff operations on a conversation, by the session's member of
+ * staff (a coordinator may also act on a colleague's).  Each returns 0,
+ * or an HTTP status (404 unknown, 409 state conflict, 400 bad input, 403
+ * not allowed, 503 database) with *why set to a short error code.
  */
-int	console_op_takeover(struct server *s, long long id, const char *staff,
+int	console_op_takeover(struct server *s, long long id,
+	    const struct session *who, const char **why);
+int	console_op_reply(struct server *s, long long id,
+	    const struct session *who, const char *text, const char **why);
+int	console_op_handback(struct server *s, long long id,
+	    const struct session *who, const char **why);
+int	console_op_release(struct server *s, long long id,
+	    const struct session *who, const char **why);
+int	console_op_close(struct server *s, long long id,
+	    const struct session *who, const char *outcome, const char **why);
+/* Coordinators only: colleague holds it from now on. */
+int	console_op_assign(struct server *s, long long id,
+	    const struct session *who, const char *colleague,
 	    const char **why);
-int	console_op_reply(struct server *s, long long id, const char *staff,
-	    const char *text, const char **why);
-int	console_op_handback(struct server *s, long long id, const char *staff,
+int	console_op_case(struct server *s, long long id,
+	    const struct session *who, const struct conv_case_fields *f,
 	    const char **why);
-int	console_op_close(struct server *s, long long id, const char *staff,
-	    const char *outcome, const char **why);
+
+/* --- console_inbox.c ----------------------------------------------- */
+/* q as a LIKE pattern ("%q%", wildcards escaped with '\'); a phone
+ * number is searched by its digits.  out is "" when q is blank. */
+void	console_like_pattern(const char *q, char *out, size_t outlen);
+/* Adds an internal note (never sent); 0 or a status with *why. */
+int	console_note_add(struct server *s, long long id,
+	    const struct session *who, const char *text, const char **why);
+/* [{"author", "text", "at"}...] of a conversation; [] on error. */
+json_t	*console_notes_json(struct server *s, long long conv_id);
+/* The citizen's other conversations (same channel and user), latest
+ * first, each with its case; [] on error. */
+json_t	*console_history_json(struct server *s, long long conv_id);
+/* GET /api/staff: colleagues' names and roles (for assigning). */
+int	console_staff_get(struct http_req *r);
+/* GET /api/canned?agency=ID: the canned replies for that agency. */
+int	console_canned_get(struct http_req *r);
+/* Loads DIR/standaardantwoorden.txt (at start and on SIGHUP); a broken
+ * file keeps the old set (logged). */
+void	console_canned_load(struct console *c, const char *locales_dir);
+void	console_canned_free(struct console_canned *k);
 
 /* --- console_review.c ---------------------------------------------- */
 /* GET /api/review, POST /api/review/ID/ignore,

@@ -28,6 +28,9 @@ static const struct {
 	{ "/console/index.html", "index.html", "text/html; charset=utf-8" },
 	{ "/console/app.js", "app.js", "text/javascript; charset=utf-8" },
 	{ "/console/app.css", "app.css", "text/css; charset=utf-8" },
+	{ "/console/favicon.svg", "favicon.svg", "image/svg+xml" },
+	/* Browsers and bookmark tools ask for it whatever the page says. */
+	{ "/favicon.ico", "favicon.svg", "image/svg+xml" },
 };
 
 int

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "config.h"
 #include "console_int.h"
 #include "log.h"
 #include "server.h"
@@ -71,9 +72,18 @@ console_stop(struct server *s)
 void
 console_free(struct console *c)
 {
-	if (c != NULL)
+	if (c != NULL) {
 		console_login_free(c->login);
+		console_canned_free(c->canned);
+	}
 	free(c);
+}
+
+void
+console_reload(struct server *s)
+{
+	if (s->console != NULL)
+		console_canned_load(s->console, s->cfg->locales_dir);
 }
 
 void

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "conv_int.h"
+#include "intake.h"
 #include "intent.h"
 #include "locales.h"
 #include "log.h"
@@ -37,6 +38,8 @@ struct conv_engine {
 	const struct locales	*loc;
 	long long		 failing_id;	/* row that failed last */
 	int			 failures;
+	int			 reroute;	/* config new: route the rows
+						   stored without agency */
 };
 
 struct conv_engine *
@@ -51,6 +54,7 @@ conv_new(const struct config *cfg, struct store *s,
 	e->store = s;
 	e->model = model;
 	e->loc = loc;
+	e->reroute = 1;
 	return e;
 }
 
@@ -72,6 +76,12 @@ conv_config(struct conv_engine *e)
 	return e->cfg;
 }
 
+const struct locales *
+conv_locales(const struct conv_engine *e)
+{
+	return e->loc;
+}
+
 int
 conv_knows(struct conv_engine *e, const char *id)
 {
@@ -83,6 +93,7 @@ void
 conv_set_config(struct conv_engine *e, const struct config *cfg)
 {
 	e->cfg = cfg;
+	e->reroute = 1;
 }
 
 void
@@ -620,7 +631,12 @@ handle_row(struct conv_engine *e, const struct conv_inrow *r, long long now_ms)
 	const struct agency *a = r->agency != NULL ?
 	    config_agency(e->cfg, r->agency) : NULL;
 
-	if (a == NULL)		/* unrouted: stored, never answered */
+	/* Stored while the config had no agency for it: route it now. */
+	if (r->agency == NULL && (a = intake_route_row(e->cfg, r->channel,
+	    r->account_id)) != NULL && intake_set_agency(e->store, r->id,
+	    a->id) == -1)
+		return -1;
+	if (a == NULL)	/* unrouted: kept; intake_reroute() after a reload */
 		return conv_db_mark_processed(e->store, r->id, 0);
 	if (is(r->kind, "message"))
 		return on_message(e, a, r, now_ms);
@@ -631,11 +647,35 @@ handle_row(struct conv_engine *e, const struct conv_inrow *r, long long now_ms)
 	return conv_db_mark_processed(e->store, r->id, 0);
 }
 
+/*
+ * Several instances on one PostgreSQL: the citizen's lock (held to the
+ * end of the transaction, released at once if the holder dies) makes one
+ * instance at a time handle a citizen's rows, and only the oldest one
+ * still waiting, so they stay in order.  0 when r is not ours to handle
+ * now (another instance has the citizen, or handled r already).
+ */
+static int
+claim(struct conv_engine *e, const struct conv_inrow *r)
+{
+	int rc = store_xact_lock(e->store, store_key(r->channel, r->agency,
+	    r->user_id), 0);
+
+	if (rc != 1)
+		return rc;
+	return conv_db_oldest_waiting(e->store, r) == r->id ? 1 : 0;
+}
+
 static int
 handle_in_tx(struct conv_engine *e, const struct conv_inrow *r, long long now_ms)
 {
+	int rc;
+
 	if (store_begin(e->store) == -1)
 		return -1;
+	if ((rc = claim(e, r)) != 1) {
+		store_rollback(e->store);
+		return rc == 0 ? 1 : -1;
+	}
 	if (handle_row(e, r, now_ms) == -1) {
 		store_rollback(e->store);
 		return -1;
@@ -670,6 +710,13 @@ conv_process_pending(struct conv_engine *e, long long now_ms)
 	return conv_process_some(e, now_ms, BATCH_MAX);
 }
 
+/* After a config change: messages that waited for an agency. */
+static void
+reroute(struct conv_engine *e, long long now_ms)
+{
+	e->reroute = intake_reroute_recent(e->store, e->cfg, now_ms) == -1;
+}
+
 int
 conv_process_some(struct conv_engine *e, long long now_ms, int max)
 {
@@ -677,13 +724,15 @@ conv_process_some(struct conv_engine *e, long long now_ms, int max)
 	long long after = 0;
 	int n = 0, rc;
 
+	if (e->reroute)
+		reroute(e, now_ms);
 	while (n < max) {
 		if ((rc = conv_db_next_inbound(e->store, after, &r)) <= 0) {
 			conv_inrow_free(&r);
 			return rc == 0 ? n : -1;
 		}
 		after = r.id;
-		if (handle_in_tx(e, &r, now_ms) == -1) {
+		if ((rc = handle_in_tx(e, &r, now_ms)) == -1) {
 			rc = give_up(e, &r);
 			conv_inrow_free(&r);
 			if (!rc)
@@ -691,7 +740,8 @@ conv_process_some(struct conv_engine *e, long long now_ms, int max)
 			continue;
 		}
 		conv_inrow_free(&r);
-		n++;
+		if (rc == 0)		/* handled; 1: another instance's */
+			n++;
 	}
 	return n;
 }
@@ -709,6 +759,11 @@ tick_one(struct conv_engine *e, const struct conv_idle *v, long long now_ms)
 	if (store_begin(e->store) == -1)
 		return -1;
 	rc = conv_db_load(e->store, v->id, &c);
+	/* The citizen's lock, then a fresh read: another instance may be
+	 * answering this citizen right now. */
+	if (rc == 1 && (rc = store_xact_lock(e->store, store_key(c.channel,
+	    c.agency, c.user_id), 0)) == 1)
+		rc = conv_db_load(e->store, v->id, &c);
 	if (rc == 1 && timed_out(a, &c, now_ms))
 		rc = end_silent(e, a, &c, now_ms) == -1 ? -1 : 1;
 	if (rc == -1) {

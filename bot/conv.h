@@ -21,6 +21,8 @@
 #ifndef LOKET_CONVERSATION_H
 #define LOKET_CONVERSATION_H
 
+#include <stddef.h>
+
 struct config;
 struct store;
 struct intent_model;
@@ -58,7 +60,7 @@ int	conv_tick(struct conv_engine *e, long long now_ms);
  * Staff operations (the console).  Each returns 0, -1 on a database
  * error, or -2 when the conversation does not exist or is closed.
  *   takeover:   staff holds it; the bot is silent (staff_involved = 1).
- *   handback:   the bot has the word again.
+ *   handback:   the bot has the word again (see below).
  *   close:      ends it with outcome (an OUTCOME_* name, dialog.h).
  *   staff_reply: queues text to the citizen, authored by staff_name; a
  *               reply also takes the conversation over.
@@ -70,6 +72,26 @@ int	conv_close(struct conv_engine *e, long long conv_id, const char *outcome,
 	    long long now_ms);
 int	conv_staff_reply(struct conv_engine *e, long long conv_id,
 	    const char *staff_name, const char *text, long long now_ms);
+/*
+ * More staff operations, same return values:
+ *   release:    nobody holds it any more and it waits for staff again
+ *               (since the citizen's last unanswered message, or now);
+ *               the bot stays silent.  Also for a colleague who is away.
+ *   handback (above) tells the citizen: back with the digital assistant,
+ *               or, when the citizen was handed to staff and no staff
+ *               reply came since their last message, that the message
+ *               stays with staff; such a conversation stays waiting.
+ *   staff_case: registers a case from what staff took down (fields given
+ *               override the dialog's slots; NULL or "" keeps them);
+ *               -3 when the conversation already has a case.
+ */
+int	conv_release(struct conv_engine *e, long long conv_id, long long now_ms);
+struct conv_case_fields {
+	const char	*name, *email, *phone, *description;
+};
+int	conv_staff_case(struct conv_engine *e, long long conv_id,
+	    const struct conv_case_fields *f, long long now_ms,
+	    char *ref, size_t reflen);
 
 /*
  * Staff mark the citizen's message inbound_id "de bot begreep dit

@@ -9,6 +9,7 @@
 #include "dialog.h"
 
 struct agency;
+struct config;
 struct locales;
 struct store;
 
@@ -48,6 +49,9 @@ struct conv_engine;
  * conv_review.c. */
 struct store *conv_store(struct conv_engine *e);
 const struct config *conv_config(struct conv_engine *e);
+/* The reply texts, for conv_staff.c (valid until the next reload, which
+ * happens between the engine's rounds). */
+const struct locales *conv_locales(const struct conv_engine *e);
 struct intent_result;
 /* Whether id is an intent or topic of the engine's model (any id
  * without a model; never "onbekend"). */
@@ -67,6 +71,9 @@ int	conv_review_collect(struct conv_engine *e, long long inbound_id,
 int	conv_db_next_inbound(struct store *s, long long after,
 	    struct conv_inrow *r);
 void	conv_inrow_free(struct conv_inrow *r);
+/* Id of the citizen's oldest row still waiting (r's channel, agency and
+ * user), 0 if none, -1 on error. */
+long long conv_db_oldest_waiting(struct store *s, const struct conv_inrow *r);
 /*
  * The user's text messages queued right behind r (unprocessed, received
  * within window_ms of r, before any other kind of row of that user),

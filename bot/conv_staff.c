@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+
+#include "config.h"
 #include "conv_int.h"
 #include "log.h"
 #include "outbox.h"
@@ -72,16 +74,129 @@ do_takeover(struct store *s, struct conv *c, const void *arg,
 	return conv_db_save(s, c);
 }
 
+/*
+ * 1 when a member of staff wrote to the citizen after the citizen's last
+ * message: nobody is left waiting for a person.  0 when not, -1 on error.
+ */
 static int
-do_handback(struct store *s, struct conv *c, const void *arg,
-    long long now_ms)
+staff_answered(struct store *s, const struct conv *c)
 {
+	static const char sql[] = "SELECT 1 FROM outbox WHERE "
+	    "conversation_id = ?1 AND author <> 'bot' AND created_at >= ?2 "
+	    "LIMIT 1";
+	struct store_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s, sql)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, c->id);
+	store_bind_int64(st, 2, c->last_in_at);
+	rc = store_step(st);
+	store_stmt_done(st);
+	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : -1;
+}
+
+/* Back in the queue: nobody holds it, the bot stays silent (the dialog
+ * keeps waiting for staff), waiting since the unanswered message. */
+static int
+requeue(struct store *s, struct conv *c, long long now_ms)
+{
+	int answered = staff_answered(s, c);
+
+	if (answered == -1)
+		return -1;
 	snprintf(c->mode, sizeof(c->mode), "bot");
 	c->staff[0] = '\0';
-	c->waiting_since = 0;
-	if (c->st.step == DS_STAFF)
-		c->st.step = DS_DONE;
-	c->st.unknown = 0;
+	c->st.step = DS_STAFF;
+	c->waiting_since = !answered && c->last_in_at > 0 ? c->last_in_at :
+	    now_ms;
+	return 0;
+}
+
+static int
+do_release(struct store *s, struct conv *c, const void *arg,
+    long long now_ms)
+{
+	if (requeue(s, c, now_ms) == -1)
+		return -1;
+	return conv_db_save(s, c);
+}
+
+/* Queues the reply text under key, in the conversation's language. */
+static int
+tell(struct conv_engine *e, struct conv *c, const char *key,
+    long long now_ms)
+{
+	const struct agency *a = config_agency(conv_config(e), c->agency);
+	struct conv_render rr = { conv_locales(e), a, c, 1, 0 };
+	struct dialog_reply reply;
+	struct outbox_item it;
+	char account[CONV_ID_MAX], *body;
+	const char *kind = "text";
+	long long id;
+
+	if (a == NULL)
+		return 0;	/* agency gone from the config: say nothing */
+	memset(&reply, 0, sizeof(reply));
+	reply.key = key;
+	if ((body = conv_render_reply(&rr, &reply, &kind)) == NULL) {
+		log_warnx("event=reply_text_missing key=%s", key);
+		return 0;
+	}
+	if (conv_db_account(conv_store(e), c->id, account, sizeof(account))
+	    == -1) {
+		free(body);
+		return -1;
+	}
+	memset(&it, 0, sizeof(it));
+	it.conversation_id = c->id;
+	it.agency = c->agency;
+	it.channel = c->channel;
+	it.account_id = account[0] ? account : NULL;
+	it.user_id = c->user_id;
+	it.to_phone = strcmp(c->channel, "whatsapp") == 0 &&
+	    c->user_phone[0] ? c->user_phone : NULL;
+	it.kind = kind;
+	it.body = body;
+	it.author = "bot";
+	id = outbox_enqueue(conv_store(e), &it);
+	free(body);
+	if (id == -1)
+		return -1;
+	c->last_out_at = now_ms;
+	return 0;
+}
+
+/*
+ * A citizen whom the bot handed to staff, and who got no answer from
+ * staff since, was promised a person: they stay in the queue and are
+ * told so.  Anyone else is back with the bot, and is told that too.
+ */
+static int
+do_handback(struct conv_engine *e, struct conv *c, long long now_ms)
+{
+	struct store *s = conv_store(e);
+	int promised = 0, answered;
+
+	if (c->st.step == DS_STAFF) {
+		if ((answered = staff_answered(s, c)) == -1)
+			return -1;
+		promised = !answered;
+	}
+	if (promised) {
+		if (requeue(s, c, now_ms) == -1)
+			return -1;
+	} else {
+		snprintf(c->mode, sizeof(c->mode), "bot");
+		c->staff[0] = '\0';
+		c->waiting_since = 0;
+		if (c->st.step == DS_STAFF)
+			c->st.step = DS_DONE;
+		c->st.unknown = 0;
+	}
+	if (tell(e, c, promised ? "terug.wachtrij" : "terug.bot", now_ms)
+	    == -1)
+		return -1;
 	return conv_db_save(s, c);
 }
 
@@ -134,7 +249,72 @@ conv_takeover(struct conv_engine *e, long long conv_id, const char *staff_name,
 int
 conv_handback(struct conv_engine *e, long long conv_id, long long now_ms)
 {
-	return with_conv(e, conv_id, do_handback, NULL, now_ms);
+	struct store *s = conv_store(e);
+	struct conv c;
+	int rc;
+
+	/* Not through with_conv: it needs the engine for the reply text. */
+	if (store_begin(s) == -1)
+		return -1;
+	rc = conv_db_load(s, conv_id, &c);
+	rc = rc == 1 ? do_handback(e, &c, now_ms) : rc == 0 ? -2 : -1;
+	if (rc < 0) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s);
+}
+
+int
+conv_release(struct conv_engine *e, long long conv_id, long long now_ms)
+{
+	return with_conv(e, conv_id, do_release, NULL, now_ms);
+}
+
+/* Copies v into the slot out (size len) unless v is NULL or empty. */
+static void
+set_slot(char *out, size_t len, const char *v)
+{
+	if (v != NULL && *v != '\0')
+		snprintf(out, len, "%s", v);
+}
+
+int
+conv_staff_case(struct conv_engine *e, long long conv_id,
+    const struct conv_case_fields *f, long long now_ms, char *ref,
+    size_t reflen)
+{
+	struct store *s = conv_store(e);
+	const struct agency *a;
+	struct conv c;
+	int rc;
+
+	if (store_begin(s) == -1)
+		return -1;
+	if ((rc = conv_db_load(s, conv_id, &c)) != 1) {
+		store_rollback(s);
+		return rc == 0 ? -2 : -1;
+	}
+	if (c.case_ref[0] != '\0') {
+		store_rollback(s);
+		return -3;
+	}
+	if ((a = config_agency(conv_config(e), c.agency)) == NULL) {
+		store_rollback(s);
+		return -2;
+	}
+	set_slot(c.st.name, sizeof(c.st.name), f->name);
+	set_slot(c.st.email, sizeof(c.st.email), f->email);
+	set_slot(c.st.phone, sizeof(c.st.phone), f->phone);
+	set_slot(c.st.description, sizeof(c.st.description),
+	    f->description);
+	if (conv_db_create_case(s, a, &c, now_ms) == -1 ||
+	    conv_db_save(s, &c) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	snprintf(ref, reflen, "%s", c.case_ref);
+	return store_commit(s);
 }
 
 int

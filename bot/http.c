@@ -123,8 +123,8 @@ finish_reply(struct http_req *r, int keep)
 	BOT_ASSERT(r->replied && !r->written);
 	r->written = 1;
 	return !r->out_failed && buf_appendf(o, "%s\r\n", keep ? "" :
-	    "Connection: close\r\n") == 0 &&
-	    buf_append(o, r->out_body.data, r->out_body.len) == 0 ? 0 : -1;
+	    "Connection: close\r\n") == 0 && (r->head ||
+	    buf_append(o, r->out_body.data, r->out_body.len) == 0) ? 0 : -1;
 }
 
 /*
@@ -175,10 +175,10 @@ http_query(struct http_req *r, const char *name, char *out, size_t outlen)
 	return 0;
 }
 
-/* Headers lws knows (Authorization, X-Forwarded-For, ...) are kept by
- * token, not as custom headers: look the name up among the tokens. */
+/* The lws token for a header lws knows by name ("x-forwarded-for:"),
+ * or WSI_TOKEN_COUNT. */
 static int
-known_header(struct http_req *r, const char *key, char *out, size_t outlen)
+known_token(const char *key)
 {
 	const unsigned char *t;
 	int tok;
@@ -188,6 +188,16 @@ known_header(struct http_req *r, const char *key, char *out, size_t outlen)
 		if (t != NULL && strcmp((const char *)t, key) == 0)
 			break;
 	}
+	return tok;
+}
+
+/* Headers lws knows (Authorization, X-Forwarded-For, ...) are kept by
+ * token, not as custom headers: look the name up among the tokens. */
+static int
+known_header(struct http_req *r, const char *key, char *out, size_t outlen)
+{
+	int tok = known_token(key);
+
 	if (tok == WSI_TOKEN_COUNT ||
 	    lws_hdr_total_length(r->wsi, (enum lws_token_indexes)tok) <= 0 ||
 	    (size_t)lws_hdr_total_length(r->wsi,
@@ -195,6 +205,26 @@ known_header(struct http_req *r, const char *key, char *out, size_t outlen)
 		return -1;
 	return lws_hdr_copy(r->wsi, out, (int)outlen,
 	    (enum lws_token_indexes)tok) < 0 ? -1 : 0;
+}
+
+int
+http_header_sent(struct http_req *r, const char *name)
+{
+	char key[128], one[1];
+	int n, tok;
+
+	n = snprintf(key, sizeof(key), "%s:", name);
+	if (n <= 0 || (size_t)n >= sizeof(key))
+		return 0;
+	if (lws_hdr_custom_length(r->wsi, key, n) >= 0)
+		return 1;
+	if ((tok = known_token(key)) == WSI_TOKEN_COUNT)
+		return 0;
+	/* An empty value has a fragment of length 0: the copy of fragment
+	 * 0 into one byte succeeds only then. */
+	return lws_hdr_total_length(r->wsi, (enum lws_token_indexes)tok) > 0 ||
+	    lws_hdr_copy_fragment(r->wsi, one, sizeof(one),
+	    (enum lws_token_indexes)tok, 0) == 0;
 }
 
 int
@@ -382,7 +412,13 @@ on_http(struct lws *wsi, struct http_req *r, struct http *h)
 	else if ((len = lws_hdr_copy(wsi, uri, sizeof(uri),
 	    WSI_TOKEN_GET_URI)) > 0)
 		r->method = HTTP_GET;
-	else
+	else if ((len = lws_hdr_copy(wsi, uri, sizeof(uri),
+	    WSI_TOKEN_HEAD_URI)) > 0) {
+		/* Monitors and proxies check a page with HEAD: the GET
+		 * route answers, its body is not sent. */
+		r->method = HTTP_GET;
+		r->head = 1;
+	} else
 		r->method = HTTP_OTHER;
 	if (r->method == HTTP_OTHER) {
 		http_reply(r, 405, "text/plain", STRLIT("method not allowed\n"));

@@ -3,7 +3,6 @@
  */
 #include "intake.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,28 +27,130 @@ agency_for(const struct config *cfg, const struct inbound_event *ev)
 	return a ? a->id : NULL;
 }
 
+const struct agency *
+intake_route_row(const struct config *cfg, const char *channel,
+    const char *account_id)
+{
+	if (channel == NULL)
+		return NULL;
+	if (strcmp(channel, "whatsapp") == 0)
+		return config_route_whatsapp(cfg, account_id);
+	if (strcmp(channel, "messenger") == 0)
+		return config_route_messenger(cfg, account_id);
+	return NULL;
+}
+
+int
+intake_set_agency(struct store *s, long long id, const char *agency)
+{
+	static const char sql[] = "UPDATE inbound SET agency = ?2, "
+	    "processed = 0, conversation_id = NULL WHERE id = ?1";
+	struct store_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s, sql)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, id);
+	store_bind_text(st, 2, agency, -1);
+	rc = store_step(st);
+	store_stmt_done(st);
+	return rc == STORE_DONE ? 0 : -1;
+}
+
+/* Ids after `after` of unrouted rows received since since_ms, at most
+ * max. */
+static int
+unrouted_ids(struct store *s, long long since_ms, long long after,
+    long long *ids, int max)
+{
+	static const char sql[] = "SELECT id FROM inbound WHERE "
+	    "received_at >= ?1 AND agency IS NULL AND processed = 1 "
+	    "AND id > ?3 ORDER BY id LIMIT ?2";
+	struct store_stmt *st;
+	int rc, n = 0;
+
+	if ((st = store_stmt(s, sql)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, since_ms);
+	store_bind_int(st, 2, max);
+	store_bind_int64(st, 3, after);
+	while ((rc = store_step(st)) == STORE_ROW && n < max)
+		ids[n++] = store_col_int64(st, 0);
+	store_stmt_done(st);
+	return rc == STORE_DONE || rc == STORE_ROW ? n : -1;
+}
+
+/* The channel and account of row id, routed with cfg; NULL if none. */
+static const struct agency *
+route_id(struct store *s, const struct config *cfg, long long id, int *err)
+{
+	static const char sql[] = "SELECT channel, account_id FROM inbound "
+	    "WHERE id = ?1";
+	const struct agency *a = NULL;
+	struct store_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s, sql)) == NULL) {
+		*err = 1;
+		return NULL;
+	}
+	store_bind_int64(st, 1, id);
+	if ((rc = store_step(st)) == STORE_ROW)
+		a = intake_route_row(cfg,
+		    store_col_text(st, 0),
+		    store_col_text(st, 1));
+	*err = rc != STORE_ROW && rc != STORE_DONE;
+	store_stmt_done(st);
+	return a;
+}
+
+int
+intake_reroute(struct store *s, const struct config *cfg, long long since_ms)
+{
+	long long ids[INTAKE_REROUTE_PAGE], after = 0;
+	const struct agency *a;
+	int i, n, err, moved = 0;
+
+	/* A page of ids first: rows are not updated under a running
+	 * SELECT.  Only on a config change, so every page is read. */
+	do {
+		if ((n = unrouted_ids(s, since_ms, after, ids,
+		    INTAKE_REROUTE_PAGE)) < 0)
+			return -1;
+		for (i = 0; i < n; i++) {
+			a = route_id(s, cfg, ids[i], &err);
+			if (err || (a != NULL && intake_set_agency(s, ids[i],
+			    a->id) == -1))
+				return -1;
+			moved += a != NULL;
+			after = ids[i];
+		}
+	} while (n == INTAKE_REROUTE_PAGE);
+	return moved;
+}
+
 static void
-bind_str(sqlite3_stmt *st, int i, const char *s)
+bind_str(struct store_stmt *st, int i, const char *s)
 {
 	if (s != NULL)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+		store_bind_text(st, i, s, -1);
 	else
-		sqlite3_bind_null(st, i);
+		store_bind_null(st, i);
 }
 
 /* 1 if inserted, 0 if a duplicate, -1 on error. */
 static int
-step_insert(sqlite3 *db, sqlite3_stmt *st)
+step_insert(struct store *db, struct store_stmt *st)
 {
-	int rc = sqlite3_step(st);
+	int rc = store_step(st);
 
 	store_stmt_done(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		log_warnx("event=intake_insert_failed msg=\"%s\"",
-		    sqlite3_errmsg(db));
+		    store_errmsg(db));
 		return -1;
 	}
-	return sqlite3_changes(db) > 0;
+	return store_changes(db) > 0;
 }
 
 static int
@@ -62,7 +163,7 @@ store_event(struct store *s, const char *agency,
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
 	    "?15) ON CONFLICT (channel, msg_id) DO NOTHING";
 	char synthetic[160];
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	const char *msg_id = ev->msg_id;
 
 	if ((st = store_stmt(s, sql)) == NULL)
@@ -87,11 +188,11 @@ store_event(struct store *s, const char *agency,
 	bind_str(st, 9, ev->msg_type);
 	bind_str(st, 10, ev->text);
 	bind_str(st, 11, ev->payload);
-	sqlite3_bind_int(st, 12, ev->standby);
-	sqlite3_bind_int64(st, 13, ev->timestamp_ms);
-	sqlite3_bind_int64(st, 14, now);
+	store_bind_int(st, 12, ev->standby);
+	store_bind_int64(st, 13, ev->timestamp_ms);
+	store_bind_int64(st, 14, now);
 	bind_str(st, 15, ev->raw ? ev->raw : "{}");
-	return step_insert(store_db(s), st);
+	return step_insert(s, st);
 }
 
 static int
@@ -104,7 +205,7 @@ store_status(struct store *s, const struct inbound_event *ev, long long now)
 	long long oid = graph_tag_id(ev->send_tag);
 	char watermark[160];
 	const char *msg_id = ev->msg_id;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
@@ -119,14 +220,14 @@ store_status(struct store *s, const struct inbound_event *ev, long long now)
 	bind_str(st, 3, ev->status ? ev->status : "unknown");
 	bind_str(st, 4, ev->user_id);
 	if (ev->error_code != 0)
-		sqlite3_bind_int(st, 5, ev->error_code);
+		store_bind_int(st, 5, ev->error_code);
 	bind_str(st, 6, ev->error_text);
-	sqlite3_bind_int64(st, 7, ev->timestamp_ms);
-	sqlite3_bind_int64(st, 8, now);
+	store_bind_int64(st, 7, ev->timestamp_ms);
+	store_bind_int64(st, 8, now);
 	bind_str(st, 9, ev->raw ? ev->raw : "{}");
 	if (oid > 0)
-		sqlite3_bind_int64(st, 10, oid);
-	return step_insert(store_db(s), st);
+		store_bind_int64(st, 10, oid);
+	return step_insert(s, st);
 }
 
 /*
@@ -158,20 +259,19 @@ intake_store_unexpected(struct store *s, enum channel ch, const char *reason,
 	    "received_at, reason, raw, digest) VALUES (?1, ?2, ?3, ?4, ?5) "
 	    "ON CONFLICT (digest) DO NOTHING";
 	const char *chn = webhook_channel_name(ch);
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	char digest[65];
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
 	bind_str(st, 1, webhook_channel_name(ch));
-	sqlite3_bind_int64(st, 2, now_ms);
+	store_bind_int64(st, 2, now_ms);
 	bind_str(st, 3, reason);
-	sqlite3_bind_text(st, 4, raw ? raw : "", raw ? (int)len : 0,
-	    SQLITE_STATIC);
+	store_bind_text(st, 4, raw ? raw : "", raw ? (int)len : 0);
 	signature_sha256_hex(chn, strlen(chn), raw ? raw : "", raw ? len : 0,
 	    digest);
 	bind_str(st, 5, digest);
-	return step_insert(store_db(s), st);
+	return step_insert(s, st);
 }
 
 char **
@@ -260,4 +360,23 @@ intake_store_routed(struct store *s, const struct webhook_batch *b,
 		c->duplicates += rc == 0;
 	}
 	return 0;
+}
+
+int
+intake_reroute_recent(struct store *s, const struct config *cfg,
+    long long now_ms)
+{
+	int n;
+
+	if (store_begin(s) == -1)
+		return -1;
+	if ((n = intake_reroute(s, cfg, now_ms - INTAKE_REROUTE_MS)) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	if (store_commit(s) == -1)
+		return -1;
+	if (n > 0)
+		log_info("event=rerouted count=%d", n);
+	return n;
 }

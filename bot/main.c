@@ -19,6 +19,8 @@ const struct command commands[] = {
 	{ "cases", cmd_cases, "cases export: the register with contact "
 	    "details" },
 	{ "purge", cmd_purge, "remove personal data older than a period" },
+	{ "migrate", cmd_migrate, "copy a SQLite installation into "
+	    "PostgreSQL" },
 	{ "erase", cmd_erase, "remove one citizen's data on request" },
 	{ NULL, NULL, NULL }
 };

@@ -9,7 +9,6 @@
  * (which adds X-Forwarded-For: everything behind nginx is "loopback"),
  * or with `Authorization: Bearer <metrics_token>`; else 403.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,14 +40,14 @@ static const char *const channel_label[] = { "whatsapp", "messenger" };
 static const char *const code_label[WH_NSLOTS] = { "200", "400", "401",
 	"411", "413", "503", "other" };
 
+/* Present at all counts, even empty or too long to read: an empty
+ * "X-Forwarded-For:" opened /metrics to everyone behind the proxy. */
 static int
 came_through_proxy(struct http_req *r)
 {
-	char v[256];
-
-	return http_header(r, "x-forwarded-for", v, sizeof(v)) == 0 ||
-	    http_header(r, "forwarded", v, sizeof(v)) == 0 ||
-	    http_header(r, "x-real-ip", v, sizeof(v)) == 0;
+	return http_header_sent(r, "x-forwarded-for") ||
+	    http_header_sent(r, "forwarded") ||
+	    http_header_sent(r, "x-real-ip");
 }
 
 static int
@@ -137,34 +136,34 @@ static int
 labelled(struct buf *b, struct store *st, const char *sql, const char *name,
     const char *label)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct store_stmt *s = store_stmt(st, sql);
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_step(s)) == STORE_ROW) {
 		buf_appendf(b, "%s{%s=\"", name, label);
-		label_value(b, (const char *)sqlite3_column_text(s, 0));
-		buf_appendf(b, "\"} %lld\n", (long long)sqlite3_column_int64(s,
+		label_value(b, store_col_text(s, 0));
+		buf_appendf(b, "\"} %lld\n", (long long)store_col_int64(s,
 		    1));
 	}
 	store_stmt_done(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DONE ? 0 : -1;
 }
 
 static int
 scalar(struct buf *b, struct store *st, const char *sql, const char *name)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct store_stmt *s = store_stmt(st, sql);
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	if ((rc = store_step(s)) == STORE_ROW)
 		buf_appendf(b, "%s %lld\n", name,
-		    (long long)sqlite3_column_int64(s, 0));
+		    (long long)store_col_int64(s, 0));
 	store_stmt_done(s);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc == STORE_ROW ? 0 : -1;
 }
 
 static int

@@ -6,10 +6,10 @@
  */
 #include "outbox.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "graph.h"
@@ -23,31 +23,30 @@ outbox_enqueue(struct store *s, const struct outbox_item *it)
 	    "agency, channel, account_id, user_id, to_phone, kind, body, "
 	    "author, status, next_attempt_at, created_at, updated_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', 0, "
-	    "?10, ?10)";
-	sqlite3 *db = store_db(s);
-	sqlite3_stmt *st;
+	    "?10, ?10) RETURNING id";
+	struct store *db = s;
+	struct store_stmt *st;
 	long long id = -1, now = store_now_ms();
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		goto out;
 	if (it->conversation_id > 0)
-		sqlite3_bind_int64(st, 1, it->conversation_id);
-	sqlite3_bind_text(st, 2, it->agency, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, it->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, it->account_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, it->user_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, it->to_phone, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, it->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, it->body, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, it->author ? it->author : "bot", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(st, 10, now);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		id = sqlite3_last_insert_rowid(db);
+		store_bind_int64(st, 1, it->conversation_id);
+	store_bind_text(st, 2, it->agency, -1);
+	store_bind_text(st, 3, it->channel, -1);
+	store_bind_text(st, 4, it->account_id, -1);
+	store_bind_text(st, 5, it->user_id, -1);
+	store_bind_text(st, 6, it->to_phone, -1);
+	store_bind_text(st, 7, it->kind, -1);
+	store_bind_text(st, 8, it->body, -1);
+	store_bind_text(st, 9, it->author ? it->author : "bot", -1);
+	store_bind_int64(st, 10, now);
+	if (store_step(st) == STORE_ROW)
+		id = store_col_int64(st, 0);
 out:
 	if (id == -1)
 		log_warnx("event=outbox_enqueue_failed msg=\"%s\"",
-		    sqlite3_errmsg(db));
+		    store_errmsg(db));
 	store_stmt_done(st);
 	return id;
 }
@@ -73,32 +72,65 @@ outbox_set_config(struct outbox *ob, const struct config *cfg)
 }
 
 /*
- * Rows a crash (or a stop) left in flight: they may have reached Meta.
- * Made pending again but due only after the grace period, by when a
- * status or echo naming them will have marked them sent (outbox_status.c,
- * or consider() in outbox_send.c finds it).  Nothing is lost: without one
- * the row goes out again.
+ * Makes claimer's rows in flight pending again, due only after the grace
+ * period (see reset_inflight).  Returns the number of rows or -1.
  */
 static int
-reset_inflight(struct outbox *ob)
+hold_claimed(struct outbox *ob, long long claimer)
 {
 	static const char sql[] = "UPDATE outbox SET submitted_at = NULL, "
-	    "next_attempt_at = max(next_attempt_at, ?1) WHERE "
-	    "submitted_at IS NOT NULL";
-	sqlite3_stmt *st;
-	int rc, n;
+	    "claimed_by = NULL, next_attempt_at = CASE WHEN next_attempt_at "
+	    "> ?2 THEN next_attempt_at ELSE ?2 END WHERE submitted_at IS NOT "
+	    "NULL AND COALESCE(claimed_by, 0) = ?1";
+	struct store_stmt *st;
+	int rc;
 
 	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, outbox_now(ob) + ob->o.resend_grace_ms);
-	rc = sqlite3_step(st);
+	store_bind_int64(st, 1, claimer);
+	store_bind_int64(st, 2, outbox_now(ob) + ob->o.resend_grace_ms);
+	rc = store_step(st);
 	store_stmt_done(st);
-	if (rc != SQLITE_DONE)
+	return rc == STORE_DONE ? store_changes(ob->store) : -1;
+}
+
+/*
+ * Rows a crash left in flight: those of a claimer that no longer lives
+ * (its session lock is free), and with mine, ours after a restart.  With
+ * several instances on PostgreSQL this also hands a dead instance's rows
+ * to the living.  They may have reached Meta: they are made pending but
+ * due only after the grace period, by when a status or echo naming them
+ * (the tag, graph.h) will have marked them sent (outbox_status.c, or
+ * consider() in outbox_send.c finds it).  Nothing is lost: without one
+ * the row goes out again.
+ */
+static int
+reset_inflight(struct outbox *ob, int mine)
+{
+	static const char sql_claimers[] = "SELECT DISTINCT "
+	    "COALESCE(claimed_by, 0) FROM outbox WHERE submitted_at IS NOT NULL";
+	long long dead[16];
+	struct store_stmt *st;
+	int n = 0, i, rc, total = 0;
+
+	if ((st = store_stmt(ob->store, sql_claimers)) == NULL)
 		return -1;
-	if ((n = sqlite3_changes(store_db(ob->store))) > 0) {
-		ob->stats.held += (unsigned long)n;
+	while (n < 16 && store_step(st) == STORE_ROW) {
+		dead[n] = store_col_int64(st, 0);
+		if ((dead[n] == ob->claimer && mine) || (dead[n] !=
+		    ob->claimer && store_key_free(ob->store, dead[n]) == 1))
+			n++;
+	}
+	store_stmt_done(st);
+	for (i = 0; i < n; i++) {
+		if ((rc = hold_claimed(ob, dead[i])) < 0)
+			return -1;
+		total += rc;
+	}
+	if (total > 0) {
+		ob->stats.held += (unsigned long)total;
 		log_warnx("event=outbox_held_after_restart rows=%d "
-		    "grace_ms=%lld", n, ob->o.resend_grace_ms);
+		    "grace_ms=%lld", total, ob->o.resend_grace_ms);
 	}
 	return 0;
 }
@@ -109,20 +141,48 @@ outbox_tagged_status(struct outbox *ob, long long id, char *out,
 {
 	static const char sql[] = "SELECT msg_id FROM statuses WHERE "
 	    "outbox_id = ?1 ORDER BY id LIMIT 1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	const char *m;
 	int rc;
 
 	out[0] = '\0';
 	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && (m = (const char *)sqlite3_column_text(st,
-	    0)) != NULL && strncmp(m, "watermark:", 10) != 0)
+	store_bind_int64(st, 1, id);
+	rc = store_step(st);
+	if (rc == STORE_ROW && (m = store_col_text(st, 0)) != NULL &&
+	    strncmp(m, "watermark:", 10) != 0)
 		snprintf(out, outlen, "%s", m);
 	store_stmt_done(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : -1;
+}
+
+/* Every few seconds on PostgreSQL: another instance may have died. */
+void
+outbox_orphans(struct outbox *ob, long long now)
+{
+	if (store_kind(ob->store) != STORE_PG || now < ob->orphans_at ||
+	    store_in_transaction(ob->store))
+		return;
+	ob->orphans_at = now + 3000;
+	reset_inflight(ob, 0);
+}
+
+/* A random key for this instance, held while its connection lives. */
+static int
+claim_key(struct outbox *ob)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		ob->rnd ^= ob->rnd << 13;
+		ob->rnd ^= ob->rnd >> 7;
+		ob->rnd ^= ob->rnd << 17;
+		ob->claimer = (long long)(ob->rnd >> 2) + 1;
+		if (store_session_lock(ob->store, ob->claimer) == 1)
+			return 0;
+	}
+	return -1;
 }
 
 struct outbox *
@@ -153,7 +213,8 @@ outbox_new_opts(const struct config *cfg, struct store *s,
 		ob->o.max_attempts = OUTBOX_MAX_ATTEMPTS;
 	if (ob->o.resend_grace_ms <= 0)
 		ob->o.resend_grace_ms = OUTBOX_RESEND_GRACE_MS;
-	ob->rnd = (unsigned long long)store_now_ms() * 2654435761u | 1;
+	ob->rnd = (((unsigned long long)store_now_ms() * 2654435761u) ^
+	    ((unsigned long long)getpid() << 32)) | 1;
 	memset(&go, 0, sizeof(go));
 	go.base_url = cfg->graph_url;
 	go.timeout_ms = o->timeout_ms;
@@ -161,8 +222,10 @@ outbox_new_opts(const struct config *cfg, struct store *s,
 	go.wake_arg = o->wake_arg;
 	go.responder = o->responder;
 	go.responder_arg = o->responder_arg;
-	if ((ob->pace = outbox_pace_new()) == NULL || reset_inflight(ob) == -1 ||
+	if ((ob->pace = outbox_pace_new()) == NULL || claim_key(ob) == -1 ||
+	    reset_inflight(ob, 1) == -1 ||
 	    (ob->graph = graph_new(&go)) == NULL) {
+		store_session_unlock(s, ob->claimer);
 		outbox_pace_free(ob->pace);
 		free(ob);
 		return NULL;
@@ -182,7 +245,8 @@ outbox_free(struct outbox *ob)
 	graph_stop(ob->graph, ob->n_inflight > 0 ? 2000 : 0);
 	ob->closing = 1;
 	outbox_on_wake(ob);
-	reset_inflight(ob);
+	reset_inflight(ob, 1);
+	store_session_unlock(ob->store, ob->claimer);
 	graph_result_free(ob->held);
 	graph_free(ob->graph);
 	outbox_pace_free(ob->pace);
@@ -209,23 +273,23 @@ outbox_mark_failed(struct outbox *ob, long long id, int code,
 	static const char sql[] = "UPDATE outbox SET status = 'failed', "
 	    "submitted_at = NULL, error_code = ?2, error_text = ?3, "
 	    "updated_at = ?4 WHERE id = ?1 AND status IN ('pending', 'sent')";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int rc;
 
 	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	store_bind_int64(st, 1, id);
 	if (code >= 0)
-		sqlite3_bind_int(st, 2, code);
-	sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, outbox_now(ob));
-	rc = sqlite3_step(st);
+		store_bind_int(st, 2, code);
+	store_bind_text(st, 3, text, -1);
+	store_bind_int64(st, 4, outbox_now(ob));
+	rc = store_step(st);
 	store_stmt_done(st);
 	/* Staff see the row; the log says it once, without the text sent. */
 	log_warnx("event=outbox_failed id=%lld code=%d reason=\"%s\"", id,
 	    code, text);
 	ob->stats.failed++;
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DONE ? 0 : -1;
 }
 
 int
@@ -235,18 +299,18 @@ outbox_mark_sent(struct outbox *ob, long long id, const char *msg_id)
 	    "submitted_at = NULL, meta_msg_id = ?2, error_code = NULL, "
 	    "error_text = NULL, updated_at = ?3 WHERE id = ?1 AND "
 	    "status = 'pending'";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int rc;
 
 	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	store_bind_int64(st, 1, id);
 	if (msg_id != NULL && *msg_id != '\0')
-		sqlite3_bind_text(st, 2, msg_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, outbox_now(ob));
-	rc = sqlite3_step(st);
+		store_bind_text(st, 2, msg_id, -1);
+	store_bind_int64(st, 3, outbox_now(ob));
+	rc = store_step(st);
 	store_stmt_done(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DONE ? 0 : -1;
 }
 
 /* Exponential back-off with equal jitter, honouring Retry-After. */
@@ -277,14 +341,14 @@ backoff_ms(struct outbox *ob, int attempts, int code, long retry_after_s)
 static int
 attempts_of(struct outbox *ob, long long id)
 {
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int n = 0;
 
 	if ((st = store_stmt(ob->store, "SELECT attempts FROM outbox WHERE id = ?1")) == NULL)
 		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
+	store_bind_int64(st, 1, id);
+	if (store_step(st) == STORE_ROW)
+		n = store_col_int(st, 0);
 	store_stmt_done(st);
 	return n;
 }
@@ -298,7 +362,7 @@ schedule_retry(struct outbox *ob, long long id, const struct graph_outcome *g,
 	    "updated_at = ?5 WHERE id = ?1 AND status = 'pending'";
 	int attempts = attempts_of(ob, id), rc;
 	char text[600];
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	long long wait;
 
 	if (attempts >= ob->o.max_attempts) {
@@ -309,18 +373,18 @@ schedule_retry(struct outbox *ob, long long id, const struct graph_outcome *g,
 	wait = backoff_ms(ob, attempts, g->code, retry_after_s);
 	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, outbox_now(ob) + wait);
+	store_bind_int64(st, 1, id);
+	store_bind_int64(st, 2, outbox_now(ob) + wait);
 	if (g->code >= 0)
-		sqlite3_bind_int(st, 3, g->code);
-	sqlite3_bind_text(st, 4, g->text, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 5, outbox_now(ob));
-	rc = sqlite3_step(st);
+		store_bind_int(st, 3, g->code);
+	store_bind_text(st, 4, g->text, -1);
+	store_bind_int64(st, 5, outbox_now(ob));
+	rc = store_step(st);
 	store_stmt_done(st);
 	ob->stats.retried++;
 	log_info("event=outbox_retry id=%lld attempts=%d in_ms=%lld code=%d "
 	    "reason=\"%s\"", id, attempts, wait, g->code, g->text);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DONE ? 0 : -1;
 }
 
 static int
@@ -392,7 +456,7 @@ fail:
 	/* Kept and applied on the next wake-up or tick; the rows stay in
 	 * flight meanwhile, so nothing is sent twice or dropped. */
 	log_error("event=outbox_results_held count=%d msg=\"%s\"", n,
-	    sqlite3_errmsg(store_db(ob->store)));
+	    store_errmsg(ob->store));
 	store_rollback(ob->store);
 	outbox_jobs_drop(ob, jobs);
 	ob->held = res;

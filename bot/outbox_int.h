@@ -11,7 +11,6 @@
 
 struct graph;
 struct config;
-struct sqlite3;
 
 #define OUTBOX_MAX_ATTEMPTS	10
 #define OUTBOX_MAX_INFLIGHT	64
@@ -52,11 +51,16 @@ struct outbox {
 						   could not store yet */
 	int			 closing;	/* outbox_free() runs */
 	long long		 service_at;	/* outbox_service's next kick */
+	long long		 claimer;	/* this instance's key */
+	long long		 orphans_at;	/* next look for dead claimers */
 	struct outbox_stats	 stats;
 };
 
 long long	outbox_now(struct outbox *ob);
 int		outbox_inflight_del(struct outbox *ob, long long id);
+/* Puts the in-flight rows of dead instances back (PostgreSQL, every few
+ * seconds; no-op on SQLite and inside a transaction). */
+void		outbox_orphans(struct outbox *ob, long long now);
 /* Row state changes, inside the caller's transaction; 0 or -1. */
 int		outbox_mark_failed(struct outbox *ob, long long id, int code,
 		    const char *text);

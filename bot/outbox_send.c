@@ -6,7 +6,6 @@
  */
 #include "outbox.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,19 +31,19 @@ struct row {
 };
 
 static void
-read_row(sqlite3_stmt *st, struct row *r)
+read_row(struct store_stmt *st, struct row *r)
 {
-	r->id = sqlite3_column_int64(st, 0);
-	r->conversation_id = sqlite3_column_int64(st, 1);
-	r->agency = (const char *)sqlite3_column_text(st, 2);
-	r->channel = (const char *)sqlite3_column_text(st, 3);
-	r->account_id = (const char *)sqlite3_column_text(st, 4);
-	r->user_id = (const char *)sqlite3_column_text(st, 5);
-	r->to_phone = (const char *)sqlite3_column_text(st, 6);
-	r->kind = (const char *)sqlite3_column_text(st, 7);
-	r->body = (const char *)sqlite3_column_text(st, 8);
-	r->author = (const char *)sqlite3_column_text(st, 9);
-	r->attempts = sqlite3_column_int(st, 10);
+	r->id = store_col_int64(st, 0);
+	r->conversation_id = store_col_int64(st, 1);
+	r->agency = store_col_text(st, 2);
+	r->channel = store_col_text(st, 3);
+	r->account_id = store_col_text(st, 4);
+	r->user_id = store_col_text(st, 5);
+	r->to_phone = store_col_text(st, 6);
+	r->kind = store_col_text(st, 7);
+	r->body = store_col_text(st, 8);
+	r->author = store_col_text(st, 9);
+	r->attempts = store_col_int(st, 10);
 }
 
 static int
@@ -70,17 +69,17 @@ last_inbound(struct outbox *ob, const struct row *r)
 	    "channel = ?1 AND agency = ?2 AND user_id = ?3 AND "
 	    "(kind = 'message' OR (channel = 'messenger' AND "
 	    "kind = 'reaction'))";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	long long t = -1;
 
 	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, r->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->agency, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->user_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) != SQLITE_NULL)
-		t = sqlite3_column_int64(st, 0);
+	store_bind_text(st, 1, r->channel, -1);
+	store_bind_text(st, 2, r->agency, -1);
+	store_bind_text(st, 3, r->user_id, -1);
+	if (store_step(st) == STORE_ROW &&
+	    !store_col_null(st, 0))
+		t = store_col_int64(st, 0);
 	store_stmt_done(st);
 	return t;
 }
@@ -89,15 +88,15 @@ last_inbound(struct outbox *ob, const struct row *r)
 static char *
 case_ref(struct outbox *ob, long long conversation_id)
 {
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	char *ref = NULL;
 
 	if (conversation_id <= 0 || (st = store_stmt(ob->store, "SELECT case_ref FROM conversations WHERE id = ?1")) == NULL)
 		return NULL;
-	sqlite3_bind_int64(st, 1, conversation_id);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) != SQLITE_NULL)
-		ref = strdup((const char *)sqlite3_column_text(st, 0));
+	store_bind_int64(st, 1, conversation_id);
+	if (store_step(st) == STORE_ROW &&
+	    !store_col_null(st, 0))
+		ref = strdup(store_col_text(st, 0));
 	store_stmt_done(st);
 	return ref;
 }
@@ -226,16 +225,39 @@ pace_take(struct outbox *ob, const struct agency *a, const struct row *r,
 static int
 exec_row(struct outbox *ob, const char *sql, long long id, long long t)
 {
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int rc;
 
 	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, t);
-	rc = sqlite3_step(st);
+	store_bind_int64(st, 1, id);
+	store_bind_int64(st, 2, t);
+	rc = store_step(st);
 	store_stmt_done(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DONE ? 0 : -1;
+}
+
+/* Marks row id in flight for this instance: 1, or 0 when another
+ * instance claimed it first, -1 on a database error. */
+static int
+claim(struct outbox *ob, long long id, long long now)
+{
+	static const char sql[] = "UPDATE outbox SET submitted_at = ?2, "
+	    "attempts = attempts + 1, updated_at = ?2, claimed_by = ?3 "
+	    "WHERE id = ?1 AND submitted_at IS NULL AND status = 'pending'";
+	struct store_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(ob->store, sql)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, id);
+	store_bind_int64(st, 2, now);
+	store_bind_int64(st, 3, ob->claimer);
+	rc = store_step(st);
+	store_stmt_done(st);
+	if (rc != STORE_DONE)
+		return -1;
+	return store_changes(ob->store) == 1 ? 1 : 0;
 }
 
 static int
@@ -301,30 +323,29 @@ consider(struct outbox *ob, const struct row *r, long long now,
 		return finished(outbox_mark_sent(ob, r->id, NULL));
 	}
 	BOT_ASSERT(*job != NULL);
-	pace_take(ob, a, r, now);
-	if (exec_row(ob, "UPDATE outbox SET submitted_at = ?2, attempts = "
-	    "attempts + 1, updated_at = ?2 WHERE id = ?1", r->id, now) == -1) {
+	if ((p = claim(ob, r->id, now)) != 1) {
 		graph_job_free(*job);
 		*job = NULL;
-		return -1;
+		return p == 0 ? 0 : -1;
 	}
+	pace_take(ob, a, r, now);
 	return 1;
 }
 
-static sqlite3_stmt *
+static struct store_stmt *
 heads(struct outbox *ob, long long now, int limit)
 {
 	static const char sql[] = "SELECT o.id, o.conversation_id, o.agency, "
 	    "o.channel, o.account_id, o.user_id, o.to_phone, o.kind, o.body, "
 	    "o.author, o.attempts FROM outbox o WHERE " HEADS_WHERE
 	    " AND o.next_attempt_at <= ?1 ORDER BY o.next_attempt_at, o.id "
-	    "LIMIT ?2";
-	sqlite3_stmt *st;
+	    "LIMIT ?2 FOR UPDATE OF o SKIP LOCKED";
+	struct store_stmt *st;
 
 	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return NULL;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, limit);
+	store_bind_int64(st, 1, now);
+	store_bind_int(st, 2, limit);
 	return st;
 }
 
@@ -332,13 +353,13 @@ heads(struct outbox *ob, long long now, int limit)
 static int
 due_ids(struct outbox *ob, long long now, long long *ids, int max)
 {
-	sqlite3_stmt *st = heads(ob, now, max);
+	struct store_stmt *st = heads(ob, now, max);
 	int n = 0;
 
 	if (st == NULL)
 		return -1;
-	while (n < max && sqlite3_step(st) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(st, 0);
+	while (n < max && store_step(st) == STORE_ROW)
+		ids[n++] = store_col_int64(st, 0);
 	store_stmt_done(st);
 	return n;
 }
@@ -349,16 +370,17 @@ due_ids(struct outbox *ob, long long now, long long *ids, int max)
  */
 static int
 load_pending(struct outbox *ob, long long id, struct row *r,
-    sqlite3_stmt **stp)
+    struct store_stmt **stp)
 {
 	static const char sql[] = "SELECT id, conversation_id, agency, "
 	    "channel, account_id, user_id, to_phone, kind, body, author, "
-	    "attempts FROM outbox WHERE id = ?1 AND status = 'pending'";
+	    "attempts FROM outbox WHERE id = ?1 AND status = 'pending' "
+	    "FOR UPDATE SKIP LOCKED";
 
 	if ((*stp = store_stmt(ob->store, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(*stp, 1, id);
-	if (sqlite3_step(*stp) != SQLITE_ROW)
+	store_bind_int64(*stp, 1, id);
+	if (store_step(*stp) != STORE_ROW)
 		return 0;
 	read_row(*stp, r);
 	return 1;
@@ -368,7 +390,7 @@ static int
 consider_id(struct outbox *ob, long long id, long long now,
     struct graph_job **job)
 {
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	struct row r;
 	int rc;
 
@@ -475,7 +497,7 @@ outbox_kick(struct outbox *ob)
 	if ((sent = outbox_choose(ob, &jobs)) == -1 ||
 	    store_commit(ob->store) == -1) {
 		log_warnx("event=outbox_kick_failed msg=\"%s\"",
-		    sqlite3_errmsg(store_db(ob->store)));
+		    store_errmsg(ob->store));
 		store_rollback(ob->store);
 		outbox_jobs_drop(ob, jobs);
 		return -1;
@@ -491,13 +513,13 @@ outbox_next_due_ms(struct outbox *ob)
 	static const char sql[] = "SELECT min(o.next_attempt_at) FROM "
 	    "outbox o WHERE " HEADS_WHERE;
 	long long now = outbox_now(ob), due = -1;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 
 	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return 1000;	/* try again soon */
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) != SQLITE_NULL)
-		due = sqlite3_column_int64(st, 0);
+	if (store_step(st) == STORE_ROW &&
+	    !store_col_null(st, 0))
+		due = store_col_int64(st, 0);
 	store_stmt_done(st);
 	if (due < 0)
 		return -1;
@@ -517,6 +539,7 @@ outbox_service(struct outbox *ob, int new_rows)
 
 	if (store_in_transaction(ob->store))
 		return;
+	outbox_orphans(ob, now);
 	outbox_on_wake(ob);
 	if (!new_rows && now < ob->service_at)
 		return;
@@ -536,7 +559,7 @@ rewrite_as_template(struct outbox *ob, const struct agency *a,
 	    "error_code = 131047, error_text = ?3, updated_at = ?4 "
 	    "WHERE id = ?1 AND status = 'pending'";
 	char *param, *body, text[600];
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int rc = -1;
 
 	if ((param = case_ref(ob, r->conversation_id)) == NULL)
@@ -548,11 +571,11 @@ rewrite_as_template(struct outbox *ob, const struct agency *a,
 	snprintf(text, sizeof(text), "sent again as template %s: %s",
 	    a->wa_template, why);
 	if ((st = store_stmt(ob->store, sql)) != NULL) {
-		sqlite3_bind_int64(st, 1, r->id);
-		sqlite3_bind_text(st, 2, body, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, outbox_now(ob));
-		rc = sqlite3_step(st) == SQLITE_DONE ? 1 : -1;
+		store_bind_int64(st, 1, r->id);
+		store_bind_text(st, 2, body, -1);
+		store_bind_text(st, 3, text, -1);
+		store_bind_int64(st, 4, outbox_now(ob));
+		rc = store_step(st) == STORE_DONE ? 1 : -1;
 		store_stmt_done(st);
 	}
 	free(body);
@@ -567,7 +590,7 @@ int
 outbox_retry_as_template(struct outbox *ob, long long id, const char *why)
 {
 	const struct agency *a;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	struct row r;
 	int rc;
 

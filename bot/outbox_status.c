@@ -8,7 +8,6 @@
  */
 #include "outbox.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,23 +52,23 @@ rank_name(int r)
 }
 
 static int
-step_done(sqlite3_stmt *st)
+step_done(struct store_stmt *st)
 {
-	int rc = sqlite3_step(st);
+	int rc = store_step(st);
 
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	store_finalize(st);
+	return rc == STORE_DONE ? 0 : -1;
 }
 
 static int
-mark_applied(sqlite3 *db, long long id)
+mark_applied(struct store *db, long long id)
 {
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 
-	if (sqlite3_prepare_v2(db, "UPDATE statuses SET applied = 1 "
-	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_prepare(db, "UPDATE statuses SET applied = 1 "
+	    "WHERE id = ?1")) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	store_bind_int64(st, 1, id);
 	return step_done(st);
 }
 
@@ -78,8 +77,8 @@ static int
 advance(struct outbox *ob, long long oid, const char *cur,
     const struct status_row *s)
 {
-	sqlite3 *db = store_db(ob->store);
-	sqlite3_stmt *st;
+	struct store *db = ob->store;
+	struct store_stmt *st;
 	int failed = strcmp(s->status, "failed") == 0;
 
 	if (strcmp(cur, "failed") == 0)
@@ -95,13 +94,12 @@ advance(struct outbox *ob, long long oid, const char *cur,
 	if (failed)
 		return outbox_mark_failed(ob, oid, s->code,
 		    s->text ? s->text : "failed (status webhook)");
-	if (sqlite3_prepare_v2(db, "UPDATE outbox SET status = ?2, "
-	    "updated_at = ?3 WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_prepare(db, "UPDATE outbox SET status = ?2, "
+	    "updated_at = ?3 WHERE id = ?1")) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, oid);
-	sqlite3_bind_text(st, 2, rank_name(rank(s->status)), -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, outbox_now(ob));
+	store_bind_int64(st, 1, oid);
+	store_bind_text(st, 2, rank_name(rank(s->status)), -1);
+	store_bind_int64(st, 3, outbox_now(ob));
 	return step_done(st);
 }
 
@@ -118,18 +116,17 @@ apply_watermark(struct outbox *ob, const struct status_row *s)
 	    "status IN ('sent', 'delivered') AND status != ?1";
 	const char *colon = strrchr(s->msg_id, ':');
 	long long mark = colon ? strtoll(colon + 1, NULL, 10) : 0;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int r = rank(s->status);
 
 	if (s->user_id == NULL || mark <= 0 || r < 2)
 		return 0;
-	if (sqlite3_prepare_v2(store_db(ob->store), sql, -1, &st, NULL) !=
-	    SQLITE_OK)
+	if ((st = store_prepare(ob->store, sql)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, rank_name(r), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, outbox_now(ob));
-	sqlite3_bind_text(st, 3, s->user_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, mark);
+	store_bind_text(st, 1, rank_name(r), -1);
+	store_bind_int64(st, 2, outbox_now(ob));
+	store_bind_text(st, 3, s->user_id, -1);
+	store_bind_int64(st, 4, mark);
 	return step_done(st);
 }
 
@@ -148,20 +145,20 @@ apply_tagged(struct outbox *ob, const struct status_row *s)
 	static const char sql[] = "UPDATE outbox SET status = 'sent', "
 	    "submitted_at = NULL, meta_msg_id = ?2, updated_at = ?3 WHERE "
 	    "id = ?1 AND status = 'pending' AND meta_msg_id IS NULL";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	struct status_row t = *s;
 	int rc;
 
 	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, s->outbox_id);
-	sqlite3_bind_text(st, 2, s->msg_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, outbox_now(ob));
-	rc = sqlite3_step(st);
+	store_bind_int64(st, 1, s->outbox_id);
+	store_bind_text(st, 2, s->msg_id, -1);
+	store_bind_int64(st, 3, outbox_now(ob));
+	rc = store_step(st);
 	store_stmt_done(st);
-	if (rc != SQLITE_DONE)
+	if (rc != STORE_DONE)
 		return -1;
-	if (sqlite3_changes(store_db(ob->store)) == 0) {
+	if (store_changes(ob->store) == 0) {
 		log_info("event=outbox_status_of_other_copy id=%lld "
 		    "msg_id=%s", s->outbox_id, s->msg_id);
 		return 1;
@@ -176,25 +173,24 @@ apply_tagged(struct outbox *ob, const struct status_row *s)
 static int
 apply_one(struct outbox *ob, const struct status_row *s)
 {
-	sqlite3 *db = store_db(ob->store);
-	sqlite3_stmt *st;
+	struct store *db = ob->store;
+	struct store_stmt *st;
 	long long oid = 0;
 	char cur[16] = "";
 	int rc;
 
 	if (strncmp(s->msg_id, "watermark:", 10) == 0)
 		return apply_watermark(ob, s) == 0 ? 1 : -1;
-	if (sqlite3_prepare_v2(db, "SELECT id, status FROM outbox WHERE "
-	    "meta_msg_id = ?1 AND channel = ?2", -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_prepare(db, "SELECT id, status FROM outbox WHERE "
+	    "meta_msg_id = ?1 AND channel = ?2")) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, s->msg_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, s->channel, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		oid = sqlite3_column_int64(st, 0);
-		snprintf(cur, sizeof(cur), "%s", (const char *)
-		    sqlite3_column_text(st, 1));
+	store_bind_text(st, 1, s->msg_id, -1);
+	store_bind_text(st, 2, s->channel, -1);
+	if (store_step(st) == STORE_ROW) {
+		oid = store_col_int64(st, 0);
+		snprintf(cur, sizeof(cur), "%s", store_col_text(st, 1));
 	}
-	sqlite3_finalize(st);
+	store_finalize(st);
 	if (oid == 0 && s->outbox_id > 0)
 		return apply_tagged(ob, s);
 	if (oid == 0)	/* not ours (yet): wait for the id, then give up */
@@ -206,18 +202,18 @@ apply_one(struct outbox *ob, const struct status_row *s)
 }
 
 static void
-read_row(sqlite3_stmt *st, struct status_row *s)
+read_row(struct store_stmt *st, struct status_row *s)
 {
-	s->id = sqlite3_column_int64(st, 0);
-	s->channel = (const char *)sqlite3_column_text(st, 1);
-	s->msg_id = (const char *)sqlite3_column_text(st, 2);
-	s->status = (const char *)sqlite3_column_text(st, 3);
-	s->user_id = (const char *)sqlite3_column_text(st, 4);
-	s->code = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int(st, 5);
-	s->text = (const char *)sqlite3_column_text(st, 6);
-	s->received_at = sqlite3_column_int64(st, 7);
-	s->outbox_id = sqlite3_column_int64(st, 8);
+	s->id = store_col_int64(st, 0);
+	s->channel = store_col_text(st, 1);
+	s->msg_id = store_col_text(st, 2);
+	s->status = store_col_text(st, 3);
+	s->user_id = store_col_text(st, 4);
+	s->code = store_col_null(st, 5) ? -1 :
+	    store_col_int(st, 5);
+	s->text = store_col_text(st, 6);
+	s->received_at = store_col_int64(st, 7);
+	s->outbox_id = store_col_null(st, 8) ? 0 : store_col_int64(st, 8);
 }
 
 /*
@@ -228,44 +224,44 @@ read_row(sqlite3_stmt *st, struct status_row *s)
  * iterates rows that change under it.
  */
 static int
-pending_ids(struct outbox *ob, sqlite3 *db, long long *ids, int max)
+pending_ids(struct outbox *ob, struct store *db, long long *ids, int max)
 {
 	static const char sql[] = "SELECT s.id FROM statuses s WHERE "
 	    "s.applied = 0 AND (s.received_at < ?2 OR s.msg_id LIKE "
 	    "'watermark:%' OR s.outbox_id IS NOT NULL OR EXISTS (SELECT 1 "
 	    "FROM outbox o WHERE o.meta_msg_id = s.msg_id)) ORDER BY s.id "
 	    "LIMIT ?1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int n = 0, rc;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_prepare(db, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int(st, 1, max);
-	sqlite3_bind_int64(st, 2, outbox_now(ob) - OUTBOX_STATUS_GRACE_MS);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
+	store_bind_int(st, 1, max);
+	store_bind_int64(st, 2, outbox_now(ob) - OUTBOX_STATUS_GRACE_MS);
+	while ((rc = store_step(st)) == STORE_ROW && n < max)
+		ids[n++] = store_col_int64(st, 0);
+	store_finalize(st);
+	return rc == STORE_DONE || rc == STORE_ROW ? n : -1;
 }
 
 static int
-apply_id(struct outbox *ob, sqlite3 *db, long long id)
+apply_id(struct outbox *ob, struct store *db, long long id)
 {
 	static const char sql[] = "SELECT id, channel, msg_id, status, "
 	    "user_id, error_code, error_text, received_at, outbox_id FROM "
 	    "statuses WHERE id = ?1";
 	struct status_row s;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_prepare(db, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	store_bind_int64(st, 1, id);
+	if (store_step(st) == STORE_ROW) {
 		read_row(st, &s);
 		rc = apply_one(ob, &s);
 	}
-	sqlite3_finalize(st);
+	store_finalize(st);
 	if (rc == 1 && mark_applied(db, id) == -1)
 		return -1;
 	return rc;
@@ -274,7 +270,7 @@ apply_id(struct outbox *ob, sqlite3 *db, long long id)
 int
 outbox_apply_statuses(struct outbox *ob)
 {
-	sqlite3 *db = store_db(ob->store);
+	struct store *db = ob->store;
 	long long ids[STATUS_BATCH];
 	int n, i, rc, applied = 0;
 
@@ -294,7 +290,7 @@ outbox_apply_statuses(struct outbox *ob)
 	return applied;
 fail:
 	log_warnx("event=outbox_statuses_failed msg=\"%s\"",
-	    sqlite3_errmsg(db));
+	    store_errmsg(db));
 	store_rollback(ob->store);
 	return -1;
 }

@@ -11,7 +11,6 @@
 #include "report_int.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +35,8 @@ static const char sql_times[] =
 	" FROM outcomes WHERE first_msg_at IS NOT NULL AND"
 	REPORT_FILTER("ended_at");
 static const char sql_abuse[] =
-	"SELECT coalesce(sum(abuse), 0), coalesce(sum(abuse > 0), 0)"
+	"SELECT coalesce(sum(abuse), 0),"
+	" coalesce(sum(CASE WHEN abuse > 0 THEN 1 ELSE 0 END), 0)"
 	" FROM conversations WHERE" REPORT_FILTER("started_at");
 /* Messages up for review (review.h): misread by the bot, rescued or
  * marked by staff; one row per message, kept through purges. */
@@ -44,12 +44,13 @@ static const char sql_misread[] =
 	"SELECT count(*) FROM review_items WHERE" REPORT_FILTER("received_at");
 static const char sql_agencies[] =
 	"SELECT agency FROM outcomes WHERE ended_at >= ?3 AND ended_at < ?4"
-	" AND (?1 IS NULL OR agency = ?1)"
+	" AND (CAST(?1 AS TEXT) IS NULL OR agency = ?1)"
 	" UNION SELECT agency FROM inbound WHERE received_at >= ?3"
 	" AND received_at < ?4 AND agency IS NOT NULL"
-	" AND (?1 IS NULL OR agency = ?1)"
+	" AND (CAST(?1 AS TEXT) IS NULL OR agency = ?1)"
 	" UNION SELECT agency FROM cases WHERE received_at >= ?3"
-	" AND received_at < ?4 AND (?1 IS NULL OR agency = ?1)"
+	" AND received_at < ?4"
+	" AND (CAST(?1 AS TEXT) IS NULL OR agency = ?1)"
 	" ORDER BY 1";
 
 /* First-reply histogram bounds, seconds; the last bucket is open. */
@@ -57,19 +58,17 @@ static const long hist_bounds_s[] = { 60, 300, 900, 3600, 14400, 36000,
 	86400, 259200 };
 #define HIST_N	(sizeof(hist_bounds_s) / sizeof(hist_bounds_s[0]) + 1)
 
-sqlite3_stmt *
+struct store_stmt *
 report_stmt(struct store *st, const char *sql, const struct report_filt *f)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct store_stmt *s = store_stmt(st, sql);
 
 	if (s == NULL)
 		return NULL;
-	if (sqlite3_bind_text(s, 1, f->agency, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(s, 2, f->channel, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_int64(s, 3, f->from) != SQLITE_OK ||
-	    sqlite3_bind_int64(s, 4, f->to) != SQLITE_OK) {
+	if (store_bind_text(s, 1, f->agency, -1) != 0 ||
+	    store_bind_text(s, 2, f->channel, -1) != 0 ||
+	    store_bind_int64(s, 3, f->from) != 0 ||
+	    store_bind_int64(s, 4, f->to) != 0) {
 		store_stmt_done(s);
 		return NULL;
 	}
@@ -78,16 +77,16 @@ report_stmt(struct store *st, const char *sql, const struct report_filt *f)
 
 /* Steps to the end; -1 if the statement failed. */
 int
-report_finish(sqlite3_stmt *s, int rc)
+report_finish(struct store_stmt *s, int rc)
 {
 	store_stmt_done(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DONE ? 0 : -1;
 }
 
 const char *
-report_col_text(sqlite3_stmt *s, int i, const char *dflt)
+report_col_text(struct store_stmt *s, int i, const char *dflt)
 {
-	const unsigned char *t = sqlite3_column_text(s, i);
+	const char *t = store_col_text(s, i);
 
 	return t != NULL ? (const char *)t : dflt;
 }
@@ -116,7 +115,7 @@ static int
 fig_inbound(struct store *st, const struct report_filt *f, json_t *out)
 {
 	json_t *o = report_zeros(channels);
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	json_int_t total = 0, n;
 	int rc;
 
@@ -124,8 +123,8 @@ fig_inbound(struct store *st, const struct report_filt *f, json_t *out)
 		json_decref(o);
 		return -1;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		n = sqlite3_column_int64(s, 1);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		n = store_col_int64(s, 1);
 		report_jadd(o, report_col_text(s, 0, "?"), n);
 		total += n;
 	}
@@ -138,16 +137,16 @@ static int
 fig_intents(struct store *st, const struct report_filt *f, json_t *out)
 {
 	json_t *o = json_object();
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
 	if ((s = report_stmt(st, sql_intents, f)) == NULL) {
 		json_decref(o);
 		return -1;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = store_step(s)) == STORE_ROW)
 		report_jadd(o, report_col_text(s, 0, "onbekend"),
-		    sqlite3_column_int64(s, 1));
+		    store_col_int64(s, 1));
 	json_object_set_new(out, "first_intents", o);
 	return report_finish(s, rc);
 }
@@ -198,7 +197,7 @@ fig_outcomes(struct store *st, const struct report_filt *f, json_t *out)
 	    "redirected", "referred", "whatsapp", "messenger", NULL };
 	static const char *const qnames[] = { "answered_by_bot",
 	    "answered_by_staff", NULL };
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
 	json_object_set_new(out, "conversations", json_integer(0));
@@ -209,26 +208,26 @@ fig_outcomes(struct store *st, const struct report_filt *f, json_t *out)
 	json_object_set_new(out, "questions", report_zeros(qnames));
 	if ((s = report_stmt(st, sql_outcomes, f)) == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = store_step(s)) == STORE_ROW)
 		tally_outcome(out, report_col_text(s, 0, "?"),
 		    report_col_text(s, 1, "?"),
-		    sqlite3_column_int(s, 2), sqlite3_column_int64(s, 3));
+		    store_col_int(s, 2), store_col_int64(s, 3));
 	return report_finish(s, rc);
 }
 
 static int
 fig_abuse(struct store *st, const struct report_filt *f, json_t *out)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
 	if ((s = report_stmt(st, sql_abuse, f)) == NULL)
 		return -1;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	if ((rc = store_step(s)) == STORE_ROW) {
 		json_object_set_new(out, "abuse", json_pack("{s:I, s:I}",
-		    "messages", (json_int_t)sqlite3_column_int64(s, 0),
-		    "conversations", (json_int_t)sqlite3_column_int64(s, 1)));
-		rc = sqlite3_step(s);
+		    "messages", (json_int_t)store_col_int64(s, 0),
+		    "conversations", (json_int_t)store_col_int64(s, 1)));
+		rc = store_step(s);
 	}
 	return report_finish(s, rc);
 }
@@ -282,14 +281,14 @@ struct time_samples {
 };
 
 static int
-add_time_row(struct time_samples *t, sqlite3_stmt *s)
+add_time_row(struct time_samples *t, struct store_stmt *s)
 {
-	long long msg = sqlite3_column_int64(s, 0);
-	long long end = sqlite3_column_int64(s, 2);
-	int staff = sqlite3_column_int(s, 3) ? 1 : 0;
+	long long msg = store_col_int64(s, 0);
+	long long end = store_col_int64(s, 2);
+	int staff = store_col_int(s, 3) ? 1 : 0;
 
-	if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
-		long long d = sqlite3_column_int64(s, 1) - msg;
+	if (!store_col_null(s, 1)) {
+		long long d = store_col_int64(s, 1) - msg;
 
 		if (d >= 0 && (report_vec_push(&t->reply[staff], d) == -1 ||
 		    report_vec_push(&t->reply_all, d) == -1))
@@ -318,16 +317,16 @@ static int
 fig_times(struct store *st, const struct report_filt *f, json_t *out)
 {
 	struct time_samples t;
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	json_t *hist;
 	int rc;
 
 	memset(&t, 0, sizeof(t));
 	if ((s = report_stmt(st, sql_times, f)) == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = store_step(s)) == STORE_ROW)
 		if (add_time_row(&t, s) == -1) {
-			rc = SQLITE_NOMEM;
+			rc = STORE_ERROR;
 			break;
 		}
 	hist = histogram(&t.reply_all);
@@ -348,19 +347,19 @@ static int
 fig_misread(struct store *st, const struct report_filt *f, json_t *out)
 {
 	json_int_t n = 0, total;
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
 	if ((s = report_stmt(st, sql_misread, f)) == NULL)
 		return -1;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
+	if ((rc = store_step(s)) == STORE_ROW)
+		n = store_col_int64(s, 0);
 	total = json_integer_value(json_object_get(json_object_get(out,
 	    "inbound"), "total"));
 	json_object_set_new(out, "misunderstood", json_pack("{s:I, s:o}",
 	    "messages", n, "share", total > 0 ? json_real(
 	    (double)(n > total ? total : n) / (double)total) : json_null()));
-	return report_finish(s, rc == SQLITE_ROW ? SQLITE_DONE : rc);
+	return report_finish(s, rc == STORE_ROW ? STORE_DONE : rc);
 }
 
 /* Every figure of one slice into out. */
@@ -408,7 +407,7 @@ all_agencies(struct store *st, const struct report_query *q,
     const struct report_filt *all, json_t *out)
 {
 	json_t *agencies = json_object(), *ids = json_array();
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	size_t i;
 	int rc;
 
@@ -417,7 +416,7 @@ all_agencies(struct store *st, const struct report_query *q,
 		json_decref(ids);
 		return -1;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = store_step(s)) == STORE_ROW)
 		json_array_append_new(ids,
 		    json_string(report_col_text(s, 0, "")));
 	if (report_finish(s, rc) == -1) {
@@ -500,7 +499,7 @@ report_build(struct store *st, const struct report_query *q, char *err,
 	    weekly(st, &all, out) == -1 ||
 	    report_signals(st, q, out) == -1) {
 		snprintf(err, errlen, "database: %s",
-		    sqlite3_errmsg(store_db(st)));
+		    store_errmsg(st));
 		json_decref(out);
 		return NULL;
 	}

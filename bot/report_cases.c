@@ -7,7 +7,6 @@
 #include "report_int.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "store.h"
@@ -19,39 +18,39 @@ static const char sql_cases[] =
 
 /* One case row into the case figures; days taken go to *days. */
 static int
-tally_case(json_t *c, sqlite3_stmt *s, const struct report_filt *f,
+tally_case(json_t *c, struct store_stmt *s, const struct report_filt *f,
     struct report_vec *days)
 {
 	json_t *adm = json_object_get(c, "admissibility");
-	long long recv = sqlite3_column_int64(s, 4);
-	long long deadline = sqlite3_column_int64(s, 5);
+	long long recv = store_col_int64(s, 4);
+	long long deadline = store_col_int64(s, 5);
 
 	report_jadd(c, "total", 1);
 	report_jadd(json_object_get(c, "by_status"),
 	    report_col_text(s, 0, "?"), 1);
-	if (sqlite3_column_type(s, 1) == SQLITE_NULL) {
+	if (store_col_null(s, 1)) {
 		report_jadd(adm, "undecided", 1);
-	} else if (sqlite3_column_int(s, 1)) {
+	} else if (store_col_int(s, 1)) {
 		report_jadd(adm, "ontvankelijk", 1);
 	} else {
 		report_jadd(adm, "onontvankelijk", 1);
 		report_jadd(json_object_get(adm, "reasons"),
 		    report_col_text(s, 2, "onbekend"), 1);
 	}
-	if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+	if (!store_col_null(s, 3))
 		report_jadd(json_object_get(c, "by_verdict"),
 		    report_col_text(s, 3, "?"), 1);
-	if (sqlite3_column_type(s, 6) == SQLITE_NULL) {
+	if (store_col_null(s, 6)) {
 		report_jadd(c, "open", 1);
 		if (deadline < f->asof)
 			report_jadd(c, "overdue", 1);
 		return 0;
 	}
 	report_jadd(c, "handled", 1);
-	report_jadd(c, sqlite3_column_int64(s, 6) <= deadline ?
+	report_jadd(c, store_col_int64(s, 6) <= deadline ?
 	    "handled_within_term" : "handled_late", 1);
 	return report_vec_push(days, report_days_between(recv,
-	    sqlite3_column_int64(s, 6)));
+	    store_col_int64(s, 6)));
 }
 
 static json_t *
@@ -98,16 +97,16 @@ report_fig_cases(struct store *st, const struct report_filt *f, json_t *out)
 {
 	struct report_vec days;
 	json_t *c = new_cases();
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
 	memset(&days, 0, sizeof(days));
 	json_object_set_new(out, "cases", c);
 	if ((s = report_stmt(st, sql_cases, f)) == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = store_step(s)) == STORE_ROW)
 		if (tally_case(c, s, f, &days) == -1) {
-			rc = SQLITE_NOMEM;
+			rc = STORE_ERROR;
 			break;
 		}
 	json_object_set_new(c, "days_taken", days_stat(&days));

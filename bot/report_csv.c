@@ -8,7 +8,6 @@
  */
 #include "report_int.h"
 
-#include <sqlite3.h>
 #include <string.h>
 
 #include "log.h"
@@ -18,12 +17,12 @@ static const char sql_register[] =
 	"SELECT reference, received_at, agency, channel, subject, status,"
 	" admissible, inadmissible_reason, verdict, handled_at, deadline_at,"
 	" name, email, phone, dossier, description FROM cases"
-	" WHERE (?1 IS NULL OR agency = ?1) AND received_at >= ?2"
-	" AND received_at < ?3 ORDER BY received_at, reference";
+	" WHERE (CAST(?1 AS TEXT) IS NULL OR agency = ?1)"
+	" AND received_at >= ?2 AND received_at < ?3 ORDER BY received_at, reference";
 static const char sql_conversations[] =
 	"SELECT agency, channel, first_intent, topic, outcome, case_ref,"
 	" first_msg_at, first_reply_at, ended_at, turns, staff_involved"
-	" FROM outcomes WHERE (?1 IS NULL OR agency = ?1)"
+	" FROM outcomes WHERE (CAST(?1 AS TEXT) IS NULL OR agency = ?1)"
 	" AND ended_at >= ?2 AND ended_at < ?3 ORDER BY ended_at, id";
 
 /* One text field; sep is written before it (',' or nothing). */
@@ -51,31 +50,31 @@ cell(FILE *f, int first, const char *s)
 }
 
 static void
-cell_col(FILE *f, int first, sqlite3_stmt *s, int i)
+cell_col(FILE *f, int first, struct store_stmt *s, int i)
 {
-	cell(f, first, (const char *)sqlite3_column_text(s, i));
+	cell(f, first, store_col_text(s, i));
 }
 
 static void
-cell_date(FILE *f, sqlite3_stmt *s, int i)
+cell_date(FILE *f, struct store_stmt *s, int i)
 {
 	char d[11];
 
-	if (sqlite3_column_type(s, i) == SQLITE_NULL) {
+	if (store_col_null(s, i)) {
 		cell(f, 0, NULL);
 		return;
 	}
-	report_format_date(sqlite3_column_int64(s, i), d);
+	report_format_date(store_col_int64(s, i), d);
 	cell(f, 0, d);
 }
 
 static void
-cell_datetime(FILE *f, sqlite3_stmt *s, int i)
+cell_datetime(FILE *f, struct store_stmt *s, int i)
 {
 	char d[17];
 
-	report_format_datetime(sqlite3_column_type(s, i) == SQLITE_NULL ? 0 :
-	    sqlite3_column_int64(s, i), d);
+	report_format_datetime(store_col_null(s, i) ? 0 :
+	    store_col_int64(s, i), d);
 	cell(f, 0, d);
 }
 
@@ -88,27 +87,27 @@ cell_num(FILE *f, int have, long long n)
 		fputc(',', f);
 }
 
-static sqlite3_stmt *
+static struct store_stmt *
 prepare(struct store *st, const char *sql, const struct report_query *q)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct store_stmt *s = store_stmt(st, sql);
 
 	if (s == NULL)
 		return NULL;
-	sqlite3_bind_text(s, 1, q->agency, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, q->from_ms);
-	sqlite3_bind_int64(s, 3, q->to_ms);
+	store_bind_text(s, 1, q->agency, -1);
+	store_bind_int64(s, 2, q->from_ms);
+	store_bind_int64(s, 3, q->to_ms);
 	return s;
 }
 
 /* The columns from "afgehandeld" on: date, days taken, within term. */
 static void
-register_term(FILE *f, sqlite3_stmt *s, long long asof)
+register_term(FILE *f, struct store_stmt *s, long long asof)
 {
-	long long recv = sqlite3_column_int64(s, 1);
-	long long deadline = sqlite3_column_int64(s, 10);
-	int handled = sqlite3_column_type(s, 9) != SQLITE_NULL;
-	long long done = sqlite3_column_int64(s, 9);
+	long long recv = store_col_int64(s, 1);
+	long long deadline = store_col_int64(s, 10);
+	int handled = !store_col_null(s, 9);
+	long long done = store_col_int64(s, 9);
 
 	cell_date(f, s, 9);
 	cell_num(f, handled, handled ? report_days_between(recv, done) : 0);
@@ -119,9 +118,9 @@ register_term(FILE *f, sqlite3_stmt *s, long long asof)
 }
 
 static void
-register_row(FILE *f, sqlite3_stmt *s, long long asof, int with_contact)
+register_row(FILE *f, struct store_stmt *s, long long asof, int with_contact)
 {
-	int adm_null = sqlite3_column_type(s, 6) == SQLITE_NULL;
+	int adm_null = store_col_null(s, 6);
 
 	cell_col(f, 1, s, 0);
 	cell_date(f, s, 1);
@@ -129,7 +128,7 @@ register_row(FILE *f, sqlite3_stmt *s, long long asof, int with_contact)
 	cell_col(f, 0, s, 3);
 	cell_col(f, 0, s, 4);
 	cell_col(f, 0, s, 5);
-	cell(f, 0, adm_null ? NULL : sqlite3_column_int(s, 6) ? "ja" : "nee");
+	cell(f, 0, adm_null ? NULL : store_col_int(s, 6) ? "ja" : "nee");
 	cell_col(f, 0, s, 7);
 	cell_col(f, 0, s, 8);
 	register_term(f, s, asof);
@@ -148,7 +147,7 @@ report_write_cases_csv(FILE *f, struct store *st,
     const struct report_query *q, int with_contact)
 {
 	long long now = q->now_ms ? q->now_ms : store_now_ms();
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
 	if ((s = prepare(st, sql_register, q)) == NULL)
@@ -158,13 +157,13 @@ report_write_cases_csv(FILE *f, struct store *st,
 	    "binnen_termijn", f);
 	fputs(with_contact ? ",naam,email,telefoon,dossier,beschrijving\r\n" :
 	    "\r\n", f);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = store_step(s)) == STORE_ROW)
 		register_row(f, s, now < q->to_ms ? now : q->to_ms,
 		    with_contact);
 	store_stmt_done(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		log_warnx("event=report_csv_failed msg=\"%s\"",
-		    sqlite3_errmsg(store_db(st)));
+		    store_errmsg(st));
 		return -1;
 	}
 	return ferror(f) ? -1 : 0;
@@ -172,18 +171,18 @@ report_write_cases_csv(FILE *f, struct store *st,
 
 /* Seconds between two columns, empty when either is missing. */
 static void
-cell_secs(FILE *f, sqlite3_stmt *s, int from, int to)
+cell_secs(FILE *f, struct store_stmt *s, int from, int to)
 {
-	int have = sqlite3_column_type(s, from) != SQLITE_NULL &&
-	    sqlite3_column_type(s, to) != SQLITE_NULL;
-	long long d = sqlite3_column_int64(s, to) -
-	    sqlite3_column_int64(s, from);
+	int have = !store_col_null(s, from) &&
+	    !store_col_null(s, to);
+	long long d = store_col_int64(s, to) -
+	    store_col_int64(s, from);
 
 	cell_num(f, have && d >= 0, (d + 500) / 1000);
 }
 
 static void
-conversation_row(FILE *f, sqlite3_stmt *s)
+conversation_row(FILE *f, struct store_stmt *s)
 {
 	int i;
 
@@ -195,8 +194,8 @@ conversation_row(FILE *f, sqlite3_stmt *s)
 	cell_datetime(f, s, 8);
 	cell_secs(f, s, 6, 7);
 	cell_secs(f, s, 6, 8);
-	cell_num(f, 1, sqlite3_column_int64(s, 9));
-	cell(f, 0, sqlite3_column_int(s, 10) ? "ja" : "nee");
+	cell_num(f, 1, store_col_int64(s, 9));
+	cell(f, 0, store_col_int(s, 10) ? "ja" : "nee");
 	fputs("\r\n", f);
 }
 
@@ -204,7 +203,7 @@ int
 report_write_conversations_csv(FILE *f, struct store *st,
     const struct report_query *q)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
 	if ((s = prepare(st, sql_conversations, q)) == NULL)
@@ -212,12 +211,12 @@ report_write_conversations_csv(FILE *f, struct store *st,
 	fputs("entiteit,kanaal,eerste_intentie,onderwerp,uitkomst,referentie,"
 	    "eerste_bericht,eerste_antwoord,afgesloten,seconden_tot_antwoord,"
 	    "seconden_tot_afsluiting,beurten,medewerker\r\n", f);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = store_step(s)) == STORE_ROW)
 		conversation_row(f, s);
 	store_stmt_done(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		log_warnx("event=report_csv_failed msg=\"%s\"",
-		    sqlite3_errmsg(store_db(st)));
+		    store_errmsg(st));
 		return -1;
 	}
 	return ferror(f) ? -1 : 0;

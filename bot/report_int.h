@@ -61,17 +61,18 @@ struct report_filt {
 /* WHERE clause of a slice on the time column col: ?1 agency, ?2 channel,
  * ?3 from, ?4 to (report_stmt binds them). */
 #define REPORT_FILTER(col) \
-	" (?1 IS NULL OR agency = ?1) AND (?2 IS NULL OR channel = ?2)" \
+	" (CAST(?1 AS TEXT) IS NULL OR agency = ?1)" \
+	" AND (CAST(?2 AS TEXT) IS NULL OR channel = ?2)" \
 	" AND " col " >= ?3 AND " col " < ?4"
 
-struct sqlite3_stmt;
+struct store_stmt;
 /* The cached statement for sql with the slice bound; NULL on error. */
-struct sqlite3_stmt *report_stmt(struct store *st, const char *sql,
+struct store_stmt *report_stmt(struct store *st, const char *sql,
 	    const struct report_filt *f);
-/* Resets s; 0 if rc is SQLITE_DONE, else -1. */
-int	report_finish(struct sqlite3_stmt *s, int rc);
+/* Resets s; 0 if rc is STORE_DONE, else -1. */
+int	report_finish(struct store_stmt *s, int rc);
 /* Column i as text, or dflt when NULL. */
-const char *report_col_text(struct sqlite3_stmt *s, int i, const char *dflt);
+const char *report_col_text(struct store_stmt *s, int i, const char *dflt);
 /* o[k] += n (created at 0). */
 void	report_jadd(json_t *o, const char *k, json_int_t n);
 /* An object with each name at 0. */

@@ -10,7 +10,6 @@
  */
 #include "report_int.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,7 +110,7 @@ static int
 purge_batch(struct store *st, const char *sql, long long cutoff,
     long long *after)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	long long id, last = *after;
 	int rc, n = 0;
 
@@ -121,18 +120,18 @@ purge_batch(struct store *st, const char *sql, long long cutoff,
 		store_rollback(st);
 		return -1;
 	}
-	sqlite3_bind_int64(s, 1, cutoff);
-	sqlite3_bind_int(s, 2, PURGE_BATCH);
-	sqlite3_bind_int64(s, 3, *after);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	store_bind_int64(s, 1, cutoff);
+	store_bind_int(s, 2, PURGE_BATCH);
+	store_bind_int64(s, 3, *after);
+	while ((rc = store_step(s)) == STORE_ROW) {
 		n++;
-		if ((id = sqlite3_column_int64(s, 0)) > last)
+		if ((id = store_col_int64(s, 0)) > last)
 			last = id;
 	}
 	store_stmt_done(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		log_warnx("event=purge_failed msg=\"%s\"",
-		    sqlite3_errmsg(store_db(st)));
+		    store_errmsg(st));
 		store_rollback(st);
 		return -1;
 	}
@@ -204,7 +203,7 @@ static const char sql_e_statuses[] =
  * number and PSID) are looked for there. */
 static const char sql_e_unexpected[] =
 	"DELETE FROM unexpected WHERE length(?1) >= 6 AND ?2 > 0"
-	" AND instr(raw, ?1) > 0";
+	" AND replace(raw, ?1, '') <> raw";
 static const char sql_e_conv[] =
 	"UPDATE conversations SET user_id = '', user_phone = NULL,"
 	" user_name = NULL, data = '{}', open = 0, state = 'ended',"
@@ -225,19 +224,19 @@ static int
 erase_step(struct store *st, const struct step *e, const char *user,
     long long now, struct report_purge_counts *c)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	int rc;
 
 	if ((s = store_stmt(st, e->sql)) == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, now);
-	rc = sqlite3_step(s);
-	*counter(c, e->off) += sqlite3_changes(store_db(st));
+	store_bind_text(s, 1, user, -1);
+	store_bind_int64(s, 2, now);
+	rc = store_step(s);
+	*counter(c, e->off) += store_changes(st);
 	store_stmt_done(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		log_warnx("event=erase_failed msg=\"%s\"",
-		    sqlite3_errmsg(store_db(st)));
+		    store_errmsg(st));
 		return -1;
 	}
 	return 0;

@@ -13,7 +13,6 @@
 
 #include <limits.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,12 +20,13 @@
 
 static const char sql_topics[] =
 	"SELECT topic, ended_at FROM outcomes WHERE topic IS NOT NULL"
-	" AND topic <> '' AND (?1 IS NULL OR agency = ?1)"
+	" AND topic <> '' AND (CAST(?1 AS TEXT) IS NULL OR agency = ?1)"
 	" AND ended_at >= ?2 AND ended_at < ?3";
 
 /* The first week with data: before it a topic only looks new. */
 static const char sql_first[] =
-	"SELECT min(ended_at) FROM outcomes WHERE (?1 IS NULL OR agency = ?1)";
+	"SELECT min(ended_at) FROM outcomes"
+	" WHERE (CAST(?1 AS TEXT) IS NULL OR agency = ?1)";
 
 struct weeks {
 	long long	*start;		/* n + 1 boundaries */
@@ -64,17 +64,17 @@ weeks_init(struct weeks *w, const struct report_query *q)
 static int
 first_week(struct store *st, const struct report_query *q, struct weeks *w)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_first);
+	struct store_stmt *s = store_stmt(st, sql_first);
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, q->agency, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW &&
-	    sqlite3_column_type(s, 0) != SQLITE_NULL)
-		w->first = report_week_start(sqlite3_column_int64(s, 0));
+	store_bind_text(s, 1, q->agency, -1);
+	if ((rc = store_step(s)) == STORE_ROW &&
+	    !store_col_null(s, 0))
+		w->first = report_week_start(store_col_int64(s, 0));
 	store_stmt_done(s);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc == STORE_ROW ? 0 : -1;
 }
 
 static size_t
@@ -93,18 +93,18 @@ static int
 count_topics(struct store *st, const struct report_query *q,
     const struct weeks *w, json_t *counts)
 {
-	sqlite3_stmt *s = store_stmt(st, sql_topics);
+	struct store_stmt *s = store_stmt(st, sql_topics);
 	json_t *a, *v;
 	size_t i;
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, q->agency, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, w->start[0]);
-	sqlite3_bind_int64(s, 3, w->start[w->n]);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(s, 0);
+	store_bind_text(s, 1, q->agency, -1);
+	store_bind_int64(s, 2, w->start[0]);
+	store_bind_int64(s, 3, w->start[w->n]);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *t = store_col_text(s, 0);
 
 		if ((a = json_object_get(counts, t)) == NULL) {
 			a = json_array();
@@ -112,12 +112,12 @@ count_topics(struct store *st, const struct report_query *q,
 				json_array_append_new(a, json_integer(0));
 			json_object_set_new(counts, t, a);
 		}
-		i = week_of(w, sqlite3_column_int64(s, 1));
+		i = week_of(w, store_col_int64(s, 1));
 		v = json_array_get(a, i);
 		json_integer_set(v, json_integer_value(v) + 1);
 	}
 	store_stmt_done(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DONE ? 0 : -1;
 }
 
 static void

@@ -6,7 +6,6 @@
  */
 #include "review.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,39 +66,39 @@ review_signals_text(const struct signals *s, char *out, size_t outlen)
 
 /* ---- statements -------------------------------------------------------- */
 
-static sqlite3_stmt *
+static struct store_stmt *
 prep(struct store *s, const char *sql)
 {
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
 	if (st == NULL)
 		log_warnx("event=review_sql_failed msg=\"%s\"",
-		    sqlite3_errmsg(store_db(s)));
+		    store_errmsg(s));
 	return st;
 }
 
 static int
-failed(struct store *s, sqlite3_stmt *st)
+failed(struct store *s, struct store_stmt *st)
 {
 	log_warnx("event=review_sql_failed msg=\"%s\"",
-	    sqlite3_errmsg(store_db(s)));
+	    store_errmsg(s));
 	store_stmt_done(st);
 	return -1;
 }
 
 static void
-bind_text(sqlite3_stmt *st, int i, const char *v)
+bind_text(struct store_stmt *st, int i, const char *v)
 {
 	if (v != NULL && *v != '\0')
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+		store_bind_text(st, i, v, -1);
 	else
-		sqlite3_bind_null(st, i);
+		store_bind_null(st, i);
 }
 
 static void
-col_copy(sqlite3_stmt *st, int i, char *out, size_t outlen)
+col_copy(struct store_stmt *st, int i, char *out, size_t outlen)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = store_col_text(st, i);
 
 	snprintf(out, outlen, "%s", t != NULL ? (const char *)t : "");
 }
@@ -111,40 +110,41 @@ static const char sql_collect[] =
 	" VALUES (?1, ?2, ?3, ?4, coalesce((SELECT received_at FROM inbound"
 	" WHERE id = ?1), ?5), ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
 	" ON CONFLICT (inbound_id) DO UPDATE SET"
-	" reasons = reasons | excluded.reasons,"
-	" answer = coalesce(excluded.answer, answer),"
-	" marked_by = coalesce(excluded.marked_by, marked_by),"
+	" reasons = review_items.reasons | excluded.reasons,"
+	" answer = coalesce(excluded.answer, review_items.answer),"
+	" marked_by = coalesce(excluded.marked_by, review_items.marked_by),"
 	" status = CASE WHEN excluded.marked_by IS NOT NULL"
-	" AND status = 'ignored' THEN 'open' ELSE status END";
+	" AND review_items.status = 'ignored' THEN 'open'"
+	" ELSE review_items.status END";
 
 int
 review_collect(struct store *s, const struct review_new *n, long long now_ms)
 {
 	const struct intent_result *ir = n->ir;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
+	char conf[32];
 
 	if ((st = prep(s, sql_collect)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, n->inbound_id);
+	store_bind_int64(st, 1, n->inbound_id);
 	if (n->conversation_id > 0)
-		sqlite3_bind_int64(st, 2, n->conversation_id);
-	sqlite3_bind_text(st, 3, n->agency != NULL ? n->agency : "", -1,
-	    SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, n->channel != NULL ? n->channel : "", -1,
-	    SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 5, n->received_at);
-	sqlite3_bind_int(st, 6, (int)(n->reasons & REVIEW_ALL));
+		store_bind_int64(st, 2, n->conversation_id);
+	store_bind_text(st, 3, n->agency != NULL ? n->agency : "", -1);
+	store_bind_text(st, 4, n->channel != NULL ? n->channel : "", -1);
+	store_bind_int64(st, 5, n->received_at);
+	store_bind_int(st, 6, (int)(n->reasons & REVIEW_ALL));
 	bind_text(st, 7, n->text);
-	sqlite3_bind_text(st, 8, ir != NULL && ir->intent[0] ? ir->intent :
-	    "onbekend", -1, SQLITE_TRANSIENT);
+	store_bind_text(st, 8, ir != NULL && ir->intent[0] ? ir->intent :
+	    "onbekend", -1);
 	bind_text(st, 9, ir != NULL ? ir->topic : NULL);
-	sqlite3_bind_double(st, 10, ir != NULL ? ir->confidence : 0);
+	snprintf(conf, sizeof(conf), "%.4f", ir != NULL ? ir->confidence : 0);
+	store_bind_value(st, 10, conf);	/* a REAL, given as text */
 	bind_text(st, 11, ir != NULL ? ir->second : NULL);
 	bind_text(st, 12, n->signals);
 	bind_text(st, 13, n->answer);
 	bind_text(st, 14, n->marked_by);
-	sqlite3_bind_int64(st, 15, now_ms);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	store_bind_int64(st, 15, now_ms);
+	if (store_step(st) != STORE_DONE)
 		return failed(s, st);
 	store_stmt_done(st);
 	return 0;
@@ -166,29 +166,29 @@ int
 review_message(struct store *s, long long inbound_id, long long last_of_conv,
     struct review_msg *m)
 {
-	sqlite3_stmt *st;
-	const unsigned char *t;
+	struct store_stmt *st;
+	const char *t;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
 	if ((st = prep(s, last_of_conv ? sql_last_msg : sql_msg)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, last_of_conv ? last_of_conv : inbound_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		m->id = sqlite3_column_int64(st, 0);
-		m->conversation_id = sqlite3_column_int64(st, 1);
-		m->received_at = sqlite3_column_int64(st, 2);
+	store_bind_int64(st, 1, last_of_conv ? last_of_conv : inbound_id);
+	if ((rc = store_step(st)) == STORE_ROW) {
+		m->id = store_col_int64(st, 0);
+		m->conversation_id = store_col_int64(st, 1);
+		m->received_at = store_col_int64(st, 2);
 		col_copy(st, 3, m->agency, sizeof(m->agency));
 		col_copy(st, 4, m->channel, sizeof(m->channel));
-		t = sqlite3_column_text(st, 5);
+		t = store_col_text(st, 5);
 		if (t != NULL && (m->text = strdup((const char *)t)) == NULL) {
 			store_stmt_done(st);
 			return -1;
 		}
-	} else if (rc != SQLITE_DONE)
+	} else if (rc != STORE_DONE)
 		return failed(s, st);
 	store_stmt_done(st);
-	return rc == SQLITE_ROW ? 1 : 0;
+	return rc == STORE_ROW ? 1 : 0;
 }
 
 /* ---- reading and closing ---------------------------------------------- */
@@ -203,17 +203,18 @@ static const char sql_open[] =
 	" ORDER BY id LIMIT ?2";
 
 static int
-read_item(sqlite3_stmt *st, struct review_item *it)
+read_item(struct store_stmt *st, struct review_item *it)
 {
-	const unsigned char *t;
+	const char *t;
 
 	memset(it, 0, sizeof(*it));
-	it->id = sqlite3_column_int64(st, 0);
-	it->inbound_id = sqlite3_column_int64(st, 1);
-	it->conversation_id = sqlite3_column_int64(st, 2);
-	it->received_at = sqlite3_column_int64(st, 3);
-	it->reasons = (unsigned)sqlite3_column_int(st, 4);
-	it->confidence = sqlite3_column_double(st, 5);
+	it->id = store_col_int64(st, 0);
+	it->inbound_id = store_col_int64(st, 1);
+	it->conversation_id = store_col_int64(st, 2);
+	it->received_at = store_col_int64(st, 3);
+	it->reasons = (unsigned)store_col_int(st, 4);
+	t = store_col_text(st, 5);
+	it->confidence = t != NULL ? strtod(t, NULL) : 0;
 	col_copy(st, 6, it->agency, sizeof(it->agency));
 	col_copy(st, 7, it->channel, sizeof(it->channel));
 	col_copy(st, 8, it->guess, sizeof(it->guess));
@@ -222,7 +223,7 @@ read_item(sqlite3_stmt *st, struct review_item *it)
 	col_copy(st, 11, it->answer, sizeof(it->answer));
 	col_copy(st, 12, it->signals, sizeof(it->signals));
 	col_copy(st, 14, it->user_name, sizeof(it->user_name));
-	t = sqlite3_column_text(st, 13);
+	t = store_col_text(st, 13);
 	it->text = strdup(t != NULL ? (const char *)t : "");
 	return it->text == NULL ? -1 : 0;
 }
@@ -231,15 +232,15 @@ int
 review_open(struct store *s, const char *agency, struct review_item **out)
 {
 	struct review_item *v = NULL, *nv;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int n = 0, cap = 0, rc;
 
 	*out = NULL;
 	if ((st = prep(s, sql_open)) == NULL)
 		return -1;
 	bind_text(st, 1, agency);
-	sqlite3_bind_int(st, 2, REVIEW_LIST_MAX);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	store_bind_int(st, 2, REVIEW_LIST_MAX);
+	while ((rc = store_step(st)) == STORE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			if ((nv = realloc(v, (size_t)cap * sizeof(*v))) ==
@@ -252,10 +253,10 @@ review_open(struct store *s, const char *agency, struct review_item **out)
 		n++;
 	}
 	store_stmt_done(st);
-	if (rc != SQLITE_DONE) {
-		if (rc != SQLITE_ROW)
+	if (rc != STORE_DONE) {
+		if (rc != STORE_ROW)
 			log_warnx("event=review_sql_failed msg=\"%s\"",
-			    sqlite3_errmsg(store_db(s)));
+			    store_errmsg(s));
 		review_items_free(v, n);
 		return -1;
 	}
@@ -282,21 +283,21 @@ int
 review_resolve(struct store *s, const long long *ids, int n,
     const char *intent, const char *by, long long now_ms)
 {
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int i, changed = 0;
 
 	for (i = 0; i < n; i++) {
 		if ((st = prep(s, sql_resolve)) == NULL)
 			return -1;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		sqlite3_bind_text(st, 2, intent != NULL ? "assigned" :
-		    "ignored", -1, SQLITE_STATIC);
+		store_bind_int64(st, 1, ids[i]);
+		store_bind_text(st, 2, intent != NULL ? "assigned" :
+		    "ignored", -1);
 		bind_text(st, 3, intent);
 		bind_text(st, 4, by);
-		sqlite3_bind_int64(st, 5, now_ms);
-		if (sqlite3_step(st) != SQLITE_DONE)
+		store_bind_int64(st, 5, now_ms);
+		if (store_step(st) != STORE_DONE)
 			return failed(s, st);
-		changed += sqlite3_changes(store_db(s));
+		changed += store_changes(s);
 		store_stmt_done(st);
 	}
 	return changed;

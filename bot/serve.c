@@ -104,6 +104,7 @@ reload(struct server *s)
 	backend_reload(s->backend, next);
 	config_free(s->cfg);
 	s->cfg = next;
+	console_reload(s);
 	log_info("event=reloaded agencies=%zu", next->n_agencies);
 }
 
@@ -121,6 +122,9 @@ after_wake(struct server *s)
 static void
 tick(struct server *s)
 {
+	/* Another instance changed what consoles show (PostgreSQL). */
+	if (store_notified(s->store))
+		console_notify(s, 0);
 	console_tick(s);
 }
 
@@ -185,8 +189,11 @@ serve_start(struct server *s)
 	 * the database: a write that finds it locked fails at once with 503
 	 * (webhooks are written by the intake writer, which may wait). */
 	store_set_busy_timeout(s->store, 50);
+	if (store_listen(s->store, "console") == -1)
+		log_warnx("event=listen_failed msg=\"%s\"", store_errmsg(s->store));
 	if ((s->console = console_new()) == NULL)
 		return -1;
+	console_reload(s);
 	memset(&ho, 0, sizeof(ho));
 	ho.listen_addr = s->cfg->listen_addr;
 	ho.port = s->cfg->port;

@@ -3,7 +3,6 @@
  */
 #include "session.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,8 +17,8 @@ session_create(struct store *s, const struct staff_account *a,
 {
 	static const char sql[] = "INSERT INTO staff_sessions (token_hash, "
 	    "staff_id, csrf, created_at, last_seen_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?4)";
-	sqlite3_stmt *st;
+	    "VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id";
+	struct store_stmt *st;
 	char hash[65];
 	int rc;
 
@@ -30,17 +29,18 @@ session_create(struct store *s, const struct staff_account *a,
 	staff_sha256_hex(token, hash);
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, a->id);
-	sqlite3_bind_text(st, 3, sess->csrf, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, store_now_ms());
-	rc = sqlite3_step(st);
+	store_bind_text(st, 1, hash, -1);
+	store_bind_int64(st, 2, a->id);
+	store_bind_text(st, 3, sess->csrf, -1);
+	store_bind_int64(st, 4, store_now_ms());
+	if ((rc = store_step(st)) == STORE_ROW)
+		sess->id = store_col_int64(st, 0);
 	store_stmt_done(st);
-	if (rc != SQLITE_DONE) {
-		log_warnx("event=session_create_failed rc=%d", rc);
+	if (rc != STORE_ROW) {
+		log_warnx("event=session_create_failed msg=\"%s\"",
+		    store_errmsg(s));
 		return -1;
 	}
-	sess->id = sqlite3_last_insert_rowid(store_db(s));
 	sess->staff_id = a->id;
 	snprintf(sess->name, sizeof(sess->name), "%s", a->name);
 	snprintf(sess->role, sizeof(sess->role), "%s", a->role);
@@ -51,12 +51,12 @@ static void
 delete_id(struct store *s, long long id)
 {
 	static const char sql[] = "DELETE FROM staff_sessions WHERE id = ?1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_step(st);
+	store_bind_int64(st, 1, id);
+	store_step(st);
 	store_stmt_done(st);
 }
 
@@ -65,38 +65,38 @@ touch(struct store *s, long long id, long long now)
 {
 	static const char sql[] = "UPDATE staff_sessions SET last_seen_at = ?2 "
 	    "WHERE id = ?1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_step(st);
+	store_bind_int64(st, 1, id);
+	store_bind_int64(st, 2, now);
+	store_step(st);
 	store_stmt_done(st);
 }
 
 /* Reads one row of the lookup statements and applies the expiry rules. */
 static int
-read_row(struct store *s, sqlite3_stmt *st, struct session *sess, int touch_it)
+read_row(struct store *s, struct store_stmt *st, struct session *sess, int touch_it)
 {
 	long long now = store_now_ms(), created, seen;
-	int rc = sqlite3_step(st);
+	int rc = store_step(st);
 
-	if (rc != SQLITE_ROW) {
+	if (rc != STORE_ROW) {
 		store_stmt_done(st);
-		return rc == SQLITE_DONE ? 0 : -1;
+		return rc == STORE_DONE ? 0 : -1;
 	}
 	memset(sess, 0, sizeof(*sess));
-	sess->id = sqlite3_column_int64(st, 0);
-	sess->staff_id = sqlite3_column_int64(st, 1);
+	sess->id = store_col_int64(st, 0);
+	sess->staff_id = store_col_int64(st, 1);
 	snprintf(sess->csrf, sizeof(sess->csrf), "%s",
-	    (const char *)sqlite3_column_text(st, 2));
-	created = sqlite3_column_int64(st, 3);
-	seen = sqlite3_column_int64(st, 4);
+	    store_col_text(st, 2));
+	created = store_col_int64(st, 3);
+	seen = store_col_int64(st, 4);
 	snprintf(sess->name, sizeof(sess->name), "%s",
-	    (const char *)sqlite3_column_text(st, 5));
+	    store_col_text(st, 5));
 	snprintf(sess->role, sizeof(sess->role), "%s",
-	    (const char *)sqlite3_column_text(st, 6));
+	    store_col_text(st, 6));
 	store_stmt_done(st);
 	if (now - seen > SESSION_IDLE_MS || now - created > SESSION_MAX_MS) {
 		delete_id(s, sess->id);
@@ -114,7 +114,7 @@ session_lookup(struct store *s, const char *token, struct session *sess)
 	    "x.created_at, x.last_seen_at, a.name, a.role "
 	    "FROM staff_sessions x JOIN staff a ON a.id = x.staff_id "
 	    "WHERE x.token_hash = ?1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	char hash[65];
 
 	if (strlen(token) != SESSION_TOKEN_LEN)
@@ -122,7 +122,7 @@ session_lookup(struct store *s, const char *token, struct session *sess)
 	staff_sha256_hex(token, hash);
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	store_bind_text(st, 1, hash, -1);
 	return read_row(s, st, sess, 1);
 }
 
@@ -133,11 +133,11 @@ session_lookup_id(struct store *s, long long id, struct session *sess)
 	    "x.created_at, x.last_seen_at, a.name, a.role "
 	    "FROM staff_sessions x JOIN staff a ON a.id = x.staff_id "
 	    "WHERE x.id = ?1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	store_bind_int64(st, 1, id);
 	return read_row(s, st, sess, 0);
 }
 
@@ -146,14 +146,14 @@ session_destroy(struct store *s, const char *token)
 {
 	static const char sql[] = "DELETE FROM staff_sessions "
 	    "WHERE token_hash = ?1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	char hash[65];
 
 	staff_sha256_hex(token, hash);
 	if ((st = store_stmt(s, sql)) == NULL)
 		return;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	sqlite3_step(st);
+	store_bind_text(st, 1, hash, -1);
+	store_step(st);
 	store_stmt_done(st);
 }
 
@@ -162,15 +162,15 @@ session_purge(struct store *s)
 {
 	static const char sql[] = "DELETE FROM staff_sessions "
 	    "WHERE last_seen_at < ?1 OR created_at < ?2";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	long long now = store_now_ms();
 	int rc;
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, now - SESSION_IDLE_MS);
-	sqlite3_bind_int64(st, 2, now - SESSION_MAX_MS);
-	rc = sqlite3_step(st);
+	store_bind_int64(st, 1, now - SESSION_IDLE_MS);
+	store_bind_int64(st, 2, now - SESSION_MAX_MS);
+	rc = store_step(st);
 	store_stmt_done(st);
-	return rc == SQLITE_DONE ? sqlite3_changes(store_db(s)) : -1;
+	return rc == STORE_DONE ? store_changes(s) : -1;
 }

@@ -8,7 +8,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,8 +152,8 @@ staff_add(struct store *s, const char *name, const char *role,
     const char *pw)
 {
 	static const char sql[] = "INSERT INTO staff (name, role, pw_hash, "
-	    "created_at) VALUES (?1, ?2, ?3, ?4)";
-	sqlite3_stmt *st;
+	    "created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO NOTHING";
+	struct store_stmt *st;
 	char hash[STAFF_HASH_MAX];
 	int rc;
 
@@ -162,53 +161,75 @@ staff_add(struct store *s, const char *name, const char *role,
 		return -1;
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, store_now_ms());
-	rc = sqlite3_step(st);
+	store_bind_text(st, 1, name, -1);
+	store_bind_text(st, 2, role, -1);
+	store_bind_text(st, 3, hash, -1);
+	store_bind_int64(st, 4, store_now_ms());
+	rc = store_step(st);
 	store_stmt_done(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
-		return -2;
-	if (rc != SQLITE_DONE) {
-		log_warnx("event=staff_add_failed rc=%d", rc);
+	if (rc != STORE_DONE) {
+		log_warnx("event=staff_add_failed msg=\"%s\"", store_errmsg(s));
 		return -1;
 	}
-	return 0;
+	return store_changes(s) > 0 ? 0 : -2;
 }
 
+/*
+ * Removes the account and puts the conversations it held back in the
+ * queue (waiting for staff since now), in one transaction: a colleague
+ * who left must not leave citizens with nobody.
+ */
 int
 staff_remove(struct store *s, const char *name)
 {
-	static const char sql[] = "DELETE FROM staff WHERE name = ?1";
-	sqlite3_stmt *st;
-	int rc;
+	static const char del[] = "DELETE FROM staff WHERE name = ?1";
+	static const char rel[] = "UPDATE conversations SET mode = 'bot', "
+	    "staff = NULL, state = 'staff', waiting_since = ?2 "
+	    "WHERE open = 1 AND mode = 'staff' AND staff = ?1";
+	struct store_stmt *st;
+	int rc, gone;
 
-	if ((st = store_stmt(s, sql)) == NULL)
+	if (store_begin(s) == -1)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+	if ((st = store_stmt(s, del)) == NULL)
+		goto fail;
+	store_bind_text(st, 1, name, -1);
+	rc = store_step(st);
 	store_stmt_done(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(store_db(s)) > 0 ? 0 : -2;
+	gone = store_changes(s) > 0;
+	if (rc != STORE_DONE || (st = store_stmt(s, rel)) == NULL)
+		goto fail;
+	store_bind_text(st, 1, name, -1);
+	store_bind_int64(st, 2, store_now_ms());
+	rc = store_step(st);
+	store_stmt_done(st);
+	if (rc != STORE_DONE)
+		goto fail;
+	if (!gone) {
+		store_rollback(s);
+		return -2;
+	}
+	return store_commit(s);
+fail:
+	store_rollback(s);
+	return -1;
 }
 
 static void
-copy_col(sqlite3_stmt *st, int col, char *out, size_t outlen)
+copy_col(struct store_stmt *st, int col, char *out, size_t outlen)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
+	const char *t = store_col_text(st, col);
 
 	snprintf(out, outlen, "%s", t ? (const char *)t : "");
 }
 
 static void
-fill_account(sqlite3_stmt *st, struct staff_account *a)
+fill_account(struct store_stmt *st, struct staff_account *a)
 {
-	a->id = sqlite3_column_int64(st, 0);
+	a->id = store_col_int64(st, 0);
 	copy_col(st, 1, a->name, sizeof(a->name));
 	copy_col(st, 2, a->role, sizeof(a->role));
-	a->created_at = sqlite3_column_int64(st, 3);
+	a->created_at = store_col_int64(st, 3);
 }
 
 int
@@ -217,20 +238,20 @@ staff_find(struct store *s, const char *name, struct staff_account *a,
 {
 	static const char sql[] = "SELECT id, name, role, created_at, pw_hash "
 	    "FROM staff WHERE name = ?1";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int rc;
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	store_bind_text(st, 1, name, -1);
+	rc = store_step(st);
+	if (rc == STORE_ROW) {
 		fill_account(st, a);
 		if (hash != NULL)
 			copy_col(st, 4, hash, hashlen);
 	}
 	store_stmt_done(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : -1;
 }
 
 int
@@ -240,15 +261,15 @@ staff_each(struct store *s, void (*fn)(const struct staff_account *, void *),
 	static const char sql[] = "SELECT id, name, role, created_at FROM staff "
 	    "ORDER BY name";
 	struct staff_account a;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	int rc;
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_step(st)) == STORE_ROW) {
 		fill_account(st, &a);
 		fn(&a, arg);
 	}
 	store_stmt_done(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DONE ? 0 : -1;
 }

@@ -1,34 +1,25 @@
 /*
- * store.c — the SQLite connection: open, WAL, migrations, transactions.
- * synchronous=FULL: a webhook is answered 200 only after its commit, and
- * Meta never resends after a 200, so the commit must survive power loss.
+ * store.c — the dialect-neutral part of the store: choosing the back end,
+ * migrations, the statement cache, nested transactions, parameters and
+ * the advisory locks.  SQLite is store_lite.c, PostgreSQL store_pg.c.
+ * SQLite runs synchronous=FULL: a webhook is answered 200 only after its
+ * commit, and Meta never resends after a 200, so the commit must survive
+ * power loss; PostgreSQL's commit waits for its WAL flush the same way.
  */
 #include "store.h"
 
-#include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "log.h"
+#include "store_int.h"
 #include "store_schema.h"
 
-#define STMT_CACHE	256
-
-struct stmt_entry {
-	const char	*sql;		/* the caller's static string */
-	sqlite3_stmt	*st;
-};
-
-struct store {
-	sqlite3		*db;
-	struct stmt_entry cache[STMT_CACHE];
-	size_t		 ncache;
-	int		 depth;		/* nested store_begin() calls */
-	struct store_wlock *wlock;	/* shared write lock, or NULL */
-	int		 version;
-};
+/* Held while one instance migrates, so two starting together take turns. */
+#define MIGRATE_KEY	0x4c6f6b65744d6967LL	/* "LoketMig" */
 
 long long
 store_now_ms(void)
@@ -39,47 +30,88 @@ store_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void
-store_set_busy_timeout(struct store *s, int ms)
+enum store_kind
+store_kind_of(const char *db)
 {
-	sqlite3_busy_timeout(s->db, ms);
+	if (strncmp(db, "postgresql://", 13) == 0 ||
+	    strncmp(db, "postgres://", 11) == 0 || strchr(db, '=') != NULL)
+		return STORE_PG;
+	return STORE_SQLITE;
 }
 
-/* Runs every statement of sql in turn (prepared one by one). */
-static int
-run_script(sqlite3 *db, const char *sql)
+enum store_kind
+store_kind(const struct store *s)
 {
-	sqlite3_stmt *st;
-	const char *tail = sql;
+	return s->kind;
+}
+
+const char *
+store_kind_name(const struct store *s)
+{
+	return s->kind == STORE_PG ? "postgresql" : "sqlite";
+}
+
+/* ---- SQL translation: the one place the placeholders differ ---- */
+
+static void
+cut_for_update(char *sql)
+{
+	char *p = strstr(sql, " FOR UPDATE");
+
+	if (p != NULL)
+		*p = '\0';
+}
+
+char *
+store_translate(const char *sql, enum store_kind k, int *nparams)
+{
+	size_t n = strlen(sql);
+	char *out = malloc(n * 2 + 1), *o = out;
+	int quoted = 0, next = 0, v;
+	const char *p;
+	char *end;
+
+	*nparams = 0;
+	if (out == NULL)
+		return NULL;
+	for (p = sql; *p != '\0'; p++) {
+		if (*p == '\'')
+			quoted = !quoted;
+		if (quoted || *p != '?') {
+			*o++ = *p;
+			continue;
+		}
+		if (p[1] >= '0' && p[1] <= '9') {
+			v = (int)strtol(p + 1, &end, 10);
+			p = end - 1;
+		} else
+			v = ++next;
+		if (v > *nparams)
+			*nparams = v;
+		o += sprintf(o, k == STORE_PG ? "$%d" : "?%d", v);
+	}
+	*o = '\0';
+	if (k == STORE_SQLITE)
+		cut_for_update(out);
+	return out;
+}
+
+/* ---- migrations ---- */
+
+static int
+migrate_one(struct store *s, size_t v)
+{
+	const char *sql = store_schema_migration(v);
+	char *pg = NULL;
 	int rc;
 
-	while (tail != NULL && *tail != '\0') {
-		if (sqlite3_prepare_v2(db, tail, -1, &st, &tail) != SQLITE_OK)
-			return -1;
-		if (st == NULL)		/* only whitespace or comments left */
-			break;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			;
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return -1;
-	}
-	return 0;
-}
-
-static int
-pragma_int(sqlite3 *db, const char *sql, int *out)
-{
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (s->kind == STORE_PG && (pg = store_pg_ddl(sql)) == NULL)
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*out = sqlite3_column_int(st, 0);
-		rc = 0;
-	}
-	sqlite3_finalize(st);
+	rc = store_exec(s, pg != NULL ? pg : sql);
+	free(pg);
+	if (rc == 0)
+		rc = s->kind == STORE_PG ? store_pg_set_version(s, (int)v + 1) :
+		    store_lite_set_version(s, (int)v + 1);
 	return rc;
 }
 
@@ -87,9 +119,11 @@ static int
 migrate(struct store *s, char *err, size_t errlen)
 {
 	size_t n = store_schema_migration_count(), v;
-	char sql[64];
+	int rc;
 
-	if (pragma_int(s->db, "PRAGMA user_version", &s->version) == -1)
+	rc = s->kind == STORE_PG ? store_pg_get_version(s, &s->version) :
+	    store_lite_get_version(s, &s->version);
+	if (rc == -1)
 		goto fail;
 	if (s->version < 0 || (size_t)s->version > n) {
 		snprintf(err, errlen, "database schema version %d is newer "
@@ -99,11 +133,9 @@ migrate(struct store *s, char *err, size_t errlen)
 	for (v = (size_t)s->version; v < n; v++) {
 		if (store_begin(s) == -1)
 			goto fail;
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", v + 1);
-		if (run_script(s->db, store_schema_migration(v)) == -1 ||
-		    run_script(s->db, sql) == -1) {
+		if (migrate_one(s, v) == -1) {
 			snprintf(err, errlen, "migration %zu: %s", v + 1,
-			    sqlite3_errmsg(s->db));
+			    s->err);
 			store_rollback(s);
 			return -1;
 		}
@@ -114,85 +146,65 @@ migrate(struct store *s, char *err, size_t errlen)
 	}
 	return 0;
 fail:
-	snprintf(err, errlen, "%s", sqlite3_errmsg(s->db));
+	snprintf(err, errlen, "%s", s->err);
 	return -1;
 }
 
+static int
+run_key(struct store *s, const char *sql, long long key)
+{
+	struct store_stmt *st = store_stmt(s, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	store_bind_int64(st, 1, key);
+	rc = store_step(st);
+	rc = rc == STORE_ROW ? store_col_int(st, 0) : -1;
+	store_stmt_done(st);
+	return rc;
+}
+
+static int
+migrate_locked(struct store *s, char *err, size_t errlen)
+{
+	int rc;
+
+	if (s->kind == STORE_SQLITE)
+		return migrate(s, err, errlen);
+	if (run_key(s, "SELECT pg_advisory_lock(?1) IS NOT NULL",
+	    MIGRATE_KEY) == -1) {
+		snprintf(err, errlen, "%s", s->err);
+		return -1;
+	}
+	rc = migrate(s, err, errlen);
+	run_key(s, "SELECT pg_advisory_unlock(?1)", MIGRATE_KEY);
+	return rc;
+}
+
 struct store *
-store_open(const char *path, char *err, size_t errlen)
+store_open(const char *db, char *err, size_t errlen)
 {
 	struct store *s;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	    SQLITE_OPEN_NOMUTEX;
+	int rc;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path,
-		    s->db ? sqlite3_errmsg(s->db) : "cannot open");
+	s->kind = store_kind_of(db);
+	rc = s->kind == STORE_PG ? store_pg_open(s, db) :
+	    store_lite_open(s, db);
+	if (rc == -1) {
+		snprintf(err, errlen, "%s", s->err);
 		goto fail;
 	}
-	sqlite3_busy_timeout(s->db, 2000);
-	sqlite3_extended_result_codes(s->db, 1);
-	/*
-	 * A small WAL, checkpointed every 256 pages (1 MB) and cut back to
-	 * 1 MB after each reset: with SQLite's default of 1000 pages the WAL
-	 * grew into the last 4 MB of a nearly full disk before any
-	 * checkpoint, and the checkpoint then could not grow the database
-	 * file, so writes failed (503) even after some space was freed and
-	 * the server restarted.  See store_wal_truncate().
-	 */
-	if (run_script(s->db, "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = FULL;"
-	    "PRAGMA wal_autocheckpoint = 256;"
-	    "PRAGMA journal_size_limit = 1048576;"
-	    "PRAGMA foreign_keys = ON;") == -1) {
-		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
-		goto fail;
-	}
-	if (migrate(s, err, errlen) == -1)
+	if (migrate_locked(s, err, errlen) == -1)
 		goto fail;
 	return s;
 fail:
 	store_close(s);
 	return NULL;
-}
-
-sqlite3_stmt *
-store_stmt(struct store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	size_t i;
-
-	for (i = 0; i < s->ncache; i++)
-		if (s->cache[i].sql == sql) {
-			sqlite3_reset(s->cache[i].st);
-			sqlite3_clear_bindings(s->cache[i].st);
-			return s->cache[i].st;
-		}
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-	    NULL) != SQLITE_OK) {
-		log_warnx("event=prepare_failed msg=\"%s\"",
-		    sqlite3_errmsg(s->db));
-		return NULL;
-	}
-	if (s->ncache == STMT_CACHE) {	/* a fixed set of statements */
-		log_error("event=stmt_cache_full max=%d", STMT_CACHE);
-		sqlite3_finalize(st);
-		return NULL;
-	}
-	s->cache[s->ncache].sql = sql;
-	s->cache[s->ncache++].st = st;
-	return st;
-}
-
-void
-store_stmt_done(sqlite3_stmt *st)
-{
-	if (st != NULL)
-		sqlite3_reset(st);
 }
 
 void
@@ -202,22 +214,238 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->ncache; i++)
-		sqlite3_finalize(s->cache[i].st);
-	if (s->db != NULL) {
-		run_script(s->db, "PRAGMA optimize");
-		if (sqlite3_close(s->db) != SQLITE_OK)
-			log_warnx("event=store_close_busy msg=\"%s\"",
-			    sqlite3_errmsg(s->db));
+	for (i = 0; i < s->ncache; i++) {
+		s->cache[i]->key = NULL;
+		store_finalize(s->cache[i]);
 	}
+	if (s->kind == STORE_PG)
+		store_pg_close(s);
+	else
+		store_lite_close(s);
 	free(s);
 }
 
-struct sqlite3 *
-store_db(struct store *s)
+/* ---- statements ---- */
+
+static struct store_stmt *
+stmt_new(struct store *s, const char *sql)
 {
-	return s->db;
+	struct store_stmt *st = calloc(1, sizeof(*st));
+	char *tr;
+	int rc;
+
+	if (st == NULL || (tr = store_translate(sql, s->kind,
+	    &st->nparams)) == NULL) {
+		free(st);
+		snprintf(s->err, sizeof(s->err), "out of memory");
+		return NULL;
+	}
+	st->s = s;
+	if (s->kind == STORE_SQLITE) {
+		rc = store_lite_prepare(st, tr);
+		free(tr);
+	} else {
+		st->sql = tr;
+		rc = (st->vals = calloc((size_t)st->nparams + 1,
+		    sizeof(*st->vals))) == NULL || (st->types = calloc(
+		    (size_t)st->nparams + 1, sizeof(*st->types))) == NULL ?
+		    -1 : 0;
+	}
+	if (rc == -1) {
+		st->key = NULL;
+		store_finalize(st);
+		return NULL;
+	}
+	return st;
 }
+
+struct store_stmt *
+store_prepare(struct store *s, const char *sql)
+{
+	return stmt_new(s, sql);
+}
+
+struct store_stmt *
+store_stmt(struct store *s, const char *sql)
+{
+	struct store_stmt *st;
+	size_t i;
+
+	for (i = 0; i < s->ncache; i++)
+		if (s->cache[i]->key == sql) {
+			store_stmt_done(s->cache[i]);
+			return s->cache[i];
+		}
+	if (s->ncache == STORE_CACHE) {	/* a fixed set of statements */
+		log_error("event=stmt_cache_full max=%d", STORE_CACHE);
+		return NULL;
+	}
+	if ((st = stmt_new(s, sql)) == NULL) {
+		log_warnx("event=prepare_failed msg=\"%s\"", s->err);
+		return NULL;
+	}
+	if (s->kind == STORE_PG)
+		snprintf(st->name, sizeof(st->name), "l%lu", ++s->nnames);
+	st->key = sql;
+	s->cache[s->ncache++] = st;
+	return st;
+}
+
+void
+store_stmt_done(struct store_stmt *st)
+{
+	if (st == NULL)
+		return;
+	if (st->s->kind == STORE_PG)
+		store_pg_reset(st);
+	else
+		store_lite_reset(st);
+}
+
+void
+store_finalize(struct store_stmt *st)
+{
+	if (st == NULL || st->key != NULL)	/* cached ones live on */
+		return;
+	if (st->s->kind == STORE_PG)
+		store_pg_finalize(st);
+	else
+		store_lite_finalize(st);
+	free(st->sql);
+	free(st->vals);
+	free(st->types);
+	free(st);
+}
+
+static int
+bind(struct store_stmt *st, int i, int type, long long n, const char *t,
+    int len)
+{
+	if (st->s->kind == STORE_PG)
+		return store_pg_bind(st, i, type, n, t, len);
+	return store_lite_bind(st, i, type, n, t, len);
+}
+
+int
+store_bind_int64(struct store_stmt *st, int i, long long v)
+{
+	return bind(st, i, STORE_B_INT, v, NULL, 0);
+}
+
+int
+store_bind_int(struct store_stmt *st, int i, int v)
+{
+	return bind(st, i, STORE_B_INT, v, NULL, 0);
+}
+
+int
+store_bind_text(struct store_stmt *st, int i, const char *v, int len)
+{
+	if (v == NULL)
+		return bind(st, i, STORE_B_NULL, 0, NULL, 0);
+	return bind(st, i, STORE_B_TEXT, 0, v, len);
+}
+
+int
+store_bind_value(struct store_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		return bind(st, i, STORE_B_NULL, 0, NULL, 0);
+	if (st->s->kind == STORE_PG &&
+	    store_pg_bind(st, i, STORE_B_TEXT, 0, v, -1) == 0) {
+		st->types[i - 1] = 0;	/* the server infers it */
+		return 0;
+	}
+	return bind(st, i, STORE_B_TEXT, 0, v, -1);
+}
+
+int
+store_bind_null(struct store_stmt *st, int i)
+{
+	return bind(st, i, STORE_B_NULL, 0, NULL, 0);
+}
+
+int
+store_step(struct store_stmt *st)
+{
+	if (st->s->kind == STORE_PG)
+		return store_pg_step(st);
+	return store_lite_step(st);
+}
+
+const char *
+store_col_text(struct store_stmt *st, int i)
+{
+	if (st->s->kind == STORE_PG)
+		return store_pg_text(st, i);
+	return store_lite_text(st, i);
+}
+
+long long
+store_col_int64(struct store_stmt *st, int i)
+{
+	const char *t;
+
+	if (st->s->kind == STORE_SQLITE)
+		return store_lite_int64(st, i);
+	if ((t = store_pg_text(st, i)) == NULL)
+		return 0;
+	if (t[0] == 't' && t[1] == '\0')	/* booleans */
+		return 1;
+	return strtoll(t, NULL, 10);		/* "f" and "" are 0 */
+}
+
+int
+store_col_int(struct store_stmt *st, int i)
+{
+	return (int)store_col_int64(st, i);
+}
+
+int
+store_col_null(struct store_stmt *st, int i)
+{
+	if (st->s->kind == STORE_PG)
+		return store_pg_null(st, i);
+	return store_lite_null(st, i);
+}
+
+int
+store_col_count(struct store_stmt *st)
+{
+	if (st->s->kind == STORE_PG)
+		return store_pg_ncols(st);
+	return store_lite_ncols(st);
+}
+
+const char *
+store_col_name(struct store_stmt *st, int i)
+{
+	if (st->s->kind == STORE_PG)
+		return store_pg_colname(st, i);
+	return store_lite_colname(st, i);
+}
+
+int
+store_changes(struct store *s)
+{
+	return s->changes;
+}
+
+const char *
+store_errmsg(struct store *s)
+{
+	return s->err;
+}
+
+int
+store_exec(struct store *s, const char *sql)
+{
+	if (s->kind == STORE_PG)
+		return store_pg_exec(s, sql);
+	return store_lite_exec(s, sql);
+}
+
+/* ---- transactions ---- */
 
 /*
  * Nested transactions are savepoints: an inner rollback undoes only its
@@ -228,15 +456,15 @@ store_db(struct store *s)
 static int
 run_cached(struct store *s, const char *sql)
 {
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = store_step(st)) == STORE_ROW)
 		;
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	store_stmt_done(st);
+	return rc == STORE_DONE ? 0 : -1;
 }
 
 #define NEST_MAX	8
@@ -268,7 +496,9 @@ nested(struct store *s, int verb, int level)
 int
 store_relax_sync(struct store *s)
 {
-	return run_script(s->db, "PRAGMA synchronous = NORMAL");
+	if (s->kind == STORE_PG)
+		return 0;
+	return store_lite_exec(s, "PRAGMA synchronous = NORMAL");
 }
 
 void
@@ -317,18 +547,28 @@ unlock(struct store *s)
 	pthread_mutex_unlock(&s->wlock->mu);
 }
 
+void
+store_set_busy_timeout(struct store *s, int ms)
+{
+	if (s->kind == STORE_SQLITE)
+		store_lite_busy_timeout(s, ms);
+	/* PostgreSQL: row locks are taken with SKIP LOCKED or briefly by
+	 * the instances themselves; a backup does not lock writers out. */
+}
+
 int
 store_wal_truncate(struct store *s)
 {
 	int rc;
 
+	if (s->kind != STORE_SQLITE)
+		return 0;	/* the server manages its own WAL */
 	if (s->depth > 0)
 		return -1;
 	lock(s);
-	rc = sqlite3_wal_checkpoint_v2(s->db, NULL,
-	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	rc = store_lite_wal_truncate(s);
 	unlock(s);
-	return rc == SQLITE_OK ? 0 : -1;
+	return rc;
 }
 
 int
@@ -340,15 +580,29 @@ store_begin(struct store *s)
 		s->depth++;
 		return 0;
 	}
+	if (s->kind == STORE_PG && store_pg_ready(s) == -1)
+		return -1;
 	lock(s);
-	if (run_cached(s, "BEGIN IMMEDIATE") == -1) {
-		log_warnx("event=store_begin_failed msg=\"%s\"",
-		    sqlite3_errmsg(s->db));
+	if (run_cached(s, s->kind == STORE_PG ? "BEGIN" :
+	    "BEGIN IMMEDIATE") == -1) {
+		log_warnx("event=store_begin_failed msg=\"%s\"", s->err);
 		unlock(s);
 		return -1;
 	}
 	s->depth = 1;
 	return 0;
+}
+
+static void
+rollback_all(struct store *s)
+{
+	/* A full disk or an I/O error has already rolled an SQLite
+	 * transaction back; a ROLLBACK then would only replace the real
+	 * error with "no transaction is active". */
+	if (s->kind == STORE_PG)
+		store_pg_exec(s, "ROLLBACK");
+	else if (!store_lite_autocommit(s))
+		store_lite_exec(s, "ROLLBACK");
 }
 
 int
@@ -359,9 +613,8 @@ store_commit(struct store *s)
 	if (--s->depth > 0)
 		return nested(s, SP_RELEASE, s->depth);
 	if (run_cached(s, "COMMIT") == -1) {
-		log_warnx("event=store_commit_failed msg=\"%s\"",
-		    sqlite3_errmsg(s->db));
-		run_script(s->db, "ROLLBACK");
+		log_warnx("event=store_commit_failed msg=\"%s\"", s->err);
+		rollback_all(s);
 		unlock(s);
 		return -1;
 	}
@@ -379,8 +632,7 @@ store_rollback(struct store *s)
 		nested(s, SP_RELEASE, s->depth);
 		return;
 	}
-	if (!sqlite3_get_autocommit(s->db))
-		run_script(s->db, "ROLLBACK");
+	rollback_all(s);
 	unlock(s);
 }
 
@@ -393,13 +645,207 @@ store_in_transaction(const struct store *s)
 int
 store_ping(struct store *s)
 {
-	int one = 0;
+	int one;
 
-	return pragma_int(s->db, "SELECT 1", &one) == 0 && one == 1 ? 0 : -1;
+	if (s->kind == STORE_PG && s->depth == 0 && store_pg_ready(s) == -1)
+		return -1;
+	one = run_key(s, "SELECT ?1", 1);
+	/* A server restart shows only when the connection is used: the
+	 * first statement fails, the second reconnects. */
+	if (one != 1 && s->kind == STORE_PG && s->depth == 0 &&
+	    store_pg_ready(s) == 0)
+		one = run_key(s, "SELECT ?1", 1);
+	return one == 1 ? 0 : -1;
 }
 
 int
 store_schema_version(struct store *s)
 {
 	return s->version;
+}
+
+/* ---- copying an installation (loket migrate) ---- */
+
+int
+store_tables(struct store *s, char ***names, int *n)
+{
+	static const char lite[] = "SELECT name FROM sqlite_master WHERE "
+	    "type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid";
+	static const char pg[] = "SELECT c.relname FROM pg_class c JOIN "
+	    "pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
+	    "AND n.nspname = current_schema() AND c.relname <> "
+	    "'loket_schema' ORDER BY c.oid";
+	struct store_stmt *st = store_prepare(s, s->kind == STORE_PG ? pg :
+	    lite);
+	char **v = NULL, **nv;
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = store_step(st)) == STORE_ROW) {
+		if ((nv = realloc(v, sizeof(*v) * (size_t)(*n + 1))) == NULL ||
+		    (nv[*n] = strdup(store_col_text(st, 0))) == NULL) {
+			v = nv != NULL ? nv : v;
+			rc = STORE_ERROR;
+			break;
+		}
+		v = nv;
+		(*n)++;
+	}
+	store_finalize(st);
+	*names = v;
+	return rc == STORE_DONE ? 0 : -1;
+}
+
+void
+store_tables_free(char **names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int
+store_reset_ids(struct store *s, const char *table)
+{
+	struct store_stmt *st;
+	char sql[300];
+	int rc;
+
+	if (s->kind == STORE_SQLITE)
+		return 0;
+	/* A table name is an identifier, not a value: ours, from
+	 * store_tables(), quoted. */
+	snprintf(sql, sizeof(sql), "SELECT setval(pg_get_serial_sequence("
+	    "?1, 'id'), COALESCE(max(id), 0) + 1, false) FROM \"%s\"", table);
+	if ((st = store_prepare(s, sql)) == NULL)
+		return -1;
+	store_bind_text(st, 1, table, -1);
+	rc = store_step(st);
+	store_finalize(st);
+	return rc == STORE_ROW ? 0 : -1;
+}
+
+/* ---- advisory locks and notifications (PostgreSQL only) ---- */
+
+int
+store_xact_lock(struct store *s, long long key, int wait)
+{
+	if (s->kind == STORE_SQLITE)
+		return 1;
+	if (wait)
+		return run_key(s, "SELECT pg_advisory_xact_lock(?1) IS NULL",
+		    key) == -1 ? -1 : 1;
+	return run_key(s, "SELECT pg_try_advisory_xact_lock(?1)", key);
+}
+
+int
+store_session_lock(struct store *s, long long key)
+{
+	int i;
+
+	for (i = 0; i < s->nkeys; i++)
+		if (s->keys[i] == key)
+			return 1;
+	if (s->nkeys == STORE_KEYS)
+		return -1;
+	if (s->kind == STORE_PG &&
+	    run_key(s, "SELECT pg_try_advisory_lock(?1)", key) != 1)
+		return -1;
+	s->keys[s->nkeys++] = key;
+	return 1;
+}
+
+void
+store_session_unlock(struct store *s, long long key)
+{
+	int i;
+
+	for (i = 0; i < s->nkeys; i++)
+		if (s->keys[i] == key) {
+			s->keys[i] = s->keys[--s->nkeys];
+			if (s->kind == STORE_PG)
+				run_key(s, "SELECT pg_advisory_unlock(?1)", key);
+			return;
+		}
+}
+
+int
+store_key_free(struct store *s, long long key)
+{
+	int i, rc;
+
+	for (i = 0; i < s->nkeys; i++)
+		if (s->keys[i] == key)
+			return 0;	/* ours: alive */
+	if (s->kind == STORE_SQLITE)	/* one process: any other is gone */
+		return 1;
+	if ((rc = run_key(s, "SELECT pg_try_advisory_lock(?1)", key)) == 1)
+		run_key(s, "SELECT pg_advisory_unlock(?1)", key);
+	return rc;
+}
+
+long long
+store_key(const char *a, const char *b, const char *c)
+{
+	const char *parts[3] = { a, b, c }, *p;
+	uint64_t h = 14695981039346656037ULL;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		for (p = parts[i] != NULL ? parts[i] : ""; *p != '\0'; p++) {
+			h ^= (unsigned char)*p;
+			h *= 1099511628211ULL;
+		}
+		h ^= 0xff;		/* separator */
+		h *= 1099511628211ULL;
+	}
+	return (long long)(h >> 1);
+}
+
+int
+store_notify(struct store *s, const char *channel)
+{
+	struct store_stmt *st;
+	char name[40];
+	int rc;
+
+	if (s->kind == STORE_SQLITE)
+		return 0;
+	if ((st = store_stmt(s, "SELECT pg_notify(?1, '')")) == NULL)
+		return -1;
+	snprintf(name, sizeof(name), "loket_%s", channel);
+	store_bind_text(st, 1, name, -1);
+	rc = store_step(st);
+	store_stmt_done(st);
+	return rc == STORE_ROW ? 0 : -1;
+}
+
+int
+store_listen(struct store *s, const char *channel)
+{
+	char sql[64];
+
+	if (s->kind == STORE_SQLITE)
+		return 0;
+	if (s->nlisten == STORE_LISTEN)
+		return -1;
+	snprintf(s->listen[s->nlisten++], sizeof(s->listen[0]), "%s",
+	    channel);
+	/* A channel is an identifier, not a value: no placeholder there;
+	 * the names are the program's own constants. */
+	snprintf(sql, sizeof(sql), "LISTEN loket_%s", channel);
+	return store_pg_exec(s, sql);
+}
+
+int
+store_notified(struct store *s)
+{
+	if (s->kind == STORE_SQLITE || s->depth > 0)
+		return 0;
+	return store_pg_notified(s);
 }

@@ -1,10 +1,12 @@
 /*
- * store.h — the SQLite database: one connection, WAL mode, schema
- * migrations by PRAGMA user_version, transactions.  Domain modules
- * (store_inbound.c, conversation, outbox, cases, report) prepare their own
- * statements on store_db() and keep them in their own structs; SQL is only
- * ever run through prepared statements with bound parameters.
- * Used on the service thread only (or by one-shot commands).
+ * store.h — the database: SQLite (a file path, the default: one
+ * connection, WAL mode) or PostgreSQL (a postgresql:// URI or a libpq
+ * key=value string, through libpq).  Schema migrations, transactions and
+ * prepared statements with bound parameters are the same on both; the
+ * modules write their SQL once, with ?N placeholders, and this layer
+ * translates it once per connection.  Where the two dialects differ, the
+ * difference lives here (store.c, store_lite.c, store_pg.c), nowhere else.
+ * One store is one connection: used by one thread at a time.
  */
 #ifndef LOKET_STORE_H
 #define LOKET_STORE_H
@@ -13,16 +15,28 @@
 #include <stddef.h>
 
 struct store;
-struct sqlite3;
-struct sqlite3_stmt;
+struct store_stmt;
+
+enum store_kind { STORE_SQLITE, STORE_PG };
+
+/* store_step() results (the values SQLite uses, so nothing is mapped). */
+#define STORE_ERROR	1
+#define STORE_ROW	100
+#define STORE_DONE	101
 
 /*
- * Opens (creating if needed) the database at path and migrates the schema
- * to the newest version.  Returns NULL on error with a message in err.
+ * Opens the database named by db (a file path for SQLite, or
+ * "postgresql://..." / "postgres://..." / "key=value ..." for PostgreSQL)
+ * and migrates the schema to the newest version.  Returns NULL on error
+ * with a message in err.
  */
-struct store	*store_open(const char *path, char *err, size_t errlen);
+struct store	*store_open(const char *db, char *err, size_t errlen);
 void		 store_close(struct store *s);
-struct sqlite3	*store_db(struct store *s);
+/* The kind db names, without connecting. */
+enum store_kind	 store_kind_of(const char *db);
+enum store_kind	 store_kind(const struct store *s);
+/* "sqlite" or "postgresql". */
+const char	*store_kind_name(const struct store *s);
 
 /*
  * The write lock the connections of one process (the event loop's, the
@@ -50,7 +64,8 @@ void		 store_set_write_lock(struct store *s, struct store_wlock *l);
  * conversation engine, the outbox), whose source rows are committed with
  * FULL by another connection: after a power loss they are redone from
  * there.  A FULL commit on any connection also makes the earlier NORMAL
- * ones durable (they come before it in the same WAL).
+ * ones durable (they come before it in the same WAL).  PostgreSQL: no
+ * change (every commit waits for its WAL flush).
  */
 int		 store_relax_sync(struct store *s);
 /* How long a statement waits for a lock another connection or process
@@ -64,9 +79,10 @@ void		 store_set_busy_timeout(struct store *s, int ms);
  */
 int		 store_wal_truncate(struct store *s);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 on success, -1 on error (logged).
- * Nested calls are savepoints: an inner commit keeps its work for the
- * outer one, an inner rollback undoes only its own level. */
+/* BEGIN (IMMEDIATE on SQLite) / COMMIT / ROLLBACK; 0 on success, -1 on
+ * error (logged).  Nested calls are savepoints: an inner commit keeps its
+ * work for the outer one, an inner rollback undoes only its own level.
+ * On PostgreSQL, a BEGIN on a broken connection reconnects first. */
 int		 store_begin(struct store *s);
 int		 store_commit(struct store *s);
 void		 store_rollback(struct store *s);
@@ -76,12 +92,87 @@ int		 store_in_transaction(const struct store *s);
  * A prepared statement for sql, cached for the life of the connection
  * and keyed by the address of sql (pass a static string).  Returned reset
  * with its bindings cleared; do not finalize it.  NULL on error (logged).
+ * Placeholders are ?1, ?2, ... (a parameter may be used several times);
+ * a trailing "FOR UPDATE [OF t] [SKIP LOCKED]" is dropped on SQLite,
+ * whose writers are serialised anyway.
  */
-struct sqlite3_stmt *store_stmt(struct store *s, const char *sql);
+struct store_stmt *store_stmt(struct store *s, const char *sql);
 /* Resets a cached statement after use (releases read locks). */
-void		 store_stmt_done(struct sqlite3_stmt *st);
+void		 store_stmt_done(struct store_stmt *st);
+/* An uncached statement for sql (any string); free it with
+ * store_finalize().  NULL on error, with store_errmsg() set. */
+struct store_stmt *store_prepare(struct store *s, const char *sql);
+void		 store_finalize(struct store_stmt *st);
 
-/* Runs "SELECT 1"; 0 if the database answers. */
+/* Bindings, numbered from 1; text is copied.  A NULL text binds NULL. */
+int		 store_bind_int64(struct store_stmt *st, int i, long long v);
+int		 store_bind_int(struct store_stmt *st, int i, int v);
+int		 store_bind_text(struct store_stmt *st, int i, const char *v,
+		    int len);
+int		 store_bind_null(struct store_stmt *st, int i);
+/* A value given as text for a column of any type (copying tables):
+ * PostgreSQL converts it to the column's type. */
+int		 store_bind_value(struct store_stmt *st, int i, const char *v);
+
+/* Runs the statement (first call) or moves to its next row: STORE_ROW,
+ * STORE_DONE, or STORE_ERROR (store_errmsg() says why). */
+int		 store_step(struct store_stmt *st);
+/* Columns of the current row, numbered from 0.  Text is NULL for NULL
+ * and valid until the next step, reset or finalize. */
+long long	 store_col_int64(struct store_stmt *st, int i);
+int		 store_col_int(struct store_stmt *st, int i);
+const char	*store_col_text(struct store_stmt *st, int i);
+int		 store_col_null(struct store_stmt *st, int i);
+int		 store_col_count(struct store_stmt *st);
+const char	*store_col_name(struct store_stmt *st, int i);
+
+/* Rows changed by the last INSERT, UPDATE or DELETE on this store. */
+int		 store_changes(struct store *s);
+/* The last error of this connection, for logs. */
+const char	*store_errmsg(struct store *s);
+
+/* Runs every statement of sql, no parameters, no rows (schema, tests). */
+int		 store_exec(struct store *s, const char *sql);
+
+/*
+ * Advisory locks, PostgreSQL's way of letting several Loket instances
+ * share work; on SQLite (one process) they always succeed at once, and a
+ * key is free unless this store holds it.
+ * store_xact_lock() holds key until the transaction ends (wait: block
+ * until free; else 1 if taken, 0 if another session holds it, -1 on
+ * error).  store_session_lock() holds key while the connection lives;
+ * store_key_free() is 1 when no live session holds key (its holder died),
+ * 0 when one does, -1 on error.  Keys come from store_key().
+ */
+int		 store_xact_lock(struct store *s, long long key, int wait);
+int		 store_session_lock(struct store *s, long long key);
+void		 store_session_unlock(struct store *s, long long key);
+int		 store_key_free(struct store *s, long long key);
+/* A 63-bit key for the NUL-separated parts of a name (FNV-1a). */
+long long	 store_key(const char *a, const char *b, const char *c);
+
+/*
+ * Tells the other instances that shared state changed (PostgreSQL
+ * NOTIFY loket_<channel>, delivered at commit); store_listen() subscribes
+ * this connection and store_notified() consumes what arrived, 1 if any.
+ * On SQLite all three do nothing (one process sees its own changes).
+ */
+int		 store_notify(struct store *s, const char *channel);
+int		 store_listen(struct store *s, const char *channel);
+int		 store_notified(struct store *s);
+
+/*
+ * For `loket migrate`: the application's tables in creation order (an
+ * array of n malloc'd names, free with store_tables_free), and, after
+ * rows were copied with their ids, moving each id sequence past the
+ * highest id (PostgreSQL; nothing to do on SQLite).
+ */
+int		 store_tables(struct store *s, char ***names, int *n);
+void		 store_tables_free(char **names, int n);
+int		 store_reset_ids(struct store *s, const char *table);
+
+/* Runs "SELECT 1" (reconnecting a broken PostgreSQL connection first);
+ * 0 if the database answers. */
 int		 store_ping(struct store *s);
 /* Schema version after migrations. */
 int		 store_schema_version(struct store *s);

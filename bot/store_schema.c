@@ -237,7 +237,36 @@ static const char *const migrations[] = {
 	"  agency, channel);"
 	"CREATE INDEX review_items_conv ON review_items (conversation_id);",
 
-	/* 7: the outbox row a status or echo names by its tag (graph.h):
+	/* 7: several instances on one PostgreSQL.  A row in flight names
+	 * its claimer (the sending instance's key, held as a session lock
+	 * while it lives): only a dead claimer's rows go out again. */
+	"ALTER TABLE outbox ADD COLUMN claimed_by INTEGER;"
+	"CREATE INDEX outbox_inflight ON outbox (claimed_by)"
+	"  WHERE submitted_at IS NOT NULL;",
+
+	/* 8: the console's inbox.  Internal notes on a conversation (never
+	 * sent to the citizen); case notes as a history instead of one
+	 * overwritten column (the old notes are carried over). */
+	"CREATE TABLE conv_notes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  conversation_id INTEGER NOT NULL,"
+	"  author TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX conv_notes_conv ON conv_notes (conversation_id, id);"
+	"CREATE TABLE case_notes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_ref TEXT NOT NULL,"
+	"  author TEXT NOT NULL,"		/* staff name, or '' when carried
+						   over from cases.note */
+	"  text TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX case_notes_ref ON case_notes (case_ref, id);"
+	"INSERT INTO case_notes (case_ref, author, text, created_at)"
+	"  SELECT reference, '', note, updated_at FROM cases"
+	"  WHERE note IS NOT NULL AND note <> '';",
+
+	/* 9: the outbox row a status or echo names by its tag (graph.h):
 	 * after a crash a row left in flight is sent again only when no
 	 * status or echo for it came (outbox.h). */
 	"ALTER TABLE statuses ADD COLUMN outbox_id INTEGER;"

@@ -3,13 +3,24 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer (build-san/).  Each suite
 # prints "N passed, N failed"; this script adds them up and ends with the
 # total on one line.  Exit status 0 only if nothing failed.
+# A throwaway PostgreSQL cluster (tests/pg/cluster.sh) runs meanwhile: the
+# store, conversation, outbox, intake, report and staff suites and the
+# scripted conversations run against it too, and the two-instance test
+# (tests/pg/two_instances.py) once.  It is removed at the end, whatever
+# failed.
 set -u
 cd "$(dirname "$0")/.."
 
 total_pass=0
 total_fail=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+pgdir=$(mktemp -d /tmp/loket-pg.XXXXXX)
+cleanup() {
+	rm -f "$log"
+	tests/pg/cluster.sh stop "$pgdir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # Runs one suite, echoes its output, adds its last "N passed, N failed".
 suite() {
@@ -40,7 +51,7 @@ run_all() {
 		[ -x "$t" ] || continue
 		suite "$t" "$t"
 	done
-	for t in tests/integration/test_*.py; do
+	for t in tests/integration/test_*.py tests/faults/test_*.py; do
 		[ -f "$t" ] || continue
 		suite "$t ($build)" env LOKET_BIN="$build/loket" python3 "$t"
 	done
@@ -51,12 +62,33 @@ run_all() {
 	done
 	suite "tests/conversations/natural ($build)" env LOKET_BIN="$build/loket" \
 	    python3 tests/conversations/natural/run.py
+	run_pg "$build"
 	for t in tests/*/run.sh; do
 		[ -x "$t" ] || continue
 		case "$t" in tests/browser/*) continue ;; esac
 		suite "$t ($build)" env LOKET_BIN="$build/loket" "$t"
 	done
 }
+
+# The suites that use the database, again on PostgreSQL.
+run_pg() {
+	build=$1
+	if [ -z "$pg" ]; then
+		echo "!! postgresql: no cluster, suites on PostgreSQL not run"
+		total_fail=$((total_fail + 1))
+		return
+	fi
+	for t in store conv outbox intake report staff; do
+		suite "$build/tests/test_$t (postgresql)" \
+		    env LOKET_TEST_PG="$pg" "$build/tests/test_$t"
+	done
+	suite "tests/conversations/run.sh ($build, postgresql)" \
+	    env LOKET_BIN="$build/loket" LOKET_TEST_PG="$pg" \
+	    tests/conversations/run.sh
+}
+
+echo "== starting a PostgreSQL cluster"
+pg=$(tests/pg/cluster.sh start "$pgdir") || pg=""
 
 echo "== building"
 make -s -j2 unit || { echo "0 passed, 1 failed"; exit 1; }
@@ -68,6 +100,12 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 make -s -j2 BUILD=build-san SAN=1 unit ||
     { echo "$total_pass passed, $((total_fail + 1)) failed"; exit 1; }
 run_all build-san
+
+# Two servers on one PostgreSQL, one killed mid-load: once, normal build.
+if [ -n "$pg" ]; then
+	suite "tests/pg/two_instances.py" env LOKET_BIN=build/loket \
+	    LOKET_TEST_PG="$pg" python3 tests/pg/two_instances.py
+fi
 
 # The browser test needs Chromium; it runs once, against the normal build.
 if [ -x tests/browser/run.sh ]; then

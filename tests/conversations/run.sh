@@ -19,6 +19,8 @@
 #   nocase                no case was made
 #
 # Usage: tests/conversations/run.sh [SCRIPT...]   (default: all scripts)
+# With LOKET_TEST_PG (a libpq connection string without dbname) each
+# script runs on a new PostgreSQL database instead of a SQLite file.
 set -u
 cd "$(dirname "$0")/../.."
 BIN=${LOKET_BIN:-build/loket}
@@ -38,6 +40,12 @@ run_one() {
 	: "${agency:=vmsw}" "${channel:=whatsapp}" "${at:=2026-12-01T10:00}"
 	db=$tmp/db
 	rm -f "$db" "$db-wal" "$db-shm"
+	if [ -n "${LOKET_TEST_PG:-}" ]; then	# a new database per script
+		psql -q -X "$LOKET_TEST_PG dbname=postgres" -c \
+		    "DROP DATABASE IF EXISTS conv_$$ WITH (FORCE)" -c \
+		    "CREATE DATABASE conv_$$" >/dev/null 2>&1
+		db="$LOKET_TEST_PG dbname=conv_$$"
+	fi
 	: >"$tmp/out"
 	: >"$tmp/in"
 	# Split the inputs at /restart; one chat run per part.

@@ -5,7 +5,6 @@
  * protocol, a restart in the middle.  Uses deploy/loket.conf, the real
  * phrase files and locales (run from the repository root).
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include "log.h"
 #include "store.h"
 #include "testhelp.h"
+#include "testutil.h"
 
 /* Tuesday 1 December 2026, 10:00 in Brussels (09:00 UTC). */
 #define T0	1796115600000LL
@@ -35,10 +35,12 @@ static int seq;
  * burst_at (>= 0) to queue rows received together. */
 static long long burst_at = -1;
 
-static sqlite3 *
+static char db_name[600];	/* the SQLite path or PostgreSQL conninfo */
+
+static struct store *
 db(void)
 {
-	return store_db(st);
+	return st;
 }
 
 /* One inbound row; kind "message" unless given. */
@@ -47,32 +49,31 @@ inbound(const char *channel, const char *agency, const char *user,
     const char *kind, const char *type, const char *text,
     const char *payload, int standby)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	char mid[32];
 
 	snprintf(mid, sizeof(mid), "m%d", ++seq);
-	sqlite3_prepare_v2(db(), "INSERT INTO inbound (channel, agency, "
+	s = store_prepare(db(), "INSERT INTO inbound (channel, agency, "
 	    "account_id, user_id, user_phone, msg_id, kind, type, text, "
 	    "payload, standby, meta_ts, received_at, raw) VALUES (?1, ?2, "
-	    "'acct', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, '{}')", -1, &s,
-	    NULL);
-	sqlite3_bind_text(s, 1, channel, -1, SQLITE_STATIC);
+	    "'acct', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, '{}')");
+	store_bind_text(s, 1, channel, -1);
 	if (agency != NULL)
-		sqlite3_bind_text(s, 2, agency, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, user, -1, SQLITE_STATIC);
+		store_bind_text(s, 2, agency, -1);
+	store_bind_text(s, 3, user, -1);
 	if (strcmp(channel, "whatsapp") == 0)
-		sqlite3_bind_text(s, 4, "32470998877", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, mid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, kind ? kind : "message", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, type ? type : "text", -1, SQLITE_STATIC);
+		store_bind_text(s, 4, "32470998877", -1);
+	store_bind_text(s, 5, mid, -1);
+	store_bind_text(s, 6, kind ? kind : "message", -1);
+	store_bind_text(s, 7, type ? type : "text", -1);
 	if (text != NULL)
-		sqlite3_bind_text(s, 8, text, -1, SQLITE_STATIC);
+		store_bind_text(s, 8, text, -1);
 	if (payload != NULL)
-		sqlite3_bind_text(s, 9, payload, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 10, standby);
-	sqlite3_bind_int64(s, 11, burst_at >= 0 ? burst_at : seq * 10000LL);
-	sqlite3_step(s);
-	sqlite3_finalize(s);
+		store_bind_text(s, 9, payload, -1);
+	store_bind_int(s, 10, standby);
+	store_bind_int64(s, 11, burst_at >= 0 ? burst_at : seq * 10000LL);
+	store_step(s);
+	store_finalize(s);
 }
 
 static void
@@ -86,16 +87,16 @@ say(const char *agency, const char *user, const char *text, long long now)
 static long long
 q_int(const char *sql, const char *p1)
 {
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	long long v = -1;
 
-	if (sqlite3_prepare_v2(db(), sql, -1, &s, NULL) != SQLITE_OK)
+	if ((s = store_prepare(db(), sql)) == NULL)
 		return -2;
 	if (p1 != NULL)
-		sqlite3_bind_text(s, 1, p1, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+		store_bind_text(s, 1, p1, -1);
+	if (store_step(s) == STORE_ROW)
+		v = store_col_int64(s, 0);
+	store_finalize(s);
 	return v;
 }
 
@@ -103,16 +104,16 @@ static const char *
 q_text(const char *sql, const char *p1)
 {
 	static char buf[2048];
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 
 	buf[0] = '\0';
-	if (sqlite3_prepare_v2(db(), sql, -1, &s, NULL) != SQLITE_OK)
+	if ((s = store_prepare(db(), sql)) == NULL)
 		return "(sql error)";
 	if (p1 != NULL)
-		sqlite3_bind_text(s, 1, p1, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-		snprintf(buf, sizeof(buf), "%s", sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+		store_bind_text(s, 1, p1, -1);
+	if (store_step(s) == STORE_ROW && store_col_text(s, 0))
+		snprintf(buf, sizeof(buf), "%s", store_col_text(s, 0));
+	store_finalize(s);
 	return buf;
 }
 
@@ -135,7 +136,7 @@ open_all(void)
 {
 	char err[512];
 
-	st = store_open(db_path, err, sizeof(err));
+	st = store_open(db_name, err, sizeof(err));
 	eng = conv_new(cfg, st, model, loc);
 }
 
@@ -171,8 +172,12 @@ test_first_message(void)
 	inbound("whatsapp", "vmsw", "u1", "reaction", "reaction", NULL, "👍",
 	    0);
 	TEST("two handled", conv_process_pending(eng, T0) == 2);
-	TEST("unrouted: no reply", q_int("SELECT COUNT(*) FROM outbox WHERE "
-	    "user_id = ?1", "u0") == 0);
+	/* Stored without agency, but today's config has a default: it is
+	 * routed now and answered (issue 14 item 6). */
+	TEST("unrouted then, routed now: answered", q_int("SELECT COUNT(*) "
+	    "FROM outbox WHERE user_id = ?1", "u0") > 0);
+	TEST("unrouted then: has its agency now", q_int("SELECT COUNT(*) "
+	    "FROM inbound WHERE user_id = ?1 AND agency = 'vmsw'", "u0") == 1);
 	TEST("reaction: no reply", q_int("SELECT COUNT(*) FROM outbox WHERE "
 	    "user_id = ?1", "u1") == 1);
 }
@@ -398,15 +403,21 @@ test_restart_and_order(void)
 static void
 exec(const char *sql)
 {
-	sqlite3_exec(db(), sql, NULL, NULL, NULL);
+	store_exec(db(), sql);
 }
 
 /* A row that keeps failing is skipped after three tries. */
 static void
 test_poison_row(void)
 {
-	exec("CREATE TRIGGER no_outbox BEFORE INSERT ON outbox BEGIN "
-	    "SELECT RAISE(ABORT, 'test'); END");
+	if (test_pg() != NULL)
+		exec("CREATE FUNCTION no_outbox() RETURNS trigger AS $$ BEGIN "
+		    "RAISE EXCEPTION 'test'; END $$ LANGUAGE plpgsql; "
+		    "CREATE TRIGGER no_outbox BEFORE INSERT ON outbox FOR EACH "
+		    "ROW EXECUTE FUNCTION no_outbox()");
+	else
+		exec("CREATE TRIGGER no_outbox BEFORE INSERT ON outbox BEGIN "
+		    "SELECT RAISE(ABORT, 'test'); END");
 	inbound("whatsapp", "vmsw", "u7", NULL, NULL, "hallo", NULL, 0);
 	TEST("fails once", conv_process_pending(eng, T0) == -1);
 	TEST("rolled back", q_int("SELECT COUNT(*) FROM conversations WHERE "
@@ -415,7 +426,8 @@ test_poison_row(void)
 	TEST("third time skipped", conv_process_pending(eng, T0) == 0);
 	TEST("marked processed", q_int("SELECT processed FROM inbound WHERE "
 	    "user_id = ?1", "u7") == 1);
-	exec("DROP TRIGGER no_outbox");
+	exec(test_pg() != NULL ? "DROP TRIGGER no_outbox ON outbox" :
+	    "DROP TRIGGER no_outbox");
 }
 
 static void
@@ -574,6 +586,8 @@ main(void)
 	if (fd == -1)
 		return 1;
 	close(fd);
+	if (test_db(db_path, db_name, sizeof(db_name)) == NULL)
+		return 1;
 	cfg = config_load("deploy/loket.conf", err, sizeof(err));
 	model = intent_load("intents/nl", err, sizeof(err));
 	loc = locales_load("locales", err, sizeof(err));

@@ -6,7 +6,6 @@
  * sqlite3 statements.  Run from the repository root.
  */
 #include <dirent.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,17 +139,17 @@ static long long
 q_count(struct store *s, const char *table)
 {
 	char sql[1024];
-	sqlite3_stmt *q;
+	struct store_stmt *q;
 	long long n = -1;
 
 	if ((size_t)snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s",
 	    table) >= sizeof(sql))
 		return -1;
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, &q, NULL) != SQLITE_OK)
+	if ((q = store_prepare(s, sql)) == NULL)
 		return -1;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
+	if (store_step(q) == STORE_ROW)
+		n = store_col_int64(q, 0);
+	store_finalize(q);
 	return n;
 }
 
@@ -162,9 +161,9 @@ struct want_in {
 };
 
 static const char *
-col(sqlite3_stmt *q, int i)
+col(struct store_stmt *q, int i)
 {
-	return (const char *)sqlite3_column_text(q, i);
+	return store_col_text(q, i);
 }
 
 /* Compares the inbound row (channel, msg_id) with w. */
@@ -176,19 +175,20 @@ check_inbound(struct store *s, const char *what, const struct want_in *w)
 	    "meta_ts, received_at, raw, processed FROM inbound "
 	    "WHERE channel = ?1 AND msg_id = ?2";
 	char d[256];
-	sqlite3_stmt *q;
+	struct store_stmt *q;
+	int row;
 
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, &q, NULL) !=
-	    SQLITE_OK) {
+	if ((q = store_prepare(s, sql)) == NULL) {
 		TEST("prepare inbound query", 0);
 		return;
 	}
-	sqlite3_bind_text(q, 1, w->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, w->msg_id, -1, SQLITE_STATIC);
+	store_bind_text(q, 1, w->channel, -1);
+	store_bind_text(q, 2, w->msg_id, -1);
 	snprintf(d, sizeof(d), "%s: inbound row exists", what);
-	TEST(d, sqlite3_step(q) == SQLITE_ROW);
-	if (sqlite3_data_count(q) == 0) {
-		sqlite3_finalize(q);
+	row = store_step(q) == STORE_ROW;
+	TEST(d, row);
+	if (!row) {
+		store_finalize(q);
 		return;
 	}
 #define S(i, field, want) do {						\
@@ -206,16 +206,16 @@ check_inbound(struct store *s, const char *what, const struct want_in *w)
 	S(8, "payload", w->payload);
 #undef S
 	snprintf(d, sizeof(d), "%s: standby", what);
-	TEST(d, sqlite3_column_int(q, 9) == w->standby);
+	TEST(d, store_col_int(q, 9) == w->standby);
 	snprintf(d, sizeof(d), "%s: meta_ts", what);
-	TEST(d, sqlite3_column_int64(q, 10) == w->meta_ts);
+	TEST(d, store_col_int64(q, 10) == w->meta_ts);
 	snprintf(d, sizeof(d), "%s: received_at", what);
-	TEST(d, sqlite3_column_int64(q, 11) == NOW);
+	TEST(d, store_col_int64(q, 11) == NOW);
 	snprintf(d, sizeof(d), "%s: raw is a JSON object", what);
 	TEST(d, col(q, 12) != NULL && col(q, 12)[0] == '{');
 	snprintf(d, sizeof(d), "%s: not yet processed", what);
-	TEST(d, sqlite3_column_int(q, 13) == 0);
-	sqlite3_finalize(q);
+	TEST(d, store_col_int(q, 13) == 0);
+	store_finalize(q);
 }
 
 /* Compares the status row (channel, msg_id, status). */
@@ -228,36 +228,37 @@ check_status(const char *what, const char *channel, const char *msg_id,
 	    "meta_ts, received_at, raw, applied FROM statuses "
 	    "WHERE channel = ?1 AND msg_id = ?2 AND status = ?3";
 	char d[256];
-	sqlite3_stmt *q;
+	struct store_stmt *q;
+	int row;
 
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL) !=
-	    SQLITE_OK) {
+	if ((q = store_prepare(st, sql)) == NULL) {
 		TEST("prepare status query", 0);
 		return;
 	}
-	sqlite3_bind_text(q, 1, channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, msg_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, status, -1, SQLITE_STATIC);
+	store_bind_text(q, 1, channel, -1);
+	store_bind_text(q, 2, msg_id, -1);
+	store_bind_text(q, 3, status, -1);
 	snprintf(d, sizeof(d), "%s: status row exists", what);
-	TEST(d, sqlite3_step(q) == SQLITE_ROW);
-	if (sqlite3_data_count(q) == 0) {
-		sqlite3_finalize(q);
+	row = store_step(q) == STORE_ROW;
+	TEST(d, row);
+	if (!row) {
+		store_finalize(q);
 		return;
 	}
 	snprintf(d, sizeof(d), "%s: user_id", what);
 	TEST_STR(d, col(q, 0), user);
 	snprintf(d, sizeof(d), "%s: error_code", what);
-	TEST(d, error_code ? sqlite3_column_int(q, 1) == error_code :
-	    sqlite3_column_type(q, 1) == SQLITE_NULL);
+	TEST(d, error_code ? store_col_int(q, 1) == error_code :
+	    store_col_null(q, 1));
 	snprintf(d, sizeof(d), "%s: error_text", what);
 	TEST_STR(d, col(q, 2), error_text);
 	snprintf(d, sizeof(d), "%s: meta_ts, received_at", what);
-	TEST(d, sqlite3_column_int64(q, 3) == meta_ts &&
-	    sqlite3_column_int64(q, 4) == NOW);
+	TEST(d, store_col_int64(q, 3) == meta_ts &&
+	    store_col_int64(q, 4) == NOW);
 	snprintf(d, sizeof(d), "%s: raw, not applied", what);
 	TEST(d, col(q, 5) != NULL && col(q, 5)[0] == '{' &&
-	    sqlite3_column_int(q, 6) == 0);
-	sqlite3_finalize(q);
+	    store_col_int(q, 6) == 0);
+	store_finalize(q);
 }
 
 static void
@@ -494,7 +495,7 @@ test_unexpected(void)
 static void
 test_unrouted(void)
 {
-	char path[256], dbpath[256], err[256];
+	char path[256], dbpath[256], err[256], name[600];
 	struct intake_counts c;
 	struct config *c2;
 	struct store *s2;
@@ -507,7 +508,8 @@ test_unrouted(void)
 	fputs("[agency x]\nname = X\nwhatsapp_phone_number_id = 1\n", f);
 	fclose(f);
 	c2 = config_load(path, err, sizeof(err));
-	s2 = store_open(dbpath, err, sizeof(err));
+	s2 = test_db(dbpath, name, sizeof(name)) == NULL ? NULL :
+	    store_open(name, err, sizeof(err));
 	TEST("no-default config and second store", c2 != NULL && s2 != NULL);
 	if (c2 != NULL && s2 != NULL) {
 		TEST("unrouted message stored",
@@ -538,7 +540,7 @@ remove_tmpdir(void)
 int
 main(void)
 {
-	char path[256], err[256] = "";
+	char path[256], err[256] = "", name[600];
 
 	log_set_level(LOG_LVL_ERROR);
 	if (mkdtemp(tmpdir) == NULL) {
@@ -547,7 +549,8 @@ main(void)
 	}
 	snprintf(path, sizeof(path), "%s/intake.db", tmpdir);
 	cfg = config_load("deploy/loket.conf", err, sizeof(err));
-	st = store_open(path, err, sizeof(err));
+	st = test_db(path, name, sizeof(name)) == NULL ? NULL :
+	    store_open(name, err, sizeof(err));
 	TEST("config and store", cfg != NULL && st != NULL);
 	if (cfg != NULL && st != NULL) {
 		test_whatsapp();

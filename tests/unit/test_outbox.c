@@ -7,7 +7,6 @@
  */
 #include <jansson.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +17,7 @@
 #include "outbox.h"
 #include "store.h"
 #include "testhelp.h"
+#include "testutil.h"
 
 #define HOUR	3600000LL
 
@@ -109,12 +109,8 @@ static struct config cfg;
 static void
 sql(const char *q)
 {
-	char *err = NULL;
-
-	if (sqlite3_exec(store_db(db), q, NULL, NULL, &err) != SQLITE_OK) {
-		printf("sql: %s: %s\n", q, err);
-		sqlite3_free(err);
-	}
+	if (store_exec(db, q) == -1)
+		printf("sql: %s: %s\n", q, store_errmsg(db));
 }
 
 /* Runs q with ?1 bound to id (if q has it); first column of the first
@@ -122,16 +118,16 @@ sql(const char *q)
 static long long
 q_int(const char *q, long long id)
 {
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	long long v = -999;
 
-	if (sqlite3_prepare_v2(store_db(db), q, -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_prepare(db, q)) == NULL)
 		return v;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 :
-		    sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	store_bind_int64(st, 1, id);
+	if (store_step(st) == STORE_ROW)
+		v = store_col_null(st, 0) ? -1 :
+		    store_col_int64(st, 0);
+	store_finalize(st);
 	return v;
 }
 
@@ -139,15 +135,15 @@ static char *
 q_str(const char *q, long long id)
 {
 	static char out[512];
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 
 	out[0] = '\0';
-	if (sqlite3_prepare_v2(store_db(db), q, -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_prepare(db, q)) == NULL)
 		return out;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, sizeof(out), "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	store_bind_int64(st, 1, id);
+	if (store_step(st) == STORE_ROW && store_col_text(st, 0))
+		snprintf(out, sizeof(out), "%s", store_col_text(st, 0));
+	store_finalize(st);
 	return out;
 }
 
@@ -733,13 +729,14 @@ test_transaction_guard(void)
 int
 main(void)
 {
-	char path[64], err[256];
+	char path[64], err[256], name[600];
 
 	log_set_level(LOG_LVL_ERROR);
 	snprintf(path, sizeof(path), "/tmp/loket-test-outbox-%d.db",
 	    (int)getpid());
 	unlink(path);
-	if ((db = store_open(path, err, sizeof(err))) == NULL) {
+	if (test_db(path, name, sizeof(name)) == NULL ||
+	    (db = store_open(name, err, sizeof(err))) == NULL) {
 		printf("store_open: %s\n", err);
 		return 1;
 	}

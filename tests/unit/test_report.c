@@ -6,17 +6,19 @@
  * goes, what stays, figures unchanged) and erase.
  */
 #include <math.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "config.h"
 #include "report.h"
 #include "store.h"
 #include "testhelp.h"
+#include "testutil.h"
 
 #define MIN	60000LL
 #define HOUR	3600000LL
@@ -38,13 +40,13 @@ static void
 exec(struct store *st, const char *fmt, ...)
 {
 	va_list ap;
-	char *sql, *err = NULL;
+	char *sql;
 
 	va_start(ap, fmt);
-	sql = sqlite3_vmprintf(fmt, ap);
+	sql = sqlite3_vmprintf(fmt, ap);	/* only its %Q quoting */
 	va_end(ap);
-	if (sqlite3_exec(store_db(st), sql, NULL, NULL, &err) != SQLITE_OK) {
-		printf("SQL failed: %s\n%s\n", err, sql);
+	if (store_exec(st, sql) == -1) {
+		printf("SQL failed: %s\n%s\n", store_errmsg(st), sql);
 		fflush(stdout);
 		abort();
 	}
@@ -56,16 +58,16 @@ count(struct store *st, const char *fmt, ...)
 {
 	va_list ap;
 	char *sql;
-	sqlite3_stmt *s;
+	struct store_stmt *s;
 	long long n = -1;
 
 	va_start(ap, fmt);
 	sql = sqlite3_vmprintf(fmt, ap);
 	va_end(ap);
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	if ((s = store_prepare(st, sql)) != NULL &&
+	    store_step(s) == STORE_ROW)
+		n = store_col_int64(s, 0);
+	store_finalize(s);
 	sqlite3_free(sql);
 	return n;
 }
@@ -136,7 +138,7 @@ conversation(struct store *st, const char *agency, const char *ch,
 	    " VALUES (%Q, %Q, %Q, %Q, 'Els', '{\"name\":\"Els\"}', %lld, %s,"
 	    " %d, %d)", agency, ch, user, user, started, ended ? e : "NULL",
 	    abuse, ended ? 0 : 1);
-	return sqlite3_last_insert_rowid(store_db(st));
+	return count(st, "SELECT max(id) FROM conversations");
 }
 
 static long long conv_els;	/* open conversation of 32470123456 */
@@ -706,13 +708,14 @@ test_signals(void)
 {
 	struct report_query q;
 	struct store *st;
-	char err[256], path[300], *html = NULL;
+	char err[256], path[300], name[600], *html = NULL;
 	size_t len = 0, i;
 	json_t *r, *s;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s.sig", dbpath);
-	st = store_open(path, err, sizeof(err));
+	st = test_db(path, name, sizeof(name)) == NULL ? NULL :
+	    store_open(name, err, sizeof(err));
 	outcome(st, "vmsw", "whatsapp", "vraag", "parkeren", "answered", NULL,
 	    T("2025-12-30", 10, 0), 5, 60, 0);
 	for (i = 0; i < 6; i++)
@@ -965,12 +968,13 @@ int
 main(void)
 {
 	struct store *st;
-	char err[256];
+	char err[256], name[600];
 
 	snprintf(dbpath, sizeof(dbpath), "/tmp/loket-test-report-%d.db",
 	    (int)getpid());
 	unlink(dbpath);
-	if ((st = store_open(dbpath, err, sizeof(err))) == NULL) {
+	if (test_db(dbpath, name, sizeof(name)) == NULL ||
+	    (st = store_open(name, err, sizeof(err))) == NULL) {
 		printf("store_open: %s\n", err);
 		return 1;
 	}

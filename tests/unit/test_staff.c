@@ -3,7 +3,6 @@
  * name and role checks, the login throttle, accounts and sessions in a
  * temporary database (expiry, CSRF token, removal ends sessions).
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "staff.h"
 #include "store.h"
 #include "testhelp.h"
+#include "testutil.h"
 #include "throttle.h"
 
 static void
@@ -66,15 +66,16 @@ test_throttle(void)
 	int i;
 
 	TEST("fresh key may try", throttle_wait_ms(t, "u:a", now) == 0);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 2; i++)
 		throttle_fail(t, "u:a", 3, now);
-	TEST("three failures: no delay yet", throttle_wait_ms(t, "u:a", now) ==
+	TEST("two failures: no delay yet", throttle_wait_ms(t, "u:a", now) ==
 	    0);
 	throttle_fail(t, "u:a", 3, now);
-	TEST("fourth: 1 s", throttle_wait_ms(t, "u:a", now) == 1000);
+	TEST("after three failures the next attempt waits 1 s (README)",
+	    throttle_wait_ms(t, "u:a", now) == 1000);
 	TEST("after 1 s free", throttle_wait_ms(t, "u:a", now + 1000) == 0);
 	throttle_fail(t, "u:a", 3, now + 1000);
-	TEST("fifth: 2 s", throttle_wait_ms(t, "u:a", now + 1000) == 2000);
+	TEST("fourth: 2 s", throttle_wait_ms(t, "u:a", now + 1000) == 2000);
 	for (i = 0; i < 40; i++)
 		throttle_fail(t, "u:a", 3, now + 2000);
 	TEST("capped", throttle_wait_ms(t, "u:a", now + 2000) ==
@@ -84,15 +85,44 @@ test_throttle(void)
 	    THROTTLE_FORGET_MS) == 0);
 	throttle_clear(t, "u:a");
 	TEST("cleared", throttle_wait_ms(t, "u:a", now + 2001) == 0);
-	for (i = 0; i < THROTTLE_SLOTS + 10; i++) {
-		char key[32];
+	for (i = 0; i < 9; i++)
+		throttle_fail(t, "a:x", THROTTLE_FREE_ADDRESS, now);
+	TEST("an address has ten free failures", throttle_wait_ms(t, "a:x",
+	    now) == 0);
+	throttle_fail(t, "a:x", THROTTLE_FREE_ADDRESS, now);
+	TEST("the eleventh attempt waits", throttle_wait_ms(t, "a:x", now) ==
+	    1000);
+	free(t);
+}
 
-		snprintf(key, sizeof(key), "a:%d", i);
-		throttle_fail(t, key, 0, now + i);
+/* Single failures on ever new names and addresses (a login costs one of
+ * each) fill the table; a locked account must stay locked. */
+static void
+test_throttle_eviction(void)
+{
+	struct throttle *t = calloc(1, sizeof(*t));
+	long long now = 1000000;
+	char key[32];
+	int i;
+
+	for (i = 0; i < 10; i++)
+		throttle_fail(t, "u:victim", THROTTLE_FREE_ACCOUNT, now);
+	TEST("victim locked", throttle_wait_ms(t, "u:victim", now) > 0);
+	for (i = 0; i < 560; i++) {
+		snprintf(key, sizeof(key), "u:name%d", i);
+		throttle_fail(t, key, THROTTLE_FREE_ACCOUNT, now + 1 + i);
+		snprintf(key, sizeof(key), "a:10.0.%d.%d", i / 256, i % 256);
+		throttle_fail(t, key, THROTTLE_FREE_ADDRESS, now + 1 + i);
 	}
-	TEST("full table reuses the stalest slot",
-	    throttle_wait_ms(t, "a:0", now + THROTTLE_SLOTS + 10) == 0 &&
-	    throttle_wait_ms(t, "a:1033", now + 1033) == 1000);
+	TEST("560 failures elsewhere leave the lock in place",
+	    throttle_wait_ms(t, "u:victim", now + 600) > 0);
+	for (i = 0; i < THROTTLE_SLOTS + 10; i++) {
+		snprintf(key, sizeof(key), "a:%d", i);
+		throttle_fail(t, key, 1, now + 700 + i);
+	}
+	TEST("a table full of locked keys gives up the lock ending first",
+	    throttle_wait_ms(t, "a:0", now + 700 + THROTTLE_SLOTS + 10) == 0 &&
+	    throttle_wait_ms(t, "a:1033", now + 700 + 1033) == 1000);
 	free(t);
 }
 
@@ -131,7 +161,7 @@ age_session(struct store *st, long long id, long long ms)
 	snprintf(sql, sizeof(sql), "UPDATE staff_sessions SET "
 	    "last_seen_at = last_seen_at - %lld, created_at = created_at - %lld"
 	    " WHERE id = %lld", ms, ms, id);
-	sqlite3_exec(store_db(st), sql, NULL, NULL, NULL);
+	store_exec(st, sql);
 }
 
 static void
@@ -178,17 +208,20 @@ int
 main(void)
 {
 	char path[] = "/tmp/loket-test-staff-XXXXXX", db[64], err[256];
+	char name[600];
 	struct store *st;
 	int fd = mkstemp(path);
 
 	test_hash();
 	test_names();
 	test_throttle();
+	test_throttle_eviction();
 	test_cookie_origin();
 	if (fd >= 0)
 		close(fd);
 	snprintf(db, sizeof(db), "%s.db", path);
-	st = store_open(db, err, sizeof(err));
+	st = test_db(db, name, sizeof(name)) == NULL ? NULL :
+	    store_open(name, err, sizeof(err));
 	TEST("store opens", st != NULL);
 	if (st != NULL)
 		test_sessions(st);

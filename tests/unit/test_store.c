@@ -1,8 +1,10 @@
 /*
- * test_store.c — the SQLite connection: migrations on a new, an older and
- * a newer database, WAL and synchronous=FULL, nested transactions,
- * savepoints, the prepared-statement cache and ping.  Databases live in a
- * mkdtemp directory that is removed at the end.
+ * test_store.c — the store: on SQLite, migrations on a new, an older and
+ * a newer database, WAL and synchronous=FULL; on both SQLite and
+ * PostgreSQL (when LOKET_TEST_PG names a server), nested transactions,
+ * savepoints, the prepared-statement cache and ping; on PostgreSQL also
+ * versions, advisory locks, NOTIFY and reconnecting.  SQLite databases
+ * live in a mkdtemp directory that is removed at the end.
  */
 #include <dirent.h>
 #include <sqlite3.h>
@@ -68,9 +70,43 @@ exec(sqlite3 *db, const char *sql)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* First column of the first row of sql through the store, or -1. */
+static long long
+s_int(struct store *s, const char *sql)
+{
+	struct store_stmt *st = store_prepare(s, sql);
+	long long v = -1;
+
+	if (st != NULL && store_step(st) == STORE_ROW)
+		v = store_col_int64(st, 0);
+	store_finalize(st);
+	return v;
+}
+
+static long long count_lite(const char *, int);
+
 /* Rows of t with x = v, seen through a separate connection. */
 static long long
 count_outside(const char *path, int v)
+{
+	char sql[64], err[256];
+	struct store *s;
+	long long n;
+
+	if (store_kind_of(path) == STORE_PG) {
+		if ((s = store_open(path, err, sizeof(err))) == NULL)
+			return -1;
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM t WHERE "
+		    "x = %d", v);
+		n = s_int(s, sql);
+		store_close(s);
+		return n;
+	}
+	return count_lite(path, v);
+}
+
+static long long
+count_lite(const char *path, int v)
 {
 	char sql[64];
 	sqlite3 *db;
@@ -93,7 +129,7 @@ count_x(struct store *s, int v)
 	char sql[64];
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM t WHERE x = %d", v);
-	return q_int(store_db(s), sql);
+	return s_int(s, sql);
 }
 
 static void
@@ -111,24 +147,25 @@ test_open(void)
 		printf("     err: %s\n", err);
 		return;
 	}
-	db = store_db(s);
+	sqlite3_open(path, &db);
+	TEST_STR("kind", store_kind_name(s), "sqlite");
 	TEST("at least one migration", n >= 1);
 	TEST("version == number of migrations", store_schema_version(s) == n);
 	TEST("user_version == number of migrations",
 	    q_int(db, "PRAGMA user_version") == n);
 	TEST_STR("journal_mode is wal",
 	    q_text(db, "PRAGMA journal_mode", txt, sizeof(txt)), "wal");
-	TEST("synchronous is FULL (2)", q_int(db, "PRAGMA synchronous") == 2);
-	TEST("foreign_keys on", q_int(db, "PRAGMA foreign_keys") == 1);
+	TEST("synchronous is FULL (2)", s_int(s, "PRAGMA synchronous") == 2);
+	TEST("foreign_keys on", s_int(s, "PRAGMA foreign_keys") == 1);
 	TEST("tables created", q_int(db, "SELECT count(*) FROM sqlite_master "
 	    "WHERE type = 'table' AND name IN ('inbound', 'statuses', "
 	    "'unexpected', 'conversations', 'outcomes', 'cases', 'outbox')")
 	    == 7);
-	TEST("not in a transaction", !store_in_transaction(s) &&
-	    sqlite3_get_autocommit(db));
+	TEST("not in a transaction", !store_in_transaction(s));
 	TEST("ping", store_ping(s) == 0);
-	TEST("own table", exec(db, "CREATE TABLE t (x INTEGER)") == 0 &&
-	    exec(db, "INSERT INTO t VALUES (7)") == 0);
+	TEST("own table", store_exec(s, "CREATE TABLE t (x INTEGER)") == 0 &&
+	    store_exec(s, "INSERT INTO t VALUES (7)") == 0);
+	sqlite3_close(db);
 	store_close(s);
 
 	s = store_open(path, err, sizeof(err));
@@ -136,10 +173,12 @@ test_open(void)
 	if (s == NULL)
 		return;
 	TEST("version kept on reopen", store_schema_version(s) == n &&
-	    q_int(store_db(s), "PRAGMA user_version") == n);
+	    s_int(s, "PRAGMA user_version") == n);
 	TEST("data kept on reopen", count_x(s, 7) == 1);
-	TEST_STR("still wal", q_text(store_db(s), "PRAGMA journal_mode", txt,
+	sqlite3_open(path, &db);
+	TEST_STR("still wal", q_text(db, "PRAGMA journal_mode", txt,
 	    sizeof(txt)), "wal");
+	sqlite3_close(db);
 	store_close(s);
 	store_close(NULL);	/* harmless */
 }
@@ -181,11 +220,11 @@ test_versions(void)
 	TEST("version 1 database opens", s != NULL);
 	if (s != NULL) {
 		TEST("migrated to newest", store_schema_version(s) == n &&
-		    q_int(store_db(s), "PRAGMA user_version") == n);
+		    s_int(s, "PRAGMA user_version") == n);
 		if (n >= 2)
-			TEST("later tables exist", q_int(store_db(s),
+			TEST("later tables exist", s_int(s,
 			    "SELECT count(*) FROM outbox") == 0);
-		TEST("old rows kept", q_int(store_db(s),
+		TEST("old rows kept", s_int(s,
 		    "SELECT count(*) FROM unexpected") == 1);
 	}
 	store_close(s);
@@ -220,49 +259,51 @@ test_versions(void)
 }
 
 static void
-test_transactions(void)
+exec_s(struct store *s, const char *sql)
 {
-	char path[256], err[256];
-	struct store *s;
-	sqlite3 *db;
+	if (store_exec(s, sql) == -1)
+		printf("     sql: %s: %s\n", sql, store_errmsg(s));
+}
 
-	db_path(path, sizeof(path), "tx.db");
+static void
+test_transactions(const char *path)
+{
+	char err[256];
+	struct store *s;
+
 	if ((s = store_open(path, err, sizeof(err))) == NULL) {
 		TEST("tx database opens", 0);
 		return;
 	}
-	db = store_db(s);
-	exec(db, "CREATE TABLE t (x INTEGER)");
+	exec_s(s, "CREATE TABLE t (x INTEGER)");
 
 	TEST("commit without begin fails", store_commit(s) == -1);
-	TEST("begin", store_begin(s) == 0 && store_in_transaction(s) &&
-	    !sqlite3_get_autocommit(db));
+	TEST("begin", store_begin(s) == 0 && store_in_transaction(s));
 	TEST("nested begin", store_begin(s) == 0);
-	exec(db, "INSERT INTO t VALUES (1)");
+	exec_s(s, "INSERT INTO t VALUES (1)");
 	TEST("inner commit", store_commit(s) == 0);
 	TEST("inner commit keeps the transaction open",
-	    store_in_transaction(s) && !sqlite3_get_autocommit(db));
+	    store_in_transaction(s));
 	TEST("not visible outside before the outer commit",
 	    count_outside(path, 1) == 0);
 	TEST("outer commit", store_commit(s) == 0 &&
-	    !store_in_transaction(s) && sqlite3_get_autocommit(db));
+	    !store_in_transaction(s));
 	TEST("visible outside after commit", count_outside(path, 1) == 1);
 	TEST("extra commit fails", store_commit(s) == -1);
 
 	TEST("begin for rollback", store_begin(s) == 0);
-	exec(db, "INSERT INTO t VALUES (2)");
+	exec_s(s, "INSERT INTO t VALUES (2)");
 	TEST("row seen inside", count_x(s, 2) == 1);
 	store_rollback(s);
-	TEST("rollback ends the transaction", !store_in_transaction(s) &&
-	    sqlite3_get_autocommit(db));
+	TEST("rollback ends the transaction", !store_in_transaction(s));
 	TEST("rollback undoes", count_x(s, 2) == 0);
 	store_rollback(s);	/* without a transaction: harmless */
 	TEST("second rollback harmless", !store_in_transaction(s));
 
 	store_begin(s);
-	exec(db, "INSERT INTO t VALUES (4)");
+	exec_s(s, "INSERT INTO t VALUES (4)");
 	store_begin(s);
-	exec(db, "INSERT INTO t VALUES (3)");
+	exec_s(s, "INSERT INTO t VALUES (3)");
 	store_rollback(s);
 	TEST("rollback from a nested level undoes that level only",
 	    store_in_transaction(s) && count_x(s, 3) == 0 &&
@@ -274,18 +315,18 @@ test_transactions(void)
 
 	/* Savepoints: one part fails, the others commit. */
 	TEST("begin for savepoints", store_begin(s) == 0);
-	exec(db, "INSERT INTO t VALUES (10)");
+	exec_s(s, "INSERT INTO t VALUES (10)");
 	TEST("savepoint", store_begin(s) == 0);
-	exec(db, "INSERT INTO t VALUES (11)");
+	exec_s(s, "INSERT INTO t VALUES (11)");
 	store_rollback(s);
 	TEST("rollback_to undoes its part", count_x(s, 11) == 0);
 	TEST("rollback_to keeps the rest", count_x(s, 10) == 1 &&
-	    store_in_transaction(s) && !sqlite3_get_autocommit(db));
+	    store_in_transaction(s));
 	TEST("second savepoint", store_begin(s) == 0);
-	exec(db, "INSERT INTO t VALUES (12)");
+	exec_s(s, "INSERT INTO t VALUES (12)");
 	TEST("release", store_commit(s) == 0);
 	TEST("savepoints leave the transaction open",
-	    !sqlite3_get_autocommit(db));
+	    store_in_transaction(s));
 	TEST("commit with savepoints", store_commit(s) == 0);
 	TEST("committed: before and released part",
 	    count_outside(path, 10) == 1 && count_outside(path, 12) == 1);
@@ -295,23 +336,22 @@ test_transactions(void)
 }
 
 static void
-test_stmt(void)
+test_stmt(const char *path)
 {
 	static const char ins[] = "INSERT INTO t (x) VALUES (?1)";
-	static const char sel[] = "SELECT ?1";
-	static const char sel2[] = "SELECT ?1";
+	static const char sel[] = "SELECT CAST(?1 AS TEXT)";
+	static const char sel2[] = "SELECT CAST(?1 AS TEXT)";
 	static const char bad[] = "SELECT FROM nowhere";
-	char path[256], err[256];
-	sqlite3_stmt *a, *b, *c;
+	char err[256];
+	struct store_stmt *a, *b, *c;
 	struct store *s;
 	int i, ok;
 
-	db_path(path, sizeof(path), "stmt.db");
 	if ((s = store_open(path, err, sizeof(err))) == NULL) {
 		TEST("stmt database opens", 0);
 		return;
 	}
-	exec(store_db(s), "CREATE TABLE t (x INTEGER)");
+	exec_s(s, "CREATE TABLE t (x INTEGER)");
 	a = store_stmt(s, ins);
 	b = store_stmt(s, ins);
 	TEST("statement prepared", a != NULL);
@@ -321,37 +361,45 @@ test_stmt(void)
 	TEST("same text at another address, another statement",
 	    store_stmt(s, sel2) != c);
 	for (i = 0, ok = 1; i < 100 && ok; i++) {
-		sqlite3_stmt *st = store_stmt(s, ins);
+		struct store_stmt *st = store_stmt(s, ins);
 
-		ok = st == a && sqlite3_bind_int(st, 1, 1000 + i) ==
-		    SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
+		ok = st == a && store_bind_int(st, 1, 1000 + i) ==
+		    0 && store_step(st) == STORE_DONE;
 		store_stmt_done(st);
 	}
 	TEST("100 inserts through the cached statement", ok &&
-	    q_int(store_db(s), "SELECT count(*) FROM t") == 100 &&
-	    q_int(store_db(s), "SELECT sum(x) FROM t") ==
+	    s_int(s, "SELECT count(*) FROM t") == 100 &&
+	    s_int(s, "SELECT sum(x) FROM t") ==
 	    100 * 1000 + 99 * 100 / 2);
 
 	c = store_stmt(s, sel);
-	sqlite3_bind_text(c, 1, "bound", -1, SQLITE_STATIC);
-	TEST("select step", sqlite3_step(c) == SQLITE_ROW &&
-	    strcmp((const char *)sqlite3_column_text(c, 0), "bound") == 0);
+	store_bind_text(c, 1, "bound", -1);
+	TEST("select step", store_step(c) == STORE_ROW &&
+	    strcmp(store_col_text(c, 0), "bound") == 0);
 	/* Not reset by the caller: store_stmt resets and clears. */
 	c = store_stmt(s, sel);
 	TEST("returned reset with bindings cleared",
-	    sqlite3_step(c) == SQLITE_ROW &&
-	    sqlite3_column_type(c, 0) == SQLITE_NULL);
+	    store_step(c) == STORE_ROW &&
+	    store_col_null(c, 0));
 	store_stmt_done(c);
 	store_stmt_done(NULL);	/* harmless */
 
-	TEST("bad sql gives NULL", store_stmt(s, bad) == NULL);
-	TEST("bad sql not cached", store_stmt(s, bad) == NULL);
+	if (store_kind(s) == STORE_PG) {
+		/* Prepared on first use, with the types of its bindings. */
+		c = store_stmt(s, bad);
+		TEST("bad sql fails at its first step", c != NULL &&
+		    store_step(c) == STORE_ERROR && *store_errmsg(s) != '\0');
+		store_stmt_done(c);
+	} else {
+		TEST("bad sql gives NULL", store_stmt(s, bad) == NULL);
+		TEST("bad sql not cached", store_stmt(s, bad) == NULL);
+	}
 	TEST("cache still works after an error", store_stmt(s, ins) == a);
 
 	TEST("statement usable inside a transaction",
 	    store_begin(s) == 0 && (a = store_stmt(s, ins)) != NULL &&
-	    sqlite3_bind_int(a, 1, 5) == SQLITE_OK &&
-	    sqlite3_step(a) == SQLITE_DONE);
+	    store_bind_int(a, 1, 5) == 0 &&
+	    store_step(a) == STORE_DONE);
 	store_stmt_done(a);
 	TEST("and committed", store_commit(s) == 0 &&
 	    count_outside(path, 5) == 1);
@@ -362,18 +410,140 @@ test_stmt(void)
 	store_close(s);		/* finalizes the cache (ASan: no leaks) */
 }
 
+/* PostgreSQL: one database per part, each new and empty. */
+static const char *
+pg_db(const char *name, char *out, size_t outlen)
+{
+	char path[256];
+
+	db_path(path, sizeof(path), name);
+	return test_db(path, out, outlen);
+}
+
+static void
+test_pg_open(void)
+{
+	char name[600], err[256] = "", sql[96];
+	int n = (int)store_schema_migration_count();
+	struct store *s;
+
+	if (pg_db("pgnew", name, sizeof(name)) == NULL ||
+	    (s = store_open(name, err, sizeof(err))) == NULL) {
+		TEST("postgresql database opens", 0);
+		printf("     err: %s\n", err);
+		return;
+	}
+	TEST_STR("kind", store_kind_name(s), "postgresql");
+	TEST("version == number of migrations", store_schema_version(s) == n &&
+	    s_int(s, "SELECT version FROM loket_schema") == n);
+	TEST("tables created", s_int(s, "SELECT count(*) FROM "
+	    "information_schema.tables WHERE table_name IN ('inbound', "
+	    "'statuses', 'unexpected', 'conversations', 'outcomes', 'cases', "
+	    "'outbox')") == 7);
+	TEST("ids are 64-bit identity columns", s_int(s, "SELECT count(*) "
+	    "FROM information_schema.columns WHERE table_name = 'outbox' AND "
+	    "column_name = 'id' AND data_type = 'bigint' AND is_identity = "
+	    "'YES'") == 1);
+	TEST("ping", store_ping(s) == 0);
+	store_close(s);
+	s = store_open(name, err, sizeof(err));
+	TEST("reopens at the same version", s != NULL &&
+	    store_schema_version(s) == n);
+	snprintf(sql, sizeof(sql), "UPDATE loket_schema SET version = %d",
+	    n + 1);
+	if (s != NULL)
+		store_exec(s, sql);
+	store_close(s);
+	s = store_open(name, err, sizeof(err));
+	TEST("newer schema refused", s == NULL &&
+	    strstr(err, "is newer than this loket") != NULL);
+	store_close(s);
+	err[0] = '\0';
+	s = store_open("host=/nonexistent/loket port=1 dbname=x", err,
+	    sizeof(err));
+	TEST("unreachable server refused with a message", s == NULL &&
+	    err[0] != '\0');
+	store_close(s);
+}
+
+static void
+test_pg_shared(void)
+{
+	char name[600], err[256], sql[96];
+	struct store *a, *b;
+	long long pid;
+	int i, got;
+
+	if (pg_db("pglocks", name, sizeof(name)) == NULL ||
+	    (a = store_open(name, err, sizeof(err))) == NULL)
+		return;
+	if ((b = store_open(name, err, sizeof(err))) == NULL) {
+		store_close(a);
+		return;
+	}
+	TEST("xact lock taken", store_begin(a) == 0 &&
+	    store_xact_lock(a, 42, 0) == 1);
+	TEST("held: another session cannot take it",
+	    store_xact_lock(b, 42, 0) == 0);
+	TEST("released at commit", store_commit(a) == 0 &&
+	    store_xact_lock(b, 42, 0) == 1);
+	TEST("session lock", store_session_lock(a, 77) == 1);
+	TEST("holder alive", store_key_free(b, 77) == 0 &&
+	    store_key_free(a, 77) == 0);
+	TEST("keys differ by part", store_key("a", "bc", NULL) !=
+	    store_key("ab", "c", NULL) && store_key("x", "y", "z") ==
+	    store_key("x", "y", "z") && store_key("x", "y", "z") >= 0);
+	TEST("listen", store_listen(b, "test") == 0);
+	TEST("notify", store_notify(a, "test") == 0);
+	for (i = 0, got = 0; i < 50 && !got; i++) {
+		got = store_notified(b);
+		if (!got)
+			usleep(10000);
+	}
+	TEST("notified", got == 1 && store_notified(b) == 0);
+
+	/* The server ends a's session: a reconnects by itself. */
+	pid = s_int(a, "SELECT pg_backend_pid()");
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%lld)", pid);
+	TEST("session ended from outside", s_int(b, sql) == 1);
+	for (i = 0; i < 100 && store_key_free(b, 77) != 1; i++)
+		usleep(10000);
+	TEST("holder gone: its key is free", i < 100);
+	TEST("ping reconnects", store_ping(a) == 0);
+	TEST("session lock taken again", store_key_free(b, 77) == 0);
+	TEST("transactions work again", store_begin(a) == 0 &&
+	    store_exec(a, "CREATE TABLE t (x INTEGER)") == 0 &&
+	    store_commit(a) == 0);
+	store_close(a);
+	store_close(b);
+}
+
 int
 main(void)
 {
+	char path[256], name[600];
+
 	log_set_level(LOG_LVL_ERROR);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
 		return 2;
 	}
+	if (test_pg() != NULL) {
+		test_pg_open();
+		if (pg_db("pgtx", name, sizeof(name)) != NULL)
+			test_transactions(name);
+		if (pg_db("pgstmt", name, sizeof(name)) != NULL)
+			test_stmt(name);
+		test_pg_shared();
+		remove_tmpdir();
+		return TEST_REPORT();
+	}
 	test_open();
 	test_versions();
-	test_transactions();
-	test_stmt();
+	db_path(path, sizeof(path), "tx.db");
+	test_transactions(path);
+	db_path(path, sizeof(path), "stmt.db");
+	test_stmt(path);
 	remove_tmpdir();
 	return TEST_REPORT();
 }
