@@ -950,7 +950,11 @@ test_purge_retry(struct store *st)
 		TEST("second connection", 0);
 		return;
 	}
-	sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	/* Waits for the lock itself (a checkpoint of st may hold it an
+	 * instant on a busy machine). */
+	sqlite3_busy_timeout(other, 5000);
+	TEST("another process takes the write lock", sqlite3_exec(other,
+	    "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
 	report_purge_maybe(&ps, st, &cfg);	/* busy: fails after 2 s */
 	left = count(st, "SELECT count(*) FROM unexpected WHERE digest = "
 	    "'retry-1'");
