@@ -55,7 +55,7 @@ ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined \
 	      -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 
-.PHONY: all deps run test unit clean bench install fuzz fuzz-bins
+.PHONY: all deps run test unit clean bench install fuzz fuzz-bins soak
 all: $(BUILD)/loket
 
 $(BUILD)/obj/%.o: bot/%.c
@@ -109,6 +109,12 @@ run: deps
 
 test: deps
 	@tests/run.sh
+
+# The 10-minute crash soak: SIGKILL every 10-20 s under load, every id
+# checked (tests/integration/test_crash.py; make test runs a short form).
+soak: all
+	LOKET_SOAK=$${LOKET_SOAK:-600} LOKET_BIN=$(BUILD)/loket \
+	    python3 tests/integration/test_crash.py
 
 # Needs Debian's clang (installed by `deploy/install-deps.sh fuzz` as
 # root).  New inputs go to build-fuzz/corpus/NAME, crashes to

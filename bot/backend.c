@@ -182,6 +182,8 @@ open_parts(struct backend *b, char *err, size_t errlen)
 {
 	const struct config *cfg = b->o.cfg;
 	struct media_fetch_opts mo;
+	struct outbox_opts oo;
+	const char *grace;
 
 	if ((b->model = intent_load(cfg->intents_dir, err, errlen)) == NULL ||
 	    (b->locales = locales_load(cfg->locales_dir, err, errlen)) ==
@@ -195,8 +197,14 @@ open_parts(struct backend *b, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set synchronous=NORMAL");
 		return -1;
 	}
+	memset(&oo, 0, sizeof(oo));
+	oo.wake = on_results;
+	oo.wake_arg = b;
+	/* Tests shorten the wait for a status after a crash (outbox.h). */
+	if ((grace = getenv("LOKET_RESEND_GRACE_MS")) != NULL)
+		oo.resend_grace_ms = strtoll(grace, NULL, 10);
 	if ((b->engine = conv_new(cfg, b->store, b->model, b->locales)) ==
-	    NULL || (b->outbox = outbox_new(cfg, b->store, on_results, b)) ==
+	    NULL || (b->outbox = outbox_new_opts(cfg, b->store, &oo)) ==
 	    NULL) {
 		snprintf(err, errlen, "cannot start the engine or the sender");
 		return -1;

@@ -28,4 +28,14 @@ void		 console_reload(struct server *s);
 /* Once a second (serve.c): hourly removal of expired sessions. */
 void		 console_tick(struct server *s);
 
+/* Deferred login requests wait under tickets with this bit (intake
+ * tickets never have it): the password check runs on a worker thread. */
+#define CONSOLE_LOGIN_TICKET	(1ULL << 62)
+/* Blocks until the check under ticket is done and resolves it (the
+ * transport's wait hook: a pipelined or half-closed request). */
+void		 console_login_wait(struct server *s,
+		    unsigned long long ticket);
+/* Before http_stop(): stops the password worker, which wakes the loop. */
+void		 console_stop(struct server *s);
+
 #endif

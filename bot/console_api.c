@@ -257,52 +257,60 @@ login_ok(struct http_req *r, const struct staff_account *a)
 	return reply_me(r, &sess, cookie);
 }
 
-/* Checks name and password (the same time whether or not name exists). */
-static int
-check_login(struct http_req *r, const char *name, const char *pw,
-    struct staff_account *a)
+/*
+ * Name and password, read again from the body when the check is done
+ * (the request keeps its body; nothing else needs to wait with it).
+ * Returns the parsed object (its strings are *name and *pw), or NULL
+ * after replying 400.
+ */
+static json_t *
+login_fields(struct http_req *r, const char **name, const char **pw)
 {
-	char hash[STAFF_HASH_MAX];
-	int rc;
+	json_t *o;
 
-	rc = staff_name_valid(name) ? staff_find(r->srv->store, name, a, hash,
-	    sizeof(hash)) : 0;
-	if (rc == 1)
-		return staff_check_password(pw, hash);
-	staff_dummy_check(pw);
-	return rc;	/* 0 unknown, -1 database */
+	if ((o = console_body(r)) == NULL)
+		return NULL;
+	if (json_unpack(o, "{s:s, s:s}", "name", name, "password", pw) ||
+	    strlen(*name) >= STAFF_NAME_MAX || strlen(*pw) > 1024) {
+		json_decref(o);
+		console_error(r, 400, "name_and_password_required");
+		return NULL;
+	}
+	return o;
 }
 
+static void
+throttle_keys(struct http_req *r, const char *name, char *kaddr,
+    char *kname, char *addr, size_t addrlen)
+{
+	http_client_addr(r, addr, addrlen);
+	snprintf(kaddr, THROTTLE_KEY_MAX, "a:%s", addr);
+	snprintf(kname, THROTTLE_KEY_MAX, "u:%s", name);
+}
+
+/*
+ * The password check is done (console_login.c): ok is 1 when it matched,
+ * 2 when not (or the name is unknown).  The account is looked up again:
+ * it may have been removed meanwhile.
+ */
 static int
-login_body(struct http_req *r)
+login_done(struct http_req *r, int ok)
 {
 	struct throttle *t = &r->srv->console->throttle;
 	struct store *db = r->srv->store;
 	char addr[64], kaddr[THROTTLE_KEY_MAX], kname[THROTTLE_KEY_MAX];
-	const char *name = NULL, *pw = NULL;
+	char hash[STAFF_HASH_MAX];
+	const char *name, *pw;
 	struct staff_account a;
-	long long now = store_now_ms(), wait, wait2;
+	long long now = store_now_ms();
 	json_t *o;
-	int rc;
+	int rc = 0;
 
-	if ((o = console_body(r)) == NULL)
+	if ((o = login_fields(r, &name, &pw)) == NULL)
 		return HTTP_DONE;
-	if (json_unpack(o, "{s:s, s:s}", "name", &name, "password", &pw) ||
-	    strlen(name) >= STAFF_NAME_MAX || strlen(pw) > 1024) {
-		json_decref(o);
-		return console_error(r, 400, "name_and_password_required");
-	}
-	http_client_addr(r, addr, sizeof(addr));
-	snprintf(kaddr, sizeof(kaddr), "a:%s", addr);
-	snprintf(kname, sizeof(kname), "u:%s", name);
-	wait = session_throttle_wait(db, t, kname, now);
-	if (wait < (wait2 = session_throttle_wait(db, t, kaddr, now)))
-		wait = wait2;
-	if (wait > 0) {
-		json_decref(o);
-		return too_many(r, wait);
-	}
-	rc = check_login(r, name, pw, &a);
+	throttle_keys(r, name, kaddr, kname, addr, sizeof(addr));
+	if (ok == 1)
+		rc = staff_find(r->srv->store, name, &a, hash, sizeof(hash));
 	json_decref(o);
 	if (rc == -1)
 		return console_error(r, 503, "database");
@@ -315,6 +323,45 @@ login_body(struct http_req *r)
 	session_throttle_clear(db, t, kname);
 	session_throttle_clear(db, t, kaddr);
 	return login_ok(r, &a);
+}
+
+static int
+login_body(struct http_req *r)
+{
+	struct console *c = r->srv->console;
+	char addr[64], kaddr[THROTTLE_KEY_MAX], kname[THROTTLE_KEY_MAX];
+	char hash[STAFF_HASH_MAX];
+	const char *name = NULL, *pw = NULL;
+	struct staff_account a;
+	long long now = store_now_ms(), wait, wait2;
+	json_t *o;
+	int rc;
+
+	if ((o = login_fields(r, &name, &pw)) == NULL)
+		return HTTP_DONE;
+	throttle_keys(r, name, kaddr, kname, addr, sizeof(addr));
+	/* The counts may be shared by several instances (session.h). */
+	wait = session_throttle_wait(r->srv->store, &c->throttle, kname, now);
+	if (wait < (wait2 = session_throttle_wait(r->srv->store, &c->throttle,
+	    kaddr, now)))
+		wait = wait2;
+	if (wait > 0) {
+		json_decref(o);
+		return too_many(r, wait);
+	}
+	rc = staff_name_valid(name) ? staff_find(r->srv->store, name, &a, hash,
+	    sizeof(hash)) : 0;
+	if (rc != -1)
+		r->ticket = console_login_submit(r->srv, pw, rc == 1 ? hash :
+		    NULL);
+	explicit_bzero(hash, sizeof(hash));
+	json_decref(o);
+	if (rc == -1)
+		return console_error(r, 503, "database");
+	if (r->ticket == 0)
+		return console_error(r, 503, "busy");
+	/* PBKDF2 on the worker; login_done() answers. */
+	return http_defer(r);
 }
 
 static int
@@ -346,7 +393,7 @@ api_unknown(struct http_req *r)
 
 const struct http_route console_routes[] = {
 	{ HTTP_POST, "/api/login", LOGIN_MAX_BODY, login_headers, login_body,
-	    NULL },
+	    login_done },
 	{ HTTP_POST, "/api/logout", LOGIN_MAX_BODY, console_post_headers,
 	    logout_body, NULL },
 	{ HTTP_GET, "/api/me", 0, me_get, NULL, NULL },

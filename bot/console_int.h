@@ -21,6 +21,7 @@
 struct http_req;
 struct server;
 struct console_conn;
+struct console_login;
 struct console_canned;
 struct conv_case_fields;
 
@@ -35,6 +36,8 @@ struct console {
 	int			 all_dirty;	/* refresh every transcript */
 	int			 cases_dirty;	/* tell pages to refetch cases */
 	long long		 purged_at;	/* last session purge, ms */
+	struct console_login	*login;		/* password checks (started
+						   at the first login) */
 	struct console_canned	*canned;	/* canned replies, or NULL */
 };
 
@@ -50,6 +53,20 @@ struct console_filter {
 	char		 like[420];	/* q as a LIKE pattern, "" none */
 	char		 view_buf[16], agency_buf[64], channel_buf[16];
 };
+
+/* --- console_login.c ----------------------------------------------- */
+/*
+ * Queues a password check of pw against the stored hash (NULL: unknown
+ * name, the same time is spent on nothing).  Returns the ticket for
+ * http_defer (CONSOLE_LOGIN_TICKET set), or 0 when the queue is full or
+ * memory ran out.  The request is resolved with 1 (match) or 2 (no).
+ */
+unsigned long long console_login_submit(struct server *s, const char *pw,
+	    const char *hash);
+/* Resolves the requests whose check is done (console_flush). */
+void	console_login_collect(struct server *s);
+/* Stops the worker, drops what is queued.  NULL ok. */
+void	console_login_free(struct console_login *l);
 
 /* --- console_api.c ------------------------------------------------- */
 

@@ -61,10 +61,21 @@ console_new(void)
 }
 
 void
+console_stop(struct server *s)
+{
+	if (s->console != NULL) {
+		console_login_free(s->console->login);
+		s->console->login = NULL;
+	}
+}
+
+void
 console_free(struct console *c)
 {
-	if (c != NULL)
+	if (c != NULL) {
+		console_login_free(c->login);
 		console_canned_free(c->canned);
+	}
 	free(c);
 }
 
@@ -182,6 +193,7 @@ console_flush(struct server *s)
 	struct session sess;
 	json_t *list;
 
+	console_login_collect(s);
 	if (c == NULL || (c->ndirty == 0 && !c->all_dirty && !c->cases_dirty))
 		return;
 	list = c->conns ? console_conv_list(s) : NULL;

@@ -111,6 +111,16 @@ int		 graph_is_log(const struct graph *g);
 
 /* ---- request builders (graph_build.c) ---- */
 
+/*
+ * Every message to a citizen carries its outbox row as a tag: WhatsApp's
+ * biz_opaque_callback_data (echoed in the status webhooks of that
+ * message), Messenger's message.metadata (echoed in the message echo).
+ * After a crash they tell whether a request left in flight reached Meta.
+ */
+#define GRAPH_TAG_PREFIX	"loket:outbox:"
+/* The outbox row id a tag names, or 0 when s is no tag of ours. */
+long long	 graph_tag_id(const char *s);
+
 /* What to send, as the outbox knows it. */
 struct graph_send {
 	long long	 id;		/* becomes job->id */

@@ -160,6 +160,32 @@ fail(json_t *o, char *err, size_t errlen, const char *why)
 	return GRAPH_BUILD_ERR;
 }
 
+long long
+graph_tag_id(const char *s)
+{
+	size_t n = sizeof(GRAPH_TAG_PREFIX) - 1;
+	long long id = 0;
+
+	if (s == NULL || strncmp(s, GRAPH_TAG_PREFIX, n) != 0 || s[n] == '\0')
+		return 0;
+	for (s += n; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || id > 100000000000000LL)
+			return 0;
+		id = id * 10 + (*s - '0');
+	}
+	return id;
+}
+
+/* Sets the row's tag (graph.h) as o[key]. */
+static void
+set_tag(json_t *o, const char *key, long long id)
+{
+	char tag[64];
+
+	snprintf(tag, sizeof(tag), GRAPH_TAG_PREFIX "%lld", id);
+	json_object_set_new(o, key, json_string(tag));
+}
+
 /* ---- WhatsApp ---- */
 
 /* The common part of a WhatsApp message; NULL if `to` is not a number. */
@@ -294,6 +320,7 @@ wa_build(const struct graph_send *s, json_t *in, struct graph_job **out,
 		json_object_set_new(m, "template", wa_template_obj(
 		    jstr(in, "name"), jstr(in, "lang"),
 		    json_object_get(in, "params")));
+		set_tag(m, "biz_opaque_callback_data", s->id);
 		return make_job(s, path, m, out, err, errlen);
 	}
 	if (empty(text))
@@ -305,6 +332,7 @@ wa_build(const struct graph_send *s, json_t *in, struct graph_job **out,
 		    "preview_url", 0));
 		set_trunc(json_object_get(m, "text"), "body", text,
 		    GRAPH_WA_TEXT_MAX);
+		set_tag(m, "biz_opaque_callback_data", s->id);
 		return make_job(s, path, m, out, err, errlen);
 	}
 	if (!choices_ok(choices))
@@ -315,6 +343,7 @@ wa_build(const struct graph_send *s, json_t *in, struct graph_job **out,
 	    json_array_size(choices) <= GRAPH_WA_BUTTONS ?
 	    wa_buttons(text, choices) :
 	    wa_list(text, jstr(in, "button"), choices));
+	set_tag(m, "biz_opaque_callback_data", s->id);
 	return make_job(s, path, m, out, err, errlen);
 noto:
 	return fail(NULL, err, errlen, "recipient has no phone number");
@@ -389,6 +418,7 @@ ms_build(const struct graph_send *s, json_t *in, struct graph_job **out,
 		json_object_set_new(msg, "quick_replies",
 		    ms_quick_replies(choices));
 	}
+	set_tag(msg, "metadata", s->id);
 	m = json_pack("{s:{s:s}, s:s, s:o}", "recipient", "id", s->to,
 	    "messaging_type", s->human_agent ? "MESSAGE_TAG" : "RESPONSE",
 	    "message", msg);

@@ -11,12 +11,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
 #include "log.h"
 
 #define HEADER_BUF	8192	/* lws ah buffer; also bounds query args */
+/*
+ * lws 4.1 restarts its body timeout (timeout_secs) on every chunk, so a
+ * client sending one byte every few seconds held a connection forever.
+ * The whole body must arrive within this many seconds of the headers.
+ */
+#define BODY_DEADLINE_S	10
+/*
+ * Descriptors kept free for everything that is not a client connection:
+ * three SQLite connections (database, WAL, shm each), the Graph API's
+ * sockets (16), the wake-up pipes, stdio, the console's files.  lws stops
+ * accepting (and leaves new clients in the listen backlog) when its table
+ * is full, so a cap below the process limit means accept() never meets
+ * EMFILE.
+ */
+#define FD_RESERVE	128
 
 #define SECURITY_HEADERS \
 	"Content-Security-Policy: default-src 'self'; script-src 'self'; " \
@@ -95,6 +112,21 @@ peer_sent_more(struct lws *wsi)
 	    (errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
+/* Adds the Connection header and the body to the composed reply; the
+ * bytes to write start at o->data + LWS_PRE.  0, or -1 when out of
+ * memory. */
+static int
+finish_reply(struct http_req *r, int keep)
+{
+	struct buf *o = &r->out;
+
+	BOT_ASSERT(r->replied && !r->written);
+	r->written = 1;
+	return !r->out_failed && buf_appendf(o, "%s\r\n", keep ? "" :
+	    "Connection: close\r\n") == 0 && (r->head ||
+	    buf_append(o, r->out_body.data, r->out_body.len) == 0) ? 0 : -1;
+}
+
 /*
  * Writes the composed reply in one lws_write.  Returns 0 when the
  * connection stays open for the next request (the transaction is
@@ -107,12 +139,7 @@ send_reply(struct http_req *r, int keep)
 	size_t n;
 	int ok;
 
-	BOT_ASSERT(r->replied && !r->written);
-	r->written = 1;
-	ok = !r->out_failed && buf_appendf(o, "%s\r\n", keep ? "" :
-	    "Connection: close\r\n") == 0 &&
-	    (r->head || buf_append(o, r->out_body.data, r->out_body.len) ==
-	    0);
+	ok = finish_reply(r, keep) == 0;
 	if (ok) {
 		n = o->len - LWS_PRE;
 		ok = lws_write(r->wsi, (unsigned char *)o->data + LWS_PRE, n,
@@ -125,6 +152,7 @@ send_reply(struct http_req *r, int keep)
 	/* Nonzero when the client asked to close (HTTP/1.0, close). */
 	return lws_http_transaction_completed(r->wsi) ? -1 : 0;
 }
+
 int
 http_reply(struct http_req *r, int status, const char *ctype,
     const char *body, size_t len)
@@ -257,6 +285,29 @@ http_client_addr(struct http_req *r, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", p);
 }
 
+/*
+ * accept() failures (EMFILE, ENFILE, ENOBUFS) are only seen in lws's own
+ * log line; lws then returns with the listen socket still readable and
+ * would try again at once, thousands of times a second.  The emit hook
+ * counts them and http_run() backs off.  Written on the service thread
+ * only (lws logs from there); atomic for the odd line from elsewhere.
+ */
+static atomic_ulong accept_failures;
+
+static void
+lws_emit(int level, const char *line)
+{
+	size_t n = strlen(line);
+
+	if (strstr(line, "accept: errno") != NULL) {
+		atomic_fetch_add(&accept_failures, 1);
+		return;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	log_warnx("event=lws level=%d msg=\"%.*s\"", level, (int)n, line);
+}
+
 struct http {
 	struct lws_context	*lws;
 	struct http_opts	 o;
@@ -264,6 +315,10 @@ struct http {
 	struct http_req		*deferred;	/* waiting for their commit */
 	lws_sorted_usec_list_t	 sul;		/* the 1 s tick */
 	lws_sorted_usec_list_t	 later;		/* http_wake_after() */
+	unsigned long		 accept_seen;	/* accept failures so far */
+	unsigned long		 accept_logged;	/* failures seen when last
+						   logged */
+	long long		 accept_log_us;	/* when */
 };
 
 static const struct http_route *
@@ -384,7 +439,42 @@ on_http(struct lws *wsi, struct http_req *r, struct http *h)
 		r->route->on_headers(r);
 	if (r->replied)
 		return send_reply(r, 0);
+	if (r->method == HTTP_POST)
+		lws_set_timer_usecs(wsi, BODY_DEADLINE_S * LWS_US_PER_SEC);
 	return 0;
+}
+
+/* The body deadline passed (LWS_CALLBACK_TIMER): close the connection.
+ * Nothing was acknowledged, so Meta sends the webhook again. */
+static int
+on_timer(struct http_req *r)
+{
+	if (r == NULL || r->route == NULL || r->body_done)
+		return 0;
+	log_debug("event=body_timeout path=%s after_s=%d", r->path,
+	    BODY_DEADLINE_S);
+	return -1;
+}
+
+/*
+ * An h2c upgrade (RFC 7540 3.2) would be answered 101 by lws 4.1, after
+ * which our HTTP/1.1 reply goes out inside an h2 DATA frame.  We only
+ * speak HTTP/1.1 (http.h): refuse it with 400 and close.  Websocket
+ * upgrades go on to the console's checks.
+ */
+static int
+on_confirm_upgrade(struct lws *wsi, const char *up)
+{
+	static const char refusal[] = "HTTP/1.1 400 Bad Request\r\n"
+	    "Content-Type: text/plain\r\nContent-Length: 22\r\n"
+	    "Connection: close\r\n\r\nupgrade not supported\n";
+	unsigned char b[LWS_PRE + sizeof(refusal)];
+
+	if (up != NULL && strcasecmp(up, "websocket") == 0)
+		return 0;
+	memcpy(b + LWS_PRE, refusal, sizeof(refusal) - 1);
+	lws_write(wsi, b + LWS_PRE, sizeof(refusal) - 1, LWS_WRITE_HTTP_FINAL);
+	return -1;
 }
 
 static int
@@ -436,6 +526,7 @@ on_body_done(struct http_req *r)
 	r->body_done = 1;
 	if (!r->replied && r->route->on_body != NULL)
 		r->route->on_body(r);
+	lws_set_timer_usecs(r->wsi, LWS_SET_TIMER_USEC_CANCEL);
 	if (r->deferred)
 		return 0;	/* http_resolve_deferred() wakes it */
 	if (!r->replied)
@@ -507,6 +598,39 @@ on_writable(struct http_req *r)
 	    !peer_sent_more(r->wsi));
 }
 
+/*
+ * lws closes a connection as soon as it reads the client's EOF, also
+ * when the client only shut down its sending side after a complete
+ * request (shutdown(SHUT_WR)) and still waits for the answer.  The
+ * events may be committed already or about to be: wait for the commit
+ * (as for a pipelined request) and send the answer on the socket, which
+ * is still open and writable when lws tells us it closes.  A client that
+ * is really gone makes send() fail, which is harmless.
+ */
+static void
+answer_on_close(struct http_req *r)
+{
+	const struct http_hooks *hk;
+	struct buf *o = &r->out;
+	int fd;
+
+	/* A connection closed before its headers has no request yet. */
+	if (r->route == NULL || !r->body_done || !r->deferred ||
+	    (fd = (int)lws_get_socket_fd(r->wsi)) < 0)
+		return;
+	hk = &r->http->o.hooks;
+	if (r->deferred_status == 0)
+		hk->wait(hk->arg, r->ticket);	/* resolves it */
+	if (r->deferred_status == 0)
+		return;
+	r->deferred = 0;
+	r->route->on_committed(r, r->deferred_status);
+	if (r->replied && !r->written && finish_reply(r, 0) == 0 &&
+	    send(fd, o->data + LWS_PRE, o->len - LWS_PRE,
+	    MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)(o->len - LWS_PRE))
+		log_debug("event=answered_on_close path=%s", r->path);
+}
+
 static void
 req_free(struct http_req *r)
 {
@@ -532,10 +656,16 @@ callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return on_body_done(r);
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		return on_writable(r);
+	case LWS_CALLBACK_TIMER:
+		return on_timer(r);
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		return on_confirm_upgrade(wsi, in);
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 	case LWS_CALLBACK_CLOSED_HTTP:
-		if (r != NULL)
+		if (r != NULL) {
+			answer_on_close(r);
 			req_free(r);
+		}
 		return 0;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		return 1;	/* no websocket without a known subprotocol */
@@ -575,6 +705,21 @@ listen_on(struct lws_context_creation_info *info, const char *addr,
 	}
 }
 
+/* The connection cap: the descriptor limit less FD_RESERVE (a quarter
+ * of a small limit). */
+static unsigned int
+connection_cap(void)
+{
+	struct rlimit rl;
+	rlim_t cur;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY)
+		return 0;	/* lws's own default */
+	cur = rl.rlim_cur > 1u << 20 ? 1u << 20 : rl.rlim_cur;
+	return (unsigned int)(cur >= 4 * FD_RESERVE ? cur - FD_RESERVE :
+	    cur - cur / 4);
+}
+
 struct http *
 http_start(const struct http_opts *o)
 {
@@ -600,7 +745,8 @@ http_start(const struct http_opts *o)
 	    LWS_SERVER_OPTION_VALIDATE_UTF8 |
 	    LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
 	info.mounts = &mount_root;
-	lws_set_log_level(LLL_ERR, NULL);
+	info.fd_limit_per_thread = connection_cap();
+	lws_set_log_level(LLL_ERR, lws_emit);
 	if ((h->lws = lws_create_context(&info)) == NULL ||
 	    (info.user = h, lws_create_vhost(h->lws, &info)) == NULL) {
 		log_error("event=listen_failed addr=%s port=%d",
@@ -608,8 +754,8 @@ http_start(const struct http_opts *o)
 		http_stop(h);
 		return NULL;
 	}
-	log_info("event=listening addr=%s port=%d", o->listen_addr ?
-	    o->listen_addr : "*", o->port);
+	log_info("event=listening addr=%s port=%d max_fds=%u", o->listen_addr ?
+	    o->listen_addr : "*", o->port, info.fd_limit_per_thread);
 	return h;
 }
 
@@ -636,6 +782,32 @@ on_tick(lws_sorted_usec_list_t *sul)
 	lws_sul_schedule(h->lws, 0, &h->sul, on_tick, LWS_US_PER_SEC);
 }
 
+/*
+ * accept() failed since the last look: log it (once, then at most once a
+ * minute with the count) and pause the loop 100 ms so the still-readable
+ * listen socket does not spin it.  Connections already open are served
+ * between the pauses; one closing frees a descriptor.
+ */
+static void
+accept_backoff(struct http *h)
+{
+	unsigned long n = atomic_load(&accept_failures);
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	long long now;
+
+	if (n == h->accept_seen)
+		return;
+	h->accept_seen = n;
+	now = http_now_us();
+	if (h->accept_log_us == 0 || now - h->accept_log_us > 60000000LL) {
+		log_error("event=accept_failing count=%lu msg=\"out of "
+		    "descriptors? backing off\"", n - h->accept_logged);
+		h->accept_logged = n;
+		h->accept_log_us = now;
+	}
+	nanosleep(&ts, NULL);
+}
+
 void
 http_run(struct http *h, const atomic_int *stop)
 {
@@ -644,6 +816,7 @@ http_run(struct http *h, const atomic_int *stop)
 		if (lws_service(h->lws, 0) < 0)
 			break;
 		h->o.hooks.after_wake(h->o.hooks.arg);
+		accept_backoff(h);
 	}
 	lws_sul_cancel(&h->sul);
 	lws_sul_cancel(&h->later);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "graph.h"
 #include "log.h"
 #include "signature.h"
 #include "store.h"
@@ -199,8 +200,9 @@ store_status(struct store *s, const struct inbound_event *ev, long long now)
 {
 	static const char sql[] = "INSERT INTO statuses (channel, msg_id, "
 	    "status, user_id, error_code, error_text, meta_ts, received_at, "
-	    "raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+	    "raw, outbox_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
 	    "ON CONFLICT (channel, msg_id, status) DO NOTHING";
+	long long oid = graph_tag_id(ev->send_tag);
 	char watermark[160];
 	const char *msg_id = ev->msg_id;
 	struct store_stmt *st;
@@ -223,7 +225,30 @@ store_status(struct store *s, const struct inbound_event *ev, long long now)
 	store_bind_int64(st, 7, ev->timestamp_ms);
 	store_bind_int64(st, 8, now);
 	bind_str(st, 9, ev->raw ? ev->raw : "{}");
+	if (oid > 0)
+		store_bind_int64(st, 10, oid);
 	return step_insert(s, st);
+}
+
+/*
+ * An echo of a message we sent with its tag (Messenger metadata) is as
+ * good as a "sent" status: it proves the send reached Meta.  Stored as
+ * one so the sender finds it (outbox_status.c).  Returns 1, 0 (seen
+ * before) or -1.
+ */
+static int
+store_echo_status(struct store *s, const struct inbound_event *ev,
+    long long now)
+{
+	struct inbound_event st = *ev;
+
+	if (graph_tag_id(ev->send_tag) <= 0)
+		return 0;
+	st.kind = EV_STATUS;
+	st.status = (char *)"sent";
+	st.error_code = 0;
+	st.error_text = NULL;
+	return store_status(s, &st, now);
 }
 
 int
@@ -323,6 +348,9 @@ intake_store_routed(struct store *s, const struct webhook_batch *b,
 		default:
 			rc = store_event(s, agencies[i], ev, now_ms,
 			    &unrouted);
+			if (rc != -1 && ev->kind == EV_ECHO &&
+			    store_echo_status(s, ev, now_ms) == -1)
+				rc = -1;
 			c->stored += rc == 1;
 			c->unrouted += rc == 1 && unrouted;
 			break;

@@ -24,6 +24,8 @@ struct intake_writer {
 	struct store		*store;
 	void			(*wake)(void *);
 	void			*wake_arg;
+	int			 truncate_ok; /* last WAL truncation after a
+						 failed group worked */
 };
 
 void
@@ -69,6 +71,13 @@ write_group(struct intake_writer *w, struct intake_job *group)
 		store_rollback(w->store);
 		for (j = group; j != NULL; j = j->next)
 			j->status = 503;
+		/* A full disk: the WAL holds space a checkpoint gives back
+		 * (store.c), so the next group can be stored once any room
+		 * is free again.  Logged only when the state changes. */
+		ok = store_wal_truncate(w->store) == 0;
+		if (ok != w->truncate_ok)
+			log_warnx("event=wal_truncate_after_failure ok=%d", ok);
+		w->truncate_ok = ok;
 	}
 }
 
@@ -124,6 +133,7 @@ intake_writer_start(const char *db_path, struct store_wlock *write_lock,
 		return NULL;
 	}
 	store_set_write_lock(w->store, write_lock);
+	w->truncate_ok = 1;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
 	pthread_cond_init(&w->done_cv, NULL);

@@ -71,36 +71,44 @@ outbox_set_config(struct outbox *ob, const struct config *cfg)
 	ob->cfg = cfg;
 }
 
-/* Runs one UPDATE with an id (?1) and up to two more int/text params. */
+/*
+ * Makes claimer's rows in flight pending again, due only after the grace
+ * period (see reset_inflight).  Returns the number of rows or -1.
+ */
 static int
-exec_id(struct outbox *ob, const char *sql, long long id)
+hold_claimed(struct outbox *ob, long long claimer)
 {
-	struct store *db = ob->store;
+	static const char sql[] = "UPDATE outbox SET submitted_at = NULL, "
+	    "claimed_by = NULL, next_attempt_at = CASE WHEN next_attempt_at "
+	    "> ?2 THEN next_attempt_at ELSE ?2 END WHERE submitted_at IS NOT "
+	    "NULL AND COALESCE(claimed_by, 0) = ?1";
 	struct store_stmt *st;
 	int rc;
 
 	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
-	store_bind_int64(st, 1, id);
+	store_bind_int64(st, 1, claimer);
+	store_bind_int64(st, 2, outbox_now(ob) + ob->o.resend_grace_ms);
 	rc = store_step(st);
 	store_stmt_done(st);
-	return rc == STORE_DONE ? store_changes(db) : -1;
+	return rc == STORE_DONE ? store_changes(ob->store) : -1;
 }
 
 /*
- * Rows a crash left in flight go out again (at least once): those of a
- * claimer that no longer lives (its session lock is free), and with
- * mine, ours after a restart.  With several instances on PostgreSQL
- * this also hands a dead instance's rows to the living.
+ * Rows a crash left in flight: those of a claimer that no longer lives
+ * (its session lock is free), and with mine, ours after a restart.  With
+ * several instances on PostgreSQL this also hands a dead instance's rows
+ * to the living.  They may have reached Meta: they are made pending but
+ * due only after the grace period, by when a status or echo naming them
+ * (the tag, graph.h) will have marked them sent (outbox_status.c, or
+ * consider() in outbox_send.c finds it).  Nothing is lost: without one
+ * the row goes out again.
  */
 static int
 reset_inflight(struct outbox *ob, int mine)
 {
 	static const char sql_claimers[] = "SELECT DISTINCT "
 	    "COALESCE(claimed_by, 0) FROM outbox WHERE submitted_at IS NOT NULL";
-	static const char sql_reset[] = "UPDATE outbox SET submitted_at = "
-	    "NULL, claimed_by = NULL WHERE submitted_at IS NOT NULL AND "
-	    "COALESCE(claimed_by, 0) = ?1";
 	long long dead[16];
 	struct store_stmt *st;
 	int n = 0, i, rc, total = 0;
@@ -115,13 +123,38 @@ reset_inflight(struct outbox *ob, int mine)
 	}
 	store_stmt_done(st);
 	for (i = 0; i < n; i++) {
-		if ((rc = exec_id(ob, sql_reset, dead[i])) < 0)
+		if ((rc = hold_claimed(ob, dead[i])) < 0)
 			return -1;
 		total += rc;
 	}
-	if (total > 0)
-		log_warnx("event=outbox_resend_after_restart rows=%d", total);
+	if (total > 0) {
+		ob->stats.held += (unsigned long)total;
+		log_warnx("event=outbox_held_after_restart rows=%d "
+		    "grace_ms=%lld", total, ob->o.resend_grace_ms);
+	}
 	return 0;
+}
+
+int
+outbox_tagged_status(struct outbox *ob, long long id, char *out,
+    size_t outlen)
+{
+	static const char sql[] = "SELECT msg_id FROM statuses WHERE "
+	    "outbox_id = ?1 ORDER BY id LIMIT 1";
+	struct store_stmt *st;
+	const char *m;
+	int rc;
+
+	out[0] = '\0';
+	if ((st = store_stmt(ob->store, sql)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, id);
+	rc = store_step(st);
+	if (rc == STORE_ROW && (m = store_col_text(st, 0)) != NULL &&
+	    strncmp(m, "watermark:", 10) != 0)
+		snprintf(out, outlen, "%s", m);
+	store_stmt_done(st);
+	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : -1;
 }
 
 /* Every few seconds on PostgreSQL: another instance may have died. */
@@ -178,6 +211,8 @@ outbox_new_opts(const struct config *cfg, struct store *s,
 	ob->o = *o;
 	if (ob->o.max_attempts <= 0)
 		ob->o.max_attempts = OUTBOX_MAX_ATTEMPTS;
+	if (ob->o.resend_grace_ms <= 0)
+		ob->o.resend_grace_ms = OUTBOX_RESEND_GRACE_MS;
 	ob->rnd = (((unsigned long long)store_now_ms() * 2654435761u) ^
 	    ((unsigned long long)getpid() << 32)) | 1;
 	memset(&go, 0, sizeof(go));

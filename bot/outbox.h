@@ -65,10 +65,15 @@ long long	outbox_enqueue(struct store *s, const struct outbox_item *it);
  *
  * Crash safety: a row is marked in flight (submitted_at) in the same
  * transaction that chooses it; outbox_new() makes rows left in flight by
- * a crash pending again, so nothing is lost.  Delivery is at least once:
- * if Meta accepted a request and the process died before the message id
- * was committed (a window of one round trip plus one commit), the row is
- * sent again.  A row with a message id is never sent again.
+ * a crash pending again, so nothing is lost, but holds them for a grace
+ * period (resend_grace_ms, default 60 s): each request carries the row
+ * as a tag (graph.h) that Meta echoes in the message's status webhooks
+ * (WhatsApp) or message echo (Messenger), and a status or echo naming the
+ * row marks it sent instead of sending it again.  So a row is sent twice
+ * only when Meta accepted it, the process died before the message id was
+ * committed, and no status or echo for it arrived within the grace
+ * period (Messenger echoes need the message_echoes subscription).  A row
+ * with a message id is never sent again.
  *
  * How the server drives it (backend.c, on the back end thread):
  *   startup        outbox_new(cfg, store, backend_wake, backend)
@@ -99,6 +104,10 @@ struct outbox_stats {
 	unsigned long	templated;	/* sent as template (window) */
 	unsigned long	paced;		/* held back by the pair limit */
 	unsigned long	statuses;	/* delivery statuses applied */
+	unsigned long	held;		/* rows left in flight, held for
+					   their status after a restart */
+	unsigned long	not_resent;	/* of those, found sent by a
+					   status or echo */
 };
 
 struct outbox_opts {
@@ -112,6 +121,9 @@ struct outbox_opts {
 	long long	(*now)(void *arg);
 	void		*now_arg;
 	int		 max_attempts;	/* 0: 10 */
+	long long	 resend_grace_ms; /* 0: OUTBOX_RESEND_GRACE_MS; how
+					   long a row left in flight waits
+					   for its status before a resend */
 	long		 timeout_ms;	/* per request; 0: 30 s */
 };
 

@@ -5,6 +5,8 @@
 #ifndef LOKET_OUTBOX_INT_H
 #define LOKET_OUTBOX_INT_H
 
+#include <stddef.h>
+
 #include "outbox.h"
 
 struct graph;
@@ -19,6 +21,11 @@ struct config;
 /* A status webhook can overtake the answer that tells us the message id;
  * an unmatched status is kept this long before it is given up. */
 #define OUTBOX_STATUS_GRACE_MS	(10 * 60000LL)
+/* A row a crash (or a stop) left in flight may have reached Meta: it is
+ * sent again only if no status or echo naming it (graph.h's tag) came in
+ * this long.  Meta sends "sent" within seconds; its webhook retries while
+ * we were down take longer, hence a minute. */
+#define OUTBOX_RESEND_GRACE_MS	60000LL
 /* Meta's pair limit: about one message per 6 s to one WhatsApp user,
  * short bursts allowed.  A turn of a few bubbles goes at once; more are
  * paced at the average rate, never refused. */
@@ -59,6 +66,13 @@ int		outbox_mark_failed(struct outbox *ob, long long id, int code,
 		    const char *text);
 int		outbox_mark_sent(struct outbox *ob, long long id,
 		    const char *msg_id);
+/*
+ * The message id of the first status or echo that names row id by its
+ * tag, into out (empty if Meta gave none): 1, or 0 if none came, -1 on a
+ * database error.
+ */
+int		outbox_tagged_status(struct outbox *ob, long long id, char *out,
+		    size_t outlen);
 
 /*
  * Inside the caller's transaction: picks the rows to send now and marks

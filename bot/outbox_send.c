@@ -305,6 +305,15 @@ consider(struct outbox *ob, const struct row *r, long long now,
 	int p;
 
 	*job = NULL;
+	/* Sent before a crash, and Meta told us since (outbox_new()). */
+	if ((p = outbox_tagged_status(ob, r->id, err, sizeof(err))) != 0) {
+		if (p == -1)
+			return -1;
+		ob->stats.not_resent++;
+		log_info("event=outbox_not_resent id=%lld msg_id=%s", r->id,
+		    err);
+		return finished(outbox_mark_sent(ob, r->id, err));
+	}
 	if (a == NULL)
 		return finished(outbox_mark_failed(ob, r->id, -1,
 		    "not sent: agency not in the configuration"));

@@ -27,6 +27,7 @@ struct status_row {
 	int		 code;		/* -1 if none */
 	const char	*text;
 	long long	 received_at;
+	long long	 outbox_id;	/* the row its tag names, or 0 */
 };
 
 static int
@@ -129,6 +130,45 @@ apply_watermark(struct outbox *ob, const struct status_row *s)
 	return step_done(st);
 }
 
+static int apply_one(struct outbox *, const struct status_row *);
+
+/*
+ * A status that names its row by tag (graph.h) before we know the
+ * message id: Meta's answer is still on its way, or was lost in a crash.
+ * The row was sent: record the id, then apply the status as usual.  A
+ * row that has another id already was sent twice (a resend after the
+ * grace period); the status of the first copy is only counted.
+ */
+static int
+apply_tagged(struct outbox *ob, const struct status_row *s)
+{
+	static const char sql[] = "UPDATE outbox SET status = 'sent', "
+	    "submitted_at = NULL, meta_msg_id = ?2, updated_at = ?3 WHERE "
+	    "id = ?1 AND status = 'pending' AND meta_msg_id IS NULL";
+	struct store_stmt *st;
+	struct status_row t = *s;
+	int rc;
+
+	if ((st = store_stmt(ob->store, sql)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, s->outbox_id);
+	store_bind_text(st, 2, s->msg_id, -1);
+	store_bind_int64(st, 3, outbox_now(ob));
+	rc = store_step(st);
+	store_stmt_done(st);
+	if (rc != STORE_DONE)
+		return -1;
+	if (store_changes(ob->store) == 0) {
+		log_info("event=outbox_status_of_other_copy id=%lld "
+		    "msg_id=%s", s->outbox_id, s->msg_id);
+		return 1;
+	}
+	log_info("event=outbox_sent_by_status id=%lld msg_id=%s",
+	    s->outbox_id, s->msg_id);
+	t.outbox_id = 0;	/* found by its id now */
+	return apply_one(ob, &t);
+}
+
 /* 1 if applied (or given up), 0 if kept for later, -1 on error. */
 static int
 apply_one(struct outbox *ob, const struct status_row *s)
@@ -151,6 +191,8 @@ apply_one(struct outbox *ob, const struct status_row *s)
 		snprintf(cur, sizeof(cur), "%s", store_col_text(st, 1));
 	}
 	store_finalize(st);
+	if (oid == 0 && s->outbox_id > 0)
+		return apply_tagged(ob, s);
 	if (oid == 0)	/* not ours (yet): wait for the id, then give up */
 		return outbox_now(ob) - s->received_at > OUTBOX_STATUS_GRACE_MS;
 	rc = advance(ob, oid, cur, s);
@@ -171,6 +213,7 @@ read_row(struct store_stmt *st, struct status_row *s)
 	    store_col_int(st, 5);
 	s->text = store_col_text(st, 6);
 	s->received_at = store_col_int64(st, 7);
+	s->outbox_id = store_col_null(st, 8) ? 0 : store_col_int64(st, 8);
 }
 
 /*
@@ -185,8 +228,9 @@ pending_ids(struct outbox *ob, struct store *db, long long *ids, int max)
 {
 	static const char sql[] = "SELECT s.id FROM statuses s WHERE "
 	    "s.applied = 0 AND (s.received_at < ?2 OR s.msg_id LIKE "
-	    "'watermark:%' OR EXISTS (SELECT 1 FROM outbox o WHERE "
-	    "o.meta_msg_id = s.msg_id)) ORDER BY s.id LIMIT ?1";
+	    "'watermark:%' OR s.outbox_id IS NOT NULL OR EXISTS (SELECT 1 "
+	    "FROM outbox o WHERE o.meta_msg_id = s.msg_id)) ORDER BY s.id "
+	    "LIMIT ?1";
 	struct store_stmt *st;
 	int n = 0, rc;
 
@@ -204,8 +248,8 @@ static int
 apply_id(struct outbox *ob, struct store *db, long long id)
 {
 	static const char sql[] = "SELECT id, channel, msg_id, status, "
-	    "user_id, error_code, error_text, received_at FROM statuses "
-	    "WHERE id = ?1";
+	    "user_id, error_code, error_text, received_at, outbox_id FROM "
+	    "statuses WHERE id = ?1";
 	struct status_row s;
 	struct store_stmt *st;
 	int rc = 0;

@@ -279,8 +279,16 @@ report_erase(struct store *st, const char *user_id, long long now_ms,
 }
 
 /* The server's daily run, carried over ticks until done. */
+/* A failed purge (a lock held by a backup or the sqlite3 shell, a full
+ * disk) is tried again after 1 s, then 2 s, 4 s ... up to 10 minutes: a
+ * transient lock must not cost a whole day of retention. */
+#define PURGE_RETRY_MIN_MS	1000LL
+#define PURGE_RETRY_MAX_MS	(10 * 60000LL)
+
 struct report_purge_state {
 	long long			next_ms;
+	long long			retry_ms;	/* next wait after a
+							   failure */
 	long long			cutoff_ms;
 	int				running;
 	struct report_purge_cursor	cur;
@@ -326,11 +334,18 @@ report_purge_maybe(struct report_purge_state **state, struct store *st,
 	    &p->c)) == 0)
 		return;		/* more next tick */
 	p->running = 0;
-	p->next_ms = now + REPORT_MS_PER_DAY;
-	if (rc == 1)
+	if (rc == 1) {
+		p->next_ms = now + REPORT_MS_PER_DAY;
+		p->retry_ms = 0;
 		purge_log("retention_purge", p);
-	else
-		log_warnx("event=retention_purge_failed retry_in=1d");
+		return;
+	}
+	p->retry_ms = p->retry_ms == 0 ? PURGE_RETRY_MIN_MS :
+	    p->retry_ms * 2 > PURGE_RETRY_MAX_MS ? PURGE_RETRY_MAX_MS :
+	    p->retry_ms * 2;
+	p->next_ms = now + p->retry_ms;
+	log_warnx("event=retention_purge_failed retry_in_ms=%lld",
+	    p->retry_ms);
 }
 
 void

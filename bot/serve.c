@@ -60,10 +60,15 @@ collect_intake(struct server *s)
 		console_notify(s, 0);
 }
 
-/* A pipelined request behind a deferred one: wait for its commit. */
+/* A pipelined or half-closed request that waits: for its commit, or for
+ * its password check. */
 static void
 wait_intake(struct server *s, unsigned long long ticket)
 {
+	if (ticket & CONSOLE_LOGIN_TICKET) {
+		console_login_wait(s, ticket);	/* a login, not a webhook */
+		return;
+	}
 	intake_writer_wait(s->writer, ticket);
 	collect_intake(s);
 }
@@ -179,6 +184,11 @@ serve_start(struct server *s)
 
 	store_wlock_init(&s->write_lock);
 	store_set_write_lock(s->store, &s->write_lock);
+	/* The service thread's connection (console, sessions, /healthz)
+	 * must not stall the loop while a backup or the sqlite3 shell holds
+	 * the database: a write that finds it locked fails at once with 503
+	 * (webhooks are written by the intake writer, which may wait). */
+	store_set_busy_timeout(s->store, 50);
 	if (store_listen(s->store, "console") == -1)
 		log_warnx("event=listen_failed msg=\"%s\"", store_errmsg(s->store));
 	if ((s->console = console_new()) == NULL)
@@ -220,6 +230,7 @@ serve_stop(struct server *s)
 	s->writer = NULL;
 	backend_stop(s->backend);
 	s->backend = NULL;
+	console_stop(s);	/* its worker wakes the loop */
 	http_stop(s->http);
 	s->http = NULL;
 	console_free(s->console);	/* its websockets closed with lws */

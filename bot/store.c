@@ -624,6 +624,30 @@ unlock(struct store *s)
 	pthread_mutex_unlock(&s->wlock->mu);
 }
 
+void
+store_set_busy_timeout(struct store *s, int ms)
+{
+	if (s->kind == STORE_SQLITE)
+		store_lite_busy_timeout(s, ms);
+	/* PostgreSQL: row locks are taken with SKIP LOCKED or briefly by
+	 * the instances themselves; a backup does not lock writers out. */
+}
+
+int
+store_wal_truncate(struct store *s)
+{
+	int rc;
+
+	if (s->kind != STORE_SQLITE)
+		return 0;	/* the server manages its own WAL */
+	if (s->depth > 0)
+		return -1;
+	lock(s);
+	rc = store_lite_wal_truncate(s);
+	unlock(s);
+	return rc;
+}
+
 int
 store_begin(struct store *s)
 {

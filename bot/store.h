@@ -68,6 +68,16 @@ void		 store_set_write_lock(struct store *s, struct store_wlock *l);
  * change (every commit waits for its WAL flush).
  */
 int		 store_relax_sync(struct store *s);
+/* How long a statement waits for a lock another connection or process
+ * holds before it fails with SQLITE_BUSY (2000 ms after store_open). */
+void		 store_set_busy_timeout(struct store *s, int ms);
+/*
+ * Copies the WAL into the database file and truncates it to zero bytes
+ * (outside any transaction): after a write failed for a full disk this
+ * gives the WAL's space back.  0, or -1 when it could not complete (the
+ * database file could not grow, a reader in the way).
+ */
+int		 store_wal_truncate(struct store *s);
 
 /* BEGIN (IMMEDIATE on SQLite) / COMMIT / ROLLBACK; 0 on success, -1 on
  * error (logged).  Nested calls are savepoints: an inner commit keeps its

@@ -77,6 +77,8 @@ int	 store_lite_exec(struct store *s, const char *sql);
 int	 store_lite_autocommit(struct store *s);
 int	 store_lite_get_version(struct store *s, int *v);
 int	 store_lite_set_version(struct store *s, int v);
+void	 store_lite_busy_timeout(struct store *s, int ms);
+int	 store_lite_wal_truncate(struct store *s);
 
 /* PostgreSQL back end (store_pg.c). */
 int	 store_pg_open(struct store *s, const char *conninfo);

@@ -66,11 +66,34 @@ store_lite_open(struct store *s, const char *path)
 	}
 	sqlite3_busy_timeout(s->lite, 2000);
 	sqlite3_extended_result_codes(s->lite, 1);
+	/*
+	 * A small WAL, checkpointed every 256 pages (1 MB) and cut back to
+	 * 1 MB after each reset: with SQLite's default of 1000 pages the WAL
+	 * grew into the last 4 MB of a nearly full disk before any
+	 * checkpoint, and the checkpoint then could not grow the database
+	 * file, so writes failed (503) even after some space was freed and
+	 * the server restarted.  See store_wal_truncate().
+	 */
 	if (store_lite_exec(s, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;"
+	    "PRAGMA wal_autocheckpoint = 256;"
+	    "PRAGMA journal_size_limit = 1048576;"
 	    "PRAGMA foreign_keys = ON;") == -1)
 		return -1;
 	return 0;
+}
+
+void
+store_lite_busy_timeout(struct store *s, int ms)
+{
+	sqlite3_busy_timeout(s->lite, ms);
+}
+
+int
+store_lite_wal_truncate(struct store *s)
+{
+	return sqlite3_wal_checkpoint_v2(s->lite, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
 void

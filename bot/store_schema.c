@@ -316,6 +316,13 @@ static const char *const migrations[] = {
 	"  last_ms INTEGER NOT NULL,"		/* last failure */
 	"  until_ms INTEGER NOT NULL);"		/* no attempt before */
 	"CREATE INDEX login_throttle_last ON login_throttle (last_ms);",
+
+	/* 11: the outbox row a status or echo names by its tag (graph.h):
+	 * after a crash a row left in flight is sent again only when no
+	 * status or echo for it came (outbox.h). */
+	"ALTER TABLE statuses ADD COLUMN outbox_id INTEGER;"
+	"CREATE INDEX statuses_outbox ON statuses (outbox_id)"
+	"  WHERE outbox_id IS NOT NULL;",
 };
 
 size_t

@@ -40,6 +40,7 @@ event_free(struct inbound_event *e)
 	free(e->error_text);
 	free(e->raw);
 	free(e->ref_id);
+	free(e->send_tag);
 }
 
 void

@@ -53,6 +53,9 @@ struct inbound_event {
 					   reaction.mid), WA context.id (our
 					   message a button answers), Messenger
 					   reply_to.mid */
+	char		*send_tag;	/* the string our send carried, or NULL:
+					   WA status biz_opaque_callback_data,
+					   Messenger echo metadata (graph.h) */
 };
 
 /*

@@ -120,8 +120,10 @@ on_message(struct webhook_parse *p, const struct ms_event *m,
 	webhook_set(p, &e->ref_id,
 	    webhook_str(webhook_obj(msg, "reply_to"), "mid"));
 	message_body(p, e, msg);
-	if (echo)
+	if (echo) {
 		webhook_set_id(p, &e->payload, json_object_get(msg, "app_id"));
+		webhook_set(p, &e->send_tag, webhook_str(msg, "metadata"));
+	}
 }
 
 static void

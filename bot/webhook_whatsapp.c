@@ -391,6 +391,8 @@ walk_status(struct webhook_parse *p, const struct wa_value *v,
 	webhook_set(p, &e->status, status);
 	webhook_set(p, &e->payload,
 	    webhook_str(st, "biz_opaque_callback_data"));
+	webhook_set(p, &e->send_tag,
+	    webhook_str(st, "biz_opaque_callback_data"));
 	e->timestamp_ms = seconds_to_ms(st, "timestamp");
 	set_error(p, e, st);
 }

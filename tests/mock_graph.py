@@ -27,6 +27,12 @@ Media (what a citizen sent), registered with POST /_mock/media
   GET /_media/{id}       (bearer required) -> the bytes (WhatsApp's URL)
   GET /_cdn/{id}         (no token)        -> the bytes (Messenger's URL)
 Unknown ids answer 404 with Meta's error JSON.
+Echo channels, like Meta (--notify URL, --secret S): after accepting a
+WhatsApp message it POSTs a signed status webhook "sent" that carries the
+request's biz_opaque_callback_data, after a Messenger message a signed
+message echo with its metadata, to URL/webhook/whatsapp or
+URL/webhook/messenger, retrying every 0.3 s until it gets 200 (for up to
+--notify-for seconds), as Meta retries webhooks.
 
 Usage: mock_graph.py [--port N] [--port-file F] [--record F] [--idle S] ...
 With --port 0 (default) a free port is chosen and printed as "PORT n".
@@ -34,7 +40,11 @@ Stops by itself after --idle seconds without requests, and on SIGTERM.
 """
 import argparse
 import base64
+import hashlib
+import hmac
 import json
+import queue
+import urllib.request
 import random
 import re
 import signal
@@ -100,6 +110,60 @@ class State:
 
 
 STATE = None
+NOTIFY = queue.Queue()
+
+
+def notify_body(path, body, answer):
+    """The webhook Meta would send about an accepted message, or None."""
+    if not isinstance(body, dict) or not isinstance(answer, dict):
+        return None
+    now = int(time.time())
+    if "messages" in answer and "to" in body:          # WhatsApp message
+        st = {"id": answer["messages"][0]["id"], "status": "sent",
+              "timestamp": str(now), "recipient_id": body["to"].lstrip("+")}
+        if "biz_opaque_callback_data" in body:
+            st["biz_opaque_callback_data"] = body["biz_opaque_callback_data"]
+        pnid = path.strip("/").split("/")[0]
+        return "whatsapp", {"object": "whatsapp_business_account", "entry": [{
+            "id": "102290129340398", "changes": [{"field": "messages", "value": {
+                "messaging_product": "whatsapp",
+                "metadata": {"display_phone_number": "3225531111",
+                             "phone_number_id": pnid},
+                "statuses": [st]}}]}]}
+    if "message_id" in answer and isinstance(body.get("message"), dict):
+        msg = {"mid": answer["message_id"], "is_echo": True,
+               "app_id": 1234567890, "text": body["message"].get("text", "")}
+        if "metadata" in body["message"]:
+            msg["metadata"] = body["message"]["metadata"]
+        page = "109876543210987"
+        return "messenger", {"object": "page", "entry": [{
+            "id": page, "time": now * 1000, "messaging": [{
+                "sender": {"id": page},
+                "recipient": {"id": body["recipient"]["id"]},
+                "timestamp": now * 1000, "message": msg}]}]}
+    return None
+
+
+def notifier(url, secret, patience):
+    """Posts the queued webhooks in order, each until it is taken."""
+    while True:
+        channel, obj = NOTIFY.get()
+        data = json.dumps(obj).encode()
+        sig = "sha256=" + hmac.new(secret.encode(), data,
+                                   hashlib.sha256).hexdigest()
+        deadline = time.monotonic() + patience
+        while time.monotonic() < deadline:
+            req = urllib.request.Request(
+                url + "/webhook/" + channel, data=data, method="POST",
+                headers={"Content-Type": "application/json",
+                         "X-Hub-Signature-256": sig})
+            try:
+                if urllib.request.urlopen(req, timeout=5).status == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        STATE.last = time.monotonic()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -254,7 +318,12 @@ class Handler(BaseHTTPRequestHandler):
             return STATE.http
         with STATE.lock:
             STATE.stats["accepted"] += 1
-        self.reply(200, self.success(path, body, seq))
+        answer = self.success(path, body, seq)
+        if STATE.notify:
+            n = notify_body(path, body, answer)
+            if n:
+                NOTIFY.put(n)
+        self.reply(200, answer)
         return 200
 
     @staticmethod
@@ -299,6 +368,14 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(200, {"ok": True})
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client killed mid-connection (the crash test) is no error."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def main():
     global STATE
     ap = argparse.ArgumentParser(description="Mock Graph API")
@@ -314,11 +391,20 @@ def main():
     ap.add_argument("--retry-after", type=int, default=1)
     ap.add_argument("--delay", type=float, default=2)
     ap.add_argument("--seed", type=int)
+    ap.add_argument("--notify", help="base URL of Loket for status webhooks "
+                    "and echoes")
+    ap.add_argument("--secret", default="test-app-secret")
+    ap.add_argument("--notify-for", type=float, default=120)
     args = ap.parse_args()
     if args.seed is not None:
         random.seed(args.seed)
     STATE = State(args)
-    srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    STATE.notify = bool(args.notify)
+    if args.notify:
+        threading.Thread(target=notifier, args=(args.notify, args.secret,
+                                                 args.notify_for),
+                         daemon=True).start()
+    srv = QuietServer(("127.0.0.1", args.port), Handler)
     srv.daemon_threads = True
     port = srv.server_address[1]
     if args.port_file:

@@ -189,13 +189,13 @@ class Server:
 class MockGraph:
     """tests/mock_graph.py on a free port, recording every request."""
 
-    def __init__(self, tmp):
+    def __init__(self, tmp, args=()):
         self.record = os.path.join(tmp, "graph.jsonl")
         pf = os.path.join(tmp, "graph.port")
         self.proc = subprocess.Popen(
             [sys.executable, os.path.join(ROOT, "tests", "mock_graph.py"),
              "--port", "0", "--port-file", pf, "--record", self.record,
-             "--idle", "120"], stdout=subprocess.DEVNULL)
+             "--idle", "120"] + list(args), stdout=subprocess.DEVNULL)
         _running.append(self.proc)
         for _ in range(100):
             if os.path.exists(pf) and os.path.getsize(pf) > 0:

@@ -125,7 +125,13 @@ test_wa_text(void)
 	TEST_JSON("wa product", j->body, "messaging_product", "whatsapp");
 	TEST_JSON("wa type", j->body, "type", "text");
 	TEST_JSON("wa body", j->body, "text.body", "Dag!");
+	TEST_JSON("wa tagged with the row", j->body,
+	    "biz_opaque_callback_data", "loket:outbox:7");
 	TEST("wa id", j->id == 7);
+	TEST("tag parsed", graph_tag_id("loket:outbox:7") == 7);
+	TEST("not a tag", graph_tag_id("case 12") == 0 &&
+	    graph_tag_id("loket:outbox:") == 0 &&
+	    graph_tag_id("loket:outbox:7x") == 0 && graph_tag_id(NULL) == 0);
 	graph_job_free(j);
 }
 
@@ -318,6 +324,8 @@ test_messenger(void)
 	    "message.quick_replies.0.title", "Keuze 0 met een lan\xe2\x80\xa6");
 	TEST_JSON("quick reply type", j ? j->body : NULL,
 	    "message.quick_replies.0.content_type", "text");
+	TEST_JSON("messenger tagged with the row", j ? j->body : NULL,
+	    "message.metadata", "loket:outbox:8");
 	graph_job_free(j);
 
 	j = build(ms("read", "{\"message_id\":\"m1\"}"), &rc, err);

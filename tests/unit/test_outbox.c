@@ -634,23 +634,47 @@ static void
 test_restart(void)
 {
 	struct outbox *ob;
-	long long id, done;
+	long long id, done, told;
 
 	inbound("whatsapp", "32470000009", HOUR);
+	inbound("whatsapp", "32470000011", HOUR);
 	id = enqueue("whatsapp", "32470000009", "text", "{\"text\":\"x\"}",
 	    "bot");
 	done = enqueue("whatsapp", "32470000010", "text", "{\"text\":\"y\"}",
 	    "bot");
-	/* As a crash leaves them: one in flight, one accepted. */
+	told = enqueue("whatsapp", "32470000011", "text", "{\"text\":\"z\"}",
+	    "bot");
+	/* As a crash leaves them: two in flight, one accepted; Meta's
+	 * status for one of those in flight names it by its tag. */
 	sql("UPDATE outbox SET submitted_at = 1, attempts = 1 WHERE "
-	    "user_id = '32470000009'");
+	    "user_id IN ('32470000009', '32470000011')");
 	sql("UPDATE outbox SET status = 'sent', meta_msg_id = 'wamid.done' "
 	    "WHERE user_id = '32470000010'");
+	status_row("wamid.before-crash", "delivered", 0, now_ms);
+	{
+		char q[200];
+
+		snprintf(q, sizeof(q), "UPDATE statuses SET outbox_id = %lld "
+		    "WHERE msg_id = 'wamid.before-crash'", told);
+		sql(q);
+	}
 	ob = new_outbox();
 	TEST("in-flight row pending again", q_int("SELECT submitted_at FROM "
 	    "outbox WHERE id = ?1", id) == -1);
 	pump(ob);
-	TEST_STR("resent after restart", STATUS(id), "sent");
+	outbox_apply_statuses(ob);
+	TEST_STR("held for its status", STATUS(id), "pending");
+	TEST("held: not sent yet", seen_count(id) == 0);
+	TEST_STR("tagged status: row delivered without a resend", STATUS(told),
+	    "delivered");
+	TEST_STR("tagged status: its message id kept", q_str("SELECT "
+	    "meta_msg_id FROM outbox WHERE id = ?1", told),
+	    "wamid.before-crash");
+	TEST("tagged status: never resent", seen_count(told) == 0);
+	now_ms += 60001;	/* OUTBOX_RESEND_GRACE_MS */
+	pump(ob);
+	TEST_STR("no status in the grace period: resent", STATUS(id), "sent");
+	TEST("resent once", seen_count(id) == 1);
 	TEST("accepted row never resent", seen_count(done) == 0);
 	outbox_free(ob);
 }

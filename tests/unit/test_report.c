@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "config.h"
 #include "report.h"
 #include "store.h"
 #include "testhelp.h"
@@ -929,6 +930,47 @@ test_erase(struct store *st)
 	json_decref(r);
 }
 
+/*
+ * A transient lock (another process in a write transaction) fails the
+ * retention purge; it is tried again within seconds, not a day later.
+ */
+static void
+test_purge_retry(struct store *st)
+{
+	struct report_purge_state *ps = NULL;
+	struct config cfg;
+	sqlite3 *other;
+	long long left;
+
+	/* The lock below is SQLite's (another process on the file). */
+	if (store_kind(st) != STORE_SQLITE)
+		return;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.retention_days = 30;
+	exec(st, "INSERT INTO unexpected (channel, received_at, reason, digest,"
+	    " raw) VALUES ('whatsapp', 1000, 'x', 'retry-1', '{}')");
+	if (sqlite3_open(dbpath, &other) != SQLITE_OK) {
+		TEST("second connection", 0);
+		return;
+	}
+	/* Waits for the lock itself (a checkpoint of st may hold it an
+	 * instant on a busy machine). */
+	sqlite3_busy_timeout(other, 5000);
+	TEST("another process takes the write lock", sqlite3_exec(other,
+	    "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
+	report_purge_maybe(&ps, st, &cfg);	/* busy: fails after 2 s */
+	left = count(st, "SELECT count(*) FROM unexpected WHERE digest = "
+	    "'retry-1'");
+	TEST("purge under a held lock fails", left == 1);
+	sqlite3_exec(other, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(other);
+	usleep(1100 * 1000);
+	report_purge_maybe(&ps, st, &cfg);
+	TEST("purge tried again a second later, and done", count(st,
+	    "SELECT count(*) FROM unexpected WHERE digest = 'retry-1'") == 0);
+	report_purge_free(ps);
+}
+
 int
 main(void)
 {
@@ -950,6 +992,7 @@ main(void)
 	test_signals();
 	test_purge(st);
 	test_erase(st);
+	test_purge_retry(st);
 	store_close(st);
 	unlink(dbpath);
 	return TEST_REPORT();
