@@ -247,6 +247,9 @@
     var el = L.el, me = L.me();
     if (msg.misunderstood) {
       var m = msg.misunderstood;
+      /* An answer is named in words once the list is known. */
+      if (m.answer && !labels)
+        loadLabels().then(function () { L.reloadDetail(); }, function () {});
       li.appendChild(el('div', { class: 'mark' },
         'Gemeld: de bot begreep dit verkeerd' +
         (m.answer ? '; juist is ' + label(m.answer) : '') +

@@ -358,6 +358,9 @@ async function run(browser, page, base, port, db) {
   await p2.click('#conversation-list li[data-id="' + convId + '"] button');
   check(await settles(p2.waitForSelector('#transcript .mark', { timeout: 10000 })),
     'but sees the mark a colleague made');
+  check(await settles(p2.waitForFunction(() => document.querySelector('#transcript .mark')
+    .textContent.includes('juist is vraag over openingsuren (door tina)'), null, { timeout: 5000 })),
+  'with the right answer in words', await p2.textContent('#transcript .mark'));
   check(await p2.$$eval('#transcript [data-mark]', (b) => b.length) > 0,
     'and may mark the other messages');
   await ctx2.close();
