@@ -42,7 +42,20 @@ LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps run test unit clean bench install
+# Fuzz targets (tests/fuzz/fuzz_NAME.c): `make test` replays each one's
+# kept inputs with the normal compiler (test_fuzz_NAME); `make fuzz` builds
+# them with clang's libFuzzer in build-fuzz/ and searches FUZZ_SECONDS each.
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAYS := $(patsubst %,$(BUILD)/tests/test_fuzz_%,$(FUZZ_NAMES))
+FUZZ_HDRS    := $(wildcard tests/fuzz/*.h)
+FUZZ_SECONDS ?= 60
+ifeq ($(FUZZ),1)
+CC         := clang
+ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined \
+	      -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+.PHONY: all deps run test unit clean bench install fuzz fuzz-bins
 all: $(BUILD)/loket
 
 $(BUILD)/obj/%.o: bot/%.c
@@ -67,7 +80,20 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libloket.a
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
 		$(BUILD)/libloket.a $(LDLIBS)
 
-unit: $(BUILD)/loket $(TESTS)
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
+    $(BUILD)/libloket.a $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -Itests/fuzz \
+		-DFUZZ_NAME='"$*"' $(LDFLAGS) -o $@ tests/fuzz/replay.c $< \
+		$(BUILD)/libloket.a $(LDLIBS)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libloket.a $(FUZZ_HDRS)
+	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -Itests/fuzz \
+		-fsanitize=fuzzer -o $@ $< $(BUILD)/libloket.a $(LDLIBS)
+
+fuzz-bins: $(patsubst %,$(BUILD)/fuzz_%,$(FUZZ_NAMES))
+
+unit: $(BUILD)/loket $(TESTS) $(FUZZ_REPLAYS)
 
 # Installs (as root) or names the Debian packages that are missing.
 deps:
@@ -83,6 +109,14 @@ run: deps
 
 test: deps
 	@tests/run.sh
+
+# Needs Debian's clang (installed by `deploy/install-deps.sh fuzz` as
+# root).  New inputs go to build-fuzz/corpus/NAME, crashes to
+# tests/fuzz/crashes/NAME/ (keep them: make test replays them).
+fuzz:
+	@deploy/install-deps.sh fuzz
+	@$(MAKE) --no-print-directory FUZZ=1 BUILD=build-fuzz fuzz-bins
+	@tests/fuzz/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 bench: all
 	@for b in tests/bench/*.sh; do echo "== $$b"; $$b || exit 1; done
@@ -101,6 +135,6 @@ install: all
 
 # `make clean` removes both builds; `make clean BUILD=dir` only that one.
 clean:
-	rm -rf $(BUILD) $(if $(filter command line,$(origin BUILD)),,build-san)
+	rm -rf $(BUILD) $(if $(filter command line,$(origin BUILD)),,build-san build-fuzz)
 
 -include $(OBJS:.o=.d) $(TESTS:=.d)

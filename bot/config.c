@@ -292,6 +292,18 @@ validate(struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* What config_load() and config_load_text() share after the text. */
+static struct config *
+finish(struct config *cfg, int rc, char *err, size_t errlen)
+{
+	if (rc == -1 || apply_env(cfg, err, errlen) == -1 ||
+	    validate(cfg, err, errlen) == -1) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
 struct config *
 config_load(const char *path, char *err, size_t errlen)
 {
@@ -299,28 +311,37 @@ config_load(const char *path, char *err, size_t errlen)
 	struct buf text;
 	int rc;
 
+	if (path != NULL) {
+		if (read_file(path, &text, err, errlen) == -1)
+			return NULL;
+		cfg = config_load_text(path, text.data ? text.data : "",
+		    text.len, err, errlen);
+		buf_free(&text);
+		return cfg;
+	}
 	if ((cfg = config_defaults()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (path == NULL) {
-		rc = add_demo_agency(cfg);
-	} else {
-		if ((cfg->path = strdup(path)) == NULL ||
-		    read_file(path, &text, err, errlen) == -1) {
-			config_free(cfg);
-			return NULL;
-		}
-		rc = config_parse_text(cfg, path, text.data ? text.data : "",
-		    text.len, err, errlen);
-		buf_free(&text);
-	}
-	if (rc == -1 || apply_env(cfg, err, errlen) == -1 ||
-	    validate(cfg, err, errlen) == -1) {
+	rc = add_demo_agency(cfg);
+	return finish(cfg, rc, err, errlen);
+}
+
+struct config *
+config_load_text(const char *path, const char *text, size_t len,
+    char *err, size_t errlen)
+{
+	struct config *cfg;
+	int rc;
+
+	if ((cfg = config_defaults()) == NULL ||
+	    (cfg->path = strdup(path)) == NULL) {
 		config_free(cfg);
+		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	return cfg;
+	rc = config_parse_text(cfg, path, text, len, err, errlen);
+	return finish(cfg, rc, err, errlen);
 }
 
 int

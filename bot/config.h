@@ -101,9 +101,14 @@ struct config {
 /*
  * Loads path (or the built-in demo defaults when path is NULL), then
  * applies the environment overrides.  Returns NULL on error after writing
- * "FILE:LINE: problem" into err.
+ * "FILE:LINE: problem" into err.  A file without any [agency] section is
+ * an error: an empty or truncated file must not replace a working
+ * configuration (on SIGHUP the old one stays).
  */
 struct config	*config_load(const char *path, char *err, size_t errlen);
+/* The same for text already read from path (path names it in errors). */
+struct config	*config_load_text(const char *path, const char *text,
+		    size_t len, char *err, size_t errlen);
 void		 config_free(struct config *cfg);
 
 /* Agency by id, WhatsApp phone_number_id or Messenger page id; NULL if

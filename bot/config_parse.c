@@ -226,14 +226,90 @@ add_range(struct parse *p, const char *w, size_t n, void *arg)
 	return 0;
 }
 
+#define PATTERN_MAX	256	/* bytes of a dossier_pattern */
+#define PATTERN_GROWTH	100000	/* product of its repetition factors */
+
+/* Past a bracket expression starting at s ('['), classes included. */
+static const char *
+skip_bracket(const char *s)
+{
+	s++;
+	if (*s == '^')
+		s++;
+	if (*s == ']')
+		s++;
+	for (; *s != '\0' && *s != ']'; s++)
+		if (*s == '[' && (s[1] == ':' || s[1] == '.' || s[1] == '=')) {
+			const char *e = strchr(s + 2, s[1]);
+
+			if (e == NULL || e[1] != ']')
+				return s + strlen(s);
+			s = e + 1;
+		}
+	return *s ? s + 1 : s;
+}
+
+/*
+ * Why pattern could make glibc's regcomp() blow up, or NULL.  It copies
+ * the tree under every repetition ("a{50}" is 50 copies, "a+" is "aa*"),
+ * so nested ones multiply: a 1 KB pattern of stacked "+" took 2 GB (found
+ * by fuzz_config).  Bounded: the length, repetitions of repetitions, and
+ * the product of all repetition factors.
+ */
+static const char *
+pattern_problem(const char *re)
+{
+	double growth = 1;
+	long lo, hi;
+	char *end;
+	int quant = 0;
+
+	if (strlen(re) > PATTERN_MAX)
+		return "longer than 256 characters";
+	while (*re != '\0') {
+		if (*re == '[') {
+			re = skip_bracket(re);
+			quant = 0;
+			continue;
+		}
+		if (*re == '\\') {
+			re += re[1] ? 2 : 1;
+			quant = 0;
+			continue;
+		}
+		if (*re == '*' || *re == '+' || *re == '?' || *re == '{') {
+			if (quant)
+				return "a repetition of a repetition";
+			quant = 1;
+			if (*re == '+')
+				growth *= 2;
+			if (*re++ != '{')
+				continue;
+			lo = strtol(re, &end, 10);
+			hi = *end == ',' ? strtol(end + 1, &end, 10) : lo;
+			if (*end != '}' || lo > 100 || hi > 100)
+				return "a repetition count over 100";
+			growth *= (double)(hi > 1 ? hi : 1);
+			re = end + 1;
+			continue;
+		}
+		quant = 0;
+		re++;
+	}
+	return growth > PATTERN_GROWTH ? "too many nested repetitions" : NULL;
+}
+
 /* Compiled once here: matching runs for every message of a citizen. */
 static int
 add_pattern(struct parse *p, const char *val, struct strlist *l)
 {
-	regex_t *all = realloc(l->compiled, (l->n + 1) * sizeof(regex_t));
+	regex_t *all;
+	const char *why;
 	int rc;
 
-	if (all == NULL)
+	if ((why = pattern_problem(val)) != NULL)
+		return fail(p, "dossier_pattern: %s", why);
+	if ((all = realloc(l->compiled, (l->n + 1) * sizeof(regex_t))) == NULL)
 		return fail(p, "%s", "out of memory");
 	l->compiled = all;
 	if ((rc = regcomp(&all[l->n], val, REG_EXTENDED | REG_ICASE)) != 0) {
@@ -333,8 +409,10 @@ set_value(struct parse *p, const struct key *k, void *base, const char *val)
 		return 0;
 	case K_DAYS:
 		secs = config_parse_duration(val);
+		/* A bare number means days here; a huge one is no term (the
+		 * fuzzer found the overflow). */
 		if (secs >= 0 && strchr("smhd", val[strlen(val) - 1]) == NULL)
-			secs *= 86400;	/* a bare number means days here */
+			secs = secs > LONG_MAX / 86400 ? -1 : secs * 86400;
 		if (secs < 0 || secs % 86400 != 0 || secs / 86400 < k->min ||
 		    (k->max && secs / 86400 > k->max))
 			return fail(p, "%s: use a number of days like 45d",
@@ -468,6 +546,9 @@ config_parse_text(struct config *cfg, const char *where, const char *text,
 	}
 	if (close_section(&p) == -1)
 		return -1;
+	if (cfg->n_agencies == 0)
+		return fail(&p, "%s", "no [agency ID] section: a configuration "
+		    "needs at least one agency (empty or truncated file?)");
 	if (cfg->default_agency != NULL &&
 	    config_agency(cfg, cfg->default_agency) == NULL) {
 		p.line = p.default_line;

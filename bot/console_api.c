@@ -140,18 +140,26 @@ console_post_headers(struct http_req *r)
 }
 
 json_t *
-console_body(struct http_req *r)
+console_read_body(const char *data, size_t len)
 {
 	json_error_t e;
 	json_t *o;
 
-	o = r->body.len ? json_loadb(r->body.data, r->body.len, 0, &e) :
-	    json_object();
+	o = len ? json_loadb(data, len, 0, &e) : json_object();
 	if (!json_is_object(o)) {
 		json_decref(o);
-		console_error(r, 400, "bad_json");
 		return NULL;
 	}
+	return o;
+}
+
+json_t *
+console_body(struct http_req *r)
+{
+	json_t *o = console_read_body(r->body.data, r->body.len);
+
+	if (o == NULL)
+		console_error(r, 400, "bad_json");
 	return o;
 }
 

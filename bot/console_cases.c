@@ -241,17 +241,9 @@ console_case_get(struct http_req *r)
 	return console_json(r, 200, o);
 }
 
-struct decision {
-	const char	*step;
-	int		 admissible;	/* -1 not given */
-	const char	*reason;
-	const char	*verdict;
-	const char	*note;
-};
-
-/* The new status for d from the current one, or NULL with *why set. */
-static const char *
-next_status(const char *cur, const struct decision *d, const char **why)
+const char *
+console_next_status(const char *cur, const struct console_decision *d,
+    const char **why)
 {
 	*why = "wrong_order";
 	if (strcmp(d->step, "note") == 0)
@@ -283,7 +275,7 @@ next_status(const char *cur, const struct decision *d, const char **why)
 }
 
 static int
-apply(struct server *s, const char *ref, const struct decision *d,
+apply(struct server *s, const char *ref, const struct console_decision *d,
     const char *status)
 {
 	static const char sql[] = "UPDATE cases SET status = ?2, "
@@ -315,8 +307,8 @@ apply(struct server *s, const char *ref, const struct decision *d,
 	return rc == STORE_DONE ? 0 : -1;
 }
 
-static int
-parse_decision(json_t *body, struct decision *d)
+int
+console_parse_decision(json_t *body, struct console_decision *d)
 {
 	json_t *adm = json_object_get(body, "admissible");
 
@@ -337,16 +329,16 @@ decide(struct http_req *r, const struct session *sess, const char *ref,
     json_t *body)
 {
 	const char *status, *why;
-	struct decision d;
+	struct console_decision d;
 	json_t *cur, *o;
 	long long conv;
 
-	if (parse_decision(body, &d) == -1)
+	if (console_parse_decision(body, &d) == -1)
 		return console_error(r, 400, "step_required");
 	if ((cur = console_case_json(r->srv, ref)) == NULL)
 		return console_error(r, 404, "not_found");
-	status = next_status(json_string_value(json_object_get(cur, "status")),
-	    &d, &why);
+	status = console_next_status(json_string_value(json_object_get(cur,
+	    "status")), &d, &why);
 	conv = json_integer_value(json_object_get(cur, "conversation_id"));
 	if (status == NULL) {
 		json_decref(cur);

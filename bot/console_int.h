@@ -72,6 +72,23 @@ int	console_origin_ok(const char *origin, const char *host);
 int	console_post_headers(struct http_req *r);
 /* The POST body as a JSON object, or NULL after replying 400. */
 json_t	*console_body(struct http_req *r);
+/* The same without a request: a new object, or NULL when data is not a
+ * JSON object (an empty body is {}). */
+json_t	*console_read_body(const char *data, size_t len);
+
+/* A case decision as posted (strings borrowed from the body object). */
+struct console_decision {
+	const char	*step;
+	int		 admissible;	/* -1 not given */
+	const char	*reason;
+	const char	*verdict;
+	const char	*note;
+};
+/* Reads body into d; -1 without a step or with a note too long. */
+int	console_parse_decision(json_t *body, struct console_decision *d);
+/* The status d leads to from cur, or NULL with *why set to the error. */
+const char *console_next_status(const char *cur,
+	    const struct console_decision *d, const char **why);
 /* 1 if the role may decide cases. */
 int	console_is_coordinator(const struct session *sess);
 

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "conv_int.h"
+#include "intake.h"
 #include "intent.h"
 #include "locales.h"
 #include "log.h"
@@ -37,6 +38,8 @@ struct conv_engine {
 	const struct locales	*loc;
 	long long		 failing_id;	/* row that failed last */
 	int			 failures;
+	int			 reroute;	/* config new: route the rows
+						   stored without agency */
 };
 
 struct conv_engine *
@@ -51,6 +54,7 @@ conv_new(const struct config *cfg, struct store *s,
 	e->store = s;
 	e->model = model;
 	e->loc = loc;
+	e->reroute = 1;
 	return e;
 }
 
@@ -103,6 +107,7 @@ void
 conv_set_config(struct conv_engine *e, const struct config *cfg)
 {
 	e->cfg = cfg;
+	e->reroute = 1;
 }
 
 void
@@ -640,7 +645,12 @@ handle_row(struct conv_engine *e, const struct conv_inrow *r, long long now_ms)
 	const struct agency *a = r->agency != NULL ?
 	    config_agency(e->cfg, r->agency) : NULL;
 
-	if (a == NULL)		/* unrouted: stored, never answered */
+	/* Stored while the config had no agency for it: route it now. */
+	if (r->agency == NULL && (a = intake_route_row(e->cfg, r->channel,
+	    r->account_id)) != NULL && intake_set_agency(e->store, r->id,
+	    a->id) == -1)
+		return -1;
+	if (a == NULL)	/* unrouted: kept; intake_reroute() after a reload */
 		return conv_db_mark_processed(e->store, r->id, 0);
 	if (is(r->kind, "message"))
 		return on_message(e, a, r, now_ms);
@@ -714,6 +724,13 @@ conv_process_pending(struct conv_engine *e, long long now_ms)
 	return conv_process_some(e, now_ms, BATCH_MAX);
 }
 
+/* After a config change: messages that waited for an agency. */
+static void
+reroute(struct conv_engine *e, long long now_ms)
+{
+	e->reroute = intake_reroute_recent(e->store, e->cfg, now_ms) == -1;
+}
+
 int
 conv_process_some(struct conv_engine *e, long long now_ms, int max)
 {
@@ -721,6 +738,8 @@ conv_process_some(struct conv_engine *e, long long now_ms, int max)
 	long long after = 0;
 	int n = 0, rc;
 
+	if (e->reroute)
+		reroute(e, now_ms);
 	while (n < max) {
 		if ((rc = conv_db_next_inbound(e->store, after, &r)) <= 0) {
 			conv_inrow_free(&r);

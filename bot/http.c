@@ -147,10 +147,10 @@ http_query(struct http_req *r, const char *name, char *out, size_t outlen)
 	return 0;
 }
 
-/* Headers lws knows (Authorization, X-Forwarded-For, ...) are kept by
- * token, not as custom headers: look the name up among the tokens. */
+/* The lws token for a header lws knows by name ("x-forwarded-for:"),
+ * or WSI_TOKEN_COUNT. */
 static int
-known_header(struct http_req *r, const char *key, char *out, size_t outlen)
+known_token(const char *key)
 {
 	const unsigned char *t;
 	int tok;
@@ -160,6 +160,16 @@ known_header(struct http_req *r, const char *key, char *out, size_t outlen)
 		if (t != NULL && strcmp((const char *)t, key) == 0)
 			break;
 	}
+	return tok;
+}
+
+/* Headers lws knows (Authorization, X-Forwarded-For, ...) are kept by
+ * token, not as custom headers: look the name up among the tokens. */
+static int
+known_header(struct http_req *r, const char *key, char *out, size_t outlen)
+{
+	int tok = known_token(key);
+
 	if (tok == WSI_TOKEN_COUNT ||
 	    lws_hdr_total_length(r->wsi, (enum lws_token_indexes)tok) <= 0 ||
 	    (size_t)lws_hdr_total_length(r->wsi,
@@ -167,6 +177,26 @@ known_header(struct http_req *r, const char *key, char *out, size_t outlen)
 		return -1;
 	return lws_hdr_copy(r->wsi, out, (int)outlen,
 	    (enum lws_token_indexes)tok) < 0 ? -1 : 0;
+}
+
+int
+http_header_sent(struct http_req *r, const char *name)
+{
+	char key[128], one[1];
+	int n, tok;
+
+	n = snprintf(key, sizeof(key), "%s:", name);
+	if (n <= 0 || (size_t)n >= sizeof(key))
+		return 0;
+	if (lws_hdr_custom_length(r->wsi, key, n) >= 0)
+		return 1;
+	if ((tok = known_token(key)) == WSI_TOKEN_COUNT)
+		return 0;
+	/* An empty value has a fragment of length 0: the copy of fragment
+	 * 0 into one byte succeeds only then. */
+	return lws_hdr_total_length(r->wsi, (enum lws_token_indexes)tok) > 0 ||
+	    lws_hdr_copy_fragment(r->wsi, one, sizeof(one),
+	    (enum lws_token_indexes)tok, 0) == 0;
 }
 
 int

@@ -108,6 +108,9 @@ int	http_query(struct http_req *r, const char *name, char *out,
  * or too long. */
 int	http_header(struct http_req *r, const char *name, char *out,
 	    size_t outlen);
+/* 1 if the request carries header name (lower case, no colon) at all:
+ * also when its value is empty or too long to copy. */
+int	http_header_sent(struct http_req *r, const char *name);
 /* 1 if the peer is on loopback (127.0.0.0/8, ::1 or a unix socket). */
 int	http_peer_is_loopback(struct http_req *r);
 

@@ -26,6 +26,108 @@ agency_for(const struct config *cfg, const struct inbound_event *ev)
 	return a ? a->id : NULL;
 }
 
+const struct agency *
+intake_route_row(const struct config *cfg, const char *channel,
+    const char *account_id)
+{
+	if (channel == NULL)
+		return NULL;
+	if (strcmp(channel, "whatsapp") == 0)
+		return config_route_whatsapp(cfg, account_id);
+	if (strcmp(channel, "messenger") == 0)
+		return config_route_messenger(cfg, account_id);
+	return NULL;
+}
+
+int
+intake_set_agency(struct store *s, long long id, const char *agency)
+{
+	static const char sql[] = "UPDATE inbound SET agency = ?2, "
+	    "processed = 0, conversation_id = NULL WHERE id = ?1";
+	struct store_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s, sql)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, id);
+	store_bind_text(st, 2, agency, -1);
+	rc = store_step(st);
+	store_stmt_done(st);
+	return rc == STORE_DONE ? 0 : -1;
+}
+
+/* Ids after `after` of unrouted rows received since since_ms, at most
+ * max. */
+static int
+unrouted_ids(struct store *s, long long since_ms, long long after,
+    long long *ids, int max)
+{
+	static const char sql[] = "SELECT id FROM inbound WHERE "
+	    "received_at >= ?1 AND agency IS NULL AND processed = 1 "
+	    "AND id > ?3 ORDER BY id LIMIT ?2";
+	struct store_stmt *st;
+	int rc, n = 0;
+
+	if ((st = store_stmt(s, sql)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, since_ms);
+	store_bind_int(st, 2, max);
+	store_bind_int64(st, 3, after);
+	while ((rc = store_step(st)) == STORE_ROW && n < max)
+		ids[n++] = store_col_int64(st, 0);
+	store_stmt_done(st);
+	return rc == STORE_DONE || rc == STORE_ROW ? n : -1;
+}
+
+/* The channel and account of row id, routed with cfg; NULL if none. */
+static const struct agency *
+route_id(struct store *s, const struct config *cfg, long long id, int *err)
+{
+	static const char sql[] = "SELECT channel, account_id FROM inbound "
+	    "WHERE id = ?1";
+	const struct agency *a = NULL;
+	struct store_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s, sql)) == NULL) {
+		*err = 1;
+		return NULL;
+	}
+	store_bind_int64(st, 1, id);
+	if ((rc = store_step(st)) == STORE_ROW)
+		a = intake_route_row(cfg,
+		    store_col_text(st, 0),
+		    store_col_text(st, 1));
+	*err = rc != STORE_ROW && rc != STORE_DONE;
+	store_stmt_done(st);
+	return a;
+}
+
+int
+intake_reroute(struct store *s, const struct config *cfg, long long since_ms)
+{
+	long long ids[INTAKE_REROUTE_PAGE], after = 0;
+	const struct agency *a;
+	int i, n, err, moved = 0;
+
+	/* A page of ids first: rows are not updated under a running
+	 * SELECT.  Only on a config change, so every page is read. */
+	do {
+		if ((n = unrouted_ids(s, since_ms, after, ids,
+		    INTAKE_REROUTE_PAGE)) < 0)
+			return -1;
+		for (i = 0; i < n; i++) {
+			a = route_id(s, cfg, ids[i], &err);
+			if (err || (a != NULL && intake_set_agency(s, ids[i],
+			    a->id) == -1))
+				return -1;
+			moved += a != NULL;
+			after = ids[i];
+		}
+	} while (n == INTAKE_REROUTE_PAGE);
+	return moved;
+}
+
 static void
 bind_str(struct store_stmt *st, int i, const char *s)
 {
@@ -230,4 +332,23 @@ intake_store_routed(struct store *s, const struct webhook_batch *b,
 		c->duplicates += rc == 0;
 	}
 	return 0;
+}
+
+int
+intake_reroute_recent(struct store *s, const struct config *cfg,
+    long long now_ms)
+{
+	int n;
+
+	if (store_begin(s) == -1)
+		return -1;
+	if ((n = intake_reroute(s, cfg, now_ms - INTAKE_REROUTE_MS)) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	if (store_commit(s) == -1)
+		return -1;
+	if (n > 0)
+		log_info("event=rerouted count=%d", n);
+	return n;
 }

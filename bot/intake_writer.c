@@ -46,8 +46,9 @@ write_job(struct store *s, struct intake_job *job)
 	if (intake_store_routed(s, &job->batch,
 	    (const char *const *)job->agencies, job->received_ms,
 	    &job->counts) == -1 || (job->raw != NULL &&
-	    intake_store_unexpected(s, job->channel, "nothing understood",
-	    job->raw, job->raw_len, job->received_ms) == -1)) {
+	    intake_store_unexpected(s, job->channel, job->raw_reason ?
+	    job->raw_reason : "nothing understood", job->raw, job->raw_len,
+	    job->received_ms) == -1)) {
 		store_rollback(s);
 		return;
 	}

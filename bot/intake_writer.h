@@ -24,9 +24,11 @@ struct intake_job {
 	enum channel		 channel;
 	struct webhook_batch	 batch;	/* owned */
 	char			**agencies; /* owned, one per event */
-	char			*raw;	/* owned body, kept when nothing in
-					   it was understood, else NULL */
+	char			*raw;	/* owned body, kept whole when
+					   nothing in it was understood, or
+					   not all of it was read, else NULL */
 	size_t			 raw_len;
+	const char		*raw_reason; /* why, a static string */
 	long long		 received_ms;
 	int			 status; /* 200 committed, 503 failed */
 	struct intake_counts	 counts;

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,24 +279,16 @@ check_complete(const struct lang_set *ls, const char *file, int lines,
 	return 0;
 }
 
-/* Loads one file; a missing optional file is not an error. */
+/* Reads the lines of f (named path in errors) into ls. */
 static int
-load_lang(struct lang_set *ls, const char *dir, const char *lang,
-    int required, char *err, size_t errlen)
+load_stream(struct lang_set *ls, FILE *f, const char *path, char *err,
+    size_t errlen)
 {
-	char path[1024], *line = NULL;
+	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	int lineno = 0, rc = 0;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s.txt", dir, lang);
-	if ((f = fopen(path, "r")) == NULL) {
-		if (!required && errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s:0: %s", path, strerror(errno));
-		return -1;
-	}
 	while (rc == 0 && (len = getline(&line, &cap, f)) != -1) {
 		lineno++;
 		if (len > LINE_MAX_BYTES) {
@@ -307,11 +300,57 @@ load_lang(struct lang_set *ls, const char *dir, const char *lang,
 		}
 	}
 	free(line);
-	fclose(f);
 	if (rc == 0)
 		rc = check_complete(ls, path, lineno, err, errlen);
 	ls->loaded = (rc == 0);
 	return rc;
+}
+
+/* Loads one file; a missing optional file is not an error. */
+static int
+load_lang(struct lang_set *ls, const char *dir, const char *lang,
+    int required, char *err, size_t errlen)
+{
+	char path[1024];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s.txt", dir, lang);
+	if ((f = fopen(path, "r")) == NULL) {
+		if (!required && errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s:0: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = load_stream(ls, f, path, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+struct locales *
+locales_parse_nl(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct locales *l;
+	FILE *f;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		snprintf(err, errlen, "nl.txt: out of memory");
+		return NULL;
+	}
+	/* fmemopen() refuses a zero size; an empty text reads as "\n". */
+	f = len > 0 ? fmemopen((void *)(uintptr_t)text, len, "r") :
+	    fmemopen((void *)(uintptr_t)"\n", 1, "r");
+	if (f == NULL || load_stream(&l->set[0], f, "nl.txt", err,
+	    errlen) == -1) {
+		if (f == NULL)
+			snprintf(err, errlen, "nl.txt: out of memory");
+		else
+			fclose(f);
+		locales_free(l);
+		return NULL;
+	}
+	fclose(f);
+	return l;
 }
 
 void

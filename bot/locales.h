@@ -44,6 +44,10 @@ struct locale_arg {
  */
 struct locales	*locales_load(const char *dir, char *err, size_t errlen);
 void		 locales_free(struct locales *l);
+/* The Dutch set alone from len bytes of text (a whole nl.txt), with the
+ * same checks; for the fuzzer.  NULL with "nl.txt:LINE: problem". */
+struct locales	*locales_parse_nl(const char *text, size_t len, char *err,
+		    size_t errlen);
 
 /* Whether lang ("nl", "fr", "en") was loaded; nl always is. */
 int		 locales_has_lang(const struct locales *l, const char *lang);

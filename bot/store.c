@@ -572,6 +572,9 @@ store_begin(struct store *s)
 static void
 rollback_all(struct store *s)
 {
+	/* A full disk or an I/O error has already rolled an SQLite
+	 * transaction back; a ROLLBACK then would only replace the real
+	 * error with "no transaction is active". */
 	if (s->kind == STORE_PG)
 		store_pg_exec(s, "ROLLBACK");
 	else if (!store_lite_autocommit(s))

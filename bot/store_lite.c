@@ -55,6 +55,15 @@ store_lite_open(struct store *s, const char *path)
 		    s->lite ? sqlite3_errmsg(s->lite) : "cannot open");
 		return -1;
 	}
+	/* SQLite quietly opens a file it may not write read-only; every
+	 * later write would then fail.  Say so now, with the way out. */
+	if (sqlite3_db_readonly(s->lite, "main") == 1) {
+		snprintf(s->err, sizeof(s->err), "%s: the database is "
+		    "read-only: loket must write it (check the owner and mode "
+		    "of the file and its directory, and that the disk is "
+		    "mounted read-write)", path);
+		return -1;
+	}
 	sqlite3_busy_timeout(s->lite, 2000);
 	sqlite3_extended_result_codes(s->lite, 1);
 	if (store_lite_exec(s, "PRAGMA journal_mode = WAL;"

@@ -34,21 +34,40 @@ throttle_wait_ms(const struct throttle *t, const char *key, long long now_ms)
 	    t->slot[i].until_ms - now_ms : 0;
 }
 
-/* A free, forgotten or else the stalest slot. */
+/*
+ * Which slot to give a new key: a free or forgotten one, else the
+ * stalest that slows nobody down yet, else (every slot delays someone)
+ * the one whose delay ends first.  Never the stalest outright: a flood
+ * of single failures on fresh names or addresses would otherwise evict
+ * a locked account and hand its attacker fresh free attempts.
+ */
+static int
+rank(const struct throttle_slot *s, int nfree_max, long long now_ms)
+{
+	if (s->key[0] == '\0' || now_ms - s->last_ms >= THROTTLE_FORGET_MS)
+		return 0;
+	if (s->until_ms <= now_ms && s->failures < nfree_max)
+		return 1;
+	return 2;
+}
+
 static struct throttle_slot *
 victim(struct throttle *t, long long now_ms)
 {
-	struct throttle_slot *best = &t->slot[0];
-	size_t i;
+	struct throttle_slot *best = NULL;
+	int i, r, best_r = 3;
 
 	for (i = 0; i < THROTTLE_SLOTS; i++) {
 		struct throttle_slot *s = &t->slot[i];
 
-		if (s->key[0] == '\0' || now_ms - s->last_ms >=
-		    THROTTLE_FORGET_MS)
+		if ((r = rank(s, THROTTLE_FREE_ACCOUNT, now_ms)) == 0)
 			return s;
-		if (s->last_ms < best->last_ms)
+		if (r < best_r || (r == best_r && (r == 1 ?
+		    s->last_ms < best->last_ms : s->until_ms <
+		    best->until_ms))) {
 			best = s;
+			best_r = r;
+		}
 	}
 	return best;
 }
@@ -67,7 +86,8 @@ throttle_fail(struct throttle *t, const char *key, int nfree, long long now_ms)
 	}
 	s->failures++;
 	s->last_ms = now_ms;
-	over = s->failures - nfree;
+	/* nfree failures are free; the attempt after them waits 1 s. */
+	over = s->failures - nfree + 1;
 	if (over <= 0)
 		return;
 	delay = over > 20 ? THROTTLE_MAX_MS : 1000LL << (over - 1);

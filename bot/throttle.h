@@ -13,7 +13,7 @@
 #define LOKET_THROTTLE_H
 
 #define THROTTLE_SLOTS	1024
-#define THROTTLE_FREE_ACCOUNT	3	/* failures before any delay */
+#define THROTTLE_FREE_ACCOUNT	3	/* failures before any delay (README) */
 #define THROTTLE_FREE_ADDRESS	10
 #define THROTTLE_MAX_MS	(15LL * 60 * 1000)
 #define THROTTLE_FORGET_MS (3600LL * 1000)

@@ -55,6 +55,7 @@ webhook_batch_free(struct webhook_batch *b)
 	b->ev = NULL;
 	b->n = 0;
 	b->unexpected = 0;
+	b->overflow = 0;
 }
 
 /*
@@ -102,9 +103,10 @@ set_err(char *err, size_t errlen, const char *what, const json_error_t *je)
  * accepted (last one wins, jansson's default): RFC 8259 only says names
  * SHOULD be unique, and refusing a signed body makes Meta retry it for
  * up to 7 days and, on Messenger, unsubscribe the page after an hour.
- * NUL in strings (no JSON_ALLOW_NUL), invalid UTF-8, lone surrogates
- * and nesting past JSON_PARSER_MAX_DEPTH (2048) are refused by jansson:
- * such a body is treated as not JSON.
+ * NUL in strings (no JSON_ALLOW_NUL: C strings would silently cut the
+ * text), invalid UTF-8, lone surrogates, numbers past a double and
+ * nesting past JSON_PARSER_MAX_DEPTH (2048) are refused by jansson: such
+ * a body is "not parsed", and the server keeps it raw.
  */
 json_t *
 webhook_load(struct webhook_parse *p, struct webhook_batch *out,
@@ -116,12 +118,18 @@ webhook_load(struct webhook_parse *p, struct webhook_batch *out,
 	out->ev = NULL;
 	out->n = 0;
 	out->unexpected = 0;
+	out->overflow = 0;
 	p->b = out;
 	p->ch = ch;
 	p->nomem = 0;
 	p->cap = 0;
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
+	/* RFC 8259 §8.1: a parser may ignore a leading byte order mark. */
+	if (len >= 3 && memcmp(body, "\xef\xbb\xbf", 3) == 0) {
+		body += 3;
+		len -= 3;
+	}
 	root = json_loadb(body, len, JSON_DECODE_ANY, &je);
 	/*
 	 * An integer past 64 bits is valid JSON; Meta sends ids as strings,
@@ -173,12 +181,21 @@ grow(struct webhook_parse *p)
 	return 0;
 }
 
+int
+webhook_full(const struct webhook_parse *p)
+{
+	if (p->b->n < WEBHOOK_MAX_EVENTS)
+		return 0;
+	p->b->overflow = 1;
+	return 1;
+}
+
 struct inbound_event *
 webhook_add(struct webhook_parse *p, enum event_kind k, const json_t *raw)
 {
 	struct inbound_event *e;
 
-	if (p->nomem)
+	if (p->nomem || webhook_full(p))
 		return NULL;
 	if (grow(p) == -1) {
 		p->nomem = 1;

@@ -55,27 +55,41 @@ struct inbound_event {
 					   reply_to.mid */
 };
 
+/*
+ * Events read from one body at most.  One signed body must not turn into
+ * hundreds of thousands of rows (a 3.9 MB array did, and stalled every
+ * other request for seconds); past the cap the walk stops, overflow is
+ * set and the caller keeps the whole body raw, once.  Meta batches far
+ * fewer events per POST.
+ */
+#define WEBHOOK_MAX_EVENTS	1000
+#define WEBHOOK_MAX_EVENTS_S	"1000"	/* the same, for texts */
+
 struct webhook_batch {
 	struct inbound_event	*ev;
 	size_t			 n;
 	int			 unexpected; /* parts not understood (kept as
 						EV_UNKNOWN events or counted) */
+	int			 overflow; /* more than WEBHOOK_MAX_EVENTS:
+					      the rest was not read */
 };
 
 /*
  * Parse a signed body.  Return 0 and fill out (even when nothing inside
- * was understood: then out->unexpected > 0), or -1 when the body is not
- * JSON at all (the caller answers 400); err names the problem.  -1 also
+ * was understood: then out->unexpected > 0), or -1 when jansson cannot
+ * read the body (the caller keeps it raw in `unexpected` and answers
+ * 200: a signed body is never refused); err names the problem.  -1 also
  * when memory runs out (err then starts with "out of memory": answer 500
  * so Meta retries; jansson may report a failed allocation in its lexer
  * as a syntax error, so a rare OOM can still look like "not JSON").
  * Either way out is safe to webhook_batch_free(), and
  * every string in it is a private copy: the body may be freed at once.
  *
- * Not JSON (-1): truncated or empty bodies, trailing garbage, invalid
+ * Not parsed (-1): truncated or empty bodies, trailing garbage, invalid
  * UTF-8, \u0000 inside a string, a lone surrogate (\ud83d alone), nesting
  * deeper than 2048 (jansson's JSON_PARSER_MAX_DEPTH), a number past the
- * range of a double.  Duplicate keys are accepted (the last wins): names
+ * range of a double.  A leading byte order mark is skipped (RFC 8259
+ * allows it), so such a body is read like any other.  Duplicate keys are accepted (the last wins): names
  * SHOULD be unique (RFC 8259), and a 400 for a signed body only makes
  * Meta retry it for days.  Integers past 64 bits are read as doubles.
  *

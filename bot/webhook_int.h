@@ -37,10 +37,13 @@ int	 webhook_finish(struct webhook_parse *p, json_t *root, char *err,
 
 /*
  * Appends a zeroed event of kind k whose raw is the compact JSON of
- * raw.  Returns NULL when memory runs out (p->nomem is then set).
+ * raw.  Returns NULL when memory runs out (p->nomem is then set) or the
+ * batch is full (overflow is then set).
  */
 struct inbound_event *webhook_add(struct webhook_parse *p,
 	    enum event_kind k, const json_t *raw);
+/* True once WEBHOOK_MAX_EVENTS are read: walkers stop there. */
+int	 webhook_full(const struct webhook_parse *p);
 /*
  * Counts something not understood and, when there is a value to keep,
  * stores it as an EV_UNKNOWN event; type names what it seemed to be.

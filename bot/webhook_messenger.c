@@ -340,8 +340,11 @@ walk_list(struct webhook_parse *p, const json_t *entry, const char *key,
 		webhook_unknown(p, list, key);
 		return;
 	}
-	json_array_foreach(list, i, ev)
+	json_array_foreach(list, i, ev) {
+		if (webhook_full(p))
+			break;
 		walk_event(p, entry, ev, standby);
+	}
 }
 
 /* An entry with neither list (feed changes, ...) is kept whole. */
@@ -374,7 +377,10 @@ webhook_parse_messenger(const char *body, size_t len,
 	if (object == NULL || strcmp(object, "page") != 0 || entries == NULL)
 		webhook_unknown(&p, root, "body");
 	else
-		json_array_foreach(entries, i, entry)
+		json_array_foreach(entries, i, entry) {
+			if (webhook_full(&p))
+				break;
 			walk_entry(&p, entry);
+		}
 	return webhook_finish(&p, root, err, errlen);
 }

@@ -440,6 +440,8 @@ walk_list(struct webhook_parse *p, const struct wa_value *v,
 		return 1;
 	}
 	json_array_foreach(list, i, it) {
+		if (webhook_full(p))
+			break;
 		if (json_is_object(it))
 			fn(p, v, it);
 		else
@@ -495,8 +497,11 @@ walk_entry(struct webhook_parse *p, const json_t *entry)
 		webhook_unknown(p, entry, "entry");
 		return;
 	}
-	json_array_foreach(changes, i, c)
+	json_array_foreach(changes, i, c) {
+		if (webhook_full(p))
+			break;
 		walk_change(p, c);
+	}
 }
 
 int
@@ -515,7 +520,10 @@ webhook_parse_whatsapp(const char *body, size_t len,
 	    entries == NULL)
 		webhook_unknown(&p, root, "body");
 	else
-		json_array_foreach(entries, i, entry)
+		json_array_foreach(entries, i, entry) {
+			if (webhook_full(&p))
+				break;
 			walk_entry(&p, entry);
+		}
 	return webhook_finish(&p, root, err, errlen);
 }

@@ -2,11 +2,16 @@
 # Checks the Debian 12 packages Loket needs to build, run and test, and
 # installs the missing ones with apt-get when run as root.  Without root it
 # prints the exact command to run and fails.  Nothing comes from elsewhere.
+# `install-deps.sh fuzz` checks what `make fuzz` needs instead: Debian's
+# clang with its libFuzzer runtime.
 set -eu
 
 BUILD_PKGS="gcc make pkg-config libwebsockets-dev libjansson-dev libpq-dev \
 libcurl4-openssl-dev libstemmer-dev libsqlite3-dev libssl-dev"
 TEST_PKGS="python3 curl openssl sqlite3 fasttext postgresql postgresql-client"
+if [ "${1:-}" = fuzz ]; then
+	TEST_PKGS="clang libclang-rt-14-dev"
+fi
 
 # One dpkg-query for all of them: `make test` runs this every time.
 # shellcheck disable=SC2086

@@ -51,7 +51,7 @@ run_all() {
 		[ -x "$t" ] || continue
 		suite "$t" "$t"
 	done
-	for t in tests/integration/test_*.py; do
+	for t in tests/integration/test_*.py tests/faults/test_*.py; do
 		[ -f "$t" ] || continue
 		suite "$t ($build)" env LOKET_BIN="$build/loket" python3 "$t"
 	done

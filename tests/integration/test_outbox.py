@@ -162,8 +162,9 @@ T.ok(wait_for(lambda: row(srv, ids[0])[0] == "read" and
 T.eq(row(srv, ids[1])[3], 131047, "webhook failure code stored for staff")
 
 # --- injected failures ----------------------------------------------------
-for p in ("32470000011", "32470000012", "32470000013", "32470000014",
-          "32470000002"):
+PHONES = ("32470000011", "32470000012", "32470000013", "32470000014",
+          "32470000002")
+for p in PHONES:
     opens_window(srv, p)
 settle(srv)
 mock.control("fault", mode="500", count=2)

@@ -5,9 +5,10 @@ the server keeps answering."""
 import os
 import shutil
 import signal
+import subprocess
 import time
 
-from loketlib import ROOT, Results, Server, wa_text, wait_for
+from loketlib import BIN, ROOT, Results, Server, wa_text, wait_for
 
 T = Results()
 tmp_srv = Server()
@@ -75,6 +76,50 @@ with open(conf, "a") as f:
     f.write("\n[agency Broken]\n")
 T.ok(hup_and_wait("reload_refused"), "broken config refused")
 T.ok(bot_answers("hallo daar"), "still answering after a refused config")
+
+
+def write_conf(text):
+    with open(conf, "w") as f:
+        f.write(text)
+
+
+# An empty or truncated config is refused (issue 14 item 6): it would leave
+# the server without agencies, storing messages nobody answers.
+write_conf("")
+T.ok(hup_and_wait("reload_refused"), "empty config refused")
+T.ok("no [agency ID] section" in srv.read_log(), "the refusal says why",
+     srv.read_log()[-400:])
+write_conf(base[:base.index("[agency vmsw]")])
+T.ok(hup_and_wait("reload_refused"), "config cut before its agencies refused")
+T.ok(bot_answers("hallo nog eens"), "still answering with the old agencies")
+chk = subprocess.run([BIN, "serve", "--check", "--config", conf], cwd=ROOT,
+                     capture_output=True, text=True)
+T.ok(chk.returncode != 0 and "no [agency ID] section" in chk.stderr,
+     "serve --check fails on a config without agency",
+     chk.stdout + chk.stderr)
+
+# A message for a number no agency has is stored unrouted; once a config
+# routes it, it is answered.
+write_conf(base.replace("default_agency = vmsw\n", ""))
+T.ok(hup_and_wait("event=reloaded agencies"), "config without default")
+st, _ = srv.post("whatsapp", wa_text("wamid.rl.unrouted", "Goeiedag",
+                                     phone="32479111222",
+                                     phone_number_id="555000111",
+                                     ts=str(int(time.time()))))
+T.eq(st, 200, "message for an unknown number acknowledged")
+T.ok(wait_for(lambda: srv.count("inbound", "msg_id = ? AND processed = 1",
+                                ("wamid.rl.unrouted",)) == 1, 10),
+     "stored and handled without an agency")
+T.eq(srv.count("outbox", "user_id = ?", ("32479111222",)), 0,
+     "not answered while no agency routes it")
+write_conf(base)
+T.ok(hup_and_wait("event=reloaded agencies"), "config with default back")
+T.ok(wait_for(lambda: srv.count("outbox", "user_id = ?",
+                                ("32479111222",)) > 0, 10),
+     "the waiting message is answered once an agency exists")
+T.eq(srv.query("SELECT agency FROM inbound WHERE msg_id = ?",
+               ("wamid.rl.unrouted",)), [("vmsw",)],
+     "the stored message has its agency now")
 T.ok(srv.alive(), "server alive after every reload")
 T.eq(srv.stop(), 0, "SIGTERM exits 0")
 T.ok(srv.sanitizer_clean(), "no sanitizer report in the server log")

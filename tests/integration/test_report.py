@@ -376,7 +376,7 @@ srv.cleanup()
 rdir = tempfile.mkdtemp(prefix="loket-retention-")
 conf = os.path.join(rdir, "loket.conf")
 with open(conf, "w") as f:
-    f.write("retention = 400d\n")
+    f.write("retention = 400d\n[agency demo]\nname = Demo\n")
 srv = Server(config=conf, tmpdir=rdir)
 make_db(srv.db)
 srv.start()

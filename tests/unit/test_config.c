@@ -384,7 +384,7 @@ out:
 static void
 test_errors(void)
 {
-	char longline[5000 + 16], okline[4095 + 2], path[256], err[512];
+	char longline[5000 + 16], okline[4096 + 24], path[256], err[512];
 	char nul[] = "port = 8080\nlisten = 127.0.0.1\0x\n";
 	struct config *cfg;
 	int ok;
@@ -482,7 +482,7 @@ test_errors(void)
 	memset(okline, 'x', sizeof(okline));
 	okline[0] = '#';
 	okline[4095] = '\n';
-	okline[4096] = '\0';
+	memcpy(okline + 4096, "[agency x]\nname = X\n", 21);
 	cfg = load_text(okline, path, sizeof(path), err, sizeof(err));
 	TEST("a 4095-byte line is fine", cfg != NULL);
 	config_free(cfg);
@@ -571,8 +571,34 @@ test_file_syntax(void)
 out:
 	config_free(cfg);
 
-	cfg = load_text("", path, sizeof(path), err, sizeof(err));
-	TEST("empty file loads", cfg != NULL && cfg->n_agencies == 0 &&
+	/* Found by the fuzzer: patterns whose compilation takes gigabytes. */
+	expect_error("stacked repetitions", "[agency x]\nname = X\n"
+	    "dossier_pattern = (2+++++++++++++++++++++++++++++)\n", 3,
+	    "a repetition of a repetition");
+	expect_error("huge count", "[agency x]\nname = X\n"
+	    "dossier_pattern = ([0-9]{1000})\n", 3,
+	    "a repetition count over 100");
+	expect_error("nested counts", "[agency x]\nname = X\n"
+	    "dossier_pattern = ((((a{50}){50}){50}))\n", 3,
+	    "too many nested repetitions");
+	cfg = load_text("[agency x]\nname = X\ndossier_pattern = "
+	    "([[:digit:]{]{4}[0-9]+-[0-9]{3,6})\n", path, sizeof(path), err,
+	    sizeof(err));
+	TEST("brackets, classes and ordinary counts are fine", cfg != NULL);
+	config_free(cfg);
+	/* Found by the fuzzer: a bare day count past LONG_MAX seconds. */
+	expect_error("huge handling_term", "[agency x]\nname = X\n"
+	    "handling_term = 2000430646668538014\n", 3,
+	    "use a number of days");
+	/* An empty or truncated file must not replace a working config. */
+	expect_error("empty file", "", 0, "no [agency ID] section");
+	expect_error("cut before the first agency", "port = 8080\n"
+	    "db = /var/lib/loket/loket.db\n", 2, "no [agency ID] section");
+	expect_error("only comments", "# nothing yet\n\n", 2,
+	    "no [agency ID] section");
+	cfg = load_text("[agency x]\nname = X\n", path, sizeof(path), err,
+	    sizeof(err));
+	TEST("one agency is enough", cfg != NULL && cfg->n_agencies == 1 &&
 	    cfg->port == 8080);
 	config_free(cfg);
 }

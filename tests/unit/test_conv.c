@@ -172,8 +172,12 @@ test_first_message(void)
 	inbound("whatsapp", "vmsw", "u1", "reaction", "reaction", NULL, "👍",
 	    0);
 	TEST("two handled", conv_process_pending(eng, T0) == 2);
-	TEST("unrouted: no reply", q_int("SELECT COUNT(*) FROM outbox WHERE "
-	    "user_id = ?1", "u0") == 0);
+	/* Stored without agency, but today's config has a default: it is
+	 * routed now and answered (issue 14 item 6). */
+	TEST("unrouted then, routed now: answered", q_int("SELECT COUNT(*) "
+	    "FROM outbox WHERE user_id = ?1", "u0") > 0);
+	TEST("unrouted then: has its agency now", q_int("SELECT COUNT(*) "
+	    "FROM inbound WHERE user_id = ?1 AND agency = 'vmsw'", "u0") == 1);
 	TEST("reaction: no reply", q_int("SELECT COUNT(*) FROM outbox WHERE "
 	    "user_id = ?1", "u1") == 1);
 }

@@ -66,15 +66,16 @@ test_throttle(void)
 	int i;
 
 	TEST("fresh key may try", throttle_wait_ms(t, "u:a", now) == 0);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 2; i++)
 		throttle_fail(t, "u:a", 3, now);
-	TEST("three failures: no delay yet", throttle_wait_ms(t, "u:a", now) ==
+	TEST("two failures: no delay yet", throttle_wait_ms(t, "u:a", now) ==
 	    0);
 	throttle_fail(t, "u:a", 3, now);
-	TEST("fourth: 1 s", throttle_wait_ms(t, "u:a", now) == 1000);
+	TEST("after three failures the next attempt waits 1 s (README)",
+	    throttle_wait_ms(t, "u:a", now) == 1000);
 	TEST("after 1 s free", throttle_wait_ms(t, "u:a", now + 1000) == 0);
 	throttle_fail(t, "u:a", 3, now + 1000);
-	TEST("fifth: 2 s", throttle_wait_ms(t, "u:a", now + 1000) == 2000);
+	TEST("fourth: 2 s", throttle_wait_ms(t, "u:a", now + 1000) == 2000);
 	for (i = 0; i < 40; i++)
 		throttle_fail(t, "u:a", 3, now + 2000);
 	TEST("capped", throttle_wait_ms(t, "u:a", now + 2000) ==
@@ -84,15 +85,44 @@ test_throttle(void)
 	    THROTTLE_FORGET_MS) == 0);
 	throttle_clear(t, "u:a");
 	TEST("cleared", throttle_wait_ms(t, "u:a", now + 2001) == 0);
-	for (i = 0; i < THROTTLE_SLOTS + 10; i++) {
-		char key[32];
+	for (i = 0; i < 9; i++)
+		throttle_fail(t, "a:x", THROTTLE_FREE_ADDRESS, now);
+	TEST("an address has ten free failures", throttle_wait_ms(t, "a:x",
+	    now) == 0);
+	throttle_fail(t, "a:x", THROTTLE_FREE_ADDRESS, now);
+	TEST("the eleventh attempt waits", throttle_wait_ms(t, "a:x", now) ==
+	    1000);
+	free(t);
+}
 
-		snprintf(key, sizeof(key), "a:%d", i);
-		throttle_fail(t, key, 0, now + i);
+/* Single failures on ever new names and addresses (a login costs one of
+ * each) fill the table; a locked account must stay locked. */
+static void
+test_throttle_eviction(void)
+{
+	struct throttle *t = calloc(1, sizeof(*t));
+	long long now = 1000000;
+	char key[32];
+	int i;
+
+	for (i = 0; i < 10; i++)
+		throttle_fail(t, "u:victim", THROTTLE_FREE_ACCOUNT, now);
+	TEST("victim locked", throttle_wait_ms(t, "u:victim", now) > 0);
+	for (i = 0; i < 560; i++) {
+		snprintf(key, sizeof(key), "u:name%d", i);
+		throttle_fail(t, key, THROTTLE_FREE_ACCOUNT, now + 1 + i);
+		snprintf(key, sizeof(key), "a:10.0.%d.%d", i / 256, i % 256);
+		throttle_fail(t, key, THROTTLE_FREE_ADDRESS, now + 1 + i);
 	}
-	TEST("full table reuses the stalest slot",
-	    throttle_wait_ms(t, "a:0", now + THROTTLE_SLOTS + 10) == 0 &&
-	    throttle_wait_ms(t, "a:1033", now + 1033) == 1000);
+	TEST("560 failures elsewhere leave the lock in place",
+	    throttle_wait_ms(t, "u:victim", now + 600) > 0);
+	for (i = 0; i < THROTTLE_SLOTS + 10; i++) {
+		snprintf(key, sizeof(key), "a:%d", i);
+		throttle_fail(t, key, 1, now + 700 + i);
+	}
+	TEST("a table full of locked keys gives up the lock ending first",
+	    throttle_wait_ms(t, "a:0", now + 700 + THROTTLE_SLOTS + 10) == 0 &&
+	    throttle_wait_ms(t, "a:1033", now + 700 + 1033) == 1000);
 	free(t);
 }
 
@@ -185,6 +215,7 @@ main(void)
 	test_hash();
 	test_names();
 	test_throttle();
+	test_throttle_eviction();
 	test_cookie_origin();
 	if (fd >= 0)
 		close(fd);

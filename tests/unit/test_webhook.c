@@ -528,15 +528,15 @@ seconds_since(clock_t t0)
 	return (double)(clock() - t0) / CLOCKS_PER_SEC;
 }
 
-/* Appends HUGE copies of item, each '@' replaced by the index. */
+/* Appends n copies of item, each '@' replaced by the index. */
 static int
-list(struct buf *b, const char *item)
+list_n(struct buf *b, const char *item, size_t n)
 {
 	const char *c;
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < HUGE; i++) {
+	for (i = 0; i < n; i++) {
 		if (i > 0)
 			rc |= buf_putc(b, ',');
 		for (c = item; *c != '\0'; c++)
@@ -546,7 +546,17 @@ list(struct buf *b, const char *item)
 	return rc;
 }
 
-/* Parses body (freed here); every event must be whole and of kind. */
+static int
+list(struct buf *b, const char *item)
+{
+	return list_n(b, item, HUGE);
+}
+
+/*
+ * Parses body (freed here); every event must be whole and of kind, and
+ * only the first WEBHOOK_MAX_EVENTS are read (issue 14: one body must
+ * not become 100k rows).
+ */
 static void
 run_huge(enum channel ch, const char *what, struct buf *body, int built,
     enum event_kind kind)
@@ -566,7 +576,8 @@ run_huge(enum channel ch, const char *what, struct buf *body, int built,
 	    sizeof(err)) == 0);
 	printf("     %s: %zu events in %.2fs\n", what, b.n,
 	    seconds_since(t0));
-	TEST(what, b.n == HUGE && b.unexpected == 0);
+	TEST(what, b.n == WEBHOOK_MAX_EVENTS && b.overflow &&
+	    b.unexpected == 0);
 	TEST(what, seconds_since(t0) < 20.0);	/* quadratic takes hours */
 	for (i = 0; i < b.n; i++)
 		if (b.ev[i].kind != kind || b.ev[i].user_id == NULL ||
@@ -577,6 +588,35 @@ run_huge(enum channel ch, const char *what, struct buf *body, int built,
 		TEST_STR(what, b.ev[b.n - 1].user_name, "n");
 	webhook_batch_free(&b);
 	buf_free(body);
+}
+
+/* Exactly the cap is read whole; one more overflows. */
+static void
+test_cap_edge(void)
+{
+	struct webhook_batch wb;
+	struct buf b;
+	char err[256];
+	size_t n;
+
+	for (n = WEBHOOK_MAX_EVENTS; n <= WEBHOOK_MAX_EVENTS + 1; n++) {
+		buf_init(&b, 16u << 20);
+		if (buf_appendf(&b, "%s", "{\"object\":\"page\",\"entry\":[{"
+		    "\"messaging\":[{" SENDER ",\"delivery\":{\"watermark\":1,"
+		    "\"mids\":[") || list_n(&b, "\"m@\"", n) ||
+		    buf_appendf(&b, "%s", "]}}]}]}")) {
+			TEST("cap edge body", 0);
+			buf_free(&b);
+			return;
+		}
+		TEST("cap edge parses", parse(CH_MESSENGER, b.data, b.len, &wb,
+		    err, sizeof(err)) == 0);
+		TEST("cap edge: all up to the cap, overflow only past it",
+		    wb.n == WEBHOOK_MAX_EVENTS &&
+		    wb.overflow == (n > WEBHOOK_MAX_EVENTS));
+		webhook_batch_free(&wb);
+		buf_free(&b);
+	}
 }
 
 static void
@@ -611,6 +651,7 @@ test_huge(void)
 	rc |= list(&b, "\"m@\"");
 	rc |= buf_appendf(&b, "%s", "]}}]}]}");
 	run_huge(CH_MESSENGER, "100k delivery mids", &b, rc, EV_STATUS);
+	test_cap_edge();
 }
 
 /* n times open, then n times close (close may be NULL). */
