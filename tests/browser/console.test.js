@@ -615,9 +615,19 @@ async function inbox(page, page2, base, port, db, graph) {
   await postWebhook(port, 'ververs', '32470999009', 'Pieter');
   await page.waitForFunction(() => document.querySelectorAll('#conversation-list li').length >= 18,
     null, { timeout: 10000 });
+  /* A live update may redraw the list between finding the button and
+   * clicking it: try again with the redrawn one. */
   const last = page.locator('#conversation-list li button').last();
-  await last.scrollIntoViewIfNeeded();
-  await last.click();
+  for (let tries = 0; ; tries++) {
+    try {
+      await last.scrollIntoViewIfNeeded({ timeout: 3000 });
+      await last.click({ timeout: 3000 });
+      break;
+    } catch (e) {
+      if (tries >= 4) throw e;
+      await page.waitForTimeout(300);
+    }
+  }
   await page.waitForFunction(() => !document.getElementById('conv-title').textContent.includes('laden'));
   const top = await page.evaluate(() => {
     const r = document.getElementById('conv-title').getBoundingClientRect();

@@ -287,7 +287,11 @@ with open(os.path.join(tmp_loc, "standaardantwoorden.txt"), "w") as f:
     f.write("[*]\nNieuw = Dag {naam}, dit is nieuw.\n")
 conf = os.path.join(srv.tmp, "reload.conf")
 with open(conf, "w") as f:
-    f.write("locales = %s\n" % tmp_loc)
+    # A config needs an agency (a file without one is refused).
+    f.write("locales = %s\ndefault_agency = demo\n[agency demo]\n"
+            "name = Demo-agentschap\ncase_prefix = DEMO\npolicy = case\n"
+            "whatsapp_phone_number_id = 106540352242922\n"
+            "messenger_page_id = 109876543210987\n" % tmp_loc)
 srv2 = Server()
 srv2.config = conf
 srv2.start()
