@@ -18,6 +18,7 @@
 #include "intent.h"
 #include "locales.h"
 #include "log.h"
+#include "media.h"
 #include "outbox.h"
 #include "report.h"
 #include "store.h"
@@ -39,6 +40,7 @@ struct backend {
 	struct locales		*locales;
 	struct conv_engine		*engine;
 	struct outbox		*outbox;
+	struct media_fetch	*media;		/* citizens' photos and files */
 	struct report_purge_state *purge;
 	long long		 next_second_ms;
 	unsigned long		 seconds;
@@ -116,6 +118,8 @@ round_once(struct backend *b)
 			b->pending = 1;	/* retry after an error, catch up */
 	}
 	outbox_service(b->outbox, n > 0);
+	if (media_fetch_service(b->media))
+		changed = 1;
 	if (changed || stats_differ(&before, outbox_stats(b->outbox))) {
 		b->o.changed(b->o.changed_arg);
 		/* Consoles on other instances (PostgreSQL LISTEN). */
@@ -177,6 +181,7 @@ static int
 open_parts(struct backend *b, char *err, size_t errlen)
 {
 	const struct config *cfg = b->o.cfg;
+	struct media_fetch_opts mo;
 
 	if ((b->model = intent_load(cfg->intents_dir, err, errlen)) == NULL ||
 	    (b->locales = locales_load(cfg->locales_dir, err, errlen)) ==
@@ -196,12 +201,20 @@ open_parts(struct backend *b, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the engine or the sender");
 		return -1;
 	}
+	memset(&mo, 0, sizeof(mo));
+	mo.wake = on_results;
+	mo.wake_arg = b;
+	if ((b->media = media_fetch_new(cfg, b->store, &mo)) == NULL) {
+		snprintf(err, errlen, "cannot start the media downloader");
+		return -1;
+	}
 	return 0;
 }
 
 static void
 free_parts(struct backend *b)
 {
+	media_fetch_free(b->media);
 	outbox_free(b->outbox);
 	conv_free(b->engine);
 	report_purge_free(b->purge);
@@ -311,6 +324,7 @@ backend_reload(struct backend *b, const struct config *cfg)
 		return;
 	b->o.cfg = cfg;
 	outbox_set_config(b->outbox, cfg);
+	media_fetch_set_config(b->media, cfg);
 	conv_set_config(b->engine, cfg);
 	if (intent_reload(&b->model, cfg->intents_dir, err, sizeof(err)) ==
 	    -1)

@@ -78,9 +78,10 @@ static void
 print_counts(const char *what, const struct report_purge_counts *c)
 {
 	printf("%s: conversations %ld, messages %ld, delivery statuses %ld, "
-	    "replies %ld, cases %ld, unexpected bodies %ld, review items %ld\n",
-	    what, c->conversations, c->inbound, c->statuses, c->outbox,
-	    c->cases, c->unexpected, c->review);
+	    "replies %ld, cases %ld, unexpected bodies %ld, review items %ld, "
+	    "photos and files %ld\n", what, c->conversations, c->inbound,
+	    c->statuses, c->outbox, c->cases, c->unexpected, c->review,
+	    c->media);
 }
 
 int
@@ -111,8 +112,9 @@ cmd_purge(int argc, char **argv)
 	report_format_date(cutoff, cutoff_day);
 	log_info("event=purge before=%s conversations=%ld inbound=%ld "
 	    "statuses=%ld outbox=%ld cases=%ld unexpected=%ld review=%ld "
-	    "ok=%d", cutoff_day, c.conversations, c.inbound, c.statuses,
-	    c.outbox, c.cases, c.unexpected, c.review, rc == 1);
+	    "media=%ld ok=%d", cutoff_day, c.conversations, c.inbound,
+	    c.statuses, c.outbox, c.cases, c.unexpected, c.review, c.media,
+	    rc == 1);
 	snprintf(what, sizeof(what), "purged before %s", cutoff_day);
 	print_counts(what, &c);
 	store_close(st);
@@ -138,9 +140,9 @@ cmd_erase(int argc, char **argv)
 	rc = report_erase(st, user, store_now_ms(), &c);
 	/* The id itself is personal data: not logged. */
 	log_info("event=erase conversations=%ld inbound=%ld statuses=%ld "
-	    "outbox=%ld cases=%ld unexpected=%ld review=%ld ok=%d",
+	    "outbox=%ld cases=%ld unexpected=%ld review=%ld media=%ld ok=%d",
 	    c.conversations, c.inbound, c.statuses, c.outbox, c.cases,
-	    c.unexpected, c.review, rc == 0);
+	    c.unexpected, c.review, c.media, rc == 0);
 	if (rc == 0)
 		print_counts("erased", &c);
 	else

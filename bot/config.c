@@ -112,6 +112,7 @@ config_defaults(void)
 	if (cfg == NULL)
 		return NULL;
 	cfg->port = 8080;
+	cfg->media_max_mb = 16;
 	cfg->listen_addr = strdup("127.0.0.1");
 	cfg->db_path = strdup("loket.db");
 	cfg->graph_url = strdup(DEFAULT_GRAPH_URL);

@@ -94,6 +94,7 @@ struct config {
 	char		*metrics_token;	/* bearer for /metrics off loopback */
 	int		 retention_days; /* 0 = never purge automatically */
 	int		 secure_cookies; /* console behind TLS */
+	int		 media_max_mb;	/* largest photo or file kept (MB) */
 	struct agency	*agencies;
 	size_t		 n_agencies;
 };

@@ -50,6 +50,7 @@ static const struct key global_keys[] = {
 	G("metrics_token", K_STR, metrics_token, 0, 0),
 	G("retention", K_DAYS, retention_days, 0, 36500),
 	G("secure_cookies", K_BOOL, secure_cookies, 0, 0),
+	G("media_max_mb", K_INT, media_max_mb, 1, 100),
 	{ NULL, 0, 0, 0, 0 }
 };
 

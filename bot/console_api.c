@@ -363,6 +363,7 @@ const struct http_route console_routes[] = {
 	{ HTTP_GET, "/api/cases/", 0, console_case_get, NULL, NULL },
 	{ HTTP_POST, "/api/cases/", POST_MAX_BODY, console_post_headers,
 	    console_case_post, NULL },
+	{ HTTP_GET, "/api/media/", 0, console_media_get, NULL, NULL },
 	{ HTTP_GET, "/api/review", 0, console_review_get, NULL, NULL },
 	{ HTTP_GET, "/api/intents", 0, console_intents_get, NULL, NULL },
 	{ HTTP_POST, "/api/review/", POST_MAX_BODY, console_post_headers,

@@ -164,8 +164,10 @@ console_case_json(struct server *s, const char *ref)
 	if (store_step(st) == STORE_ROW)
 		o = case_row(s, st, store_now_ms());
 	store_stmt_done(st);
-	if (o != NULL)
+	if (o != NULL) {
 		json_object_set_new(o, "notes", case_notes(s, ref));
+		json_object_set_new(o, "evidence", console_media_case(s, ref));
+	}
 	return o;
 }
 

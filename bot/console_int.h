@@ -177,6 +177,17 @@ int	console_intents_get(struct http_req *r);
 void	console_review_marks(struct server *s, long long conv_id,
 	    json_t *msgs);
 
+/* --- console_media.c ----------------------------------------------- */
+/* Adds "media" {id, kind, status, content_type, size, filename, error,
+ * case_ref, inline} to the citizen's messages of msgs that carry one. */
+void	console_media_annotate(struct server *s, long long conv_id,
+	    json_t *msgs);
+/* The photos and files that are evidence of case ref: [...] ([] on
+ * error). */
+json_t	*console_media_case(struct server *s, const char *ref);
+/* GET /api/media/ID: the bytes, to logged-in staff. */
+int	console_media_get(struct http_req *r);
+
 /* --- console_cases.c ----------------------------------------------- */
 int	console_cases_get(struct http_req *r);
 int	console_case_get(struct http_req *r);

@@ -18,6 +18,7 @@
 #include "intent.h"
 #include "locales.h"
 #include "log.h"
+#include "media.h"
 #include "outbox.h"
 #include "review.h"
 #include "signals.h"
@@ -561,6 +562,11 @@ on_message(struct conv_engine *e, const struct agency *a,
 		rc = read_together(e, a, r, &c, burst, now_ms);
 	if (rc == 0)
 		rc = conv_db_save(e->store, &c);
+	/* A photo or file: kept, and evidence of the case the conversation
+	 * has (one registered later takes it then: conv_db_create_case). */
+	if (rc == 0 && media_is_kind(r->type) && media_note(e->store, r->id,
+	    c.id, c.case_ref, now_ms) == -1)
+		rc = -1;
 	if (rc == -1)
 		return -1;
 	return conv_db_mark_processed(e->store, r->id, c.id);

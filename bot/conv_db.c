@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "media.h"
 #include "store.h"
 
 /* sql is a string literal: its address keys the statement cache, so each
@@ -490,7 +491,11 @@ conv_db_create_case(struct store *s, const struct agency *a, struct conv *c,
 	bind_text(st, 11, c->st.dossier);
 	store_bind_int64(st, 12, now_ms);
 	store_bind_int64(st, 13, now_ms + term);
-	return done(s, st);
+	if (done(s, st) == -1)
+		return -1;
+	/* Photos and files sent in the conversation so far are its
+	 * evidence. */
+	return media_attach_case(s, c->id, c->case_ref) == -1 ? -1 : 0;
 }
 
 int

@@ -26,6 +26,7 @@ struct xfer {
 	struct graph_job	*job;
 	struct curl_slist	*headers;
 	struct buf		 resp;
+	int			 too_big;	/* an append hit the cap */
 	char			 errbuf[CURL_ERROR_SIZE];
 	struct xfer		*next;
 };
@@ -69,6 +70,7 @@ graph_result_free(struct graph_result *r)
 		next = r->next;
 		free(r->curl_error);
 		free(r->body);
+		free(r->content_type);
 		free(r);
 	}
 }
@@ -137,7 +139,10 @@ on_data(char *p, size_t size, size_t n, void *arg)
 	struct xfer *x = arg;
 
 	/* Returning less than given makes curl fail with a write error. */
-	return buf_append(&x->resp, p, size * n) == 0 ? size * n : 0;
+	if (buf_append(&x->resp, p, size * n) == 0)
+		return size * n;
+	x->too_big = 1;
+	return 0;
 }
 
 static void
@@ -150,21 +155,48 @@ xfer_free(struct xfer *x)
 	free(x);
 }
 
+/* A download (GET): no body, the token only when given, redirects
+ * followed a few times within the same protocols, and curl stops early
+ * when the announced size is over the cap. */
+static struct curl_slist *
+setup_get(struct xfer *x)
+{
+	CURL *e = x->easy;
+	struct curl_slist *h = NULL;
+
+	if (x->job->auth != NULL)
+		h = curl_slist_append(h, x->job->auth);
+	curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 3L);
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)x->job->max_bytes);
+	return h;
+}
+
 static int
 xfer_setup(struct graph *g, struct xfer *x)
 {
 	CURL *e = x->easy;
 	struct curl_slist *h = NULL;
 
-	h = curl_slist_append(h, x->job->auth);
-	h = curl_slist_append(h, "Content-Type: application/json");
-	h = curl_slist_append(h, "Expect:");	/* no 100-continue wait */
-	if ((x->headers = h) == NULL)
-		return -1;
+	if (strcmp(x->job->method, "GET") == 0) {
+		if ((h = setup_get(x)) == NULL && x->job->auth != NULL)
+			return -1;
+	} else {
+		h = curl_slist_append(h, x->job->auth);
+		h = curl_slist_append(h, "Content-Type: application/json");
+		h = curl_slist_append(h, "Expect:");	/* no 100-continue */
+		if (h == NULL)
+			return -1;
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->job->body);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE,
+		    (long)strlen(x->job->body));
+	}
+	x->headers = h;
 	curl_easy_setopt(e, CURLOPT_URL, x->job->url);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->job->body);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(x->job->body));
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 	    g->opts.connect_timeout_ms);
@@ -200,7 +232,9 @@ start_job(struct graph *g, struct graph_job *job)
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		log_fatalx("event=graph_oom");
 	x->job = job;
-	buf_init(&x->resp, RESPONSE_MAX);
+	if (job->max_bytes == 0)
+		job->max_bytes = RESPONSE_MAX;
+	buf_init(&x->resp, job->max_bytes);
 	if ((x->easy = curl_easy_init()) == NULL || xfer_setup(g, x) == -1 ||
 	    curl_multi_add_handle(g->multi, x->easy) != CURLM_OK) {
 		r = new_result(job);
@@ -234,10 +268,15 @@ finish(struct graph *g, CURL *e, CURLcode cc)
 	struct graph_result *r;
 	struct xfer *x = NULL;
 	curl_off_t ra = 0;
+	char *ct = NULL;
 
 	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&x);
 	r = new_result(x->job);
 	r->curl_code = cc;
+	r->too_big = x->too_big || cc == CURLE_FILESIZE_EXCEEDED;
+	if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK &&
+	    ct != NULL)
+		r->content_type = strdup(ct);
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->http_status);
 	if (curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK &&
 	    ra > 0)
@@ -245,6 +284,7 @@ finish(struct graph *g, CURL *e, CURLcode cc)
 	if (cc != CURLE_OK)
 		r->curl_error = strdup(x->errbuf[0] ? x->errbuf :
 		    curl_easy_strerror(cc));
+	r->body_len = x->resp.len;
 	r->body = buf_take(&x->resp);
 	curl_multi_remove_handle(g->multi, e);
 	unlink_xfer(g, x);

@@ -36,10 +36,13 @@
 /* One HTTP request.  All strings are owned (malloc'd) by the job. */
 struct graph_job {
 	long long	 id;		/* caller's id (the outbox row id) */
-	char		*method;	/* "POST" */
+	char		*method;	/* "POST", or "GET" (downloads) */
 	char		*url;		/* full URL incl. appsecret_proof */
-	char		*auth;		/* "Authorization: Bearer ..." header */
-	char		*body;		/* JSON */
+	char		*auth;		/* "Authorization: Bearer ..." header,
+					   or NULL (GET only) */
+	char		*body;		/* JSON; NULL for GET */
+	size_t		 max_bytes;	/* answer cap; 0: 256 KiB.  A larger
+					   answer fails with too_big set */
 	struct graph_job *next;		/* queue link, owned by graph */
 };
 
@@ -49,7 +52,11 @@ struct graph_result {
 	long		 http_status;	/* 0 when no HTTP answer came */
 	int		 curl_code;	/* CURLcode, 0 = transfer completed */
 	char		*curl_error;	/* curl's error text, or NULL */
-	char		*body;		/* response body (capped), or NULL */
+	char		*body;		/* response body (capped), or NULL;
+					   NUL-terminated, may hold NULs */
+	size_t		 body_len;	/* its length in bytes */
+	char		*content_type;	/* Content-Type header, or NULL */
+	int		 too_big;	/* answer was over the job's cap */
 	long		 retry_after_s;	/* Retry-After header, -1 if none */
 	struct graph_result *next;	/* list link */
 };

@@ -84,6 +84,7 @@ struct report_purge_counts {
 	long	cases;
 	long	unexpected;
 	long	review;		/* review items (review.h) blanked */
+	long	media;		/* photos and files (media.h) deleted */
 };
 
 /*
@@ -102,7 +103,7 @@ int	report_purge(struct store *st, long long cutoff_ms, int max_batches,
  * where each table's batches stopped, so a purge spread over many calls
  * never scans the rows it already blanked.
  */
-#define REPORT_PURGE_STEPS	7
+#define REPORT_PURGE_STEPS	8
 struct report_purge_cursor {
 	long long	after_id[REPORT_PURGE_STEPS];	/* last rowid done */
 	unsigned	done;			/* bit per finished table */

@@ -76,6 +76,15 @@ static const char sql_p_review[] =
 	" WHERE id > ?3 AND +received_at < ?1 AND text IS NOT NULL"
 	" AND (conversation_id IS NULL OR conversation_id NOT IN " KEPT_CONVS
 	") ORDER BY id LIMIT ?2) RETURNING id";
+/* Photos and files go whole (no figure counts them), at the age of
+ * their message, unless their conversation is kept or the case they are
+ * evidence of is not handled before the cutoff. */
+static const char sql_p_media[] =
+	"DELETE FROM media WHERE id IN (SELECT id FROM media"
+	" WHERE id > ?3 AND +created_at < ?1 AND (conversation_id IS NULL"
+	" OR conversation_id NOT IN " KEPT_CONVS ") AND (case_ref IS NULL"
+	" OR case_ref NOT IN (SELECT reference FROM cases WHERE handled_at"
+	" IS NULL OR handled_at >= ?1)) ORDER BY id LIMIT ?2) RETURNING id";
 static const char sql_p_unexpected[] =
 	"DELETE FROM unexpected WHERE id IN (SELECT id FROM unexpected"
 	" WHERE id > ?3 AND +received_at < ?1 ORDER BY id LIMIT ?2)"
@@ -90,6 +99,7 @@ struct step {
 
 static const struct step purge_steps[REPORT_PURGE_STEPS] = {
 	{ sql_p_cases, CNT(cases) },
+	{ sql_p_media, CNT(media) },
 	{ sql_p_inbound, CNT(inbound) },
 	{ sql_p_review, CNT(review) },
 	{ sql_p_outbox, CNT(outbox) },
@@ -192,6 +202,12 @@ static const char sql_e_review[] =
 	" inbound WHERE user_id = ?1 OR user_phone = ?1) OR conversation_id"
 	" IN (SELECT id FROM conversations WHERE user_id = ?1"
 	" OR user_phone = ?1))";
+/* Before the messages and conversations it is found through. */
+static const char sql_e_media[] =
+	"DELETE FROM media WHERE ?2 > 0 AND (user_id = ?1 OR inbound_id IN"
+	" (SELECT id FROM inbound WHERE user_id = ?1 OR user_phone = ?1)"
+	" OR conversation_id IN (SELECT id FROM conversations"
+	" WHERE user_id = ?1 OR user_phone = ?1))";
 static const char sql_e_inbound[] =
 	"UPDATE inbound SET user_id = '', user_phone = NULL, user_name = NULL,"
 	" text = NULL, payload = NULL, raw = '' WHERE user_id = ?1"
@@ -214,6 +230,7 @@ static const struct step erase_steps[] = {
 	{ sql_e_cases, CNT(cases) },
 	{ sql_e_outbox, CNT(outbox) },
 	{ sql_e_review, CNT(review) },
+	{ sql_e_media, CNT(media) },
 	{ sql_e_inbound, CNT(inbound) },
 	{ sql_e_statuses, CNT(statuses) },
 	{ sql_e_unexpected, CNT(unexpected) },
@@ -277,9 +294,10 @@ purge_log(const char *event, const struct report_purge_state *p)
 
 	report_format_date(p->cutoff_ms, cutoff);
 	log_info("event=%s before=%s conversations=%ld inbound=%ld "
-	    "statuses=%ld outbox=%ld cases=%ld unexpected=%ld review=%ld",
-	    event, cutoff, p->c.conversations, p->c.inbound, p->c.statuses,
-	    p->c.outbox, p->c.cases, p->c.unexpected, p->c.review);
+	    "statuses=%ld outbox=%ld cases=%ld unexpected=%ld review=%ld "
+	    "media=%ld", event, cutoff, p->c.conversations, p->c.inbound,
+	    p->c.statuses, p->c.outbox, p->c.cases, p->c.unexpected,
+	    p->c.review, p->c.media);
 }
 
 void

@@ -366,6 +366,83 @@ store_bind_null(struct store_stmt *st, int i)
 }
 
 int
+store_bind_blob(struct store_stmt *st, int i, const void *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *b = p;
+	char *t;
+	size_t k;
+	int rc;
+
+	if (st->s->kind == STORE_SQLITE)
+		return bind(st, i, STORE_B_BLOB, (long long)n, p, 0);
+	/* PostgreSQL takes bytea as text in its hex form. */
+	if (n > ((size_t)-1 - 3) / 2 || (t = malloc(2 * n + 3)) == NULL)
+		return -1;
+	t[0] = '\\';
+	t[1] = 'x';
+	for (k = 0; k < n; k++) {
+		t[2 + 2 * k] = hex[b[k] >> 4];
+		t[3 + 2 * k] = hex[b[k] & 15];
+	}
+	t[2 + 2 * n] = '\0';
+	rc = store_pg_bind(st, i, STORE_B_BLOB, 0, t, -1);
+	free(t);
+	return rc;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+void *
+store_col_blob_dup(struct store_stmt *st, int i, size_t *n)
+{
+	const unsigned char *t;
+	const void *p;
+	unsigned char *out;
+	size_t len, k;
+	int hi, lo;
+
+	*n = 0;
+	if (st->s->kind == STORE_SQLITE) {
+		if (store_lite_null(st, i))
+			return NULL;
+		p = store_lite_blob(st, i, &len);
+		if ((out = malloc(len ? len : 1)) == NULL)
+			return NULL;
+		if (len > 0)
+			memcpy(out, p, len);
+		*n = len;
+		return out;
+	}
+	/* PostgreSQL's text output of bytea: "\x" then two hex digits a
+	 * byte (bytea_output = hex, the default since 9.0). */
+	if ((t = (const unsigned char *)store_pg_text(st, i)) == NULL ||
+	    t[0] != '\\' || t[1] != 'x' || (len = strlen((const char *)t +
+	    2)) % 2 != 0 || (out = malloc(len / 2 ? len / 2 : 1)) == NULL)
+		return NULL;
+	for (k = 0; k < len / 2; k++) {
+		if ((hi = hexval(t[2 + 2 * k])) < 0 ||
+		    (lo = hexval(t[3 + 2 * k])) < 0) {
+			free(out);
+			return NULL;
+		}
+		out[k] = (unsigned char)(hi << 4 | lo);
+	}
+	*n = len / 2;
+	return out;
+}
+
+int
 store_step(struct store_stmt *st)
 {
 	if (st->s->kind == STORE_PG)

@@ -100,6 +100,9 @@ int		 store_bind_int(struct store_stmt *st, int i, int v);
 int		 store_bind_text(struct store_stmt *st, int i, const char *v,
 		    int len);
 int		 store_bind_null(struct store_stmt *st, int i);
+/* Bytes (BLOB on SQLite, bytea on PostgreSQL), copied; n may be 0. */
+int		 store_bind_blob(struct store_stmt *st, int i, const void *p,
+		    size_t n);
 /* A value given as text for a column of any type (copying tables):
  * PostgreSQL converts it to the column's type. */
 int		 store_bind_value(struct store_stmt *st, int i, const char *v);
@@ -113,6 +116,10 @@ long long	 store_col_int64(struct store_stmt *st, int i);
 int		 store_col_int(struct store_stmt *st, int i);
 const char	*store_col_text(struct store_stmt *st, int i);
 int		 store_col_null(struct store_stmt *st, int i);
+/* A BLOB / bytea column as a malloc'd copy (the caller frees it) with
+ * its length in *n; NULL for NULL, out of memory or a value that is not
+ * bytes (*n = 0).  An empty value gives a 1-byte allocation, *n = 0. */
+void		*store_col_blob_dup(struct store_stmt *st, int i, size_t *n);
 int		 store_col_count(struct store_stmt *st);
 const char	*store_col_name(struct store_stmt *st, int i);
 

@@ -70,6 +70,7 @@ int	 store_lite_step(struct store_stmt *st);
 const char *store_lite_text(struct store_stmt *st, int i);
 long long store_lite_int64(struct store_stmt *st, int i);
 int	 store_lite_null(struct store_stmt *st, int i);
+const void *store_lite_blob(struct store_stmt *st, int i, size_t *n);
 int	 store_lite_ncols(struct store_stmt *st);
 const char *store_lite_colname(struct store_stmt *st, int i);
 int	 store_lite_exec(struct store *s, const char *sql);
@@ -97,6 +98,6 @@ int	 store_pg_notified(struct store *s);
 /* The schema's SQLite DDL in PostgreSQL's words (malloc'd). */
 char	*store_pg_ddl(const char *sqlite_ddl);
 
-enum { STORE_B_INT, STORE_B_TEXT, STORE_B_NULL };
+enum { STORE_B_INT, STORE_B_TEXT, STORE_B_NULL, STORE_B_BLOB };
 
 #endif

@@ -118,6 +118,9 @@ store_lite_bind(struct store_stmt *st, int i, int type, long long n,
 	case STORE_B_TEXT:
 		return sqlite3_bind_text(st->lite, i, t, len,
 		    SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
+	case STORE_B_BLOB:
+		return sqlite3_bind_blob64(st->lite, i, t, (sqlite3_uint64)n,
+		    SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
 	default:
 		return sqlite3_bind_null(st->lite, i) == SQLITE_OK ? 0 : -1;
 	}
@@ -142,6 +145,16 @@ const char *
 store_lite_text(struct store_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st->lite, i);
+}
+
+/* The bytes of column i, *n their count (NULL for NULL or empty). */
+const void *
+store_lite_blob(struct store_stmt *st, int i, size_t *n)
+{
+	const void *p = sqlite3_column_blob(st->lite, i);
+
+	*n = (size_t)sqlite3_column_bytes(st->lite, i);
+	return p;
 }
 
 long long

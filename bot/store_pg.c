@@ -17,6 +17,7 @@
 
 #define OID_INT8	20
 #define OID_TEXT	25
+#define OID_BYTEA	17
 #define RECONNECT_MS	1000	/* between attempts on a dead server */
 
 static void
@@ -190,6 +191,9 @@ store_pg_bind(struct store_stmt *st, int i, int type, long long n,
 	} else if (type == STORE_B_TEXT) {
 		v = len < 0 ? strdup(t) : strndup(t, (size_t)len);
 		st->types[i - 1] = OID_TEXT;
+	} else if (type == STORE_B_BLOB) {	/* t: "\\x" and hex */
+		v = strdup(t);
+		st->types[i - 1] = OID_BYTEA;
 	}
 	free(st->vals[i - 1]);
 	st->vals[i - 1] = v;
@@ -370,7 +374,8 @@ word_at(const char *p, const char *start, const char *w)
 /*
  * The schema is written once, in SQLite's words; the only words that
  * differ are the types of the integer columns: 64-bit everywhere (times
- * are milliseconds), and a rowid primary key becomes an identity column.
+ * are milliseconds), a rowid primary key becomes an identity column, and
+ * BLOB is BYTEA.
  */
 char *
 store_pg_ddl(const char *sql)
@@ -392,6 +397,9 @@ store_pg_ddl(const char *sql)
 		} else if (word_at(p, sql, "INTEGER")) {
 			o += sprintf(o, "BIGINT");
 			p += 7;
+		} else if (word_at(p, sql, "BLOB")) {
+			o += sprintf(o, "BYTEA");
+			p += 4;
 		} else
 			*o++ = *p++;
 	}

@@ -265,6 +265,42 @@ static const char *const migrations[] = {
 	"INSERT INTO case_notes (case_ref, author, text, created_at)"
 	"  SELECT reference, '', note, updated_at FROM cases"
 	"  WHERE note IS NOT NULL AND note <> '';",
+
+	/* 9: media the citizens sent (media.c): one row per photo, file or
+	 * voice message, its bytes kept here (not in files) so a backup,
+	 * every PostgreSQL instance, purge and erase see them like the
+	 * message.  The back end downloads pending rows; staff read them
+	 * through /api/media/ID.  case_ref: evidence of that case. */
+	"CREATE TABLE media ("
+	"  id INTEGER PRIMARY KEY,"
+	"  inbound_id INTEGER NOT NULL UNIQUE,"	/* inbound.id */
+	"  conversation_id INTEGER,"
+	"  case_ref TEXT,"
+	"  agency TEXT,"
+	"  channel TEXT NOT NULL,"
+	"  user_id TEXT NOT NULL,"		/* for erase */
+	"  kind TEXT NOT NULL,"			/* image | audio | video |"
+						   document | sticker | file */
+	"  source TEXT NOT NULL,"		/* WA media id / Messenger URL */
+	"  filename TEXT,"			/* as the citizen named it */
+	"  content_type TEXT,"			/* checked, without parameters */
+	"  size INTEGER,"			/* bytes */
+	"  data BLOB,"
+	"  status TEXT NOT NULL DEFAULT 'pending'," /* pending | stored |"
+						   failed */
+	"  error TEXT,"				/* failed: too_big | type |"
+						   refused | download */
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+	"  claimed_by INTEGER,"			/* in flight: the instance */
+	"  claimed_at INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX media_pending ON media (next_attempt_at)"
+	"  WHERE status = 'pending';"
+	"CREATE INDEX media_conv ON media (conversation_id);"
+	"CREATE INDEX media_case ON media (case_ref);"
+	"CREATE INDEX media_user ON media (user_id);",
 };
 
 size_t

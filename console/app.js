@@ -599,6 +599,7 @@
       el('div', { class: 'meta' }, el('span', { class: 'who', text: who }),
         ' ', el('time', { text: fmtTime(msg.at) })),
       el('div', { class: 'text', text: text || '' }));
+    if (msg.media && window.LoketMedia) li.appendChild(window.LoketMedia.render(msg.media));
     /* "De bot begreep dit verkeerd" and the mark (review.js). */
     if (msg.from === 'citizen' && window.LoketReview)
       window.LoketReview.messageMark(li, msg);
@@ -881,6 +882,7 @@
     dlRow(dl, 'Oordeel', VERDICTS[k.verdict]);
     dlRow(dl, 'Afgehandeld', fmtDate(k.handled_at));
     renderNotes($('case-notes'), k.notes);
+    if (window.LoketMedia) window.LoketMedia.renderEvidence($('case-evidence'), k.evidence || []);
     show('case-open-conv', !!k.conversation_id);
     show('case-decide', isCoord());
     show('step-admissibility', st === 'nieuw' || st === 'ontvankelijk' || st === 'onontvankelijk');

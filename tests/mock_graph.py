@@ -18,11 +18,22 @@ the command line or at run time with POST /_mock/fault {"mode":..,...}:
 Control: POST /_mock/reset (faults off), GET /_mock/stats (counts),
 GET /_mock/requests (the recorded lines as a JSON array).
 
+Media (what a citizen sent), registered with POST /_mock/media
+{"id", "content_type", "data_b64" | "size" (that many bytes of a JPEG),
+ "fail": N (the next N downloads answer 500), "file_size": announced size,
+ "url": the URL the media id answers with, "mime_type": Meta's type}:
+  GET /{media-id}        (bearer required) -> {url, mime_type, sha256,
+                                               file_size, id} (WhatsApp)
+  GET /_media/{id}       (bearer required) -> the bytes (WhatsApp's URL)
+  GET /_cdn/{id}         (no token)        -> the bytes (Messenger's URL)
+Unknown ids answer 404 with Meta's error JSON.
+
 Usage: mock_graph.py [--port N] [--port-file F] [--record F] [--idle S] ...
 With --port 0 (default) a free port is chosen and printed as "PORT n".
 Stops by itself after --idle seconds without requests, and on SIGTERM.
 """
 import argparse
+import base64
 import json
 import random
 import re
@@ -54,6 +65,7 @@ class State:
         self.record = open(args.record, "a", encoding="utf-8") if args.record else None
         self.stats = {"requests": 0, "accepted": 0, "faults": 0, "connections": 0}
         self.lines = []
+        self.media = {}
         self.set_fault(vars(args))
 
     def set_fault(self, f):
@@ -121,7 +133,63 @@ class Handler(BaseHTTPRequestHandler):
             with STATE.lock:
                 self.reply(200, list(STATE.lines))
         else:
-            self.reply(404, {"error": {"message": "unknown path", "code": 100}})
+            self.media_get()
+
+    def send_bytes(self, status, ctype, data):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            # Loket hung up on a download over its size limit.
+            self.close_connection = True
+
+    def media_get(self):
+        """The media API: metadata, then bytes (see the module text)."""
+        url = urlsplit(self.path)
+        path = re.sub(r"^/v[0-9]+\.[0-9]+/", "/", url.path)
+        auth = self.headers.get("Authorization") or ""
+        with STATE.lock:
+            STATE.stats["requests"] += 1
+            STATE.seq += 1
+            seq = STATE.seq
+        entry = {"ts": time.time(), "seq": seq, "conn": self.conn_no,
+                 "method": "GET", "path": url.path, "query": url.query,
+                 "headers": dict(self.headers.items())}
+        m = re.match(r"^/(_media|_cdn)/([^/]+)$", path) or \
+            re.match(r"^/()([A-Za-z0-9._-]+)$", path)
+        with STATE.lock:
+            med = STATE.media.get(m.group(2)) if m else None
+            fail = False
+            if med is not None and m.group(1) and med.get("fail", 0) > 0:
+                med["fail"] -= 1
+                fail = True
+        if med is None:
+            status = 404
+            self.reply(404, {"error": {"message": "(#100) Invalid media id",
+                                       "type": "OAuthException", "code": 100}})
+        elif m.group(1) != "_cdn" and not auth.startswith("Bearer "):
+            status = 401
+            self.reply(401, {"error": {"message": "no token", "code": 190}})
+        elif fail:
+            status = 500
+            self.reply(500, b"Internal Server Error")
+        elif m.group(1):
+            status = 200
+            self.send_bytes(200, med["content_type"], med["data"])
+        else:
+            status = 200
+            self.reply(200, {
+                "messaging_product": "whatsapp",
+                "url": med.get("url") or "http://127.0.0.1:%d/_media/%s" % (
+                    self.server.server_address[1], m.group(2)),
+                "mime_type": med.get("mime_type", med["content_type"]),
+                "sha256": "mock", "file_size": med.get("file_size", len(med["data"])),
+                "id": m.group(2)})
+        entry["answer"] = status
+        STATE.log(entry)
 
     def do_POST(self):
         STATE.last = time.monotonic()
@@ -215,6 +283,15 @@ class Handler(BaseHTTPRequestHandler):
         with STATE.lock:
             if path == "/_mock/fault":
                 STATE.set_fault(f)
+            elif path == "/_mock/media":
+                if "data_b64" in f:
+                    data = base64.b64decode(f["data_b64"])
+                else:
+                    n = int(f.get("size") or 64)
+                    data = (b"\xff\xd8\xff\xe0" + b"\0" * n)[:max(n, 4)]
+                f["data"] = data
+                f.setdefault("content_type", "image/jpeg")
+                STATE.media[str(f["id"])] = f
             elif path == "/_mock/reset":
                 STATE.set_fault({})
             else:

@@ -518,6 +518,57 @@ test_pg_shared(void)
 	store_close(b);
 }
 
+/* Bytes in and out unchanged (NULs, high bytes, empty, NULL), on both
+ * back ends: bytea travels as hex text on PostgreSQL. */
+static void
+test_blob(const char *path)
+{
+	static const unsigned char bytes[] = { 0, 1, 0x7f, 0x80, 0xff, '\\',
+	    'x', 0, 'A' };
+	struct store *s;
+	struct store_stmt *st;
+	char err[256];
+	unsigned char *got;
+	size_t n = 99;
+	int i;
+
+	s = store_open(path, err, sizeof(err));
+	TEST("blob: open", s != NULL);
+	if (s == NULL)
+		return;
+	/* store_exec runs SQL as given: PostgreSQL's name for BLOB. */
+	TEST("blob: table", store_exec(s, store_kind(s) == STORE_PG ?
+	    "CREATE TABLE b (id INTEGER, v BYTEA)" :
+	    "CREATE TABLE b (id INTEGER, v BLOB)") == 0);
+	for (i = 0; i < 3; i++) {
+		st = store_prepare(s, "INSERT INTO b (id, v) VALUES (?1, ?2)");
+		store_bind_int(st, 1, i);
+		if (i == 0)
+			store_bind_blob(st, 2, bytes, sizeof(bytes));
+		else if (i == 1)
+			store_bind_blob(st, 2, "", 0);
+		else
+			store_bind_null(st, 2);
+		TEST("blob: insert", store_step(st) == STORE_DONE);
+		store_finalize(st);
+	}
+	st = store_prepare(s, "SELECT v FROM b ORDER BY id");
+	TEST("blob: row 0", store_step(st) == STORE_ROW);
+	got = store_col_blob_dup(st, 0, &n);
+	TEST("blob: same bytes", got != NULL && n == sizeof(bytes) &&
+	    memcmp(got, bytes, n) == 0);
+	free(got);
+	TEST("blob: row 1", store_step(st) == STORE_ROW);
+	got = store_col_blob_dup(st, 0, &n);
+	TEST("blob: empty is not NULL", got != NULL && n == 0);
+	free(got);
+	TEST("blob: row 2", store_step(st) == STORE_ROW);
+	got = store_col_blob_dup(st, 0, &n);
+	TEST("blob: NULL", got == NULL && n == 0);
+	store_finalize(st);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -534,6 +585,8 @@ main(void)
 			test_transactions(name);
 		if (pg_db("pgstmt", name, sizeof(name)) != NULL)
 			test_stmt(name);
+		if (pg_db("pgblob", name, sizeof(name)) != NULL)
+			test_blob(name);
 		test_pg_shared();
 		remove_tmpdir();
 		return TEST_REPORT();
@@ -544,6 +597,8 @@ main(void)
 	test_transactions(path);
 	db_path(path, sizeof(path), "stmt.db");
 	test_stmt(path);
+	db_path(path, sizeof(path), "blob.db");
+	test_blob(path);
 	remove_tmpdir();
 	return TEST_REPORT();
 }
