@@ -235,7 +235,9 @@ login_headers(struct http_req *r)
 		return console_error(r, 403, "bad_origin");
 	http_client_addr(r, addr, sizeof(addr));
 	snprintf(key, sizeof(key), "a:%s", addr);
-	if ((wait = throttle_wait_ms(&c->throttle, key, store_now_ms())) > 0)
+	wait = session_throttle_wait(r->srv->store, &c->throttle, key,
+	    store_now_ms());
+	if (wait > 0)
 		return too_many(r, wait);
 	return HTTP_READ_BODY;
 }
@@ -275,11 +277,12 @@ check_login(struct http_req *r, const char *name, const char *pw,
 static int
 login_body(struct http_req *r)
 {
-	struct console *c = r->srv->console;
+	struct throttle *t = &r->srv->console->throttle;
+	struct store *db = r->srv->store;
 	char addr[64], kaddr[THROTTLE_KEY_MAX], kname[THROTTLE_KEY_MAX];
 	const char *name = NULL, *pw = NULL;
 	struct staff_account a;
-	long long now = store_now_ms(), wait;
+	long long now = store_now_ms(), wait, wait2;
 	json_t *o;
 	int rc;
 
@@ -293,9 +296,9 @@ login_body(struct http_req *r)
 	http_client_addr(r, addr, sizeof(addr));
 	snprintf(kaddr, sizeof(kaddr), "a:%s", addr);
 	snprintf(kname, sizeof(kname), "u:%s", name);
-	wait = throttle_wait_ms(&c->throttle, kname, now);
-	if (wait < throttle_wait_ms(&c->throttle, kaddr, now))
-		wait = throttle_wait_ms(&c->throttle, kaddr, now);
+	wait = session_throttle_wait(db, t, kname, now);
+	if (wait < (wait2 = session_throttle_wait(db, t, kaddr, now)))
+		wait = wait2;
 	if (wait > 0) {
 		json_decref(o);
 		return too_many(r, wait);
@@ -305,13 +308,13 @@ login_body(struct http_req *r)
 	if (rc == -1)
 		return console_error(r, 503, "database");
 	if (rc == 0) {
-		throttle_fail(&c->throttle, kname, THROTTLE_FREE_ACCOUNT, now);
-		throttle_fail(&c->throttle, kaddr, THROTTLE_FREE_ADDRESS, now);
+		session_throttle_fail(db, t, kname, THROTTLE_FREE_ACCOUNT, now);
+		session_throttle_fail(db, t, kaddr, THROTTLE_FREE_ADDRESS, now);
 		log_warnx("event=login_failed addr=%s", addr);
 		return console_error(r, 401, "invalid_login");
 	}
-	throttle_clear(&c->throttle, kname);
-	throttle_clear(&c->throttle, kaddr);
+	session_throttle_clear(db, t, kname);
+	session_throttle_clear(db, t, kaddr);
 	return login_ok(r, &a);
 }
 

@@ -277,7 +277,7 @@ transcript(struct server *s, long long id)
 	    "UNION ALL SELECT 'out', id, created_at, kind, body, author, "
 	    "status, error_code, error_text FROM outbox WHERE conversation_id = ?1 AND kind IN ('text', "
 	    "'choices', 'template') ORDER BY 3 DESC, 2 DESC LIMIT ?2) "
-	    "ORDER BY 3, 2";
+	    "AS t ORDER BY 3, 2";
 	struct store_stmt *st;
 	json_t *list = json_array(), *o;
 	int rc;

@@ -28,6 +28,27 @@ bot_handling(const struct conv *c)
 	    c->st.step != DS_STAFF && c->st.step != DS_ENDED;
 }
 
+/*
+ * Loads conv_id inside the caller's transaction under the citizen's lock
+ * (the one the message handler holds, conv.c), then reads it again:
+ * with several instances, a staff action and a message of the same
+ * citizen on another instance take turns instead of interleaving.  On
+ * SQLite the lock is free at once.  1, 0 (no such row) or -1.
+ */
+static int
+load_locked(struct store *s, long long conv_id, struct conv *c)
+{
+	int rc = conv_db_load(s, conv_id, c);
+
+	if (rc == 1 && store_xact_lock(s, store_key(c->channel, c->agency,
+	    c->user_id), 1) != 1) {
+		log_warnx("event=staff_lock_failed conversation=%lld "
+		    "msg=\"%s\"", conv_id, store_errmsg(s));
+		return -1;
+	}
+	return rc == 1 ? conv_db_load(s, conv_id, c) : rc;
+}
+
 /* Loads conv_id, runs fn, saves, all in one transaction. */
 static int
 with_conv(struct conv_engine *e, long long conv_id, staff_fn *fn, const void *arg,
@@ -39,7 +60,7 @@ with_conv(struct conv_engine *e, long long conv_id, staff_fn *fn, const void *ar
 
 	if (store_begin(s) == -1)
 		return -1;
-	rc = conv_db_load(s, conv_id, &c);
+	rc = load_locked(s, conv_id, &c);
 	bot = rc == 1 && bot_handling(&c);
 	if (rc == 1)
 		rc = fn(s, &c, arg, now_ms);
@@ -256,7 +277,7 @@ conv_handback(struct conv_engine *e, long long conv_id, long long now_ms)
 	/* Not through with_conv: it needs the engine for the reply text. */
 	if (store_begin(s) == -1)
 		return -1;
-	rc = conv_db_load(s, conv_id, &c);
+	rc = load_locked(s, conv_id, &c);
 	rc = rc == 1 ? do_handback(e, &c, now_ms) : rc == 0 ? -2 : -1;
 	if (rc < 0) {
 		store_rollback(s);
@@ -291,7 +312,7 @@ conv_staff_case(struct conv_engine *e, long long conv_id,
 
 	if (store_begin(s) == -1)
 		return -1;
-	if ((rc = conv_db_load(s, conv_id, &c)) != 1) {
+	if ((rc = load_locked(s, conv_id, &c)) != 1) {
 		store_rollback(s);
 		return rc == 0 ? -2 : -1;
 	}

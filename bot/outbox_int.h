@@ -87,5 +87,16 @@ long long	 outbox_pace_when(struct outbox_pace *p, const char *key,
 void		 outbox_pace_take(struct outbox_pace *p, const char *key,
 		    long long now, double interval_ms);
 void		 outbox_pace_prune(struct outbox_pace *p, long long now);
+/*
+ * Shared budgets (PostgreSQL), inside the claiming transaction:
+ * outbox_pace_begin() at its start; outbox_pace_sync() before a sending
+ * number's key is checked: 1 when its tat is now the database's (locked
+ * to the commit), 0 when another instance is claiming for it (busy), -1
+ * on error; outbox_pace_save() writes the tats back before the commit.
+ * On SQLite sync is always 1 and save does nothing.
+ */
+void		 outbox_pace_begin(struct outbox_pace *p);
+int		 outbox_pace_sync(struct outbox *ob, const char *key);
+int		 outbox_pace_save(struct outbox *ob);
 
 #endif

@@ -6,13 +6,25 @@
  * Keys are strings ("s|<number>" per sending number, "p|<number>|<user>"
  * per citizen).  Service thread only; state is in memory, so a restart
  * forgets it, which at worst allows one burst early.
+ *
+ * Several instances on one PostgreSQL share each sending number's budget:
+ * before a number is used in a claiming transaction its tat is read from
+ * its send_pace row (FOR UPDATE SKIP LOCKED: another instance that is
+ * claiming for the number right now makes it busy here for a moment,
+ * never a wait or a deadlock) and written back before the commit.  The
+ * per-citizen pair limit stays in memory (a turn's bubbles are few).
+ * SQLite, one process: memory only.
  */
 #include "outbox_int.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "store.h"
+
 #define PACE_BUCKETS	1024
+#define PACE_SYNCED	16	/* numbers read in one claiming transaction */
 
 struct pace_entry {
 	char			*key;
@@ -24,6 +36,10 @@ struct outbox_pace {
 	struct pace_entry	*b[PACE_BUCKETS];
 	size_t			 n;
 	long long		 pruned_at;
+	struct pace_entry	*synced[PACE_SYNCED];	/* read from the
+							   database in this
+							   transaction */
+	int			 nsynced;
 };
 
 static unsigned
@@ -105,6 +121,95 @@ outbox_pace_take(struct outbox_pace *p, const char *key, long long now,
 	if (e->tat < (double)now)
 		e->tat = (double)now;
 	e->tat += interval_ms;
+}
+
+/* The entry for key, created at tat 0 (a new key) if missing. */
+static struct pace_entry *
+get(struct outbox_pace *p, const char *key)
+{
+	struct pace_entry *e = find(p, key);
+	unsigned h;
+
+	if (e != NULL)
+		return e;
+	if ((e = calloc(1, sizeof(*e))) == NULL ||
+	    (e->key = strdup(key)) == NULL) {
+		free(e);
+		return NULL;
+	}
+	h = hash(key);
+	e->next = p->b[h];
+	p->b[h] = e;
+	p->n++;
+	return e;
+}
+
+void
+outbox_pace_begin(struct outbox_pace *p)
+{
+	p->nsynced = 0;
+}
+
+int
+outbox_pace_sync(struct outbox *ob, const char *key)
+{
+	static const char ins[] = "INSERT INTO send_pace (number, tat_us) "
+	    "VALUES (?1, 0) ON CONFLICT (number) DO NOTHING";
+	static const char sel[] = "SELECT tat_us FROM send_pace "
+	    "WHERE number = ?1 FOR UPDATE SKIP LOCKED";
+	struct outbox_pace *p = ob->pace;
+	struct store_stmt *st;
+	struct pace_entry *e;
+	int i, rc;
+
+	if (store_kind(ob->store) != STORE_PG)
+		return 1;
+	for (i = 0; i < p->nsynced; i++)
+		if (strcmp(p->synced[i]->key, key) == 0)
+			return 1;
+	if (p->nsynced == PACE_SYNCED)
+		return 0;	/* that many numbers: the rest next round */
+	if ((st = store_stmt(ob->store, ins)) == NULL)
+		return -1;
+	store_bind_text(st, 1, key, -1);
+	rc = store_step(st);
+	store_stmt_done(st);
+	if (rc != STORE_DONE || (st = store_stmt(ob->store, sel)) == NULL)
+		return -1;
+	store_bind_text(st, 1, key, -1);
+	if ((rc = store_step(st)) == STORE_ROW) {
+		if ((e = get(p, key)) == NULL)
+			rc = STORE_ERROR;
+		else {
+			e->tat = (double)store_col_int64(st, 0) / 1000.0;
+			p->synced[p->nsynced++] = e;
+		}
+	}
+	store_stmt_done(st);
+	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : -1;
+}
+
+int
+outbox_pace_save(struct outbox *ob)
+{
+	static const char sql[] = "UPDATE send_pace SET tat_us = ?2 "
+	    "WHERE number = ?1";
+	struct outbox_pace *p = ob->pace;
+	struct store_stmt *st;
+	int i, rc = 0;
+
+	for (i = 0; i < p->nsynced && rc == 0; i++) {
+		if ((st = store_stmt(ob->store, sql)) == NULL)
+			return -1;
+		store_bind_text(st, 1, p->synced[i]->key, -1);
+		store_bind_int64(st, 2, (long long)ceil(p->synced[i]->tat *
+		    1000.0));
+		if (store_step(st) != STORE_DONE)
+			rc = -1;
+		store_stmt_done(st);
+	}
+	p->nsynced = 0;
+	return rc;
 }
 
 /* Forgets keys that are fully recovered (they behave as new ones). */

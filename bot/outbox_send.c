@@ -184,8 +184,8 @@ send_interval(const struct agency *a, const struct row *r, int *burst)
  * Rate limits, checked before anything is built (with a backlog most due
  * rows wait, and building a request costs JSON and an HMAC).  Returns 0
  * if r may go now, 1 if the sending number is busy (held in memory), 2
- * if the citizen's pair limit defers it.  Takes nothing: pace_take()
- * does, once the request exists.
+ * if the citizen's pair limit defers it, -1 on a database error.  Takes
+ * nothing: pace_take() does, once the request exists.
  */
 static int
 pace_check(struct outbox *ob, const struct agency *a, const struct row *r,
@@ -197,6 +197,15 @@ pace_check(struct outbox *ob, const struct agency *a, const struct row *r,
 	long long when;
 
 	pace_keys(r, skey, sizeof(skey), pkey, sizeof(pkey));
+	switch (outbox_pace_sync(ob, skey)) {
+	case -1:
+		return -1;
+	case 0:		/* another instance claims for it: look again soon */
+		when = now + 20;
+		if (ob->hold_until == 0 || when < ob->hold_until)
+			ob->hold_until = when;
+		return 1;
+	}
 	if ((when = outbox_pace_when(ob->pace, skey, now, si, burst)) > now) {
 		if (ob->hold_until == 0 || when < ob->hold_until)
 			ob->hold_until = when;
@@ -305,7 +314,7 @@ consider(struct outbox *ob, const struct row *r, long long now,
 		return finished(outbox_mark_failed(ob, r->id, -1, err));
 	}
 	if ((p = pace_check(ob, a, r, now)) != 0)
-		return p == 2 ? defer(ob, r, now) : 0;
+		return p == 2 ? defer(ob, r, now) : p == 1 ? 0 : -1;
 	rc = build(ob, a, r, job, err, sizeof(err));
 	if (rc == GRAPH_BUILD_ERR)
 		return finished(outbox_mark_failed(ob, r->id, -1, err));
@@ -437,12 +446,13 @@ outbox_choose(struct outbox *ob, struct graph_job **jobs)
 	if (ob->closing)
 		return 0;
 	outbox_pace_prune(ob->pace, now);
+	outbox_pace_begin(ob->pace);
 	for (rounds = 0; moved > 0 && rounds < 8; rounds++) {
 		if ((n = kick_pass(ob, now, &tail, &moved)) == -1)
 			return -1;
 		sent += n;
 	}
-	return sent;
+	return outbox_pace_save(ob) == -1 ? -1 : sent;
 }
 
 void

@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "store.h"
+#include "throttle.h"
 
 #define TOUCH_EVERY_MS	60000
 
@@ -173,4 +174,133 @@ session_purge(struct store *s)
 	rc = store_step(st);
 	store_stmt_done(st);
 	return rc == STORE_DONE ? store_changes(s) : -1;
+}
+
+/* ---- the failed-login counts (PostgreSQL: shared by the instances) ---- */
+
+/* mem emptied, holding key's row (1), or empty when it has none (0). */
+static int
+throttle_load(struct store *s, struct throttle *mem, const char *key,
+    int lock)
+{
+	static const char sel[] = "SELECT failures, last_ms, until_ms "
+	    "FROM login_throttle WHERE name = ?1";
+	static const char sel_lock[] = "SELECT failures, last_ms, until_ms "
+	    "FROM login_throttle WHERE name = ?1 FOR UPDATE";
+	struct store_stmt *st;
+	struct throttle_slot *slot = &mem->slot[0];
+	int rc;
+
+	memset(mem, 0, sizeof(*mem));
+	if ((st = store_stmt(s, lock ? sel_lock : sel)) == NULL)
+		return -1;
+	store_bind_text(st, 1, key, -1);
+	if ((rc = store_step(st)) == STORE_ROW) {
+		snprintf(slot->key, sizeof(slot->key), "%s", key);
+		slot->failures = store_col_int(st, 0);
+		slot->last_ms = store_col_int64(st, 1);
+		slot->until_ms = store_col_int64(st, 2);
+	}
+	store_stmt_done(st);
+	return rc == STORE_ROW ? 1 : rc == STORE_DONE ? 0 : -1;
+}
+
+long long
+session_throttle_wait(struct store *s, struct throttle *mem, const char *key,
+    long long now_ms)
+{
+	if (store_kind(s) != STORE_PG)
+		return throttle_wait_ms(mem, key, now_ms);
+	if (throttle_load(s, mem, key, 0) == -1) {
+		log_warnx("event=throttle_read_failed msg=\"%s\"",
+		    store_errmsg(s));
+		return 0;
+	}
+	return throttle_wait_ms(mem, key, now_ms);
+}
+
+/* The slot the policy keeps key in, or NULL. */
+static const struct throttle_slot *
+slot_of(const struct throttle *mem, const char *key)
+{
+	int i;
+
+	for (i = 0; i < THROTTLE_SLOTS; i++)
+		if (mem->slot[i].key[0] != '\0' && strncmp(mem->slot[i].key,
+		    key, THROTTLE_KEY_MAX - 1) == 0)
+			return &mem->slot[i];
+	return NULL;
+}
+
+void
+session_throttle_fail(struct store *s, struct throttle *mem, const char *key,
+    int nfree, long long now_ms)
+{
+	static const char ins[] = "INSERT INTO login_throttle (name, "
+	    "failures, last_ms, until_ms) VALUES (?1, 0, 0, 0) "
+	    "ON CONFLICT (name) DO NOTHING";
+	static const char upd[] = "UPDATE login_throttle SET failures = ?2, "
+	    "last_ms = ?3, until_ms = ?4 WHERE name = ?1";
+	static const char forget[] = "DELETE FROM login_throttle "
+	    "WHERE last_ms < ?1";
+	const struct throttle_slot *slot;
+	struct store_stmt *st;
+	int rc = STORE_ERROR;
+
+	if (store_kind(s) != STORE_PG) {
+		throttle_fail(mem, key, nfree, now_ms);
+		return;
+	}
+	if (store_begin(s) == -1)
+		return;
+	/* The row first, then its lock: two instances counting a failure
+	 * of the same key at once take turns. */
+	if ((st = store_stmt(s, ins)) != NULL) {
+		store_bind_text(st, 1, key, -1);
+		rc = store_step(st);
+		store_stmt_done(st);
+	}
+	if (rc == STORE_DONE && throttle_load(s, mem, key, 1) != -1) {
+		throttle_fail(mem, key, nfree, now_ms);
+		rc = STORE_ERROR;
+		if ((slot = slot_of(mem, key)) != NULL &&
+		    (st = store_stmt(s, upd)) != NULL) {
+			store_bind_text(st, 1, key, -1);
+			store_bind_int(st, 2, slot->failures);
+			store_bind_int64(st, 3, slot->last_ms);
+			store_bind_int64(st, 4, slot->until_ms);
+			rc = store_step(st);
+			store_stmt_done(st);
+		}
+		/* Keys quiet for the policy's forgetting time go. */
+		if (rc == STORE_DONE && (st = store_stmt(s, forget)) != NULL) {
+			store_bind_int64(st, 1, now_ms - THROTTLE_FORGET_MS);
+			rc = store_step(st);
+			store_stmt_done(st);
+		}
+	}
+	if (rc != STORE_DONE || store_commit(s) == -1) {
+		log_warnx("event=throttle_write_failed msg=\"%s\"",
+		    store_errmsg(s));
+		store_rollback(s);
+	}
+}
+
+void
+session_throttle_clear(struct store *s, struct throttle *mem, const char *key)
+{
+	static const char sql[] = "DELETE FROM login_throttle WHERE name = ?1";
+	struct store_stmt *st;
+
+	if (store_kind(s) != STORE_PG) {
+		throttle_clear(mem, key);
+		return;
+	}
+	if ((st = store_stmt(s, sql)) == NULL)
+		return;
+	store_bind_text(st, 1, key, -1);
+	if (store_step(st) != STORE_DONE)
+		log_warnx("event=throttle_write_failed msg=\"%s\"",
+		    store_errmsg(s));
+	store_stmt_done(st);
 }

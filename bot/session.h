@@ -12,6 +12,7 @@
 #include "staff.h"
 
 struct store;
+struct throttle;
 
 #define SESSION_COOKIE		"loket_session"
 #define SESSION_IDLE_MS		(12LL * 3600 * 1000)	/* unused this long */
@@ -45,5 +46,22 @@ int	session_lookup_id(struct store *s, long long id, struct session *sess);
 int	session_purge(struct store *s);
 /* Ends the session of this cookie value (no error if none). */
 void	session_destroy(struct store *s, const char *token);
+
+/*
+ * Where the failed-login counts of throttle.h live (the policy is
+ * throttle.c's): on SQLite, one process, in mem; on PostgreSQL in the
+ * login_throttle table, so that every instance counts the same failures
+ * (mem is then only scratch for the policy's arithmetic, one key at a
+ * time, in the transaction that holds the key's row).  Same arguments
+ * and results as throttle_wait_ms(), throttle_fail() and
+ * throttle_clear().  A database error lets the attempt through (the
+ * password check then fails on the same database) and is logged.
+ */
+long long session_throttle_wait(struct store *s, struct throttle *mem,
+	    const char *key, long long now_ms);
+void	session_throttle_fail(struct store *s, struct throttle *mem,
+	    const char *key, int nfree, long long now_ms);
+void	session_throttle_clear(struct store *s, struct throttle *mem,
+	    const char *key);
 
 #endif

@@ -301,6 +301,21 @@ static const char *const migrations[] = {
 	"CREATE INDEX media_conv ON media (conversation_id);"
 	"CREATE INDEX media_case ON media (case_ref);"
 	"CREATE INDEX media_user ON media (user_id);",
+
+	/* 10: state that several instances on one PostgreSQL share, used
+	 * there only (one SQLite process keeps it in memory, same limits):
+	 * each sending number's rate budget (the GCRA's theoretical arrival
+	 * time, in microseconds, updated in the transaction that claims the
+	 * rows it sends) and the failed-login counts (throttle.h). */
+	"CREATE TABLE send_pace ("
+	"  number TEXT PRIMARY KEY,"		/* s|channel|account */
+	"  tat_us INTEGER NOT NULL);"
+	"CREATE TABLE login_throttle ("
+	"  name TEXT PRIMARY KEY,"		/* u:account or a:address */
+	"  failures INTEGER NOT NULL,"
+	"  last_ms INTEGER NOT NULL,"		/* last failure */
+	"  until_ms INTEGER NOT NULL);"		/* no attempt before */
+	"CREATE INDEX login_throttle_last ON login_throttle (last_ms);",
 };
 
 size_t

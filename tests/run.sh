@@ -4,9 +4,10 @@
 # prints "N passed, N failed"; this script adds them up and ends with the
 # total on one line.  Exit status 0 only if nothing failed.
 # A throwaway PostgreSQL cluster (tests/pg/cluster.sh) runs meanwhile: the
-# store, conversation, outbox, intake, report and staff suites and the
-# scripted conversations run against it too, and the two-instance test
-# (tests/pg/two_instances.py) once.  It is removed at the end, whatever
+# store, conversation, outbox, intake, report and staff suites, the
+# scripted conversations and what two instances share (tests/pg/shared.py)
+# run against it too, and the two-instance fault test
+# (tests/pg/two_instances.py).  It is removed at the end, whatever
 # failed.
 set -u
 cd "$(dirname "$0")/.."
@@ -85,6 +86,12 @@ run_pg() {
 	suite "tests/conversations/run.sh ($build, postgresql)" \
 	    env LOKET_BIN="$build/loket" LOKET_TEST_PG="$pg" \
 	    tests/conversations/run.sh
+	suite "tests/pg/shared.py ($build)" env LOKET_BIN="$build/loket" \
+	    LOKET_TEST_PG="$pg" python3 tests/pg/shared.py
+	# Two servers on one PostgreSQL, one killed mid-load.
+	suite "tests/pg/two_instances.py ($build)" \
+	    env LOKET_BIN="$build/loket" LOKET_TEST_PG="$pg" \
+	    python3 tests/pg/two_instances.py
 }
 
 echo "== starting a PostgreSQL cluster"
@@ -100,12 +107,6 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 make -s -j2 BUILD=build-san SAN=1 unit ||
     { echo "$total_pass passed, $((total_fail + 1)) failed"; exit 1; }
 run_all build-san
-
-# Two servers on one PostgreSQL, one killed mid-load: once, normal build.
-if [ -n "$pg" ]; then
-	suite "tests/pg/two_instances.py" env LOKET_BIN=build/loket \
-	    LOKET_TEST_PG="$pg" python3 tests/pg/two_instances.py
-fi
 
 # The browser test needs Chromium; it runs once, against the normal build.
 if [ -x tests/browser/run.sh ]; then

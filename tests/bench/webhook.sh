@@ -14,9 +14,21 @@
 #   - the npm bot whatsapp-api-js (PEER_DIR, default ../shared/bench/
 #     peer-wa-api-js) on the same load, if Node.js is installed.
 # Figures, not a test: run it more than once and look at the spread.
-# Usage: tests/bench/webhook.sh [SECONDS] [CONNECTIONS] [CITIZENS]
+# Usage: tests/bench/webhook.sh [--pg [ROUNDS]] [SECONDS] [CONNECTIONS]
+#            [CITIZENS]
+# --pg: durable intake (keep-alive, replies to the stand-in) on SQLite, on
+# one instance on PostgreSQL and on two instances sharing it (the load
+# split over both), ROUNDS times each (default 3, printing each round and
+# the median), on a throwaway PostgreSQL cluster with fsync and
+# synchronous_commit on (tests/pg/cluster.sh, LOKET_PG_DURABLE=1).
 set -eu
 cd "$(dirname "$0")/../.."
+PG_ROUNDS=""
+if [ "${1:-}" = --pg ]; then
+	shift
+	PG_ROUNDS=3
+	case ${1:-} in [0-9]*) if [ -n "${2:-}" ]; then PG_ROUNDS=$1; shift; fi ;; esac
+fi
 SECS=${1:-10}
 CONNS=${2:-64}
 CITIZENS=${3:-5000}
@@ -25,9 +37,11 @@ PEER_DIR=${PEER_DIR:-../shared/bench/peer-wa-api-js}
 PEER_SECRET=bench-app-secret-0123456789abcdef
 tmp=$(mktemp -d)
 pids=""
+pgdir=""
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null || true; done
 	rm -rf "$tmp"
+	[ -z "$pgdir" ] || tests/pg/cluster.sh stop "$pgdir"
 }
 trap cleanup EXIT INT TERM
 
@@ -55,7 +69,7 @@ wait_http() {
 
 start_loket() {
 	rm -f "$tmp/bench.db"*
-	LOKET_PORT=$port LOKET_DB="$tmp/bench.db" LOKET_APP_SECRET=bench \
+	LOKET_PORT=$port LOKET_DB="${DB:-$tmp/bench.db}" LOKET_APP_SECRET=bench \
 	LOKET_ACCESS_TOKEN=bench-token LOKET_LOG_LEVEL=warn \
 	    "$BIN" serve --config "$tmp/bench.conf" "$@" 2>"$tmp/server.log" &
 	lpid=$!
@@ -71,8 +85,71 @@ load() {
 	"$tmp/loadgen" -p "$port" -s bench -u "$CITIZENS" "$@"
 }
 
-field() { echo "$1" | sed -n "s/.*$2=\([0-9.]*\).*/\1/p"; }
+field() { echo "$1" | sed -n "s/.*[ ^]$2=\([0-9.]*\).*/\1/p"; }
 ratio() { awk "BEGIN{ if ($2 > 0) printf \"%.2f\", $1/$2; else print \"-\" }"; }
+
+# --pg: SQLite, one instance and two instances on PostgreSQL, same load.
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+if [ -n "$PG_ROUNDS" ]; then
+	pgdir=$(mktemp -d /tmp/loket-bench-pg.XXXXXX)
+	pg=$(LOKET_PG_DURABLE=1 tests/pg/cluster.sh start "$pgdir")
+	fresh_db() {
+		psql -qXAt "$pg dbname=postgres" \
+		    -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" \
+		    -c "CREATE DATABASE bench" >/dev/null 2>&1
+	}
+	echo "Loket durable intake, keep-alive, ${SECS}s per figure," \
+	    "$CONNS connections, $PG_ROUNDS rounds"
+	for kind in sqlite pg1 pg2; do
+		: >"$tmp/rps"; : >"$tmp/p99"
+		r=0
+		while [ $r -lt "$PG_ROUNDS" ]; do
+			r=$((r + 1))
+			DB=""
+			[ $kind = sqlite ] || { fresh_db; DB="$pg dbname=bench"; }
+			start_loket
+			if [ $kind = pg2 ]; then
+				port1=$port; lpid1=$lpid
+				port=$(free_port)
+				start_loket
+				# One load generator plays the Graph stand-in
+				# for both instances' replies.
+				"$tmp/loadgen" -p "$port" -s bench -u 100000 \
+				    -c $((CONNS / 2)) -d "$SECS" -k -g "$gport" \
+				    >"$tmp/out2" &
+				g2=$!
+				"$tmp/loadgen" -p "$port1" -s bench -u 100000 \
+				    -c $((CONNS / 2)) -d "$SECS" -k >"$tmp/out1" &
+				g1=$!
+				wait "$g1" "$g2"
+				out1=$(cat "$tmp/out1"); out2=$(cat "$tmp/out2")
+				rps=$(awk "BEGIN{print $(field "$out1" rps) + \
+				    $(field "$out2" rps)}")
+				p99=$(awk "BEGIN{a=$(field "$out1" p99_ms); \
+				    b=$(field "$out2" p99_ms); print (a > b ? a : b)}")
+				echo "  $kind round $r: rps=$rps p99_ms=$p99" \
+				    "(a: $out1) (b: $out2)"
+				stop_loket
+				kill "$lpid1"; wait "$lpid1" 2>/dev/null || true
+				port=$port1
+			else
+				out=$(load -c "$CONNS" -d "$SECS" -k -g "$gport" \
+				    -u 100000)
+				rps=$(field "$out" rps); p99=$(field "$out" p99_ms)
+				echo "  $kind round $r: $out"
+				stop_loket
+			fi
+			echo "$rps" >>"$tmp/rps"; echo "$p99" >>"$tmp/p99"
+		done
+		echo "$kind: durable rps median $(median <"$tmp/rps")" \
+		    "(min $(sort -n "$tmp/rps" | head -1)," \
+		    "max $(sort -n "$tmp/rps" | tail -1))," \
+		    "p99_ms median $(median <"$tmp/p99")" \
+		    "(min $(sort -n "$tmp/p99" | head -1)," \
+		    "max $(sort -n "$tmp/p99" | tail -1))"
+	done
+	exit 0
+fi
 
 echo "Loket, ${SECS}s per figure, $CONNS connections, $CITIZENS citizens"
 start_loket --ack-only

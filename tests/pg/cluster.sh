@@ -5,7 +5,9 @@
 # connection string; `tests/pg/cluster.sh stop DIR` stops it and removes DIR.
 # initdb refuses to run as root, so as root the cluster belongs to
 # `nobody` (DIR is handed to it); the tests connect as role "loket".
-# Durability is off (fsync=off): nothing here outlives the run.
+# Durability is off (fsync=off): nothing here outlives the run.  With
+# LOKET_PG_DURABLE=1 (the benchmark) it is on: fsync and synchronous_commit
+# as in production.
 set -eu
 
 bin=${LOKET_PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -36,10 +38,11 @@ start)
 		cat "$dir/initdb.log" >&2
 		exit 1
 	}
+	opts="-k $dir -c listen_addresses= -c max_connections=200"
+	[ "${LOKET_PG_DURABLE:-}" = 1 ] || opts="$opts -c fsync=off \
+	    -c synchronous_commit=off -c full_page_writes=off"
 	as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-	    -t 30 -o "-k $dir -c listen_addresses= -c fsync=off \
-	    -c synchronous_commit=off -c full_page_writes=off \
-	    -c max_connections=200" start >/dev/null || {
+	    -t 30 -o "$opts" start >/dev/null || {
 		cat "$dir/server.log" >&2
 		exit 1
 	}
