@@ -116,6 +116,7 @@ console_auth(struct http_req *r, struct session *sess, int post)
 	/* An intent author sees the masked review, never a conversation. */
 	if (strcmp(sess->role, "author") == 0 && strcmp(r->path, "/api/me") &&
 	    strcmp(r->path, "/api/logout") && strcmp(r->path, "/api/review") &&
+	    strcmp(r->path, "/api/intents") &&
 	    strncmp(r->path, "/api/review/", 12) != 0)
 		return console_error(r, 403, "review_only");
 	if (!post)
@@ -414,6 +415,7 @@ const struct http_route console_routes[] = {
 	    console_case_post, NULL },
 	{ HTTP_GET, "/api/media/", 0, console_media_get, NULL, NULL },
 	{ HTTP_GET, "/api/review", 0, console_review_get, NULL, NULL },
+	{ HTTP_GET, "/api/intents", 0, console_intents_get, NULL, NULL },
 	{ HTTP_POST, "/api/review/", POST_MAX_BODY, console_post_headers,
 	    console_review_post, NULL },
 	{ HTTP_POST, "/api/messages/", POST_MAX_BODY, console_post_headers,

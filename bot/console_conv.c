@@ -349,6 +349,7 @@ console_conv_detail(struct server *s, long long id)
 		return NULL;
 	}
 	console_media_annotate(s, id, msgs);
+	console_review_marks(s, id, msgs);
 	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "type",
 	    "conversation", "conversation", conv, "messages", msgs, "case",
 	    conv_case(s, id), "notes", console_notes_json(s, id), "history",

@@ -185,6 +185,14 @@ void	console_canned_free(struct console_canned *k);
 int	console_review_get(struct http_req *r);
 int	console_review_post(struct http_req *r);
 int	console_misread_post(struct http_req *r);
+/* GET /api/intents: {"intents": [{"id", "topic"}]}, the right answers a
+ * mark may name. */
+int	console_intents_get(struct http_req *r);
+/* Adds "misunderstood": {"answer", "by"} (null when not known) to the
+ * citizen messages of msgs (conversation conv_id's transcript) that
+ * staff marked; leaves msgs as it was on a database error. */
+void	console_review_marks(struct server *s, long long conv_id,
+	    json_t *msgs);
 
 /* --- console_media.c ----------------------------------------------- */
 /* Adds "media" {id, kind, status, content_type, size, filename, error,

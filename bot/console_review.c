@@ -1,21 +1,26 @@
 /*
  * console_review.c — the review of misunderstood messages in the console
  * API (issue 15):
- *   GET  /api/review                   the open groups, masked (review.h);
+ *   GET  /api/review[?agency=ID]       the open groups, masked (review.h);
  *                                      coordinator, admin, author
+ *   GET  /api/intents                  the intents and topics a right
+ *                                      answer may name; every role
  *   POST /api/review/ID/ignore         closes ID's group; same roles
  *   POST /api/messages/ID/misunderstood {"answer"?}  staff mark a citizen
  *                                      message "de bot begreep dit
  *                                      verkeerd"; not for authors, who see
  *                                      no conversations
  * Assigning a group to an intent writes phrase files and stays on the
- * command line (`loket intents review --assign`).  Service thread.
+ * command line (`loket intents review --assign`).  The marks on a
+ * conversation's transcript come from console_review_marks().  Service
+ * thread.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
+#include "config.h"
 #include "console_int.h"
 #include "conv.h"
 #include "http.h"
@@ -47,11 +52,19 @@ console_review_get(struct http_req *r)
 	json_t *o, *groups, *g;
 	int k;
 
+	char agency[64];
+
 	if (console_auth(r, &sess, 0) == HTTP_DONE)
 		return HTTP_DONE;
 	if (!may_review(&sess))
 		return console_error(r, 403, "review_only");
-	if ((s = review_set_load(r->srv->store, r->srv->cfg, NULL)) == NULL)
+	/* One agency (the console's filter), or all. */
+	if (http_query(r, "agency", agency, sizeof(agency)) != 0)
+		agency[0] = '\0';
+	if (agency[0] != '\0' && config_agency(r->srv->cfg, agency) == NULL)
+		return console_error(r, 400, "bad_filter");
+	if ((s = review_set_load(r->srv->store, r->srv->cfg, agency[0] ?
+	    agency : NULL)) == NULL)
 		return console_error(r, 503, "database");
 	groups = json_array();
 	for (k = 0; groups != NULL && k < review_set_count(s); k++) {
@@ -174,4 +187,77 @@ console_misread_post(struct http_req *r)
 	log_info("event=message_marked_misread inbound=%lld staff=%s", id,
 	    sess.name);
 	return console_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+static void
+add_label(void *arg, const char *id, int topic)
+{
+	json_array_append_new((json_t *)arg, json_pack("{s:s, s:b}", "id", id,
+	    "topic", topic));
+}
+
+/* The right answers staff may give, from the model the engine uses now
+ * (it changes on SIGHUP, hence under the back end's lock). */
+int
+console_intents_get(struct http_req *r)
+{
+	struct session sess;
+	struct conv_engine *e;
+	json_t *list;
+
+	if (console_auth(r, &sess, 0) == HTTP_DONE)
+		return HTTP_DONE;
+	if ((list = json_array()) == NULL)
+		return console_error(r, 503, "database");
+	if ((e = backend_lock(r->srv->backend)) == NULL) {
+		json_decref(list);
+		return console_error(r, 503, "engine_unavailable");
+	}
+	conv_labels(e, add_label, list);
+	backend_unlock(r->srv->backend);
+	return console_json(r, 200, json_pack("{s:o}", "intents", list));
+}
+
+/* The citizen message id of msgs, as MESSAGE objects, or NULL. */
+static json_t *
+citizen_message(json_t *msgs, long long id)
+{
+	json_t *m;
+	size_t i;
+
+	json_array_foreach(msgs, i, m)
+		if (json_integer_value(json_object_get(m, "id")) == id &&
+		    strcmp(json_string_value(json_object_get(m, "from")) ?
+		    json_string_value(json_object_get(m, "from")) : "",
+		    "citizen") == 0)
+			return m;
+	return NULL;
+}
+
+void
+console_review_marks(struct server *s, long long conv_id, json_t *msgs)
+{
+	static const char sql[] = "SELECT inbound_id, answer, marked_by "
+	    "FROM review_items WHERE conversation_id = ?1 "
+	    "AND (reasons & 16) <> 0";
+	struct store_stmt *st;
+	const char *answer, *by;
+	json_t *m;
+
+	_Static_assert(REVIEW_MARKED == 16, "the mark's bit in sql");
+
+	if ((st = store_stmt(s->store, sql)) == NULL)
+		return;
+	store_bind_int64(st, 1, conv_id);
+	while (store_step(st) == STORE_ROW) {
+		if ((m = citizen_message(msgs, store_col_int64(st, 0))) ==
+		    NULL)
+			continue;
+		answer = store_col_text(st, 1);
+		by = store_col_text(st, 2);
+		json_object_set_new(m, "misunderstood", json_pack(
+		    "{s:s?, s:s?}", "answer", answer && answer[0] ? answer :
+		    NULL, "by", by && by[0] ? by : NULL));
+	}
+	store_stmt_done(st);
 }

@@ -1,7 +1,8 @@
 /*
- * console_static.c — serves the console page: index.html, app.js and
- * app.css from the config's console directory (default console,
- * relative to the working directory).  A fixed list, so no path from the
+ * console_static.c — serves the console page: index.html, app.js,
+ * media.js, review.js (the review tab and the marks) and app.css from
+ * the config's console directory (default console, relative to the
+ * working directory).  A fixed list, so no path from the
  * URL ever reaches the file system.  "no-cache": the browser revalidates
  * (refetches; the files are a few kilobytes) so a deploy takes effect at
  * the next load.
@@ -27,6 +28,8 @@ static const struct {
 	{ "/console/", "index.html", "text/html; charset=utf-8" },
 	{ "/console/index.html", "index.html", "text/html; charset=utf-8" },
 	{ "/console/app.js", "app.js", "text/javascript; charset=utf-8" },
+	{ "/console/review.js", "review.js",
+	    "text/javascript; charset=utf-8" },
 	{ "/console/media.js", "media.js", "text/javascript; charset=utf-8" },
 	{ "/console/app.css", "app.css", "text/css; charset=utf-8" },
 	{ "/console/favicon.svg", "favicon.svg", "image/svg+xml" },

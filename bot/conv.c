@@ -91,6 +91,20 @@ conv_knows(struct conv_engine *e, const char *id)
 }
 
 void
+conv_labels(struct conv_engine *e, void (*fn)(void *arg, const char *id,
+    int topic), void *arg)
+{
+	const char *id;
+	int i, topic;
+
+	if (e->model == NULL)
+		return;
+	for (i = 0; (id = intent_label(e->model, i, &topic)) != NULL; i++)
+		if (strcmp(id, "onbekend") != 0)
+			fn(arg, id, topic);
+}
+
+void
 conv_set_config(struct conv_engine *e, const struct config *cfg)
 {
 	e->cfg = cfg;

@@ -105,5 +105,12 @@ int	conv_staff_case(struct conv_engine *e, long long conv_id,
  */
 int	conv_mark_misread(struct conv_engine *e, long long inbound_id,
 	    const char *staff_name, const char *answer, long long now_ms);
+/*
+ * The intents and topics staff may give as the right answer (every id
+ * conv_mark_misread accepts): fn is called once per id, in the model's
+ * order, topic != 0 for a topic.  None without a model.
+ */
+void	conv_labels(struct conv_engine *e, void (*fn)(void *arg,
+	    const char *id, int topic), void *arg);
 
 #endif

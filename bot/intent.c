@@ -495,3 +495,12 @@ intent_stats(const struct intent_model *m, int *nintents, int *ntopics,
 		(*(m->cls[c].topic ? ntopics : nintents))++;
 	*nphrases = m->nphrases;
 }
+
+const char *
+intent_label(const struct intent_model *m, int i, int *topic)
+{
+	if (i < 0 || i >= m->ncls)
+		return NULL;
+	*topic = m->cls[i].topic;
+	return m->cls[i].id;
+}

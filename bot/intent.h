@@ -84,6 +84,9 @@ int	intent_is_known(const struct intent_model *m, const char *id);
 /* Number of intents and topics, and phrases they were built from. */
 void	intent_stats(const struct intent_model *m, int *nintents,
 	    int *ntopics, size_t *nphrases);
+/* The id of intent or topic i (0, 1, ... in the model's order), *topic
+ * set when it is a topic; NULL past the last.  Valid while m lives. */
+const char *intent_label(const struct intent_model *m, int i, int *topic);
 
 /*
  * Author tools (intent_check.c, intent_eval.c).

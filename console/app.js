@@ -37,7 +37,17 @@
     now: 0
   };
 
+  /* The tabs of the caller's role (tabsFor); ALL_TABS, every one. */
+  var ALL_TABS = ['conversations', 'cases', 'report', 'review'];
   var TABS = ['conversations', 'cases', 'report'];
+
+  /* Intent authors see only the review; coordinators and admins review
+   * besides their work; staff do not review (the API says the same). */
+  function tabsFor(role) {
+    if (role === 'author') return ['review'];
+    if (role === 'coordinator' || role === 'admin') return ALL_TABS.slice();
+    return ['conversations', 'cases', 'report'];
+  }
 
   /* Outcomes staff may choose; "dossier" only with a case (the server
    * checks it too). */
@@ -209,7 +219,7 @@
     setLive('off');
     document.title = 'Loket — console';
     show('tabs', false); show('who', false);
-    TABS.forEach(function (t) { show(t + '-view', false); });
+    ALL_TABS.forEach(function (t) { show(t + '-view', false); });
     show('login-view', true);
     $('login-info').textContent = why === 'expired' ?
       'Uw sessie is verlopen of u bent elders afgemeld. Meld u opnieuw aan; wat u aan het typen was, staat er nog.' :
@@ -226,6 +236,9 @@
     fillAgencies(me.agencies || []);
     show('assign-group', isCoord());
     if (isCoord()) loadStaff();
+    TABS = tabsFor(me.role);
+    ALL_TABS.forEach(function (t) { show('tab-' + t, TABS.indexOf(t) >= 0); });
+    if (TABS.indexOf(state.tab) < 0) state.tab = TABS[0];
     selectTab(state.tab, false);
     /* An intent author sees no conversations: no live list either. */
     if (me.role !== 'author') connect();
@@ -587,6 +600,9 @@
         ' ', el('time', { text: fmtTime(msg.at) })),
       el('div', { class: 'text', text: text || '' }));
     if (msg.media && window.LoketMedia) li.appendChild(window.LoketMedia.render(msg.media));
+    /* "De bot begreep dit verkeerd" and the mark (review.js). */
+    if (msg.from === 'citizen' && window.LoketReview)
+      window.LoketReview.messageMark(li, msg);
     if (msg.from !== 'citizen' && msg.status) {
       var st = el('div', { class: 'status status-' + msg.status,
         text: STATUS[msg.status] || 'onbekende status' });
@@ -674,8 +690,15 @@
     dlRow(dl, 'Gestart', fmtTime(c.started_at));
     renderCaseBox(d.case);
     renderHistory(d);
+    /* A live redraw keeps the focus on the same message's button. */
+    var act = document.activeElement;
+    var focusMark = act && box.contains(act) ? act.getAttribute('data-mark') : null;
     box.replaceChildren();
     d.messages.forEach(function (m) { box.appendChild(renderMessage(m)); });
+    if (focusMark) {
+      var fb = box.querySelector('[data-mark="' + focusMark + '"]');
+      if (fb) fb.focus();
+    }
     if (atEnd || !box.getAttribute('data-conv') || box.getAttribute('data-conv') !== String(c.id))
       box.scrollTop = box.scrollHeight;
     box.setAttribute('data-conv', String(c.id));
@@ -953,6 +976,8 @@
     });
     if (!ul.children.length)
       ul.appendChild(el('li', { 'class': 'muted', text: 'Geen onderwerpen die opvallend vaak terugkomen.' }));
+    /* The share of messages the bot misunderstood (review.js). */
+    if (window.LoketReview) window.LoketReview.report(r);
   }
 
   function loadReport() {
@@ -965,7 +990,7 @@
 
   function selectTab(t, moveFocus) {
     state.tab = t;
-    TABS.forEach(function (x) {
+    ALL_TABS.forEach(function (x) {
       var b = $('tab-' + x);
       b.classList.toggle('active', x === t);
       b.setAttribute('aria-selected', String(x === t));
@@ -975,6 +1000,7 @@
     if (moveFocus) $('tab-' + t).focus();
     if (t === 'cases') loadCases();
     if (t === 'report') loadReport();
+    if (t === 'review' && window.LoketReview) window.LoketReview.load();
   }
 
   /* Arrow keys move between tabs (the ARIA tabs pattern). */
@@ -1006,7 +1032,7 @@
   function init() {
     $('login-form').addEventListener('submit', onLogin);
     $('logout').addEventListener('click', onLogout);
-    TABS.forEach(function (t) {
+    ALL_TABS.forEach(function (t) {
       $('tab-' + t).addEventListener('click', function () { selectTab(t, false); });
     });
     $('tabs').addEventListener('keydown', onTabKey);
@@ -1112,6 +1138,25 @@
     }, 60000);
     api('GET', '/api/me').then(loggedIn).catch(function () { loggedOut(); });
   }
+
+  /* What review.js (the "Te verbeteren" tab and the marks) uses. */
+  window.Loket = {
+    api: api, el: el, $: $, show: show, announce: announce, errText: errText,
+    confirmStep: confirmStep, isCoord: isCoord, fmtTime: fmtTime,
+    fmtDate: fmtDate, channelName: channelName,
+    me: function () { return state.me; },
+    tab: function () { return state.tab; },
+    current: function () { return state.current; },
+    openConversation: openConversation,
+    /* Draws the open conversation again from the server. */
+    reloadDetail: function () {
+      var id = state.current;
+      if (!id) return Promise.resolve();
+      return api('GET', '/api/conversations/' + id).then(function (d) {
+        if (state.current === id) renderDetail(d);
+      });
+    }
+  };
 
   document.addEventListener('DOMContentLoaded', init);
 })();

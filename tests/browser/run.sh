@@ -3,8 +3,8 @@
 # playwright-core (npm).  Installs what is missing itself: the chromium
 # package with apt-get (as root), playwright-core from the committed
 # package-lock.json into tests/browser/node_modules.  Prints
-# "N passed, N failed" as its last line (console.test.js and media.test.js
-# added up).
+# "N passed, N failed" as its last line (console.test.js, media.test.js
+# and review.test.js added up).
 set -u
 cd "$(dirname "$0")"
 
@@ -45,7 +45,7 @@ esac
 export LOKET_BIN
 # Each test file prints "N passed, N failed" last; the sum is ours.
 pass=0 fails=0
-for t in console.test.js media.test.js; do
+for t in console.test.js media.test.js review.test.js; do
 	out=$(mktemp)
 	node "$t" >"$out" 2>&1
 	cat "$out"
