@@ -143,32 +143,16 @@ do_release(struct store *s, struct conv *c, const void *arg,
 	return conv_db_save(s, c);
 }
 
-/* Queues the reply text under key, in the conversation's language. */
+/* Queues body to the citizen of c, on the account they wrote to. */
 static int
-tell(struct conv_engine *e, struct conv *c, const char *key,
-    long long now_ms)
+to_citizen(struct store *s, const struct conv *c, const char *kind,
+    const char *body, const char *author)
 {
-	const struct agency *a = config_agency(conv_config(e), c->agency);
-	struct conv_render rr = { conv_locales(e), a, c, 1, 0 };
-	struct dialog_reply reply;
 	struct outbox_item it;
-	char account[CONV_ID_MAX], *body;
-	const char *kind = "text";
-	long long id;
+	char account[CONV_ID_MAX];
 
-	if (a == NULL)
-		return 0;	/* agency gone from the config: say nothing */
-	memset(&reply, 0, sizeof(reply));
-	reply.key = key;
-	if ((body = conv_render_reply(&rr, &reply, &kind)) == NULL) {
-		log_warnx("event=reply_text_missing key=%s", key);
-		return 0;
-	}
-	if (conv_db_account(conv_store(e), c->id, account, sizeof(account))
-	    == -1) {
-		free(body);
+	if (conv_db_account(s, c->id, account, sizeof(account)) == -1)
 		return -1;
-	}
 	memset(&it, 0, sizeof(it));
 	it.conversation_id = c->id;
 	it.agency = c->agency;
@@ -179,10 +163,33 @@ tell(struct conv_engine *e, struct conv *c, const char *key,
 	    c->user_phone[0] ? c->user_phone : NULL;
 	it.kind = kind;
 	it.body = body;
-	it.author = "bot";
-	id = outbox_enqueue(conv_store(e), &it);
+	it.author = author;
+	return outbox_enqueue(s, &it) == -1 ? -1 : 0;
+}
+
+/* Queues the reply text under key, in the conversation's language. */
+static int
+tell(struct conv_engine *e, struct conv *c, const char *key,
+    long long now_ms)
+{
+	const struct agency *a = config_agency(conv_config(e), c->agency);
+	struct conv_render rr = { conv_locales(e), a, c, 1, 0 };
+	struct dialog_reply reply;
+	const char *kind = "text";
+	char *body;
+	int rc;
+
+	if (a == NULL)
+		return 0;	/* agency gone from the config: say nothing */
+	memset(&reply, 0, sizeof(reply));
+	reply.key = key;
+	if ((body = conv_render_reply(&rr, &reply, &kind)) == NULL) {
+		log_warnx("event=reply_text_missing key=%s", key);
+		return 0;
+	}
+	rc = to_citizen(conv_store(e), c, kind, body, "bot");
 	free(body);
-	if (id == -1)
+	if (rc == -1)
 		return -1;
 	c->last_out_at = now_ms;
 	return 0;
@@ -231,27 +238,14 @@ static int
 do_reply(struct store *s, struct conv *c, const void *arg, long long now_ms)
 {
 	const char *const *v = arg;	/* staff name, text */
-	struct outbox_item it;
-	char account[CONV_ID_MAX], *body;
-	long long id;
+	char *body;
+	int rc;
 
-	if (conv_db_account(s, c->id, account, sizeof(account)) == -1 ||
-	    (body = conv_text_body(v[1])) == NULL)
+	if ((body = conv_text_body(v[1])) == NULL)
 		return -1;
-	memset(&it, 0, sizeof(it));
-	it.conversation_id = c->id;
-	it.agency = c->agency;
-	it.channel = c->channel;
-	it.account_id = account[0] ? account : NULL;
-	it.user_id = c->user_id;
-	it.to_phone = strcmp(c->channel, "whatsapp") == 0 &&
-	    c->user_phone[0] ? c->user_phone : NULL;
-	it.kind = "text";
-	it.body = body;
-	it.author = v[0];
-	id = outbox_enqueue(s, &it);
+	rc = to_citizen(s, c, "text", body, v[0]);
 	free(body);
-	if (id == -1)
+	if (rc == -1)
 		return -1;
 	take(c, v[0]);
 	if (c->first_reply_at == 0)
