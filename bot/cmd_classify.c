@@ -182,12 +182,15 @@ add_signals(json_t *obj, const struct signals *s)
 	FLAG(explicit_complaint); FLAG(not_complaint);
 	FLAG(explicit_suggestion); FLAG(proposal); FLAG(abuse); FLAG(narrative);
 	FLAG(short_answer); FLAG(stop); FLAG(person); FLAG(question);
-	FLAG(thanks); FLAG(unsure); FLAG(wait); FLAG(discontent);
+	FLAG(thanks); FLAG(thanked); FLAG(unsure); FLAG(wait);
+	FLAG(discontent); FLAG(rhetorical);
 #undef FLAG
 	if (answers[s->answer] != NULL)
 		json_object_set_new(o, "answer", json_string(answers[s->answer]));
 	if (s->choice[0] != '\0')
 		json_object_set_new(o, "choice", json_string(s->choice));
+	if (s->denied[0] != '\0')
+		json_object_set_new(o, "denied", json_string(s->denied));
 	if (s->correction != SIGNALS_FIELD_NONE)
 		json_object_set_new(o, "correction", json_string(
 		    s->correction == SIGNALS_FIELD_NAME ? "name" :

@@ -253,14 +253,14 @@ conv_classify(struct conv_engine *e, const char *text,
  * opleidingsverlof") before the general one; 0 when there is none. */
 static int
 topic_key(const struct conv_engine *e, const struct agency *a,
-    const struct intent_result *ir, char *key, size_t keylen)
+    const char *topic, char *key, size_t keylen)
 {
-	if (ir->topic[0] == '\0')
+	if (topic[0] == '\0')
 		return 0;
-	snprintf(key, keylen, "onderwerp.%s.%s", a->id, ir->topic);
+	snprintf(key, keylen, "onderwerp.%s.%s", a->id, topic);
 	if (locales_has(e->loc, "nl", key))
 		return 1;
-	snprintf(key, keylen, "onderwerp.%s", ir->topic);
+	snprintf(key, keylen, "onderwerp.%s", topic);
 	return locales_has(e->loc, "nl", key);
 }
 
@@ -387,6 +387,7 @@ run_dialog(struct conv_engine *e, const struct agency *a,
 	struct dialog_input in;
 	struct dialog_output out;
 	char phone[40], key[DIALOG_TOPIC_KEY_MAX];
+	char pending[DIALOG_TOPIC_KEY_MAX];
 	time_t next_open = 0;
 	int asks[DS_COUNT], rc;
 	unsigned why;
@@ -405,8 +406,11 @@ run_dialog(struct conv_engine *e, const struct agency *a,
 		signals_decide(&sig, &ir);
 		in.intent = &ir;
 		in.sig = &sig;
-		if (topic_key(e, a, &ir, key, sizeof(key)))
+		if (topic_key(e, a, ir.topic, key, sizeof(key)))
 			in.topic_key = key;
+		if (topic_key(e, a, c->st.pending_topic, pending,
+		    sizeof(pending)))
+			in.pending_topic_key = pending;
 		in.lang_offered = lang_offered(e, a, ir.lang);
 		in.burst = burst;
 	}

@@ -18,7 +18,7 @@ static const struct {
 } strs[] = {
 #define S(f) { #f, offsetof(struct dialog_state, f), \
 	sizeof(((struct dialog_state *)0)->f) }
-	S(topic), S(name), S(email), S(phone), S(dossier), S(description),
+	S(topic), S(pending_topic), S(name), S(email), S(phone), S(dossier), S(description),
 #undef S
 };
 

@@ -244,16 +244,16 @@ on_greeting(struct dialog_state *st, struct dialog_output *out)
 }
 
 static void
-answer_topic(struct dialog_state *st, const struct dialog_input *in,
+answer_topic(struct dialog_state *st, const char *topic, const char *key,
     struct dialog_output *out)
 {
 	struct dialog_reply *r = dlg_reply(out, NULL);
 
 	if (r != NULL) {
-		dlg_copy(r->topic_key, sizeof(r->topic_key), in->topic_key);
+		dlg_copy(r->topic_key, sizeof(r->topic_key), key);
 		r->key = r->topic_key;
 	}
-	dlg_copy(st->topic, sizeof(st->topic), in->intent->topic);
+	dlg_copy(st->topic, sizeof(st->topic), topic);
 	dlg_outcome(st, OUTCOME_ANSWERED);
 	st->step = DS_DONE;
 }
@@ -275,7 +275,7 @@ on_question(struct dialog_state *st, const struct dialog_input *in,
 {
 	if (in->intent != NULL && in->intent->topic[0] != '\0' &&
 	    in->topic_key != NULL && !own_details(in)) {
-		answer_topic(st, in, out);
+		answer_topic(st, in->intent->topic, in->topic_key, out);
 		return;
 	}
 	if (may_ask && dlg_words(in->text) <= 4 && !dlg_rest_words(in, 3) &&
@@ -348,6 +348,9 @@ on_complaint(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out, int venting)
 {
 	dlg_keep_description(st, in);
+	if (in->intent != NULL && in->intent->topic[0] != '\0')
+		dlg_copy(st->pending_topic, sizeof(st->pending_topic),
+		    in->intent->topic);
 	if (!venting && st->asks[DS_CLARIFY] > 0) {
 		/* Said complaint again after being asked: that confirms. */
 		dlg_confirmed_complaint(a, st, in, out);
@@ -426,6 +429,10 @@ not_a_complaint(struct dialog_state *st, const struct dialog_input *in,
 	if (choice != NULL && strcmp(choice, "vraag") == 0 &&
 	    (dlg_rest_words(in, 3) || in->topic_key != NULL))
 		on_question(st, in, out, 0);
+	else if (choice != NULL && strcmp(choice, "vraag") == 0 &&
+	    in->pending_topic_key != NULL)	/* "hoe lang nog??" "vraag" */
+		answer_topic(st, st->pending_topic, in->pending_topic_key,
+		    out);
 	else if (choice != NULL && strcmp(choice, "vraag") == 0)
 		dlg_ask(st, out, DS_ASK_QUESTION, "vraag.welke", "vraag.welke",
 		    "overdracht.herhaald");
@@ -508,6 +515,10 @@ on_clarify(const struct agency *a, struct dialog_state *st,
 			id = "ja";
 		else if (sig->choice[0] != '\0')
 			id = sig->choice;
+		else if (sig->answer == SIGNALS_NO && sig->denied[0] != '\0' &&
+		    (sig->narrative || sig->discontent) &&
+		    !dlg_is(in, "suggestie"))
+			id = "klacht";	/* "nee, geen vraag: ik heb al ..." */
 		else if (sig->answer == SIGNALS_NO)
 			id = "nee";
 		else if (sig->narrative && !dlg_is(in, "suggestie") &&
@@ -530,6 +541,7 @@ on_clarify(const struct agency *a, struct dialog_state *st,
 	} else {
 		not_a_complaint(st, in, out, id);
 	}
+	st->pending_topic[0] = '\0';
 	return 1;
 }
 

@@ -44,6 +44,10 @@ struct dialog_state {
 	char	outcome[DIALOG_OUTCOME_MAX];	/* reached so far, or "" */
 	char	first_intent[INTENT_ID_MAX];
 	char	topic[INTENT_ID_MAX];		/* last topic answered */
+	char	pending_topic[INTENT_ID_MAX];	/* topic of the grievance
+						   awaiting the clarify
+						   answer: answered if
+						   that answer is "vraag" */
 	char	name[CONTACT_NAME_MAX];
 	char	email[CONTACT_EMAIL_MAX];
 	char	phone[CONTACT_PHONE_MAX];	/* E.164 */
@@ -72,6 +76,8 @@ struct dialog_input {
 	const struct signals *sig;	/* NULL: not read */
 	const char	*topic_key;	/* locale key answering the topic,
 					   or NULL when there is none */
+	const char	*pending_topic_key; /* the same for the state's
+					   pending_topic, or NULL */
 	int		 burst;		/* came within seconds of the last
 					   message, already answered */
 	int		 whatsapp;	/* channel offers the sender's number */

@@ -441,6 +441,17 @@ adds_details(const struct dialog_input *in)
 	    valid(sig->contact.phone) || (sig->narrative && !sig->question));
 }
 
+/* Whether the summary's fields changed since before. */
+static int
+slots_differ(const struct dialog_state *st, const struct dialog_state *before)
+{
+	return strcmp(st->name, before->name) != 0 ||
+	    strcmp(st->email, before->email) != 0 ||
+	    strcmp(st->phone, before->phone) != 0 ||
+	    strcmp(st->dossier, before->dossier) != 0 ||
+	    strcmp(st->description, before->description) != 0;
+}
+
 /* DS_CONFIRM and DS_FIX: a correction typed, yes, no, which field. */
 static int
 on_confirm(const struct agency *a, struct dialog_state *st,
@@ -450,6 +461,7 @@ on_confirm(const struct agency *a, struct dialog_state *st,
 		"naam", "contact", "beschrijving", NULL
 	};
 	int confirming = (st->step == DS_CONFIRM);
+	struct dialog_state before = *st;
 	const char *answer = confirming ? dlg_answer(in, &dlg_menu_confirm) :
 	    NULL;
 	const char *field = confirming ? field_named(in, NULL, fields) :
@@ -462,10 +474,14 @@ on_confirm(const struct agency *a, struct dialog_state *st,
 		answer = NULL;		/* "nee, de naam": that field */
 	if (is_correction(in) || (hint != NULL && answer == NULL) ||
 	    (answer == NULL && adds_details(in))) {
+		int changed;
+
 		take_details(st, in, in->sig->correction ==
 		    SIGNALS_FIELD_NAME);
-		if (hint == NULL || has_contact(st))
-			st->asks[DS_CONFIRM] = 0;	/* a new summary */
+		changed = slots_differ(st, &before);
+		/* A new summary; the same one again counts as a repeat. */
+		if ((hint == NULL || has_contact(st)) && changed)
+			st->asks[DS_CONFIRM] = 0;
 		continue_with(st, in, out, hint);
 	} else if (answer != NULL && strcmp(answer, "ja") == 0) {
 		register_case(st, out);

@@ -47,7 +47,9 @@ static const char *const fillers[] = {
 	"goeienavond", "hey", "hi", "hello", "bonjour", "salut", "sorry",
 	"oei", "oeps", "well", "bon", "ben", "bonsoir", "goedenavond",
 	"goeiendag", "goeienmiddag", "goeiemorgend", "hola", "yo", "hej",
-	"good", "morning", "afternoon", "evening", NULL
+	"good", "morning", "afternoon", "evening", "joe", "jow", "hoila",
+	"hallo's", "dagske", "madame", "monsieur", "mevrouw", "meneer",
+	"mijnheer", "mevr", "dhr", NULL
 };
 
 static const char *const yes_words[] = {
@@ -130,7 +132,18 @@ static const char *const insults[] = {
 	"knoeiers", "kloothommels", "pipo's", "pipos", "clowns", "bouffons",
 	"cons", "fools", "losers", "loosers", "jerks", "muppets", "sloeber",
 	"sloebers", "zatlap", "zatlappen", "kneus", "kneusjes", "gare",
-	"garen", "nitwits", "incapable", "klungel", "klungels", NULL
+	"garen", "nitwits", "incapable", "klungel", "klungels",
+	"lomperik", "lomperiken", "zeikerd", "zeikerds", "heks", "heksen",
+	"beunhaas", "beunhazen", "leugenaar", "leugenaars", "analfabeten",
+	"analfabeet", "hufter", "hufters", "etterbak", "etterbakken",
+	"rotzak", "rotzakken", "zakkenwassers", "zakkenwasser", "kwezels",
+	"pummel", "pummels", "lummel", "lummels", "stommerik", "oetlul",
+	"oetlullen", "charlatans", "charlatan", "mislukkelingen",
+	"mislukkeling", "menteurs", "menteur", "liars", "liar", "idiotes",
+	"pennelikkers",
+	/* contempt for a group */
+	"tuig", "gespuis", "uitschot", "schorem", "crapuul", "geboefte",
+	"gajes", "racaille", "scum", "riffraff", NULL
 };
 
 /* Adjectives that insult when aimed at people: "incompetente bende",
@@ -152,7 +165,11 @@ static const char *const insult_targets[] = {
 	"medewerkers", "kliek", "club", "zakken", "bot", "robot", "chatbot",
 	"computer", "mensen", "bunch",
 	"people", "bande", "fonctionnaires", "jullie", "ge", "gij",
-	"julle", "you", "vous", NULL
+	"julle", "you", "vous",
+	/* "domme gans", "stomme koe": an animal for a person */
+	"gans", "ganzen", "koe", "koeien", "ezel", "aap", "kieken", "kip",
+	"kippen", "varken", "geit", "geiten", "schaap", "schapen", "oen",
+	"vache", "cow", "donkey", NULL
 };
 
 /* Words that make a message a suggestion: it calls itself one. */
@@ -172,7 +189,14 @@ static const struct {
 	{ "serait", "bien" }, { "serait", "utile" }, { "be", "nice" },
 	{ "be", "useful" }, { "be", "easier" }, { "be", "handy" },
 	{ "zou", "schelen" }, { "zou", "helpen" }, { "misschien", "eens" },
-	{ "mss", "eens" }, { "eventueel", "eens" },
+	{ "mss", "eens" }, { "eventueel", "eens" }, { "zou", "goed" },
+	{ "zou", "super" }, { "zou", "mooi" }, { "zou", "plezant" },
+	{ "zou", "besparen" }, { "zou", "uitsparen" }, { "zou", "sparen" },
+	{ "zouden", "handig" }, { "zouden", "helpen" }, { "graag", "zien" },
+	{ "serait", "mieux" }, { "serait", "top" }, { "serait", "super" },
+	{ "serait", "genial" }, { "serait", "chouette" },
+	{ "be", "great" }, { "be", "good" }, { "be", "better" },
+	{ "be", "helpful" },
 	{ NULL, NULL }
 };
 
@@ -190,19 +214,23 @@ static const char *const person_nouns[] = {
  * indienen tegen mijn conseiller" is about one. */
 static const char *const someone_words[] = {
 	"iemand", "someone", "somebody", "quelqu'un", "quelquun", "agent",
-	"collega", "conseiller", "conseillere", NULL
+	"collega", "conseiller", "conseillere", "dossierbeheerder",
+	"dossierbehandelaar", "behandelaar", "consulent", "begeleider",
+	"trajectbegeleider", "gestionnaire", "caseworker", NULL
 };
 static const char *const talk_verbs[] = {
 	"spreken", "praten", "bellen", "babbelen", "chatten", "verbinden",
 	"doorverbinden", "speak", "talk", "call", "parler", "appeler",
-	"contact", "helpen", "lijn", "telefoon", "phone", NULL
+	"contact", "helpen", "lijn", "telefoon", "phone", "antwoorden",
+	"reageren", "overnemen", "repondre", "answer", "contacteren",
+	"terugbellen", "opbellen", "contacter", "rappeler", NULL
 };
 static const char *const request_cues[] = {
 	"kan", "kunt", "kunnen", "mag", "wil", "wilt", "wens", "graag",
 	"zou", "liefst", "spreken", "praten", "bellen", "verbinden",
 	"doorverbinden", "please", "pls", "aub", "svp", "can", "could",
 	"want", "like", "speak", "talk", "veux", "voudrais", "parler",
-	"puis", "peux", "vraag", NULL
+	"puis", "peux", "vraag", "plait", NULL
 };
 /* A sentence with one of these tells what a person did. */
 static const char *const story_verbs[] = {
@@ -351,7 +379,7 @@ static int
 joiner(unsigned char c)
 {
 	return c == '.' || c == '-' || c == '/' || c == '@' || c == '_' ||
-	    c == '\'' || c == '+';
+	    c == '\'' || c == '+' || c == '*';	/* '*': "f*ck" */
 }
 
 static void
@@ -384,7 +412,9 @@ tokenise(struct reader *r, const char *text)
 		for (;;) {
 			c = fold_char(p, &len);
 			if (c != 0 || (joiner(*p) && t->n > 0 &&
-			    fold_char(p + 1, &len) != 0)) {
+			    fold_char(p + 1 + (*p == '*' ?
+			    strspn((const char *)p + 1, "*") : 0), &len) !=
+			    0)) {
 				if (c == 0) {
 					c = (char)*p;
 					len = 1;
@@ -537,6 +567,23 @@ opens_with_yes_emoji(const char *text)
 	return (unsigned char)head[0] >= 0xe2 && yes_emoji(head);
 }
 
+/* "wat een chaos", "what a joke", "quelle honte": an exclamation that
+ * opens with a question word. */
+static int
+exclamative(const struct reader *r, int i)
+{
+	static const char *const what[] = {
+		"wat", "wa", "what", "quel", "quelle", "welk", "welke", NULL
+	};
+	static const char *const a[] = {
+		"een", "ne", "nen", "e", "a", "an", "honte", "bordel",
+		"blague", "cirque", "gedoe", "toestand", NULL
+	};
+
+	return in_list(&r->t[i], what) && i + 1 < r->n &&
+	    r->t[i + 1].clause == r->t[i].clause && in_list(&r->t[i + 1], a);
+}
+
 /* A clause that opens with a question word, maybe after "tot", "en" or
  * "maar": "tot wanneer kan ik ...", "..., wat wil dat zeggen". */
 static int
@@ -554,7 +601,7 @@ asks_in_clause(const struct reader *r, int i)
 	};
 	int start = i == 0 || r->t[i - 1].clause != r->t[i].clause;
 
-	if (!in_list(&r->t[i], wh))
+	if (!in_list(&r->t[i], wh) || exclamative(r, i))
 		return 0;
 	if (start)
 		return 1;
@@ -579,13 +626,125 @@ wonders(const struct reader *r, int i)
 	return 0;
 }
 
+/* Repetition by count: "drie keer gebeld", "de derde keer", "for the
+ * third time", "3 fois". */
+static int
+repeated(const struct reader *r, int i)
+{
+	static const char *const times[] = {
+		"keer", "keren", "maal", "fois", "times", "time", NULL
+	};
+	static const char *const counts[] = {
+		"twee", "drie", "vier", "vijf", "zes", "tien", "derde",
+		"vierde", "vijfde", "zoveelste", "3e", "3de", "4e", "4de",
+		"5e", "5de", "third", "fourth", "fifth", "nth", "troisieme",
+		"quatrieme", "trois", "quatre", "three", "four", NULL
+	};
+
+	return i + 1 < r->n && in_list(&r->t[i + 1], times) &&
+	    (in_list(&r->t[i], counts) || (r->t[i].data && r->t[i].n <= 2 &&
+	    strcmp(r->t[i].w, "1") != 0));
+}
+
+/* Indignation: "da kan toch ni", "dat is toch niet normaal", "c'est
+ * pas possible". */
+static int
+indignant(const struct reader *r, int i)
+{
+	int k;
+
+	if (is_word(&r->t[i], "toch"))
+		for (k = i + 1; k < r->n && k <= i + 2; k++)
+			if (r->t[k].clause == r->t[i].clause &&
+			    in_list(&r->t[k], negators))
+				return 1;
+	return (is_word(&r->t[i], "pas") || is_word(&r->t[i], "not")) &&
+	    i + 1 < r->n && (is_word(&r->t[i + 1], "possible") ||
+	    is_word(&r->t[i + 1], "normal") || is_word(&r->t[i + 1],
+	    "serieux"));
+}
+
+/* Waiting beyond patience: "ik kan niet blijven wachten", "90 dagen
+ * verder", "je ne peux plus attendre". */
+static int
+waited(const struct reader *r, int i)
+{
+	static const char *const waiting[] = {
+		"wachten", "attendre", "wait", "waiting", NULL
+	};
+	static const char *const spans[] = {
+		"dagen", "weken", "maanden", "jaar", "jaren", NULL
+	};
+	int k;
+
+	if (is_word(&r->t[i], "verder") && i > 0 &&
+	    in_list(&r->t[i - 1], spans))
+		return 1;
+	if (!in_list(&r->t[i], waiting))
+		return 0;
+	for (k = i - 1; k >= 0 && k >= i - 4; k--) {
+		if (r->t[k].clause != r->t[i].clause)
+			break;
+		if (in_list(&r->t[k], negators) || is_word(&r->t[k], "plus") ||
+		    is_word(&r->t[k], "blijven") || is_word(&r->t[k], "meer"))
+			return 1;
+	}
+	return 0;
+}
+
+/* Idioms of being fed up: "ik heb er mijn buik van vol", "het hangt
+ * mijn keel uit", "sick of", "tired of". */
+static int
+fed_up(const struct reader *r, int i)
+{
+	int k;
+
+	if ((is_word(&r->t[i], "sick") || is_word(&r->t[i], "tired")) &&
+	    i + 1 < r->n && is_word(&r->t[i + 1], "of"))
+		return 1;
+	if (!is_word(&r->t[i], "buik") && !is_word(&r->t[i], "keel"))
+		return 0;
+	for (k = i + 1; k < r->n && k <= i + 4; k++)
+		if (is_word(&r->t[k], "vol") || is_word(&r->t[k], "uit"))
+			return 1;
+	return 0;
+}
+
+/* Praise alone after a grievance is sarcasm: "eerst zeggen ze ja, dan
+ * nee. schitterend", "weer niks ontvangen, bravo". */
+static int
+sarcastic_close(const struct reader *r)
+{
+	static const char *const praise[] = {
+		"schitterend", "fantastisch", "geweldig", "prachtig", "bravo",
+		"chapeau", "proficiat", "formidabel", "subliem",
+		"fantastique", "genial", "brilliant", "wonderful", "great",
+		"super", "top", "perfect", NULL
+	};
+	int last, k;
+
+	if (r->n < 4 || !in_list(&r->t[r->n - 1], praise))
+		return 0;
+	last = r->n - 1;
+	if (r->t[last].clause == r->t[0].clause ||
+	    (last > 0 && r->t[last - 1].clause == r->t[last].clause &&
+	    !is_word(&r->t[last - 1], "echt") &&
+	    !is_word(&r->t[last - 1], "gewoon")))
+		return 0;	/* praise must stand alone in its clause */
+	for (k = 0; k < last; k++)
+		if (in_list(&r->t[k], negators) || is_word(&r->t[k], "weer") ||
+		    is_word(&r->t[k], "again"))
+			return 1;
+	return 0;
+}
+
 /* What makes a story a grievance rather than a request for help:
  * waiting ("nog altijd niet", "al drie weken", "sinds maart"), "nooit"
  * or "niemand", repetition ("weer", "opnieuw"), judgement or
  * exclamation.  A plain "niet" is no grievance: "ik kan niet inloggen"
  * asks for help. */
 static int
-discontent(const struct reader *r)
+discontent_from(const struct reader *r, int from)
 {
 	static const char *const cues[] = {
 		"sinds", "weer", "opnieuw", "alweer", "steeds",
@@ -601,7 +760,12 @@ discontent(const struct reader *r)
 		"traag", "lang", "genoeg", "beu", "zat", "kwaad", "boos",
 		"teleurgesteld", "frustrerend", "ridicule", "inadmissible",
 		"toujours", "depuis", "encore", "still", "again", "since",
-		"ridiculous", "unacceptable", NULL
+		"ridiculous", "unacceptable", "ongelooflijk",
+		"onwaarschijnlijk", "unbelievable",
+		"incroyable", "absurd", "absurde", "pathetic", "pathetique",
+		"lachwekkend", "hallucinant", "frustrating", "frustrated",
+		"frustrant", "keeps", "kotsbeu", "strontbeu", "spuugzat",
+		"schandalig", "pathetisch", NULL
 	};
 	/* "ni content", "pas content du tout", "not happy" */
 	static const char *const content[] = {
@@ -609,11 +773,12 @@ discontent(const struct reader *r)
 		"oke", "ok", "correct", "aanvaardbaar", "happy", "satisfied",
 		"satisfait", "satisfaite", "normal", "acceptable", NULL
 	};
-	/* eye roll, pouting, angry, cursing faces, thumbs down */
+	/* eye roll, pouting, angry, cursing faces, thumbs down, the
+	 * slow clap of sarcasm */
 	static const char *const faces[] = {
 		"\xf0\x9f\x99\x84", "\xf0\x9f\x98\xa1", "\xf0\x9f\x98\xa4",
 		"\xf0\x9f\xa4\xac", "\xf0\x9f\x98\xa0", "\xf0\x9f\x91\x8e",
-		NULL
+		"\xf0\x9f\x91\x8f", NULL
 	};
 	/* "nog altijd", "nog steeds", "nog niks": "nog" alone is not */
 	static const char *const still[] = {
@@ -627,21 +792,157 @@ discontent(const struct reader *r)
 	};
 	int i;
 
-	if (strchr(r->text, '!') != NULL)
-		return 1;
 	for (i = 0; faces[i] != NULL; i++)
-		if (strstr(r->text, faces[i]) != NULL)
-			return 1;
-	for (i = 0; i < r->n; i++)
+		if (strstr(r->text + r->t[from].off, faces[i]) != NULL)
+			return 2;
+	for (i = from; i < r->n; i++)
 		if (in_list(&r->t[i], cues) || (is_word(&r->t[i], "nog") &&
 		    i + 1 < r->n && in_list(&r->t[i + 1], still)) ||
 		    (in_list(&r->t[i], news) &&
 		    i > 0 && in_list(&r->t[i - 1], negators)) ||
 		    (in_list(&r->t[i], content) && negated(r, i)) ||
 		    (is_word(&r->t[i], "al") && i + 1 < r->n &&
-		    (r->t[i + 1].data || in_list(&r->t[i + 1], numbers))))
-			return 1;
+		    (r->t[i + 1].data || in_list(&r->t[i + 1], numbers))) ||
+		    repeated(r, i) || indignant(r, i) || waited(r, i) ||
+		    fed_up(r, i))
+			return 2;
+	if (from == 0 && sarcastic_close(r))
+		return 2;
+	return strchr(r->text + r->t[from].off, '!') != NULL;
+}
+
+/* 2 for a sign of a grievance, 1 for a "!" and nothing more. */
+static int
+discontent(const struct reader *r)
+{
+	return r->n > 0 ? discontent_from(r, 0) :
+	    strchr(r->text, '!') != NULL;
+}
+
+/* A message in capitals, like shouting: most letters upper case. */
+static int
+shouts(const char *text)
+{
+	int upper = 0, lower = 0;
+
+	for (; *text != '\0'; text++) {
+		if (*text >= 'A' && *text <= 'Z')
+			upper++;
+		else if (*text >= 'a' && *text <= 'z')
+			lower++;
+	}
+	return upper >= 12 && upper > 4 * lower;
+}
+
+/* "communiceren jullie eigenlijk onderling?", "do you ever answer?":
+ * asking the agency whether it does its job at all. */
+static int
+asks_them_ever(const struct reader *r)
+{
+	static const char *const them[] = {
+		"jullie", "ge", "gij", "gulder", "you", "vous", NULL
+	};
+	static const char *const at_all[] = {
+		"eigenlijk", "ooit", "ever", "even", "seulement", "jamais",
+		NULL
+	};
+	int i, k;
+
+	for (i = 0; i < r->n; i++) {
+		if (!in_list(&r->t[i], at_all))
+			continue;
+		for (k = 0; k < r->n; k++)
+			if (r->t[k].sent == r->t[i].sent &&
+			    in_list(&r->t[k], them))
+				return 1;
+	}
 	return 0;
+}
+
+/* A story with a question inside that ends on a grievance: "... Welke
+ * dan? Niemand die het weet. Ik ben het echt beu." */
+static int
+question_then_grievance(const struct reader *r)
+{
+	int from;
+	const char *q;
+
+	if (r->nsent < 3 || r->n == 0)
+		return 0;
+	for (from = r->n - 1; from > 0 &&
+	    r->t[from - 1].sent == r->t[r->n - 1].sent; from--)
+		;
+	q = strchr(r->text, '?');
+	return q != NULL && q < r->text + r->t[from].off &&
+	    strchr(r->text + r->t[from].off, '?') == NULL &&
+	    discontent_from(r, from) == 2;
+}
+
+/* A question that vents rather than asks: "hoe lang moet ik nog
+ * wachten??", "waarom moet ik alles drie keer uitleggen?", "wie moet ik
+ * nu nog geloven?", "seriously?", or a grievance shouted in capitals.
+ * What the citizen wants is to be heard; a topic in it is still
+ * answered. */
+static int
+rhetorical(const struct reader *r, const struct intent_result *ir,
+    const struct signals *s)
+{
+	static const char *const why[] = {
+		"waarom", "waarvoor", "pourquoi", "why", NULL
+	};
+	static const char *const really[] = {
+		"seriously", "serieus", "serieux", "serieusement", "echt",
+		"really", "vraiment", "allez", "allee", NULL
+	};
+	/* "waarom moet het altijd zo ingewikkeld": a rule, not a case */
+	static const char *const always[] = {
+		"altijd", "telkens", "always", "toujours", NULL
+	};
+	static const char *const devised[] = {
+		"bedacht", "verzonnen", "uitgevonden", "uitgevonde", NULL
+	};
+	int i, first = first_content(r), asks_why = 0, how_long = 0;
+	int still = 0, who = 0, rule = 0;
+
+	if (!s->question)
+		return 0;
+	if ((s->discontent || (ir != NULL && strcmp(ir->intent,
+	    "ongenoegen") == 0)) && (strstr(r->text, "??") != NULL ||
+	    strstr(r->text, "?!") != NULL || strstr(r->text, "!?") != NULL ||
+	    shouts(r->text)))
+		return 1;
+	/* "seriously? ...", "echt?": disbelief as the opening question */
+	if (first < r->n && in_list(&r->t[first], really) &&
+	    (first + 1 == r->n || r->t[first + 1].sent != r->t[first].sent) &&
+	    s->discontent)
+		return 1;
+	for (i = 0; i < r->n; i++) {
+		const struct tok *t = &r->t[i];
+
+		asks_why |= in_list(t, why);
+		rule |= in_list(t, always);
+		who |= is_word(t, "wie") || is_word(t, "who") ||
+		    is_word(t, "qui");
+		how_long |= is_word(t, "hoelang") || (i > 0 &&
+		    is_word(t, "lang") && is_word(&r->t[i - 1], "hoe")) ||
+		    (i > 0 && is_word(t, "long") && is_word(&r->t[i - 1],
+		    "how")) || (i > 0 && is_word(t, "longer") &&
+		    is_word(&r->t[i - 1], "much"));
+		/* "wie moet ik nu nog geloven", "wat moet ik nog allemaal
+		 * doen", "combien de temps encore" */
+		if (is_word(t, "nog") && ((i > 0 && is_word(&r->t[i - 1],
+		    "nu")) || (i + 1 < r->n && is_word(&r->t[i + 1],
+		    "allemaal"))))
+			return 1;
+		still |= is_word(t, "nog") || is_word(t, "encore") ||
+		    is_word(t, "still");
+		if (in_list(t, devised) && who)
+			return 1;	/* "wie heeft dat formulier bedacht" */
+	}
+	if ((how_long && still) || (asks_why && (s->discontent || rule)))
+		return 1;
+	return s->discontent == 2 && (asks_them_ever(r) ||
+	    question_then_grievance(r));
 }
 
 static void
@@ -767,8 +1068,11 @@ read_choice(const struct reader *r, struct signals *s)
 			break;
 		if ((c = choice_of(&r->t[i])) == NULL)
 			continue;
-		if (negated(r, i))
+		if (negated(r, i)) {
+			if (strcmp(c, "klacht") != 0)
+				snprintf(s->denied, sizeof(s->denied), "%s", c);
 			return;
+		}
 		k = i + 1;
 		if (k >= r->n || r->t[k].sent != r->t[i].sent ||
 		    strchr(":,-", r->text[r->t[i].end]) != NULL) {
@@ -853,7 +1157,31 @@ stop_sending(const struct reader *r, int sent)
 	static const char *const advice[] = {
 		"beter", "best", "zou", "zoudt", "zouden", "should", NULL
 	};
-	int i, stop = 0;
+	/* "stuur me geen berichten meer", "ne m'envoyez plus de messages",
+	 * "don't send me messages anymore": an order to stop sending. */
+	static const char *const send[] = {
+		"stuur", "stuurt", "envoyez", "m'envoyez", "send", "text",
+		"contacteer", NULL
+	};
+	static const char *const no_more[] = {
+		"meer", "plus", "anymore", "more", NULL
+	};
+	static const char *const denied[] = {
+		"geen", "gene", "niet", "nie", "ni", "ne", "not", "don't",
+		"dont", "no", "never", "nooit", "niets", "niks", "rien",
+		"nothing", NULL
+	};
+	static const char *const senders[] = {
+		"ik", "i", "we", "wij", "je", NULL
+	};
+	/* "ik wil niets meer ontvangen", "je ne veux plus rien recevoir" */
+	static const char *const receive[] = {
+		"ontvangen", "krijgen", "recevoir", "receive", "get", NULL
+	};
+	static const char *const want[] = {
+		"wil", "wens", "veux", "souhaite", "want", NULL
+	};
+	int i, stop = 0, order = 0, wanted = 0, more = 0;
 
 	for (i = 0; i < r->n; i++) {
 		if (r->t[i].clause != sent)
@@ -864,10 +1192,39 @@ stop_sending(const struct reader *r, int sent)
 				return 0;
 			stop = 1;
 		}
+		order |= in_list(&r->t[i], send) &&
+		    !(i > 0 && in_list(&r->t[i - 1], senders));
+		wanted |= in_list(&r->t[i], receive) &&
+		    sentence_has(r, sent, want);
+		more |= in_list(&r->t[i], no_more);
+	}
+	if ((order || wanted) && more && sentence_has(r, sent, denied) &&
+	    strchr(r->text, '?') == NULL) {
+		if (wanted)	/* nothing more at all: no object needed */
+			return !sentence_has(r, sent, story_verbs);
+		stop = 1;
 	}
 	return stop && sentence_has(r, sent, sending) &&
 	    !sentence_has(r, sent, story_verbs) &&
 	    !sentence_has(r, sent, advice);	/* "ge zoudt beter stoppen" */
+}
+
+/* French "personne" as "nobody": "personne ne rappelle", "il n'y a
+ * personne". */
+static int
+nobody(const struct reader *r, int i)
+{
+	int k;
+
+	if (!is_word(&r->t[i], "personne"))
+		return 0;
+	if (i + 1 < r->n && (is_word(&r->t[i + 1], "ne") ||
+	    strncmp(r->t[i + 1].w, "n'", 2) == 0))
+		return 1;
+	for (k = i - 1; k >= 0 && r->t[k].clause == r->t[i].clause; k--)
+		if (is_word(&r->t[k], "ne") || strncmp(r->t[k].w, "n'", 2) == 0)
+			return 1;
+	return 0;
 }
 
 /* A person noun in the clause that names someone to talk to: "als
@@ -876,13 +1233,22 @@ static int
 person_named(const struct reader *r, int sent)
 {
 	static const char *const as[] = { "als", "as", "comme", NULL };
+	static const char *const real[] = {
+		"echte", "echt", "vrai", "vraie", "real", "actual", NULL
+	};
 	int i;
 
-	for (i = 0; i < r->n; i++)
-		if (r->t[i].clause == sent &&
-		    in_list(&r->t[i], person_nouns) &&
-		    !(i > 0 && in_list(&r->t[i - 1], as)))
+	for (i = 0; i < r->n; i++) {
+		if (r->t[i].clause != sent)
+			continue;
+		if (in_list(&r->t[i], person_nouns) &&
+		    !(i > 0 && in_list(&r->t[i - 1], as)) && !nobody(r, i))
 			return 1;
+		/* "een echte mens", "un vrai conseiller", "a real agent" */
+		if (in_list(&r->t[i], someone_words) && i > 0 &&
+		    in_list(&r->t[i - 1], real))
+			return 1;
+	}
 	return 0;
 }
 
@@ -916,7 +1282,32 @@ person_sentence(const struct reader *r, int sent)
 	    (sentence_has(r, sent, negators) &&
 	    !asks_with_modal(r, sent, first)))
 		return 0;
-	return words <= 4 || sentence_has(r, sent, request_cues);
+	/* "laat iemand van het personeel antwoorden" */
+	return words <= 4 || sentence_has(r, sent, request_cues) ||
+	    (someone && first >= 0 && is_word(&r->t[first], "laat"));
+}
+
+/* "fuck", also masked: "f*ck", "f**k". */
+static int
+fuck_word(const struct tok *t)
+{
+	return is_word(t, "fuck") || is_word(t, "fck") || (t->n >= 3 &&
+	    t->n <= 5 && t->w[0] == 'f' && t->w[t->n - 1] == 'k' &&
+	    memchr(t->w, '*', t->n) != NULL);
+}
+
+/* A word that only strengthens the next: "stupid f***ing bot",
+ * "stomme verdomde bende". */
+static int
+intensifier(const struct tok *t)
+{
+	static const char *const words[] = {
+		"fucking", "verdomde", "godverdomde", "echte", "grote",
+		"ongelooflijke", "ongelofelijke", "totale", "complete",
+		"bloody", "putain", "de", NULL
+	};
+
+	return in_list(t, words) || memchr(t->w, '*', t->n) != NULL;
 }
 
 /* An insult noun, also after a French elision ("d'abrutis"); "gare"
@@ -927,10 +1318,30 @@ insult_word(const struct tok *t)
 	const char *q = memchr(t->w, '\'', t->n);
 	struct tok rest;
 
+	/* "kutloket", "klotepersoneel": a swear prefix on who is meant */
+	static const char *const prefixes[] = { "kut", "klote", NULL };
+	static const char *const meant[] = {
+		"personeel", "loket", "dienst", "bende", "volk", "ambtenaren",
+		"medewerkers", "medewerker", "bot", "robot", "chatbot",
+		"administratie", "regering", "mensen", NULL
+	};
+	int p;
+
 	if ((is_word(t, "gare") || is_word(t, "garen")))
 		return 0;	/* checked with the word before, below */
 	if (in_list(t, insults))
 		return 1;
+	for (p = 0; prefixes[p] != NULL; p++) {
+		size_t n = strlen(prefixes[p]);
+
+		if (t->n > n + 2 && strncmp(t->w, prefixes[p], n) == 0) {
+			rest = *t;
+			rest.w = t->w + n;
+			rest.n = t->n - n;
+			if (in_list(&rest, meant))
+				return 1;
+		}
+	}
 	if (q == NULL || q - t->w > 3)
 		return 0;
 	rest = *t;
@@ -958,6 +1369,8 @@ aimed_insult(const struct reader *r)
 		if (!in_list(&r->t[i], insult_adjectives) || negated(r, i))
 			continue;
 		if ((i + 1 < r->n && in_list(&r->t[i + 1], insult_targets)) ||
+		    (i + 2 < r->n && intensifier(&r->t[i + 1]) &&
+		    in_list(&r->t[i + 2], insult_targets)) ||
 		    (i > 0 && is_word(&r->t[i - 1], "bende")))
 			return 1;
 		aimed = be = 0;
@@ -1012,8 +1425,8 @@ read_acts(const struct reader *r, const struct intent_result *ir,
 		s->person = 1;
 	for (i = 0; i < r->n; i++)
 		if (insult_word(&r->t[i]) || (is_word(&r->t[i],
-		    "stelletje") && i + 1 < r->n) || (is_word(&r->t[i],
-		    "fuck") && i + 1 < r->n && (is_word(&r->t[i + 1], "you") ||
+		    "stelletje") && i + 1 < r->n) || (fuck_word(&r->t[i]) &&
+		    i + 1 < r->n && (is_word(&r->t[i + 1], "you") ||
 		    is_word(&r->t[i + 1], "off") ||
 		    is_word(&r->t[i + 1], "jullie"))))
 			s->abuse = 1;
@@ -1132,6 +1545,72 @@ about_self(const struct reader *r, int i)
 	return 0;
 }
 
+/* Whether the sentence of token i ends in a question mark. */
+static int
+sentence_asks(const struct reader *r, int i)
+{
+	int k = i;
+
+	while (k + 1 < r->n && r->t[k + 1].sent == r->t[i].sent)
+		k++;
+	return memchr(r->text + r->t[i].off, '?', (size_t)(r->t[k].end -
+	    r->t[i].off) + 1) != NULL;
+}
+
+/* An imperative at token i that is about the service, not a request
+ * for the citizen's own case: "stuur mij", "zet mijn adres juist", "laat
+ * maar" (never mind) and questions are not proposals. */
+static int
+imperative_for_all(const struct reader *r, int i)
+{
+	static const char *const self[] = {
+		"ik", "mij", "me", "mijn", "m'n", "mn", "moi", "mon", "ma",
+		"mes", "my", "ons", "onze", "maar", NULL
+	};
+	int k;
+
+	if (sentence_asks(r, i))
+		return 0;
+	for (k = i + 1; k < r->n && k <= i + 2; k++)
+		if (r->t[k].clause == r->t[i].clause && in_list(&r->t[k], self))
+			return 0;
+	return 1;
+}
+
+/* Any verb softened into advice: "betaal de premies toch gewoon
+ * maandelijks", "stop toch met die papieren formulieren".  Not a
+ * pronoun or question word ("da kan toch ni"), not a denial after it. */
+static int
+softened(const struct reader *r, int i)
+{
+	static const char *const soft[] = { "toch", "gewoon", NULL };
+	static const char *const not_verbs[] = {
+		"da", "dat", "dit", "het", "'t", "ik", "je", "jij", "ge", "gij",
+		"jullie", "we", "wij", "ze", "zij", "hij", "die", "er", "de",
+		"een", "mijn", "uw", "hun", "is", "was", "zijn", "heb", "had",
+		"en", "maar", "want", "dan", "nu", "ja", "nee", "kan", "ben",
+		"wordt", "moet", "zal", "wil", "zou", "weet", NULL
+	};
+	int k, n = 0;
+
+	for (k = i; k < r->n && r->t[k].clause == r->t[i].clause; k++)
+		n++;
+	if (n < 4 || r->t[i].data || in_list(&r->t[i], not_verbs) ||
+	    in_list(&r->t[i], stop_words) ||
+	    in_list(&r->t[i], question_words) || in_list(&r->t[i],
+	    wait_words) || in_list(&r->t[i], fillers) ||
+	    in_list(&r->t[i], no_words) || in_list(&r->t[i], yes_words))
+		return 0;
+	for (k = i + 1; k < r->n && k <= i + 3; k++) {
+		if (r->t[k].clause != r->t[i].clause)
+			return 0;
+		if (in_list(&r->t[k], soft))
+			return !(k + 1 < r->n && in_list(&r->t[k + 1],
+			    negators));
+	}
+	return 0;
+}
+
 /* A proposal by its form, whatever its words: an imperative about the
  * service ("zet de rekenmodule op de homepage", "doe eens een
  * infoavond"), "jullie mogen gerust ...", or "waarom maken jullie geen
@@ -1142,8 +1621,19 @@ proposal(const struct reader *r)
 	static const char *const imperatives[] = {
 		"doe", "maak", "zet", "voeg", "plaats", "publiceer", "leg",
 		"voorzie", "organiseer", "vermeld", "toon", "stuur", "geef",
-		"bied", "zorg", "mettez", "ajoutez",
-		"faites", "publiez", "put", "add", "publish", "offer", NULL
+		"bied", "zorg", "steek", "hang", "schrijf", "verander",
+		"vereenvoudig", "verstuur", "verleng", "breng", "gebruik",
+		"vervang", "schaf", "maakt", "laat", "betaal", "mettez",
+		"ajoutez",
+		"faites", "publiez", "proposez", "envoyez", "creez",
+		"simplifiez", "prevoyez", "indiquez", "installez", "put",
+		"add", "publish", "offer", "make", "create", "provide",
+		"allow", "let", NULL
+	};
+	/* "misschien een filmpje maken?": a proposal with a question mark */
+	static const char *const maybe[] = {
+		"misschien", "mss", "misschie", "eventueel", "maybe",
+		"perhaps", "peut-etre", "peutetre", NULL
 	};
 	static const char *const may[] = {
 		"mogen", "moogt", "moogde", "mag", "zoudt", "zouden", NULL
@@ -1154,7 +1644,10 @@ proposal(const struct reader *r)
 	static const char *const doing[] = {
 		"maken", "zetten", "doen", "voorzien", "bieden", "organiseren",
 		"publiceren", "geven", "tonen", "vermelden", "sturen",
-		"maakt", "zet", "doet", "voorziet", "toont", NULL
+		"maakt", "zet", "doet", "voorziet", "toont", "steken",
+		"plaatsen", "aanbieden", "opnemen", "toevoegen", "invoeren",
+		"proposer", "offrir", "mettre", "ajouter", "faire", "creer",
+		"make", "add", "offer", "create", "provide", NULL
 	};
 	static const char *const should[] = {
 		"should", "devriez", "devriezvous", NULL
@@ -1163,9 +1656,16 @@ proposal(const struct reader *r)
 
 	if (i >= r->n)
 		return 0;
-	if (in_list(&r->t[i], imperatives) && strchr(r->text, '?') == NULL &&
-	    !about_self(r, i))
-		return 1;
+	for (k = i; k < r->n; k++)
+		if ((k == i || r->t[k - 1].clause != r->t[k].clause) &&
+		    (in_list(&r->t[k], imperatives) || (k == i &&
+		    softened(r, k))) && imperative_for_all(r, k))
+			return 1;
+	if (in_list(&r->t[i], maybe) && !about_self(r, i))
+		for (k = i + 1; k < r->n; k++)
+			if (r->t[k].clause == r->t[i].clause &&
+			    in_list(&r->t[k], doing))
+				return 1;
 	for (k = 0; k + 1 < r->n; k++) {
 		if (about_self(r, k))
 			continue;
@@ -1185,6 +1685,11 @@ proposal(const struct reader *r)
 		if (is_word(&r->t[k], "wat") && is_word(&r->t[k + 1], "als") &&
 		    k + 2 < r->n && (is_word(&r->t[k + 2], "jullie") ||
 		    is_word(&r->t[k + 2], "ge") || is_word(&r->t[k + 2], "u")))
+			return 1;
+		/* "why not ...", "pourquoi ne pas ..." */
+		if ((is_word(&r->t[k], "why") && is_word(&r->t[k + 1], "not")) ||
+		    (is_word(&r->t[k], "pourquoi") && k + 2 < r->n &&
+		    is_word(&r->t[k + 1], "ne") && is_word(&r->t[k + 2], "pas")))
 			return 1;
 		/* "waarom niet alle premies op één website?" */
 		if (is_word(&r->t[k], "waarom") && (is_word(&r->t[k + 1],
@@ -1305,11 +1810,12 @@ signals_read(const char *text, const struct intent_result *ir,
 	s->short_answer = s->words <= SIGNALS_SHORT_WORDS;
 	first = first_content(&r);
 	s->question = strchr(text, '?') != NULL || (first < r.n &&
-	    in_list(&r.t[first], question_words));
+	    in_list(&r.t[first], question_words) && !exclamative(&r, first));
 	for (i = 0; i < r.n && !s->question; i++)
 		s->question = in_list(&r.t[i], asking_words) ||
 		    wonders(&r, i) || asks_in_clause(&r, i);
 	s->discontent = discontent(&r);
+	s->rhetorical = rhetorical(&r, ir, s);
 	s->negation = has_any(&r, negators);
 	s->greeting = r.n > 0 && first == r.n;
 	/* One question is not a story, even a long one. */
@@ -1321,6 +1827,8 @@ signals_read(const char *text, const struct intent_result *ir,
 	read_suggestion(&r, s);
 	read_correction(&r, s);
 	s->thanks = closes(&r);
+	s->thanked = first < r.n && in_list(&r.t[first], thanks_words) &&
+	    !is_word(&r.t[first], "bye") && !is_word(&r.t[first], "doei");
 	s->unsure = unsure(&r);
 	s->wait = asks_for_time(&r, s);
 }
@@ -1347,19 +1855,32 @@ signals_decide(const struct signals *s, struct intent_result *ir)
 	    (ir->topic[0] == '\0' || !s->question || s->proposal ||
 	    strcmp(s->choice, "suggestie") == 0))
 		to = "suggestie";	/* "tip: ...", even about a topic */
-	else if (strcmp(ir->intent, "vraag") == 0 && !s->question &&
-	    s->discontent && !s->not_complaint && s->words >= 3 &&
-	    s->answer == SIGNALS_NONE)
-		to = "ongenoegen";	/* a grievance that asks nothing */
+	else if ((strcmp(ir->intent, "vraag") == 0 ||
+	    strcmp(ir->intent, "onbekend") == 0 ||
+	    (strcmp(ir->intent, "suggestie") == 0 && s->rhetorical)) &&
+	    !s->not_complaint && (s->words >= 3 || (s->discontent == 2 &&
+	    strcmp(ir->intent, "onbekend") == 0)) && (s->rhetorical ||
+	    (s->discontent && !s->question && (s->answer == SIGNALS_NONE ||
+	    (s->answer == SIGNALS_YES && !s->short_answer)))))
+		to = "ongenoegen";	/* a grievance that asks nothing, or
+					   only for the sake of asking */
+	else if (strcmp(ir->intent, "ongenoegen") == 0 && s->question &&
+	    !s->discontent && !s->rhetorical && ir->confidence < 0.6 &&
+	    !s->abuse)
+		to = "vraag";	/* "wat moeten wij nu doen?" */
 	else if (strcmp(ir->intent, "suggestie") == 0 && s->question &&
 	    !s->explicit_suggestion && !s->proposal && !s->negation)
 		to = "vraag";	/* "doen jullie ook afspraken via video?" */
 	else if ((strcmp(ir->intent, "suggestie") == 0 ||
 	    strcmp(ir->intent, "bedankt") == 0 ||
-	    strcmp(ir->intent, "medewerker") == 0) && s->discontent &&
+	    strcmp(ir->intent, "medewerker") == 0) && s->discontent == 2 &&
 	    !s->question && !s->explicit_suggestion && !s->proposal &&
 	    !s->thanks && !s->person)
 		to = "ongenoegen";	/* "bedankt voor niks 🙄" */
+	else if (s->thanked && !s->person && !s->question &&
+	    s->discontent != 2 && (strcmp(ir->intent, "medewerker") == 0 ||
+	    strcmp(ir->intent, "ongenoegen") == 0))
+		to = "bedankt";	/* "merci aan de medewerker die ..." */
 	else if (s->stop && strcmp(ir->intent, "stop") != 0)
 		to = "stop";
 	else if (s->person && strcmp(ir->intent, "medewerker") != 0 &&

@@ -42,14 +42,20 @@ struct signals {
 	int	person;		/* the message asks for a person */
 	int	question;	/* a question mark or an opening question word */
 	int	thanks;		/* a thank-you or goodbye and nothing more */
+	int	thanked;	/* opens with thanks: "merci aan de
+				   medewerker die mij hielp" */
 	int	unsure;		/* "geen idee", "weet ik niet" */
-	int	discontent;	/* waiting, repetition, judgement or "!" */
+	int	discontent;	/* 2: waiting, repetition, judgement,
+				   sarcasm; 1: a "!" and nothing more */
+	int	rhetorical;	/* a question that vents: "hoe lang nog??" */
 	int	negation;	/* "niet", "geen", "pas" anywhere */
 	int	greeting;	/* greeting words and nothing else */
 	int	wait;		/* asks for a moment ("ff wachten, ik zoek") */
 	enum signals_answer answer; /* yes or no, when short or opening */
 	char	choice[16];	/* "vraag", "klacht", "suggestie" when short,
 				   opening or after "geen klacht": else "" */
+	char	denied[16];	/* the option the opening denies other than
+				   klacht: "nee, geen vraag, ..." gives "vraag" */
 	int	rest;		/* offset of what follows the opening answer
 				   or choice, or -1 */
 	enum signals_field correction; /* "mijn nummer is ...", "sorry, ..." */

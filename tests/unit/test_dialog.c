@@ -56,7 +56,7 @@ msg_full(const char *intent, const char *topic, const char *lang,
 	struct intent_result r;
 	struct dialog_input in;
 	struct signals sig;
-	char key[DIALOG_TOPIC_KEY_MAX];
+	char key[DIALOG_TOPIC_KEY_MAX], pending[DIALOG_TOPIC_KEY_MAX];
 
 	memset(&r, 0, sizeof(r));
 	snprintf(r.intent, sizeof(r.intent), "%s", intent ? intent :
@@ -81,6 +81,11 @@ msg_full(const char *intent, const char *topic, const char *lang,
 	if (topic != NULL && strcmp(topic, "geen") != 0) {
 		snprintf(key, sizeof(key), "onderwerp.%s", topic);
 		in.topic_key = key;
+	}
+	if (st.pending_topic[0] != '\0') {	/* as conv.c looks it up */
+		snprintf(pending, sizeof(pending), "onderwerp.%s",
+		    st.pending_topic);
+		in.pending_topic_key = pending;
 	}
 	in.lang_offered = 1;
 	in.in_office = office;
@@ -155,6 +160,30 @@ test_greeting_and_choices(void)
 	TEST_STR("suggestion thanked", key(0), "suggestie.bedankt");
 	TEST("logged", out.actions & DA_LOG_SUGGESTION);
 	TEST_STR("suggestion outcome", st.outcome, OUTCOME_SUGGESTION);
+}
+
+/* A grievance about a topic, then "een vraag" at the clarify question:
+ * the topic of the grievance is answered, not asked for again. */
+static void
+test_grievance_topic(void)
+{
+	start(&vmsw);
+	msg_full("ongenoegen", "betaling", NULL, "hoe lang moet ik nog "
+	    "wachten op mijn premie??", NULL);
+	TEST("a grievance is clarified first", st.step == DS_CLARIFY);
+	TEST_STR("its topic waits", st.pending_topic, "betaling");
+	msg("vraag", "een vraag");
+	TEST_STR("'een vraag' answers the waiting topic", key(0),
+	    "onderwerp.betaling");
+	TEST_STR("outcome answered", st.outcome, "answered");
+	TEST_STR("nothing waits any more", st.pending_topic, "");
+	start(&vmsw);
+	msg_full("ongenoegen", "betaling", NULL, "hoe lang moet ik nog "
+	    "wachten op mijn premie??", NULL);
+	msg("klacht", "ja, een klacht");
+	TEST_STR("a complaint is redirected", st.outcome,
+	    OUTCOME_REDIRECTED);
+	TEST_STR("and forgets the topic", st.pending_topic, "");
 }
 
 static void
@@ -475,11 +504,14 @@ test_random_walks(void)
 	unsigned long long rnd = 42;
 	char keys[64][48];
 	int counts[64], nk, conv, m, i, k, bad = 0, spoke_in_staff = 0;
+	static char summary[2048], now[2048];
+	int changed = 0;
 
 	for (conv = 0; conv < 3000 && !bad; conv++) {
 		start(ags[conv % 3]);
 		channel_wa = conv % 2;
 		nk = 0;
+		summary[0] = '\0';
 		for (m = 0; m < 40 && st.step != DS_ENDED; m++) {
 			int staff = (st.step == DS_STAFF);
 
@@ -495,8 +527,20 @@ test_random_walks(void)
 
 				if (repeatable(key))
 					continue;
+				/* A summary after a change is a new question:
+				 * only the same summary counts as a repeat. */
+				if (strcmp(key, "klacht.bevestig") == 0) {
+					snprintf(now, sizeof(now), "%s|%s|%s|%s",
+					    st.name, st.email, st.phone,
+					    st.description);
+					changed = strcmp(now, summary) != 0;
+					memcpy(summary, now, sizeof(summary));
+				}
 				for (j = 0; j < nk && strcmp(keys[j], key); j++)
 					;
+				if (j < nk && changed)
+					counts[j] = 0;
+				changed = 0;
 				if (j == nk && nk < 64) {
 					snprintf(keys[nk], sizeof(keys[nk]), "%s",
 					    key);
@@ -522,6 +566,7 @@ main(void)
 	test_clarify();
 	test_vlaio_dossier();
 	test_wse_case();
+	test_grievance_topic();
 	test_global_rules();
 	test_language();
 	test_never_loops();

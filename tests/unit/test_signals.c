@@ -24,17 +24,24 @@ read_msg(const char *text, int name_asked)
 
 /* The decided intent of text when the classifier said intent. */
 static const char *
-decided(const char *text, const char *intent, const char *second)
+decided_at(const char *text, const char *intent, const char *second,
+    double confidence)
 {
 	static struct intent_result ir;
 
 	memset(&ir, 0, sizeof(ir));
 	snprintf(ir.intent, sizeof(ir.intent), "%s", intent);
 	snprintf(ir.second, sizeof(ir.second), "%s", second);
-	ir.confidence = 0.8;
+	ir.confidence = confidence;
 	signals_read(text, &ir, NULL, 0, &s);
 	signals_decide(&s, &ir);
 	return ir.intent;
+}
+
+static const char *
+decided(const char *text, const char *intent, const char *second)
+{
+	return decided_at(text, intent, second, 0.8);
 }
 
 static void
@@ -170,6 +177,111 @@ test_classes(void)
 	    "beslissing?", "klacht", "vraag"), "vraag");
 }
 
+/* Questions that vent, proposals with a question mark, and the French
+ * and Flemish forms of asking for a person or for silence. */
+static void
+test_forms(void)
+{
+	TEST("'hoe lang nog' vents", read_msg("hoe lang gaat dat nog duren "
+	    "met mijn attest?", 0)->rhetorical);
+	TEST("'waarom altijd' vents", read_msg("waarom is het altijd zo "
+	    "moeilijk om iemand te bereiken?", 0)->rhetorical);
+	TEST("'wie heeft dat verzonnen' vents", read_msg("wie heeft die "
+	    "regel verzonnen eigenlijk", 0)->rhetorical);
+	TEST("a plain why question does not vent", !read_msg("waarom "
+	    "moet ik een attest van mijn werkgever bijvoegen?", 0)->rhetorical);
+	TEST("a plain how-long question does not vent", !read_msg("hoe lang "
+	    "duurt een beslissing gemiddeld?", 0)->rhetorical);
+	TEST("shouting with a grievance vents", read_msg("WAAROM KRIJG IK "
+	    "NOOIT ANTWOORD OP MIJN MAILS", 0)->rhetorical);
+	TEST("a count of times is discontent", read_msg("ik heb vier keer "
+	    "gebeld voor hetzelfde attest", 0)->discontent);
+	TEST("'kan niet blijven wachten' is discontent", read_msg("ik kan "
+	    "niet blijven wachten op dat geld", 0)->discontent);
+	TEST("'dat is toch niet normaal' is discontent", read_msg("dat is "
+	    "toch niet normaal zo een wachttijd", 0)->discontent);
+	TEST_STR("a venting question is ongenoegen", decided("hoe lang moet "
+	    "ik hier nog op wachten??", "vraag", "ongenoegen"), "ongenoegen");
+	TEST_STR("a quiet question stays a question", decided("hoe lang "
+	    "duurt de behandeling van een aanvraag?", "vraag", "ongenoegen"),
+	    "vraag");
+	TEST_STR("an unsure label without any grievance asks", decided_at(
+	    "mijn moeder is verhuisd, wat moet ze nu doen met haar dossier?",
+	    "ongenoegen", "vraag", 0.5), "vraag");
+	TEST_STR("a sure one stays", decided_at("mijn moeder is verhuisd, "
+	    "wat moet ze nu doen met haar dossier?", "ongenoegen", "vraag",
+	    0.7), "ongenoegen");
+	TEST("'misschien ... maken?' proposes", read_msg("misschien een "
+	    "handleiding maken voor de aanvraag?", 0)->proposal);
+	TEST("'misschien' about oneself does not", !read_msg("misschien "
+	    "moet ik mijn aanvraag opnieuw maken?", 0)->proposal);
+	TEST("'pourquoi ne pas' proposes", read_msg("pourquoi ne pas "
+	    "envoyer un rappel par sms?", 0)->proposal);
+	TEST("'it would be great if' suggests", read_msg("it would be great "
+	    "if the forms were online", 0)->explicit_suggestion);
+	TEST("'personne ne' is nobody", !read_msg("personne ne répond au "
+	    "téléphone", 0)->person);
+	TEST("'une vraie personne' is a person", read_msg("je veux parler à "
+	    "une vraie personne", 0)->person);
+	TEST("'un vrai conseiller' is a person", read_msg("je voudrais un "
+	    "vrai conseiller svp", 0)->person);
+	TEST("'laat iemand antwoorden' asks for a person", read_msg("laat "
+	    "iemand van jullie dienst antwoorden", 0)->person);
+	TEST("'stuur me geen berichten meer' stops", read_msg("stuur me geen "
+	    "berichten meer aub", 0)->stop);
+	TEST("'ne m'envoyez plus' stops", read_msg("ne m'envoyez plus de "
+	    "messages", 0)->stop);
+	TEST("'ik krijg geen berichten meer' does not", !read_msg("ik krijg "
+	    "geen berichten meer van jullie", 0)->stop);
+	TEST("an animal for a person insults", read_msg("luister eens "
+	    "stomme ezel", 0)->abuse);
+	TEST("contempt for a group insults", read_msg("wat een gespuis "
+	    "daar", 0)->abuse);
+	TEST("a swear prefix on the staff insults", read_msg("wat een "
+	    "klotepersoneel hier", 0)->abuse);
+	TEST("a swear prefix on a form does not", !read_msg("wat een "
+	    "kutformulier", 0)->abuse);
+	TEST("masked swearing at them insults", read_msg("f**k jullie", 0)->
+	    abuse);
+	TEST("an insult through an intensifier", read_msg("domme verdomde "
+	    "bende", 0)->abuse);
+	TEST("'wat een ...' exclaims", !read_msg("wat een gedoe met die "
+	    "attesten", 0)->question);
+	TEST("'what a joke' exclaims", !read_msg("what a joke, still no "
+	    "payment", 0)->question);
+	TEST("praise alone after a denial is sarcasm", read_msg("weer geen "
+	    "betaling deze maand. fantastisch", 0)->discontent == 2);
+	TEST("praise after good news is none", read_msg("alles is in orde. "
+	    "fantastisch", 0)->discontent != 2);
+	TEST("'lezen jullie eigenlijk je mails?' after a grievance vents",
+	    read_msg("ik heb al drie keer gemaild. lezen jullie eigenlijk "
+	    "je mails?", 0)->rhetorical);
+	TEST("a question inside a story that ends fed up vents",
+	    read_msg("ik stuurde alles op. nu vragen ze weer mijn attest. "
+	    "waarom? ik ben het echt beu.", 0)->rhetorical);
+	TEST("a story that ends with its question asks", !read_msg("ik "
+	    "stuurde alles op. nu vragen ze weer mijn attest. welk attest "
+	    "bedoelen ze?", 0)->rhetorical);
+	TEST("an imperative softened with 'toch gewoon' proposes",
+	    read_msg("verstuur die brieven toch gewoon per mail", 0)->proposal);
+	TEST("an imperative in a later clause proposes", read_msg("genoeg "
+	    "papier, zet alles online", 0)->proposal);
+	TEST("'zet mijn adres juist' asks for oneself", !read_msg("zet mijn "
+	    "adres juist aub", 0)->proposal);
+	TEST("'ik wil niets meer ontvangen' stops", read_msg("ik wil niets "
+	    "meer ontvangen", 0)->stop);
+	TEST("'ik heb niets meer ontvangen' does not", !read_msg("ik heb "
+	    "niets meer ontvangen", 0)->stop);
+	TEST_STR("thanks that names the staff member is bedankt", decided(
+	    "dank aan de medewerkster die mij vanmorgen hielp", "medewerker",
+	    "vraag"), "bedankt");
+	TEST_STR("'nee, geen vraag' denies the question",
+	    read_msg("nee, geen vraag. ik wacht al maanden", 0)->denied,
+	    "vraag");
+	TEST_STR("'nee, geen klacht' denies nothing else",
+	    read_msg("nee, geen klacht", 0)->denied, "");
+}
+
 /* Per signal: agreement with the blind set, and the lines that differ. */
 struct score {
 	const char	*name;
@@ -249,6 +361,7 @@ int
 main(void)
 {
 	test_issue_examples();
+	test_forms();
 	test_classes();
 	test_blind_set();
 	return TEST_REPORT();
