@@ -26,7 +26,7 @@
 #define PHRASE_MAX	1000	/* bytes of a phrase line (intent_check) */
 
 static const char *const default_tests[] = {
-	"tests/intents/blind2.tsv", "tests/intents/nl.tsv"
+	"tests/intents/blind5.tsv", "tests/intents/nl.tsv"
 };
 
 struct opts {
@@ -74,7 +74,7 @@ usage(FILE *f)
 	    "  --pending       write to INTENT.txt.pending beside the "
 	    "phrase file instead\n"
 	    "  --test FILE     held-out file (repeatable; default "
-	    "tests/intents/blind2.tsv\n"
+	    "tests/intents/blind5.tsv\n"
 	    "                  and tests/intents/nl.tsv)\n"
 	    "  --ignore ID     closes ID's group without a change\n"
 	    "Then reload the server (systemctl reload loket, SIGHUP).\n");

@@ -213,6 +213,7 @@ outbox_new_opts(const struct config *cfg, struct store *s,
 		ob->o.max_attempts = OUTBOX_MAX_ATTEMPTS;
 	if (ob->o.resend_grace_ms <= 0)
 		ob->o.resend_grace_ms = OUTBOX_RESEND_GRACE_MS;
+	ob->status_seen = -1;
 	ob->rnd = (((unsigned long long)store_now_ms() * 2654435761u) ^
 	    ((unsigned long long)getpid() << 32)) | 1;
 	memset(&go, 0, sizeof(go));
@@ -399,7 +400,10 @@ apply_result(struct outbox *ob, const struct graph_result *r)
 	switch (g.verdict) {
 	case GRAPH_ACCEPTED:
 		ob->stats.accepted++;
-		return outbox_mark_sent(ob, r->id, g.msg_id);
+		if (outbox_mark_sent(ob, r->id, g.msg_id) == -1)
+			return -1;
+		/* A status that overtook this answer waits for it. */
+		return outbox_apply_statuses_of(ob, g.msg_id);
 	case GRAPH_RETRY:
 		return schedule_retry(ob, r->id, &g, r->retry_after_s);
 	default:

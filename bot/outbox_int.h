@@ -53,6 +53,11 @@ struct outbox {
 	long long		 service_at;	/* outbox_service's next kick */
 	long long		 claimer;	/* this instance's key */
 	long long		 orphans_at;	/* next look for dead claimers */
+	long long		 status_seen;	/* statuses up to this id were
+						   looked at once; -1: not yet
+						   known */
+	long long		 status_expiry_at; /* next look for statuses
+						   past their grace time */
 	struct outbox_stats	 stats;
 };
 
@@ -66,6 +71,9 @@ int		outbox_mark_failed(struct outbox *ob, long long id, int code,
 		    const char *text);
 int		outbox_mark_sent(struct outbox *ob, long long id,
 		    const char *msg_id);
+/* The statuses that came before Meta's answer gave msg_id its row,
+ * applied inside the caller's transaction; 0 or -1. */
+int		outbox_apply_statuses_of(struct outbox *ob, const char *msg_id);
 /*
  * The message id of the first status or echo that names row id by its
  * tag, into out (empty if Meta gave none): 1, or 0 if none came, -1 on a

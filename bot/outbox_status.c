@@ -217,31 +217,69 @@ read_row(struct store_stmt *st, struct status_row *s)
 }
 
 /*
- * The ids of unapplied statuses that can be applied now, oldest first:
- * those whose message we know, watermarks, and those past the grace time
- * (given up).  Statuses still waiting for their id are left out, so they
- * never block the batch.  Read before any update, so no statement
- * iterates rows that change under it.
+ * The statuses to look at now, oldest first, read before any update so
+ * no statement iterates rows that change under it: those that came since
+ * the last look (status_seen), and once a second those past the grace
+ * time, given up.  A status still waiting for its message id is looked
+ * at once when it comes and again when the id arrives
+ * (outbox_apply_statuses_of), never on every pass: a flood of statuses
+ * for unknown messages would otherwise be read again on every wake-up.
  */
 static int
 pending_ids(struct outbox *ob, struct store *db, long long *ids, int max)
 {
-	static const char sql[] = "SELECT s.id FROM statuses s WHERE "
-	    "s.applied = 0 AND (s.received_at < ?2 OR s.msg_id LIKE "
-	    "'watermark:%' OR s.outbox_id IS NOT NULL OR EXISTS (SELECT 1 "
-	    "FROM outbox o WHERE o.meta_msg_id = s.msg_id)) ORDER BY s.id "
-	    "LIMIT ?1";
+	static const char fresh[] = "SELECT id FROM statuses WHERE "
+	    "applied = 0 AND id > ?1 ORDER BY id LIMIT ?2";
+	static const char oldest[] = "SELECT id, received_at FROM statuses "
+	    "WHERE applied = 0 AND id <= ?1 ORDER BY id LIMIT ?2";
 	struct store_stmt *st;
-	int n = 0, rc;
+	long long now = outbox_now(ob);
+	int n = 0, rc = STORE_DONE;
+
+	if (now >= ob->status_expiry_at) {
+		ob->status_expiry_at = now + 1000;
+		if ((st = store_prepare(db, oldest)) == NULL)
+			return -1;
+		store_bind_int64(st, 1, ob->status_seen);
+		store_bind_int(st, 2, max / 2);
+		while (n < max / 2 && (rc = store_step(st)) == STORE_ROW &&
+		    store_col_int64(st, 1) < now - OUTBOX_STATUS_GRACE_MS)
+			ids[n++] = store_col_int64(st, 0);
+		store_finalize(st);
+		if (rc != STORE_DONE && rc != STORE_ROW)
+			return -1;
+	}
+	if ((st = store_prepare(db, fresh)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, ob->status_seen);
+	store_bind_int(st, 2, max - n);
+	while (n < max && (rc = store_step(st)) == STORE_ROW) {
+		ids[n] = store_col_int64(st, 0);
+		if (ids[n] > ob->status_seen)
+			ob->status_seen = ids[n];
+		n++;
+	}
+	store_finalize(st);
+	return rc == STORE_DONE || rc == STORE_ROW ? n : -1;
+}
+
+/* Where the first look starts: the oldest status not yet applied. */
+static int
+find_start(struct outbox *ob, struct store *db)
+{
+	static const char sql[] = "SELECT (SELECT min(id) FROM statuses "
+	    "WHERE applied = 0), (SELECT max(id) FROM statuses)";
+	struct store_stmt *st;
+	int rc;
 
 	if ((st = store_prepare(db, sql)) == NULL)
 		return -1;
-	store_bind_int(st, 1, max);
-	store_bind_int64(st, 2, outbox_now(ob) - OUTBOX_STATUS_GRACE_MS);
-	while ((rc = store_step(st)) == STORE_ROW && n < max)
-		ids[n++] = store_col_int64(st, 0);
+	if ((rc = store_step(st)) == STORE_ROW)
+		ob->status_seen = !store_col_null(st, 0) ?
+		    store_col_int64(st, 0) - 1 : store_col_null(st, 1) ? 0 :
+		    store_col_int64(st, 1);
 	store_finalize(st);
-	return rc == STORE_DONE || rc == STORE_ROW ? n : -1;
+	return rc == STORE_ROW ? 0 : -1;
 }
 
 static int
@@ -276,6 +314,8 @@ outbox_apply_statuses(struct outbox *ob)
 
 	if (store_in_transaction(ob->store))
 		return 0;
+	if (ob->status_seen < 0 && find_start(ob, db) == -1)
+		return -1;
 	if ((n = pending_ids(ob, db, ids, STATUS_BATCH)) <= 0)
 		return n;
 	if (store_begin(ob->store) == -1)
@@ -293,4 +333,28 @@ fail:
 	    store_errmsg(db));
 	store_rollback(ob->store);
 	return -1;
+}
+
+int
+outbox_apply_statuses_of(struct outbox *ob, const char *msg_id)
+{
+	static const char sql[] = "SELECT id FROM statuses WHERE channel IN "
+	    "('whatsapp', 'messenger') AND msg_id = ?1 AND applied = 0 "
+	    "ORDER BY id LIMIT 8";
+	struct store_stmt *st;
+	long long ids[8];
+	int n = 0, i, rc;
+
+	if (msg_id == NULL || msg_id[0] == '\0')
+		return 0;
+	if ((st = store_prepare(ob->store, sql)) == NULL)
+		return -1;
+	store_bind_text(st, 1, msg_id, -1);
+	while (n < 8 && (rc = store_step(st)) == STORE_ROW)
+		ids[n++] = store_col_int64(st, 0);
+	store_finalize(st);
+	for (i = 0; i < n; i++)
+		if (apply_id(ob, ob->store, ids[i]) == -1)
+			return -1;
+	return 0;
 }

@@ -23,6 +23,8 @@ BLIND3=${BLIND3:-tests/intents/blind3.tsv}
 MIN_BLIND3_F1=${MIN_BLIND3_F1:-0.97}
 BLIND4=${BLIND4:-tests/intents/blind4.tsv}
 MIN_BLIND4_F1=${MIN_BLIND4_F1:-0.97}
+BLIND5=${BLIND5:-tests/intents/blind5.tsv}
+MIN_BLIND5_F1=${MIN_BLIND5_F1:-0.95}
 MIN_CV_F1=${MIN_CV_F1:-0.92}
 
 tmp=$(mktemp -d) || exit 1
@@ -74,8 +76,9 @@ check "intents test $TSV (macro-F1 >= $MIN_F1)" \
 # or the signals code.  blind.tsv scored 0.947 when it was added, then
 # guided the signals (0.98 now); blind2.tsv scored 0.907 on arrival and
 # 0.955 after class-level fixes, blind3.tsv 0.944 and blind4.tsv 0.941
-# on arrival (each before the fixes it prompted).  Floors are raised,
-# never lowered.
+# on arrival (each before the fixes it prompted).  blind5.tsv is the
+# held-out one: 0.969 when measured once, never tuned on.  Floors are
+# raised, never lowered.
 check "intents test $BLIND (macro-F1 >= $MIN_BLIND_F1)" \
 	"$LOKET" intents test "$BLIND" --intents "$DIR" \
 	--min-macro-f1 "$MIN_BLIND_F1"
@@ -88,6 +91,9 @@ check "intents test $BLIND3 (macro-F1 >= $MIN_BLIND3_F1)" \
 check "intents test $BLIND4 (macro-F1 >= $MIN_BLIND4_F1)" \
 	"$LOKET" intents test "$BLIND4" --intents "$DIR" \
 	--min-macro-f1 "$MIN_BLIND4_F1"
+check "intents test $BLIND5, held out (macro-F1 >= $MIN_BLIND5_F1)" \
+	"$LOKET" intents test "$BLIND5" --intents "$DIR" \
+	--min-macro-f1 "$MIN_BLIND5_F1"
 check "10-fold cross-validation (macro-F1 >= $MIN_CV_F1)" \
 	"$LOKET" intents test --intents "$DIR" --cross-validate 10 \
 	--min-macro-f1 "$MIN_CV_F1"
