@@ -553,8 +553,9 @@ outbox_service(struct outbox *ob, int new_rows)
 	outbox_on_wake(ob);
 	if (!new_rows && now < ob->service_at)
 		return;
-	outbox_apply_statuses(ob);
+	/* Replies first: delivery statuses can wait a round. */
 	outbox_kick(ob);
+	outbox_apply_statuses(ob);
 	due = outbox_next_due_ms(ob);
 	ob->service_at = now + (due < 0 || due > 1000 ? 1000 : due);
 }

@@ -56,7 +56,7 @@ step_done(struct store_stmt *st)
 {
 	int rc = store_step(st);
 
-	store_finalize(st);
+	store_stmt_done(st);
 	return rc == STORE_DONE ? 0 : -1;
 }
 
@@ -65,7 +65,7 @@ mark_applied(struct store *db, long long id)
 {
 	struct store_stmt *st;
 
-	if ((st = store_prepare(db, "UPDATE statuses SET applied = 1 "
+	if ((st = store_stmt(db, "UPDATE statuses SET applied = 1 "
 	    "WHERE id = ?1")) == NULL)
 		return -1;
 	store_bind_int64(st, 1, id);
@@ -94,7 +94,7 @@ advance(struct outbox *ob, long long oid, const char *cur,
 	if (failed)
 		return outbox_mark_failed(ob, oid, s->code,
 		    s->text ? s->text : "failed (status webhook)");
-	if ((st = store_prepare(db, "UPDATE outbox SET status = ?2, "
+	if ((st = store_stmt(db, "UPDATE outbox SET status = ?2, "
 	    "updated_at = ?3 WHERE id = ?1")) == NULL)
 		return -1;
 	store_bind_int64(st, 1, oid);
@@ -121,7 +121,7 @@ apply_watermark(struct outbox *ob, const struct status_row *s)
 
 	if (s->user_id == NULL || mark <= 0 || r < 2)
 		return 0;
-	if ((st = store_prepare(ob->store, sql)) == NULL)
+	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
 	store_bind_text(st, 1, rank_name(r), -1);
 	store_bind_int64(st, 2, outbox_now(ob));
@@ -181,7 +181,7 @@ apply_one(struct outbox *ob, const struct status_row *s)
 
 	if (strncmp(s->msg_id, "watermark:", 10) == 0)
 		return apply_watermark(ob, s) == 0 ? 1 : -1;
-	if ((st = store_prepare(db, "SELECT id, status FROM outbox WHERE "
+	if ((st = store_stmt(db, "SELECT id, status FROM outbox WHERE "
 	    "meta_msg_id = ?1 AND channel = ?2")) == NULL)
 		return -1;
 	store_bind_text(st, 1, s->msg_id, -1);
@@ -190,7 +190,7 @@ apply_one(struct outbox *ob, const struct status_row *s)
 		oid = store_col_int64(st, 0);
 		snprintf(cur, sizeof(cur), "%s", store_col_text(st, 1));
 	}
-	store_finalize(st);
+	store_stmt_done(st);
 	if (oid == 0 && s->outbox_id > 0)
 		return apply_tagged(ob, s);
 	if (oid == 0)	/* not ours (yet): wait for the id, then give up */
@@ -238,18 +238,18 @@ pending_ids(struct outbox *ob, struct store *db, long long *ids, int max)
 
 	if (now >= ob->status_expiry_at) {
 		ob->status_expiry_at = now + 1000;
-		if ((st = store_prepare(db, oldest)) == NULL)
+		if ((st = store_stmt(db, oldest)) == NULL)
 			return -1;
 		store_bind_int64(st, 1, ob->status_seen);
 		store_bind_int(st, 2, max / 2);
 		while (n < max / 2 && (rc = store_step(st)) == STORE_ROW &&
 		    store_col_int64(st, 1) < now - OUTBOX_STATUS_GRACE_MS)
 			ids[n++] = store_col_int64(st, 0);
-		store_finalize(st);
+		store_stmt_done(st);
 		if (rc != STORE_DONE && rc != STORE_ROW)
 			return -1;
 	}
-	if ((st = store_prepare(db, fresh)) == NULL)
+	if ((st = store_stmt(db, fresh)) == NULL)
 		return -1;
 	store_bind_int64(st, 1, ob->status_seen);
 	store_bind_int(st, 2, max - n);
@@ -259,7 +259,7 @@ pending_ids(struct outbox *ob, struct store *db, long long *ids, int max)
 			ob->status_seen = ids[n];
 		n++;
 	}
-	store_finalize(st);
+	store_stmt_done(st);
 	return rc == STORE_DONE || rc == STORE_ROW ? n : -1;
 }
 
@@ -272,13 +272,13 @@ find_start(struct outbox *ob, struct store *db)
 	struct store_stmt *st;
 	int rc;
 
-	if ((st = store_prepare(db, sql)) == NULL)
+	if ((st = store_stmt(db, sql)) == NULL)
 		return -1;
 	if ((rc = store_step(st)) == STORE_ROW)
 		ob->status_seen = !store_col_null(st, 0) ?
 		    store_col_int64(st, 0) - 1 : store_col_null(st, 1) ? 0 :
 		    store_col_int64(st, 1);
-	store_finalize(st);
+	store_stmt_done(st);
 	return rc == STORE_ROW ? 0 : -1;
 }
 
@@ -292,14 +292,14 @@ apply_id(struct outbox *ob, struct store *db, long long id)
 	struct store_stmt *st;
 	int rc = 0;
 
-	if ((st = store_prepare(db, sql)) == NULL)
+	if ((st = store_stmt(db, sql)) == NULL)
 		return -1;
 	store_bind_int64(st, 1, id);
 	if (store_step(st) == STORE_ROW) {
 		read_row(st, &s);
 		rc = apply_one(ob, &s);
 	}
-	store_finalize(st);
+	store_stmt_done(st);
 	if (rc == 1 && mark_applied(db, id) == -1)
 		return -1;
 	return rc;
@@ -347,12 +347,12 @@ outbox_apply_statuses_of(struct outbox *ob, const char *msg_id)
 
 	if (msg_id == NULL || msg_id[0] == '\0')
 		return 0;
-	if ((st = store_prepare(ob->store, sql)) == NULL)
+	if ((st = store_stmt(ob->store, sql)) == NULL)
 		return -1;
 	store_bind_text(st, 1, msg_id, -1);
 	while (n < 8 && (rc = store_step(st)) == STORE_ROW)
 		ids[n++] = store_col_int64(st, 0);
-	store_finalize(st);
+	store_stmt_done(st);
 	for (i = 0; i < n; i++)
 		if (apply_id(ob, ob->store, ids[i]) == -1)
 			return -1;
