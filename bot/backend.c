@@ -2,7 +2,9 @@
  * backend.c — the back end thread.  See backend.h.  One mutex guards the
  * engine, the sender and their store; the thread holds it while it works
  * and gives it up between rounds when the service thread asks for a turn
- * (backend_lock), so a staff action never waits behind a flood.
+ * (backend_lock), so a staff action never waits behind a flood.  A
+ * wake-up takes only a second, small mutex: the intake writer that wakes
+ * the thread after a commit must never wait for a round to end.
  */
 #include "backend.h"
 
@@ -29,7 +31,9 @@
 struct backend {
 	pthread_t		 tid;
 	pthread_mutex_t		 mu;	/* everything below but the atomics */
+	pthread_mutex_t		 wake_mu; /* woken and work */
 	pthread_cond_t		 work;	/* wake-up or stop */
+	int			 woken;	/* a wake-up came (under wake_mu) */
 	pthread_cond_t		 turn;	/* the service thread is done */
 	atomic_int		 waiting; /* service threads wanting mu */
 	int			 pending; /* rows may wait (set under mu) */
@@ -102,11 +106,17 @@ round_once(struct backend *b)
 	int n = 0, changed = 0, more = 0;
 	long long now = mono_ms();
 
+	pthread_mutex_lock(&b->wake_mu);
+	if (b->woken)
+		b->pending = 1;
+	b->woken = 0;
+	pthread_mutex_unlock(&b->wake_mu);
 	if (b->pending) {
 		b->pending = 0;
 		if ((n = handle_inbound(b)) < 0)
 			n = 0;	/* database error: the next second retries */
-		else if (n >= ROUND_MESSAGES)
+		else if (n > 0)	/* a full round, or one cut short so the
+				   intake could commit: look again */
 			more = b->pending = 1;
 		changed = n > 0;
 	}
@@ -128,7 +138,8 @@ round_once(struct backend *b)
 	return more;
 }
 
-/* Sleeps until woken, the sender's next due row, or the next second. */
+/* Sleeps until woken, the sender's next due row, or the next second;
+ * mu is free meanwhile (called and returning with it held). */
 static void
 idle_wait(struct backend *b)
 {
@@ -147,9 +158,16 @@ idle_wait(struct backend *b)
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000;
 	}
-	while (!b->pending && !b->stop && atomic_load(&b->waiting) == 0)
-		if (pthread_cond_timedwait(&b->work, &b->mu, &ts) == ETIMEDOUT)
+	if (b->pending || b->stop)
+		return;
+	pthread_mutex_unlock(&b->mu);
+	pthread_mutex_lock(&b->wake_mu);
+	while (!b->woken)
+		if (pthread_cond_timedwait(&b->work, &b->wake_mu, &ts) ==
+		    ETIMEDOUT)
 			break;
+	pthread_mutex_unlock(&b->wake_mu);
+	pthread_mutex_lock(&b->mu);
 }
 
 static void *
@@ -242,6 +260,7 @@ backend_start(const struct backend_opts *o, char *err, size_t errlen)
 	}
 	b->o = *o;
 	pthread_mutex_init(&b->mu, NULL);
+	pthread_mutex_init(&b->wake_mu, NULL);
 	pthread_cond_init(&b->work, NULL);
 	pthread_cond_init(&b->turn, NULL);
 	b->pending = 1;		/* what an earlier run left */
@@ -255,6 +274,7 @@ backend_start(const struct backend_opts *o, char *err, size_t errlen)
 fail:
 	free_parts(b);
 	pthread_mutex_destroy(&b->mu);
+	pthread_mutex_destroy(&b->wake_mu);
 	pthread_cond_destroy(&b->work);
 	pthread_cond_destroy(&b->turn);
 	free(b);
@@ -268,11 +288,12 @@ backend_stop(struct backend *b)
 		return;
 	pthread_mutex_lock(&b->mu);
 	b->stop = 1;
-	pthread_cond_signal(&b->work);
 	pthread_mutex_unlock(&b->mu);
+	backend_wake(b);
 	pthread_join(b->tid, NULL);
 	free_parts(b);
 	pthread_mutex_destroy(&b->mu);
+	pthread_mutex_destroy(&b->wake_mu);
 	pthread_cond_destroy(&b->work);
 	pthread_cond_destroy(&b->turn);
 	free(b);
@@ -285,10 +306,10 @@ backend_wake(void *arg)
 
 	if (b == NULL)
 		return;
-	pthread_mutex_lock(&b->mu);
-	b->pending = 1;
+	pthread_mutex_lock(&b->wake_mu);
+	b->woken = 1;
 	pthread_cond_signal(&b->work);
-	pthread_mutex_unlock(&b->mu);
+	pthread_mutex_unlock(&b->wake_mu);
 }
 
 struct conv_engine *
@@ -297,8 +318,7 @@ backend_lock(struct backend *b)
 	if (b == NULL)
 		return NULL;
 	atomic_fetch_add(&b->waiting, 1);
-	pthread_cond_signal(&b->work);	/* out of an idle wait */
-	pthread_mutex_lock(&b->mu);
+	pthread_mutex_lock(&b->mu);	/* free while the thread idles */
 	atomic_fetch_sub(&b->waiting, 1);
 	BOT_ASSERT(!store_in_transaction(b->store));
 	return b->engine;

@@ -766,6 +766,10 @@ conv_process_some(struct conv_engine *e, long long now_ms, int max)
 		conv_inrow_free(&r);
 		if (rc == 0)		/* handled; 1: another instance's */
 			n++;
+		/* Webhooks wait to be acknowledged: let them commit first;
+		 * the caller comes back for the rest. */
+		if (n > 0 && store_write_contended(e->store))
+			break;
 	}
 	return n;
 }

@@ -586,6 +586,19 @@ store_wlock_init(struct store_wlock *l)
 	l->next = l->serving = 0;
 }
 
+int
+store_write_contended(struct store *s)
+{
+	int waiting;
+
+	if (s->wlock == NULL)
+		return 0;
+	pthread_mutex_lock(&s->wlock->mu);
+	waiting = s->wlock->next - s->wlock->serving > 1;
+	pthread_mutex_unlock(&s->wlock->mu);
+	return waiting;
+}
+
 void
 store_wlock_destroy(struct store_wlock *l)
 {

@@ -55,6 +55,10 @@ struct store_wlock {
 };
 
 void		 store_wlock_init(struct store_wlock *l);
+/* Whether another connection waits for the write lock this one holds:
+ * a long batch of work stops early and commits so intake is not kept
+ * waiting (0 without a shared lock). */
+int		 store_write_contended(struct store *s);
 void		 store_wlock_destroy(struct store_wlock *l);
 void		 store_set_write_lock(struct store *s, struct store_wlock *l);
 
