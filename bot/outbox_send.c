@@ -305,8 +305,10 @@ consider(struct outbox *ob, const struct row *r, long long now,
 	int p;
 
 	*job = NULL;
-	/* Sent before a crash, and Meta told us since (outbox_new()). */
-	if ((p = outbox_tagged_status(ob, r->id, err, sizeof(err))) != 0) {
+	/* Sent before a crash, and Meta told us since (outbox_new()); a
+	 * row never handed to the worker cannot have been. */
+	if (r->attempts > 0 &&
+	    (p = outbox_tagged_status(ob, r->id, err, sizeof(err))) != 0) {
 		if (p == -1)
 			return -1;
 		ob->stats.not_resent++;
