@@ -329,16 +329,22 @@ void
 dlg_keep_description(struct dialog_state *st, const struct dialog_input *in)
 {
 	size_t n = strlen(st->description);
+	const char *text = in->text;
 
-	if (in->sig == NULL || !in->sig->narrative || in->text == NULL ||
-	    strstr(st->description, in->text) != NULL)
+	if (in->sig == NULL || !in->sig->narrative || text == NULL)
+		return;
+	/* "ja, ...", "nee, geen vraag. ...": the story, not the answer */
+	if (in->sig->rest > 0 && (in->sig->answer != SIGNALS_NONE ||
+	    in->sig->denied[0] != '\0') && dlg_words(text + in->sig->rest) >= 3)
+		text += in->sig->rest;
+	if (strstr(st->description, text) != NULL)
 		return;
 	if (n == 0) {
-		dlg_copy(st->description, sizeof(st->description), in->text);
+		dlg_copy(st->description, sizeof(st->description), text);
 	} else if (n + 2 < sizeof(st->description)) {
 		st->description[n] = '\n';
 		dlg_copy(st->description + n + 1,
-		    sizeof(st->description) - n - 1, in->text);
+		    sizeof(st->description) - n - 1, text);
 	}
 }
 

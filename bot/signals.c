@@ -1069,8 +1069,10 @@ read_choice(const struct reader *r, struct signals *s)
 		if ((c = choice_of(&r->t[i])) == NULL)
 			continue;
 		if (negated(r, i)) {
-			if (strcmp(c, "klacht") != 0)
+			if (strcmp(c, "klacht") != 0) {
 				snprintf(s->denied, sizeof(s->denied), "%s", c);
+				s->rest = rest_after(r, i);
+			}
 			return;
 		}
 		k = i + 1;

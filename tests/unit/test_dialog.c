@@ -184,6 +184,17 @@ test_grievance_topic(void)
 	TEST_STR("a complaint is redirected", st.outcome,
 	    OUTCOME_REDIRECTED);
 	TEST_STR("and forgets the topic", st.pending_topic, "");
+
+	/* "nee, geen vraag" and a story: the complaint, told without the
+	 * denial */
+	start(&wse);
+	msg("ongenoegen", "hoe lang moet ik nog wachten??");
+	msg("ongenoegen", "nee, geen vraag. ik heb al drie keer gebeld en "
+	    "niemand weet iets");
+	TEST("'nee, geen vraag' and a story confirm", st.step == DS_ASK_NAME);
+	TEST("the story is kept without the denial", strstr(st.description,
+	    "geen vraag") == NULL && strstr(st.description, "drie keer") !=
+	    NULL);
 }
 
 static void
