@@ -291,7 +291,9 @@ classify_line(struct intent_model *m, const char *text, int explain,
 	    0)) == -1)
 		return -1;
 	raw = r;
-	signals_read(text, &r, NULL, expect == DS_ASK_NAME, &sig);
+	signals_read(text, &r, NULL, expect == DS_ASK_NAME ?
+	    SIGNALS_NAME_ASKED : expect == DS_ASK_CONTACT ?
+	    SIGNALS_NAME_GIVEN : 0, &sig);
 	signals_decide(&sig, &r);
 	if ((obj = result_json(&r)) == NULL)
 		return -1;

@@ -327,7 +327,8 @@ coded(const char *w, size_t n)
 {
 	size_t caps = 0;
 
-	while (caps < n && isupper((unsigned char)w[caps]))
+	while (caps < n && (isupper((unsigned char)w[caps]) ||
+	    (caps > 0 && w[caps] == '&')))	/* "O&O-2023-5521" */
 		caps++;
 	return caps >= 2 && caps < n && strchr("-/", w[caps]) != NULL &&
 	    n >= 8;
@@ -361,8 +362,8 @@ generic_dossier(const char *text, regoff_t *so, regoff_t *eo,
 				digits++;
 			else if (isalpha((unsigned char)w[k]))
 				letters++;
-			else if (strchr("/.-_", w[k]) != NULL)
-				seps++;
+			else if (strchr("/.-_&", w[k]) != NULL)
+				seps++;	/* '&': "O&O-2023-5521" */
 			else
 				break;
 		}

@@ -34,6 +34,9 @@ static const char *const not_names[] = {
 	"momentje", "sec", "seconde", "oke", "okay", "top", "super",
 	"le", "la", "un", "une", "the", "a", "not", "very", "so", "yes", "no",
 	"hello", "hi", "bonjour", "oui", "non", "medewerker", "iemand", "mens",
+	/* owning up to a slip: "Jos Claessen bedoel ik" */
+	"bedoel", "bedoelde", "bedoelt", "ich", "oeps", "oops", "typfout",
+	"tikfout", "pardon", "excuseer", "meant", "mean",
 	/* insults are no names either */
 	"stom", "stomme", "bot", "idioot", "idioten", "debiel", "debielen",
 	"klootzak", "klootzakken", "kut", "fuck", "shit", "sukkel", "sukkels",

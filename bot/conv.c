@@ -402,7 +402,9 @@ run_dialog(struct conv_engine *e, const struct agency *a,
 		/* For the notice when the agency does not offer it. */
 		snprintf(c->msg_lang, sizeof(c->msg_lang), "%s", ir.lang);
 		signals_read(in.text, &ir, &a->dossier_patterns,
-		    c->st.step == DS_ASK_NAME, &sig);
+		    c->st.step == DS_ASK_NAME ? SIGNALS_NAME_ASKED :
+		    c->st.step == DS_ASK_CONTACT ? SIGNALS_NAME_GIVEN : 0,
+		    &sig);
 		signals_decide(&sig, &ir);
 		in.intent = &ir;
 		in.sig = &sig;

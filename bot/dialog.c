@@ -517,7 +517,12 @@ on_clarify(const struct agency *a, struct dialog_state *st,
 			id = sig->choice[0] != '\0' ? sig->choice : "nee";
 		else if (sig->explicit_complaint)
 			id = "klacht";
-		else if (sig->answer == SIGNALS_YES)
+		else if (sig->thanks && !dlg_plain_yes(in->text)) {
+			/* "ok merci": no, thanks; "ja, bedankt" is a yes */
+			st->pending_topic[0] = '\0';
+			on_thanks(st, out);
+			return 1;
+		} else if (sig->answer == SIGNALS_YES)
 			id = "ja";
 		else if (sig->choice[0] != '\0')
 			id = sig->choice;
@@ -697,6 +702,13 @@ adds_nothing(const struct agency *a, const struct dialog_state *st,
 	if (st->step != DS_CLARIFY && st->step != DS_DONE &&
 	    st->step != DS_CHOICE)
 		return 0;
+	/* "wat moet ik doen??" a second after a topic was answered: the
+	 * answer it asks for is the one just sent */
+	if (st->step == DS_DONE && strcmp(st->outcome, OUTCOME_ANSWERED) ==
+	    0 && sig->question && sig->words <= 6 && in->topic_key == NULL &&
+	    !sig->person && !sig->stop && !sig->abuse &&
+	    !sig->explicit_complaint && sig->choice[0] == '\0')
+		return 1;
 	if (sig->answer != SIGNALS_NONE || sig->choice[0] != '\0' ||
 	    sig->not_complaint || (sig->explicit_complaint &&
 	    st->step != DS_CLARIFY) || sig->question)

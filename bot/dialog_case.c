@@ -321,6 +321,14 @@ on_contact(const struct agency *a, struct dialog_state *st,
 		next_question(st, in, out);
 		return 1;
 	}
+	if (in->sig != NULL && in->sig->correction == SIGNALS_FIELD_NAME &&
+	    hint == NULL) {
+		/* "Jos Claessen bedoel ik": thanked by the right name, and
+		 * the same question, not "not understood" */
+		st->asks[DS_ASK_CONTACT] = 0;
+		ask_contact(st, in, out, "klacht.contact_opnieuw", NULL);
+		return 1;
+	}
 	if (hint != NULL) {
 		reask_invalid(st, in, out, hint);
 		return 1;

@@ -53,6 +53,7 @@ static const char *const fillers[] = {
 };
 
 static const char *const yes_words[] = {
+	"jao", "joa", "joah", "jah", "jaah", "ouais",
 	"ja", "jaa", "jaaa", "jawel", "jaja", "jep", "jup", "yes", "yep",
 	"yup", "yeah", "oui", "ok", "oke", "okay", "okey", "okee", "oki",
 	"okido", "klopt", "correct", "juist", "zeker", "akkoord", "inderdaad",
@@ -65,6 +66,7 @@ static const char *const yes_words[] = {
 
 static const char *const no_words[] = {
 	"nee", "neen", "neeje", "nein", "no", "non", "nope", "nah", "nay",
+	"nei", "neej", "nene",
 	"neenee", "fout", "incorrect", "wrong", NULL
 };
 
@@ -945,6 +947,17 @@ rhetorical(const struct reader *r, const struct intent_result *ir,
 	    question_then_grievance(r));
 }
 
+/* A one-word "name" that is a yes or a no. */
+static int
+name_is_answer(const char *name)
+{
+	struct reader r;	/* about 8 KiB */
+
+	tokenise(&r, name);
+	return r.n == 1 && (in_list(&r.t[0], yes_words) ||
+	    in_list(&r.t[0], no_words));
+}
+
 static void
 read_answer(const struct reader *r, struct signals *s)
 {
@@ -1026,6 +1039,34 @@ set_choice(struct signals *s, const char *choice)
 	snprintf(s->choice, sizeof(s->choice), "%s", choice);
 }
 
+/* "mijn collega diende vorig jaar een klacht in": someone else's
+ * complaint, told about, is no wish to file one.  The citizen's own
+ * earlier complaint ("ik heb al klacht ingediend, nu opnieuw") still
+ * is. */
+static int
+complained_before(const struct reader *r, int i)
+{
+	static const char *const made[] = {
+		"diende", "dienden", "ingediend", "klaagde", "klaagden",
+		"geklaagd", "filed", "complained", "depose", "deposee",
+		"deposait", NULL
+	};
+	static const char *const me[] = {
+		"ik", "k", "'k", "kheb", "ikke", "we", "wij", "ons", "mij",
+		"i", "je", "j'ai", "jai", "nous", "graag", "heb", "ben", NULL
+	};
+	int k, told = 0;
+
+	for (k = 0; k < r->n; k++) {
+		if (r->t[k].clause != r->t[i].clause)
+			continue;
+		if (in_list(&r->t[k], me))
+			return 0;
+		told |= in_list(&r->t[k], made);
+	}
+	return told;
+}
+
 static void
 read_choice(const struct reader *r, struct signals *s)
 {
@@ -1046,7 +1087,7 @@ read_choice(const struct reader *r, struct signals *s)
 					break;
 				}
 			}
-		} else {
+		} else if (!complained_before(r, i)) {
 			s->explicit_complaint = 1;
 		}
 	}
@@ -1229,6 +1270,26 @@ nobody(const struct reader *r, int i)
 	return 0;
 }
 
+/* "ik ben medewerker in een bakkerij", "ik ben zelf een medewerker
+ * van ...", "je suis employé": who the citizen is, not whom they want. */
+static int
+own_role(const struct reader *r, int i)
+{
+	static const char *const am[] = {
+		"ben", "was", "werk", "werkte", "suis", "am", "work", NULL
+	};
+	static const char *const between[] = {
+		"een", "zelf", "ook", "nen", "ne", "a", "un", "une", "als",
+		NULL
+	};
+	int k = i - 1;
+
+	while (k >= 0 && k >= i - 3 && in_list(&r->t[k], between))
+		k--;
+	return k >= 0 && r->t[k].clause == r->t[i].clause &&
+	    in_list(&r->t[k], am);
+}
+
 /* A person noun in the clause that names someone to talk to: "als
  * medewerker van een maatwerkbedrijf" is the citizen's own role. */
 static int
@@ -1244,7 +1305,8 @@ person_named(const struct reader *r, int sent)
 		if (r->t[i].clause != sent)
 			continue;
 		if (in_list(&r->t[i], person_nouns) &&
-		    !(i > 0 && in_list(&r->t[i - 1], as)) && !nobody(r, i))
+		    !(i > 0 && in_list(&r->t[i - 1], as)) && !nobody(r, i) &&
+		    !own_role(r, i))
 			return 1;
 		/* "een echte mens", "un vrai conseiller", "a real agent" */
 		if (in_list(&r->t[i], someone_words) && i > 0 &&
@@ -1573,6 +1635,9 @@ imperative_for_all(const struct reader *r, int i)
 
 	if (sentence_asks(r, i))
 		return 0;
+	/* "laat iemand van het personeel antwoorden": a person asked for */
+	if (i + 1 < r->n && in_list(&r->t[i + 1], someone_words))
+		return 0;
 	for (k = i + 1; k < r->n && k <= i + 2; k++)
 		if (r->t[k].clause == r->t[i].clause && in_list(&r->t[k], self))
 			return 0;
@@ -1793,6 +1858,40 @@ read_correction(const struct reader *r, struct signals *s)
 		s->correction = SIGNALS_FIELD_DOSSIER;
 }
 
+/* Right after the name was given: "Jos Claessen bedoel ik, sorry",
+ * "oeps, Jan Peeters": a name with a word that owns up to a slip. */
+static void
+read_name_fix(const struct reader *r, const char *text,
+    const struct strlist *patterns, struct signals *s)
+{
+	static const char *const slip[] = {
+		"bedoel", "bedoelde", "sorry", "oeps", "oops", "typfout",
+		"tikfout", "correctie", "verbetering", "pardon", "excuseer",
+		"meant", "desole", NULL
+	};
+	struct contact_found f;
+	char part[CONTACT_NAME_MAX * 2];
+	int k;
+
+	if (s->correction != SIGNALS_FIELD_NONE || s->contact.name[0] ||
+	    s->contact.email[0] || s->contact.phone[0])
+		return;
+	for (k = 0; k < r->n && !in_list(&r->t[k], slip); k++)
+		;
+	if (k == r->n)
+		return;
+	/* The name is what stands before the slip word, or after it */
+	if (k > 0)
+		snprintf(part, sizeof(part), "%.*s", r->t[k].off, text);
+	else
+		snprintf(part, sizeof(part), "%s", text + r->t[k].end);
+	contact_extract(part, patterns, 1, &f);
+	if (f.name[0] == '\0')
+		return;
+	memcpy(s->contact.name, f.name, sizeof(s->contact.name));
+	s->correction = SIGNALS_FIELD_NAME;
+}
+
 void
 signals_read(const char *text, const struct intent_result *ir,
     const struct strlist *patterns, int name_asked, struct signals *s)
@@ -1808,7 +1907,8 @@ signals_read(const char *text, const struct intent_result *ir,
 	for (i = 0; i < r.n; i++)
 		if (!r.t[i].data)
 			s->words++;
-	contact_extract(text, patterns, name_asked, &s->contact);
+	contact_extract(text, patterns, name_asked == SIGNALS_NAME_ASKED,
+	    &s->contact);
 	s->short_answer = s->words <= SIGNALS_SHORT_WORDS;
 	first = first_content(&r);
 	s->question = strchr(text, '?') != NULL || (first < r.n &&
@@ -1824,10 +1924,16 @@ signals_read(const char *text, const struct intent_result *ir,
 	s->narrative = s->words >= SIGNALS_STORY_WORDS && !(r.nsent <= 2 &&
 	    first < r.n && in_list(&r.t[first], question_words));
 	read_answer(&r, s);
+	/* "jaja", "jao" answering "wat is uw naam?" is no name */
+	if (s->contact.name[0] != '\0' && s->short_answer &&
+	    s->answer != SIGNALS_NONE && name_is_answer(s->contact.name))
+		s->contact.name[0] = '\0';
 	read_choice(&r, s);
 	read_acts(&r, ir, s);
 	read_suggestion(&r, s);
 	read_correction(&r, s);
+	if (name_asked == SIGNALS_NAME_GIVEN)
+		read_name_fix(&r, text, patterns, s);
 	s->thanks = closes(&r);
 	s->thanked = first < r.n && in_list(&r.t[first], thanks_words) &&
 	    !is_word(&r.t[first], "bye") && !is_word(&r.t[first], "doei");

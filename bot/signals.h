@@ -64,10 +64,15 @@ struct signals {
 	struct contact_found contact; /* details stated in the message */
 };
 
+/* What name_asked of signals_read says about the step. */
+#define SIGNALS_NAME_ASKED	1	/* just asked: a bare name counts */
+#define SIGNALS_NAME_GIVEN	2	/* just given: "Jos Claessen bedoel
+					   ik, sorry" corrects it */
+
 /*
  * Reads text.  ir (may be NULL) is the classifier's result; patterns are
- * the agency's dossier patterns (may be NULL); name_asked says that the
- * bot just asked for a name, so a bare name counts.
+ * the agency's dossier patterns (may be NULL); name_asked is 0 or one of
+ * the values above.
  */
 void	signals_read(const char *text, const struct intent_result *ir,
 	    const struct strlist *patterns, int name_asked,

@@ -182,6 +182,11 @@ test_dossier(void)
 	contact_extract("dossier 0470/123456", &vl, 0, &f);
 	TEST_STR("dossier digits are not a phone", f.phone, "");
 	TEST_STR("dossier digits value", f.dossier, "0470/123456");
+	contact_extract("mijn dossier O&O-2023-5521 ligt stil", NULL, 0, &f);
+	TEST_STR("an ampersand in a dossier code", f.dossier,
+	    "O&O-2023-5521");
+	contact_extract("Tom & Jerry in 2023", NULL, 0, &f);
+	TEST_STR("an ampersand alone is no code", f.dossier, "");
 	contact_extract(NULL, NULL, 0, &f);
 	TEST_STR("null text", f.name, "");
 }

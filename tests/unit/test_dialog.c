@@ -75,7 +75,8 @@ msg_full(const char *intent, const char *topic, const char *lang,
 	in.user_phone = channel_wa ? "+32470998877" : NULL;
 	/* The engine reads the signals the same way (conv.c). */
 	signals_read(text, &r, ag != NULL ? &ag->dossier_patterns : NULL,
-	    st.step == DS_ASK_NAME, &sig);
+	    st.step == DS_ASK_NAME ? SIGNALS_NAME_ASKED :
+	    st.step == DS_ASK_CONTACT ? SIGNALS_NAME_GIVEN : 0, &sig);
 	signals_decide(&sig, &r);
 	in.sig = &sig;
 	if (topic != NULL && strcmp(topic, "geen") != 0) {
@@ -195,6 +196,14 @@ test_grievance_topic(void)
 	TEST("the story is kept without the denial", strstr(st.description,
 	    "geen vraag") == NULL && strstr(st.description, "drie keer") !=
 	    NULL);
+
+	/* "ok merci" to "do you want to file a complaint?": no, thanks */
+	start(&wse);
+	msg("ongenoegen", "wat een trage dienst");
+	msg("bedankt", "ok merci");
+	TEST_STR("'ok merci' at the clarify question closes", key(0),
+	    "bedankt.afsluiting");
+	TEST("no case is started", st.step == DS_ENDED);
 }
 
 static void

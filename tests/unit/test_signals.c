@@ -182,6 +182,8 @@ test_classes(void)
 static void
 test_forms(void)
 {
+	const struct signals *g;
+
 	TEST("'hoe lang nog' vents", read_msg("hoe lang gaat dat nog duren "
 	    "met mijn attest?", 0)->rhetorical);
 	TEST("'waarom altijd' vents", read_msg("waarom is het altijd zo "
@@ -275,6 +277,32 @@ test_forms(void)
 	TEST_STR("thanks that names the staff member is bedankt", decided(
 	    "dank aan de medewerkster die mij vanmorgen hielp", "medewerker",
 	    "vraag"), "bedankt");
+	TEST_STR("'jaja' when the name is asked is no name", read_msg("jaja",
+	    SIGNALS_NAME_ASKED)->contact.name, "");
+	TEST("'jao' is a yes", read_msg("jao", 0)->answer == SIGNALS_YES);
+	TEST_STR("a bare name when asked is one", read_msg("Jos",
+	    SIGNALS_NAME_ASKED)->contact.name, "Jos");
+	g = read_msg("Jos Claessen bedoel ik, sorry", SIGNALS_NAME_GIVEN);
+	TEST("'X bedoel ik' right after the name corrects it",
+	    g->correction == SIGNALS_FIELD_NAME &&
+	    strcmp(g->contact.name, "Jos Claessen") == 0);
+	g = read_msg("sorry, Jan Peeters", SIGNALS_NAME_GIVEN);
+	TEST_STR("'sorry, X' too", g->contact.name, "Jan Peeters");
+	TEST("a slip word alone corrects nothing", read_msg("sorry ik heb "
+	    "geen mail", SIGNALS_NAME_GIVEN)->correction == SIGNALS_FIELD_NONE);
+	TEST("'ik ben medewerker in een bakkerij' asks for nobody",
+	    !read_msg("ik ben medewerker in een bakkerij en wil een opleiding "
+	    "volgen", 0)->person);
+	TEST("'ik wil een medewerker' still asks", read_msg("ik wil een "
+	    "medewerker spreken", 0)->person);
+	TEST("a colleague's complaint is no wish to file one", !read_msg(
+	    "mijn collega diende vorig jaar een klacht in, heb ik recht op "
+	    "opleidingsverlof?", 0)->explicit_complaint);
+	TEST("one's own earlier complaint filed again is", read_msg("heb al "
+	    "een klacht ingediend maar nooit antwoord, dus nu opnieuw", 0)->
+	    explicit_complaint);
+	TEST("'ik had graag een klacht ingediend' is one", read_msg("ik had "
+	    "graag een klacht ingediend", 0)->explicit_complaint);
 	TEST_STR("'nee, geen vraag' denies the question",
 	    read_msg("nee, geen vraag. ik wacht al maanden", 0)->denied,
 	    "vraag");

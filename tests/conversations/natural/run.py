@@ -6,8 +6,10 @@ when the bot reaches the expected outcome (one outcome row, no second
 one), stores exactly the expected contact on a case (and no contact data
 at all otherwise), and never sends the same reply three times (no loop).
 
-Usage: run.py [FILE.json ...]   (default: every *.json here and in
-                                 ../fresh, the second blind set)
+Usage: run.py [FILE.json ...]   (default: every *.json here, in
+                                 ../fresh, the second blind set, and in
+                                 ../fresh3, the third: 34 of 40 on
+                                 arrival)
        run.py -v FILE.json      prints the transcript even when it passes
 
 Every conversation that misses is printed with its transcript.  The
@@ -142,7 +144,8 @@ def main(argv):
     verbose = "-v" in argv
     files = [a for a in argv if a != "-v"] or \
         sorted(glob.glob(os.path.join(HERE, "*.json")) +
-               glob.glob(os.path.join(HERE, "..", "fresh", "*.json")))
+               glob.glob(os.path.join(HERE, "..", "fresh", "*.json")) +
+               glob.glob(os.path.join(HERE, "..", "fresh3", "*.json")))
     reached = 0
     by_outcome = {}
     with tempfile.TemporaryDirectory() as tmp:
