@@ -104,7 +104,10 @@ void		 store_stmt_done(struct store_stmt *st);
 struct store_stmt *store_prepare(struct store *s, const char *sql);
 void		 store_finalize(struct store_stmt *st);
 
-/* Bindings, numbered from 1; text is copied.  A NULL text binds NULL. */
+/* Bindings, numbered from 1; text is copied.  A NULL text binds NULL.
+ * PostgreSQL types a parameter by its first use in the SQL: one that may
+ * be NULL and is first tested with IS NULL needs CAST(?1 AS TEXT) there
+ * (else "could not determine data type of parameter"). */
 int		 store_bind_int64(struct store_stmt *st, int i, long long v);
 int		 store_bind_int(struct store_stmt *st, int i, int v);
 int		 store_bind_text(struct store_stmt *st, int i, const char *v,

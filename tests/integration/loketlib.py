@@ -302,6 +302,10 @@ class Server:
     def query(self, sql, args=()):
         return db_query(self.db, sql, args)
 
+    def script(self, statements):
+        """db_script() on this server's database (nothing if empty)."""
+        return db_script(self.db, statements) if statements else []
+
     def count(self, table, where="1=1", args=()):
         return self.query("SELECT count(*) FROM %s WHERE %s" % (table, where),
                           args)[0][0]
