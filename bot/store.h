@@ -164,8 +164,10 @@ long long	 store_key(const char *a, const char *b, const char *c);
 /*
  * Tells the other instances that shared state changed (PostgreSQL
  * NOTIFY loket_<channel>, delivered at commit); store_listen() subscribes
- * this connection and store_notified() consumes what arrived, 1 if any.
- * On SQLite all three do nothing (one process sees its own changes).
+ * this connection and store_notified() consumes what arrived, 1 if any,
+ * and 1 once after a lost session was made again (whatever was notified
+ * while it was gone is lost: the listener should look afresh).  On
+ * SQLite all three do nothing (one process sees its own changes).
  */
 int		 store_notify(struct store *s, const char *channel);
 int		 store_listen(struct store *s, const char *channel);
