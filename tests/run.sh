@@ -7,9 +7,9 @@
 # store, conversation, outbox, intake, report and staff suites, the
 # integration suites about the database (PG_SUITES below), the scripted
 # conversations and what two instances share (tests/pg/shared.py) run
-# against it too, and the two-instance fault test
-# (tests/pg/two_instances.py).  It is removed at the end, whatever
-# failed.
+# against it too, the two-instance fault test (tests/pg/two_instances.py)
+# and the outage test (tests/pg/outage.py, which stops and starts the
+# cluster).  It is removed at the end, whatever failed.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -113,10 +113,18 @@ run_pg() {
 	    tests/conversations/run.sh
 	suite "tests/pg/shared.py ($build)" env LOKET_BIN="$build/loket" \
 	    LOKET_TEST_PG="$pg" python3 tests/pg/shared.py
-	# Two servers on one PostgreSQL, one killed mid-load.
-	suite "tests/pg/two_instances.py ($build)" \
+	# Two servers on one PostgreSQL, killed in turn under load: 60 s as
+	# issue 12 asks with the normal build, 20 s under the sanitizers
+	# (three times slower, and the 60 s run has shown the same paths).
+	secs=60
+	[ "$build" = build ] || secs=20
+	suite "tests/pg/two_instances.py ($build, ${secs} s)" \
 	    env LOKET_BIN="$build/loket" LOKET_TEST_PG="$pg" \
-	    python3 tests/pg/two_instances.py
+	    LOKET_TWO_SECONDS=$secs python3 tests/pg/two_instances.py
+	# PostgreSQL stopped for 10 s under load, then started again.
+	suite "tests/pg/outage.py ($build)" \
+	    env LOKET_BIN="$build/loket" LOKET_TEST_PG="$pg" \
+	    python3 tests/pg/outage.py
 }
 
 echo "== starting a PostgreSQL cluster"

@@ -231,10 +231,13 @@ def _stop_leftovers():
 class Server:
     """One `loket serve` process with its own port and database."""
 
-    def __init__(self, config=None, extra_env=None, args=None, tmpdir=None):
+    def __init__(self, config=None, extra_env=None, args=None, tmpdir=None,
+                 db=None):
+        """db: another server's database (several instances on one
+        PostgreSQL); by default the one of tmpdir (fresh_db)."""
         self.tmp = tmpdir or tempfile.mkdtemp(prefix="loket-test-")
         self.own_tmp = tmpdir is None
-        self.db = fresh_db(self.tmp)
+        self.db = db or fresh_db(self.tmp)
         self.port = free_port()
         self.config = config
         self.args = args or []
