@@ -28,10 +28,10 @@
 #include "store.h"
 
 #define PACE_BUCKETS	1024
-#define PACE_SYNCED	160	/* keys read in one claiming transaction: a
-				   pass looks at up to 256 rows, sends at
-				   most 64 */
-#define PACE_PRUNE_MS	60000	/* how often recovered keys are dropped */
+/* Keys read in one claiming transaction: a pass looks at up to 256 rows
+ * and sends at most 64. */
+#define PACE_SYNCED	160
+#define PACE_PRUNE_MS	60000	/* recovered keys dropped this often */
 
 struct pace_entry {
 	char			*key;
