@@ -3,6 +3,8 @@
  */
 #include "intake.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "log.h"
 #include "signature.h"
 #include "store.h"
+#include "utf8.h"
 
 static const char *const kind_names[] = {
 	"message", "reaction", "status", "echo", "handover", "unknown"
@@ -251,6 +254,45 @@ store_echo_status(struct store *s, const struct inbound_event *ev,
 	return store_status(s, &st, now);
 }
 
+/*
+ * raw as text either store keeps: the bytes themselves when they are
+ * UTF-8 without a NUL; else a copy (malloc'd, into *copy) in which every
+ * byte that is not part of a UTF-8 character, and NUL, reads \xNN and a
+ * backslash \\.  PostgreSQL refuses such bytes in a text column (and a
+ * NUL would end the value): storing them as they came would fail the
+ * webhook for ever.  NULL when out of memory.
+ */
+static const char *
+unexpected_text(const char *raw, size_t len, char **copy, size_t *outlen)
+{
+	const unsigned char *p = (const unsigned char *)raw;
+	size_t i = 0, n, o = 0;
+	uint32_t cp;
+	char *out;
+
+	*copy = NULL;
+	*outlen = len;
+	if (utf8_check(raw, len) == -1 && memchr(raw, '\0', len) == NULL)
+		return raw;
+	if (len > (SIZE_MAX - 1) / 4 || (out = malloc(len * 4 + 1)) == NULL)
+		return NULL;
+	while (i < len) {
+		n = utf8_decode(p + i, len - i, &cp);
+		if (cp == UTF8_BAD || cp == 0)
+			o += (size_t)sprintf(out + o, "\\x%02x", p[i]);
+		else if (cp == '\\')
+			o += (size_t)sprintf(out + o, "\\\\");
+		else {
+			memcpy(out + o, p + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return *copy = out;
+}
+
 int
 intake_store_unexpected(struct store *s, enum channel ch, const char *reason,
     const char *raw, size_t len, long long now_ms)
@@ -258,20 +300,31 @@ intake_store_unexpected(struct store *s, enum channel ch, const char *reason,
 	static const char sql[] = "INSERT INTO unexpected (channel, "
 	    "received_at, reason, raw, digest) VALUES (?1, ?2, ?3, ?4, ?5) "
 	    "ON CONFLICT (digest) DO NOTHING";
-	const char *chn = webhook_channel_name(ch);
+	const char *chn = webhook_channel_name(ch), *text;
 	struct store_stmt *st;
-	char digest[65];
+	char digest[65], *copy;
+	size_t n;
+	int rc;
 
-	if ((st = store_stmt(s, sql)) == NULL)
+	if (raw == NULL) {
+		raw = "";
+		len = 0;
+	}
+	if ((text = unexpected_text(raw, len, &copy, &n)) == NULL ||
+	    n > INT_MAX || (st = store_stmt(s, sql)) == NULL) {
+		free(copy);
 		return -1;
+	}
 	bind_str(st, 1, webhook_channel_name(ch));
 	store_bind_int64(st, 2, now_ms);
 	bind_str(st, 3, reason);
-	store_bind_text(st, 4, raw ? raw : "", raw ? (int)len : 0);
-	signature_sha256_hex(chn, strlen(chn), raw ? raw : "", raw ? len : 0,
-	    digest);
+	store_bind_text(st, 4, text, (int)n);
+	/* Of the bytes as they came: Meta's retries are kept once. */
+	signature_sha256_hex(chn, strlen(chn), raw, len, digest);
 	bind_str(st, 5, digest);
-	return step_insert(s, st);
+	rc = step_insert(s, st);
+	free(copy);
+	return rc;
 }
 
 char **

@@ -68,7 +68,9 @@ int	intake_reroute(struct store *s, const struct config *cfg,
 int	intake_reroute_recent(struct store *s, const struct config *cfg,
 	    long long now_ms);
 /* Keeps a signed body (or part) that was not understood: 1 if stored,
- * 0 if the same bytes were kept before, -1 on a database error. */
+ * 0 if the same bytes were kept before, -1 on a database error.  Bytes
+ * that are not UTF-8, and NUL, are kept as \xNN (a backslash as \\)
+ * so that both stores can hold the text. */
 int	intake_store_unexpected(struct store *s, enum channel ch,
 	    const char *reason, const char *raw, size_t len, long long now_ms);
 

@@ -111,14 +111,17 @@ void		 outbox_pace_take(struct outbox_pace *p, const char *key,
 void		 outbox_pace_prune(struct outbox_pace *p, long long now);
 /*
  * Shared budgets (PostgreSQL), inside the claiming transaction:
- * outbox_pace_begin() at its start; outbox_pace_sync() before a sending
- * number's key is checked: 1 when its tat is now the database's (locked
- * to the commit), 0 when another instance is claiming for it (busy), -1
- * on error; outbox_pace_save() writes the tats back before the commit.
- * On SQLite sync is always 1 and save does nothing.
+ * outbox_pace_begin() at its start; outbox_pace_sync() before a key (a
+ * sending number's or a citizen's) is checked: 1 when its tat is now
+ * the database's (locked to the commit), 0 when another instance is
+ * claiming with it (busy), -1 on error; outbox_pace_save() writes the
+ * tats back before the commit.  On SQLite sync is always 1 and save does
+ * nothing.  outbox_pace_prune_shared(), outside a transaction, deletes
+ * the citizens' rows that have recovered, at most once a minute.
  */
 void		 outbox_pace_begin(struct outbox_pace *p);
 int		 outbox_pace_sync(struct outbox *ob, const char *key);
 int		 outbox_pace_save(struct outbox *ob);
+void		 outbox_pace_prune_shared(struct outbox *ob, long long now);
 
 #endif

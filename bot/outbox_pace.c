@@ -3,17 +3,20 @@
  * scheduling" form of a token bucket): per key one theoretical arrival
  * time.  A send is allowed when now >= tat - tolerance; taking it moves
  * tat to max(tat, now) + interval.  tolerance = (burst - 1) * interval.
- * Keys are strings ("s|<number>" per sending number, "p|<number>|<user>"
- * per citizen).  Service thread only; state is in memory, so a restart
- * forgets it, which at worst allows one burst early.
+ * Keys are strings ("s|<channel>|<number>" per sending number,
+ * "p|<channel>|<number>|<user>" per citizen).  Service thread only.
  *
- * Several instances on one PostgreSQL share each sending number's budget:
- * before a number is used in a claiming transaction its tat is read from
- * its send_pace row (FOR UPDATE SKIP LOCKED: another instance that is
- * claiming for the number right now makes it busy here for a moment,
- * never a wait or a deadlock) and written back before the commit.  The
- * per-citizen pair limit stays in memory (a turn's bubbles are few).
- * SQLite, one process: memory only.
+ * SQLite, one process: the state is in memory, so a restart forgets it,
+ * which at worst allows one burst early.  Several instances on one
+ * PostgreSQL share it: before a key is used in a claiming transaction
+ * its tat is read from its row (send_pace for a number, pair_pace for a
+ * citizen) with FOR UPDATE SKIP LOCKED (another instance that is
+ * claiming with that key right now makes it busy here for a moment,
+ * never a wait or a deadlock) and written back before the commit.  So
+ * all instances together keep a number's rate_limit and Meta's pair
+ * limit, and one that takes over a citizen's replies from another (or
+ * after a restart) continues its pacing.  Rows of citizens whose pacing
+ * has fully recovered are deleted once a minute.
  */
 #include "outbox_int.h"
 
@@ -21,10 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "store.h"
 
 #define PACE_BUCKETS	1024
-#define PACE_SYNCED	16	/* numbers read in one claiming transaction */
+/* Keys read in one claiming transaction: a pass looks at up to 256 rows
+ * and sends at most 64. */
+#define PACE_SYNCED	160
+#define PACE_PRUNE_MS	60000	/* recovered keys dropped this often */
 
 struct pace_entry {
 	char			*key;
@@ -40,7 +47,35 @@ struct outbox_pace {
 							   database in this
 							   transaction */
 	int			 nsynced;
+	long long		 shared_pruned_at;	/* pair_pace */
 };
+
+/* The SQL of a shared key's table: sending numbers and citizens. */
+struct pace_sql {
+	const char	*ins, *sel, *upd;
+};
+
+static const struct pace_sql number_sql = {
+	"INSERT INTO send_pace (number, tat_us) VALUES (?1, 0) "
+	"ON CONFLICT (number) DO NOTHING",
+	"SELECT tat_us FROM send_pace WHERE number = ?1 "
+	"FOR UPDATE SKIP LOCKED",
+	"UPDATE send_pace SET tat_us = ?2 WHERE number = ?1",
+};
+
+static const struct pace_sql citizen_sql = {
+	"INSERT INTO pair_pace (citizen, tat_us) VALUES (?1, 0) "
+	"ON CONFLICT (citizen) DO NOTHING",
+	"SELECT tat_us FROM pair_pace WHERE citizen = ?1 "
+	"FOR UPDATE SKIP LOCKED",
+	"UPDATE pair_pace SET tat_us = ?2 WHERE citizen = ?1",
+};
+
+static const struct pace_sql *
+sql_of(const char *key)
+{
+	return key[0] == 'p' ? &citizen_sql : &number_sql;
+}
 
 static unsigned
 hash(const char *s)
@@ -153,10 +188,7 @@ outbox_pace_begin(struct outbox_pace *p)
 int
 outbox_pace_sync(struct outbox *ob, const char *key)
 {
-	static const char ins[] = "INSERT INTO send_pace (number, tat_us) "
-	    "VALUES (?1, 0) ON CONFLICT (number) DO NOTHING";
-	static const char sel[] = "SELECT tat_us FROM send_pace "
-	    "WHERE number = ?1 FOR UPDATE SKIP LOCKED";
+	const struct pace_sql *q = sql_of(key);
 	struct outbox_pace *p = ob->pace;
 	struct store_stmt *st;
 	struct pace_entry *e;
@@ -168,13 +200,13 @@ outbox_pace_sync(struct outbox *ob, const char *key)
 		if (strcmp(p->synced[i]->key, key) == 0)
 			return 1;
 	if (p->nsynced == PACE_SYNCED)
-		return 0;	/* that many numbers: the rest next round */
-	if ((st = store_stmt(ob->store, ins)) == NULL)
+		return 0;	/* that many keys: the rest next round */
+	if ((st = store_stmt(ob->store, q->ins)) == NULL)
 		return -1;
 	store_bind_text(st, 1, key, -1);
 	rc = store_step(st);
 	store_stmt_done(st);
-	if (rc != STORE_DONE || (st = store_stmt(ob->store, sel)) == NULL)
+	if (rc != STORE_DONE || (st = store_stmt(ob->store, q->sel)) == NULL)
 		return -1;
 	store_bind_text(st, 1, key, -1);
 	if ((rc = store_step(st)) == STORE_ROW) {
@@ -192,14 +224,13 @@ outbox_pace_sync(struct outbox *ob, const char *key)
 int
 outbox_pace_save(struct outbox *ob)
 {
-	static const char sql[] = "UPDATE send_pace SET tat_us = ?2 "
-	    "WHERE number = ?1";
 	struct outbox_pace *p = ob->pace;
 	struct store_stmt *st;
 	int i, rc = 0;
 
 	for (i = 0; i < p->nsynced && rc == 0; i++) {
-		if ((st = store_stmt(ob->store, sql)) == NULL)
+		if ((st = store_stmt(ob->store,
+		    sql_of(p->synced[i]->key)->upd)) == NULL)
 			return -1;
 		store_bind_text(st, 1, p->synced[i]->key, -1);
 		store_bind_int64(st, 2, (long long)ceil(p->synced[i]->tat *
@@ -212,6 +243,32 @@ outbox_pace_save(struct outbox *ob)
 	return rc;
 }
 
+void
+outbox_pace_prune_shared(struct outbox *ob, long long now)
+{
+	/* Rows another instance has locked are skipped, never waited for
+	 * (PostgreSQL only: SQLite would cut the FOR UPDATE and what
+	 * follows). */
+	static const char sql[] = "DELETE FROM pair_pace WHERE citizen IN "
+	    "(SELECT citizen FROM pair_pace WHERE tat_us < ?1 "
+	    "ORDER BY tat_us LIMIT 1000 FOR UPDATE SKIP LOCKED)";
+	struct outbox_pace *p = ob->pace;
+	struct store_stmt *st;
+
+	if (store_kind(ob->store) != STORE_PG ||
+	    store_in_transaction(ob->store) ||
+	    now - p->shared_pruned_at < PACE_PRUNE_MS)
+		return;
+	p->shared_pruned_at = now;
+	if ((st = store_stmt(ob->store, sql)) == NULL)
+		return;
+	store_bind_int64(st, 1, now * 1000);
+	if (store_step(st) != STORE_DONE)
+		log_warnx("event=pair_pace_prune_failed msg=\"%s\"",
+		    store_errmsg(ob->store));
+	store_stmt_done(st);
+}
+
 /* Forgets keys that are fully recovered (they behave as new ones). */
 void
 outbox_pace_prune(struct outbox_pace *p, long long now)
@@ -219,7 +276,7 @@ outbox_pace_prune(struct outbox_pace *p, long long now)
 	struct pace_entry **pp, *e;
 	size_t i;
 
-	if (now - p->pruned_at < 60000)
+	if (now - p->pruned_at < PACE_PRUNE_MS)
 		return;
 	p->pruned_at = now;
 	for (i = 0; i < PACE_BUCKETS; i++)

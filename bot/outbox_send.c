@@ -180,12 +180,21 @@ send_interval(const struct agency *a, const struct row *r, int *burst)
 	return 1000.0 / *burst;
 }
 
+/* Rows held back until when (the earliest of them is looked at again). */
+static void
+hold(struct outbox *ob, long long when)
+{
+	if (ob->hold_until == 0 || when < ob->hold_until)
+		ob->hold_until = when;
+}
+
 /*
  * Rate limits, checked before anything is built (with a backlog most due
  * rows wait, and building a request costs JSON and an HMAC).  Returns 0
- * if r may go now, 1 if the sending number is busy (held in memory), 2
- * if the citizen's pair limit defers it, -1 on a database error.  Takes
- * nothing: pace_take() does, once the request exists.
+ * if r may go now, 1 if the sending number (or, on PostgreSQL, the
+ * citizen's shared pacing) is busy: held in memory, 2 if the citizen's
+ * pair limit defers it, -1 on a database error.  Takes nothing:
+ * pace_take() does, once the request exists.
  */
 static int
 pace_check(struct outbox *ob, const struct agency *a, const struct row *r,
@@ -201,20 +210,24 @@ pace_check(struct outbox *ob, const struct agency *a, const struct row *r,
 	case -1:
 		return -1;
 	case 0:		/* another instance claims for it: look again soon */
-		when = now + 20;
-		if (ob->hold_until == 0 || when < ob->hold_until)
-			ob->hold_until = when;
+		hold(ob, now + 20);
 		return 1;
 	}
 	if ((when = outbox_pace_when(ob->pace, skey, now, si, burst)) > now) {
-		if (ob->hold_until == 0 || when < ob->hold_until)
-			ob->hold_until = when;
+		hold(ob, when);
 		return 1;
 	}
-	if (is_wa(r) && is_message(r) && outbox_pace_when(ob->pace, pkey, now,
-	    OUTBOX_PAIR_INTERVAL_MS, OUTBOX_PAIR_BURST) > now)
-		return 2;
-	return 0;
+	if (!is_wa(r) || !is_message(r))
+		return 0;
+	switch (outbox_pace_sync(ob, pkey)) {
+	case -1:
+		return -1;
+	case 0:
+		hold(ob, now + 20);
+		return 1;
+	}
+	return outbox_pace_when(ob->pace, pkey, now, OUTBOX_PAIR_INTERVAL_MS,
+	    OUTBOX_PAIR_BURST) > now ? 2 : 0;
 }
 
 static void
@@ -552,6 +565,7 @@ outbox_service(struct outbox *ob, int new_rows)
 	if (store_in_transaction(ob->store))
 		return;
 	outbox_orphans(ob, now);
+	outbox_pace_prune_shared(ob, now);
 	outbox_on_wake(ob);
 	if (!new_rows && now < ob->service_at)
 		return;

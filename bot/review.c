@@ -200,7 +200,7 @@ static const char sql_open[] =
 	" answer, signals, text, (SELECT coalesce(user_name, '') FROM inbound"
 	" WHERE inbound.id = inbound_id) FROM review_items"
 	" WHERE status = 'open'"
-	" AND text IS NOT NULL AND (?1 IS NULL OR agency = ?1)"
+	" AND text IS NOT NULL AND (CAST(?1 AS TEXT) IS NULL OR agency = ?1)"
 	" ORDER BY id LIMIT ?2";
 
 static int

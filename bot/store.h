@@ -108,7 +108,10 @@ void		 store_stmt_done(struct store_stmt *st);
 struct store_stmt *store_prepare(struct store *s, const char *sql);
 void		 store_finalize(struct store_stmt *st);
 
-/* Bindings, numbered from 1; text is copied.  A NULL text binds NULL. */
+/* Bindings, numbered from 1; text is copied.  A NULL text binds NULL.
+ * PostgreSQL types a parameter by its first use in the SQL: one that may
+ * be NULL and is first tested with IS NULL needs CAST(?1 AS TEXT) there
+ * (else "could not determine data type of parameter"). */
 int		 store_bind_int64(struct store_stmt *st, int i, long long v);
 int		 store_bind_int(struct store_stmt *st, int i, int v);
 int		 store_bind_text(struct store_stmt *st, int i, const char *v,
@@ -165,8 +168,10 @@ long long	 store_key(const char *a, const char *b, const char *c);
 /*
  * Tells the other instances that shared state changed (PostgreSQL
  * NOTIFY loket_<channel>, delivered at commit); store_listen() subscribes
- * this connection and store_notified() consumes what arrived, 1 if any.
- * On SQLite all three do nothing (one process sees its own changes).
+ * this connection and store_notified() consumes what arrived, 1 if any,
+ * and 1 once after a lost session was made again (whatever was notified
+ * while it was gone is lost: the listener should look afresh).  On
+ * SQLite all three do nothing (one process sees its own changes).
  */
 int		 store_notify(struct store *s, const char *channel);
 int		 store_listen(struct store *s, const char *channel);

@@ -50,6 +50,9 @@ struct store {
 	int		 nkeys;
 	char		 listen[STORE_LISTEN][32];
 	int		 nlisten;
+	int		 relistened;	/* LISTENs made again after a lost
+					   session: what was notified
+					   meanwhile is lost */
 	char		 err[256];
 };
 

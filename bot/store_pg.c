@@ -150,6 +150,7 @@ store_pg_ready(struct store *s)
 	if (restore_session(s) == -1)
 		log_warnx("event=store_session_restore_failed msg=\"%s\"",
 		    s->err);
+	s->relistened = s->nlisten > 0;
 	log_info("event=store_reconnected");
 	return 0;
 }
@@ -346,10 +347,12 @@ int
 store_pg_notified(struct store *s)
 {
 	PGnotify *n;
-	int got = 0;
+	int got;
 
 	if (store_pg_ready(s) == -1 || PQconsumeInput(s->pg) == 0)
 		return 0;
+	got = s->relistened;
+	s->relistened = 0;
 	while ((n = PQnotifies(s->pg)) != NULL) {
 		PQfreemem(n);
 		got = 1;

@@ -323,6 +323,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE statuses ADD COLUMN outbox_id INTEGER;"
 	"CREATE INDEX statuses_outbox ON statuses (outbox_id)"
 	"  WHERE outbox_id IS NOT NULL;",
+
+	/* 12: each WhatsApp citizen's pair pacing (Meta: short bursts, then
+	 * about one message per 6 s to one user), shared by the instances
+	 * on one PostgreSQL like the numbers' budgets of migration 10 (one
+	 * SQLite process keeps it in memory).  A row whose time has passed
+	 * means what no row means; such rows are deleted now and then. */
+	"CREATE TABLE pair_pace ("
+	"  citizen TEXT PRIMARY KEY,"		/* p|channel|account|user */
+	"  tat_us INTEGER NOT NULL);"
+	"CREATE INDEX pair_pace_tat ON pair_pace (tat_us);",
 };
 
 size_t

@@ -5,10 +5,11 @@
 # total on one line.  Exit status 0 only if nothing failed.
 # A throwaway PostgreSQL cluster (tests/pg/cluster.sh) runs meanwhile: the
 # store, conversation, outbox, intake, report and staff suites, the
-# scripted conversations and what two instances share (tests/pg/shared.py)
-# run against it too, and the two-instance fault test
-# (tests/pg/two_instances.py).  It is removed at the end, whatever
-# failed.
+# integration suites about the database (PG_SUITES below), the scripted
+# conversations and what two instances share (tests/pg/shared.py) run
+# against it too, the two-instance fault test (tests/pg/two_instances.py)
+# and the outage test (tests/pg/outage.py, which stops and starts the
+# cluster).  It is removed at the end, whatever failed.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -71,6 +72,25 @@ run_all() {
 	done
 }
 
+# The integration suites about the database's behaviour, again on
+# PostgreSQL (loketlib gives each server a fresh database there).  These
+# stay on SQLite only:
+#   integration/test_diskfull.py  the SQLite file and its WAL on a full
+#       file system (PostgreSQL's disk is its server's business);
+#   integration/test_lock_loop.py, faults/test_database.py  a lock
+#       another process holds on the SQLite file, a read-only file; on
+#       PostgreSQL the like are the citizen's lock held by another
+#       session (pg/shared.py) and the server going away
+#       (pg/two_instances.py);
+#   integration/test_transport.py  slow clients, the connection cap and
+#       EMFILE: the transport, before any database is involved.
+PG_SUITES="integration/test_intake integration/test_outbox
+    integration/test_e2e integration/test_console integration/test_console_inbox
+    integration/test_review integration/test_console_review
+    integration/test_report integration/test_crash integration/test_reload
+    integration/test_media integration/test_hostile integration/test_keepalive
+    integration/test_login_loop faults/test_graph"
+
 # The suites that use the database, again on PostgreSQL.
 run_pg() {
 	build=$1
@@ -83,15 +103,28 @@ run_pg() {
 		suite "$build/tests/test_$t (postgresql)" \
 		    env LOKET_TEST_PG="$pg" "$build/tests/test_$t"
 	done
+	for t in $PG_SUITES; do
+		suite "tests/$t.py ($build, postgresql)" \
+		    env LOKET_BIN="$build/loket" LOKET_TEST_PG="$pg" \
+		    python3 "tests/$t.py"
+	done
 	suite "tests/conversations/run.sh ($build, postgresql)" \
 	    env LOKET_BIN="$build/loket" LOKET_TEST_PG="$pg" \
 	    tests/conversations/run.sh
 	suite "tests/pg/shared.py ($build)" env LOKET_BIN="$build/loket" \
 	    LOKET_TEST_PG="$pg" python3 tests/pg/shared.py
-	# Two servers on one PostgreSQL, one killed mid-load.
-	suite "tests/pg/two_instances.py ($build)" \
+	# Two servers on one PostgreSQL, killed in turn under load: 60 s as
+	# issue 12 asks with the normal build, 20 s under the sanitizers
+	# (three times slower, and the 60 s run has shown the same paths).
+	secs=60
+	[ "$build" = build ] || secs=20
+	suite "tests/pg/two_instances.py ($build, ${secs} s)" \
 	    env LOKET_BIN="$build/loket" LOKET_TEST_PG="$pg" \
-	    python3 tests/pg/two_instances.py
+	    LOKET_TWO_SECONDS=$secs python3 tests/pg/two_instances.py
+	# PostgreSQL stopped for 10 s under load, then started again.
+	suite "tests/pg/outage.py ($build)" \
+	    env LOKET_BIN="$build/loket" LOKET_TEST_PG="$pg" \
+	    python3 tests/pg/outage.py
 }
 
 echo "== starting a PostgreSQL cluster"

@@ -83,46 +83,34 @@ def add_conversation(srv, user_id, name, mode="bot", waiting=False,
                      texts=(), last_in_ago_ms=60000, abuse=0):
     """A conversation with citizen messages, as the engine would leave it."""
     t = now_ms()
-    con = __import__("sqlite3").connect(srv.db, timeout=5)
-    try:
-        cur = con.execute(
-            "INSERT INTO conversations (agency, channel, user_id, user_phone,"
-            " user_name, mode, staff, started_at, last_in_at, waiting_since,"
-            " abuse) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (agency, channel, user_id, user_id if channel == "whatsapp"
-             else None, name, mode, staff, t - 120000, t - last_in_ago_ms,
-             t - 90000 if waiting else None, abuse))
-        cid = cur.lastrowid
-        for i, text in enumerate(texts):
-            con.execute(
-                "INSERT INTO inbound (channel, agency, account_id, user_id,"
-                " user_name, msg_id, kind, type, text, meta_ts, received_at,"
-                " raw, processed, conversation_id) VALUES (?,?,?,?,?,?,"
-                "'message','text',?,?,?,'{}',1,?)",
-                (channel, agency, "106540352242922", user_id, name,
-                 "m.%s.%d.%d" % (user_id, cid, i), text, t - 100000 + i,
-                 t - 100000 + i, cid))
-        con.commit()
-        return cid
-    finally:
-        con.close()
+    cid = srv.query(
+        "INSERT INTO conversations (agency, channel, user_id, user_phone,"
+        " user_name, mode, staff, started_at, last_in_at, waiting_since,"
+        " abuse) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        (agency, channel, user_id, user_id if channel == "whatsapp"
+         else None, name, mode, staff, t - 120000, t - last_in_ago_ms,
+         t - 90000 if waiting else None, abuse))[0][0]
+    srv.script([
+        ("INSERT INTO inbound (channel, agency, account_id, user_id,"
+         " user_name, msg_id, kind, type, text, meta_ts, received_at,"
+         " raw, processed, conversation_id) VALUES (?,?,?,?,?,?,"
+         "'message','text',?,?,?,'{}',1,?)",
+         (channel, agency, "106540352242922", user_id, name,
+          "m.%s.%d.%d" % (user_id, cid, i), text, t - 100000 + i,
+          t - 100000 + i, cid)) for i, text in enumerate(texts)])
+    return cid
 
 
 def add_case(srv, ref, conv_id=None, agency="demo", channel="whatsapp",
              deadline_in_ms=30 * 86400000, name="Els Peeters"):
     t = now_ms()
-    con = __import__("sqlite3").connect(srv.db, timeout=5)
-    try:
-        seq = int(ref.rsplit("-", 1)[1])
-        con.execute(
-            "INSERT INTO cases (reference, agency, year, seq, channel,"
-            " conversation_id, name, email, description, received_at,"
-            " deadline_at, updated_at) VALUES (?,?,2026,?,?,?,?,?,?,?,?,?)",
-            (ref, agency, seq, channel, conv_id, name, "els@example.be",
-             "De tram kwam niet", t, t + deadline_in_ms, t))
-        con.commit()
-    finally:
-        con.close()
+    seq = int(ref.rsplit("-", 1)[1])
+    srv.query(
+        "INSERT INTO cases (reference, agency, year, seq, channel,"
+        " conversation_id, name, email, description, received_at,"
+        " deadline_at, updated_at) VALUES (?,?,2026,?,?,?,?,?,?,?,?,?)",
+        (ref, agency, seq, channel, conv_id, name, "els@example.be",
+         "De tram kwam niet", t, t + deadline_in_ms, t))
 
 
 class WebSocket:

@@ -1,14 +1,23 @@
 """Helpers for Loket's integration tests: start the real binary on a free
 127.0.0.1 port with a temporary database, sign and post webhooks, read the
 database.  Standard library only.  Every test file ends with the line
-"N passed, N failed"."""
+"N passed, N failed".
+
+The database is a SQLite file in the test's temporary directory, or, when
+LOKET_TEST_PG holds a libpq string without dbname (tests/run.sh starts a
+throwaway cluster), a fresh PostgreSQL database per temporary directory,
+created on first use and dropped when its server is cleaned up or the test
+ends.  db_query() and Server.query() read and write either with the same
+SQL (? placeholders; psql runs it on PostgreSQL)."""
 
 import atexit
 import hashlib
 import hmac
 import http.client
+import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -23,6 +32,7 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("LOKET_BIN", os.path.join(ROOT, "build", "loket"))
 SECRET = "test-app-secret"
 VERIFY = "test-verify-token"
+PG = os.environ.get("LOKET_TEST_PG") or None
 
 
 class Results:
@@ -59,6 +69,153 @@ def sign(body, secret=SECRET):
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+# ---- the database: SQLite file or PostgreSQL database ----------------------
+
+_pg_dbs = {}                    # temporary directory -> database conninfo
+_pg_seq = itertools.count(1)
+
+
+def is_pg(db):
+    """Whether db names a PostgreSQL database (as bot/store.c decides)."""
+    return db.startswith(("postgresql://", "postgres://")) or "=" in db
+
+
+def _psql(conninfo, sql, check=True):
+    p = subprocess.run(["psql", "-qXAt", "-v", "ON_ERROR_STOP=1",
+                        conninfo], input=sql, capture_output=True,
+                       text=True, timeout=60)
+    if check and p.returncode != 0:
+        raise RuntimeError("psql: %s\n%s" % (p.stderr.strip(), sql[:500]))
+    return p.stdout
+
+
+def pg_admin(sql):
+    """Runs sql on the cluster's maintenance database."""
+    return _psql("%s dbname=postgres" % PG, sql)
+
+
+def pg_create():
+    """A new, empty PostgreSQL database: its conninfo."""
+    name = "t%d_%d" % (os.getpid(), next(_pg_seq))
+    pg_admin("DROP DATABASE IF EXISTS %s WITH (FORCE);\n"
+             "CREATE DATABASE %s;" % (name, name))
+    conninfo = "%s dbname=%s" % (PG, name)
+    _pg_dbs.setdefault(conninfo, conninfo)
+    return conninfo
+
+
+def pg_drop(conninfo):
+    name = conninfo.rsplit("dbname=", 1)[1]
+    _psql("%s dbname=postgres" % PG, "DROP DATABASE IF EXISTS %s WITH "
+          "(FORCE);" % name, check=False)
+    for k in [k for k, v in _pg_dbs.items() if v == conninfo]:
+        del _pg_dbs[k]
+
+
+@atexit.register
+def _drop_leftover_dbs():
+    for conninfo in set(_pg_dbs.values()):
+        pg_drop(conninfo)
+
+
+def fresh_db(tmp, name="loket.db"):
+    """A database for a test: the file name in tmp on SQLite, the same
+    PostgreSQL database for the same (tmp, name) when LOKET_TEST_PG is
+    set."""
+    path = os.path.join(tmp, name)
+    if not PG:
+        return path
+    if path not in _pg_dbs:
+        _pg_dbs[path] = pg_create()
+    return _pg_dbs[path]
+
+
+def _literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return "'\\x%s'::bytea" % bytes(v).hex()
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def _bind(sql, args):
+    """sql with each ? outside a string literal replaced by its value."""
+    out, quoted, it = [], False, iter(args)
+    for ch in sql:
+        if ch == "'":
+            quoted = not quoted
+        if ch == "?" and not quoted:
+            out.append(_literal(next(it)))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_BYTEA = re.compile(r"\\x(?:[0-9a-f]{2})*\Z")
+
+
+def _pg_row(line):
+    """A row of to_json() output as a tuple (bytea's hex text as bytes)."""
+    pairs = json.loads(line, object_pairs_hook=lambda kv: kv)
+    return tuple(bytes.fromhex(v[2:]) if isinstance(v, str) and
+                 _BYTEA.match(v) else v for _, v in pairs)
+
+
+_RETURNS_ROWS = ("select", "with", "values")
+_SYNC_IDS = """DO $$DECLARE t text; BEGIN
+FOR t IN SELECT table_name FROM information_schema.columns WHERE
+  table_schema = 'public' AND column_name = 'id' AND is_identity = 'YES'
+LOOP EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''),
+  COALESCE((SELECT max(id) FROM %I), 0) + 1, false)', t, t); END LOOP;
+END$$;"""
+
+
+def db_script(db, statements):
+    """Runs [(sql, args), ...] (or plain sql strings) in one transaction;
+    the rows of the last one.  Rows are tuples, as sqlite3 gives them
+    (integers, text, None; bytes for BLOB / bytea columns named data).
+    An INSERT with explicit ids moves PostgreSQL's id sequences past
+    them, as SQLite would."""
+    items = [(s, ()) if isinstance(s, str) else s for s in statements]
+    if not is_pg(db):
+        con = sqlite3.connect(db, timeout=10)
+        try:
+            rows = []
+            for sql, args in items:
+                rows = con.execute(sql, args).fetchall()
+            con.commit()
+            return rows
+        finally:
+            con.close()
+    parts, last = ["BEGIN;"], items[-1][0].lstrip().lower()
+    for i, (sql, args) in enumerate(items):
+        sql = _bind(sql, args).strip().rstrip(";")
+        if i == len(items) - 1 and (last.startswith(_RETURNS_ROWS) or
+                                    " returning " in last):
+            if last.startswith(_RETURNS_ROWS):
+                sql = "SELECT to_json(x)::text FROM (%s) x" % sql
+            else:
+                sql = ("WITH x AS (%s) SELECT to_json(x)::text FROM x" %
+                       sql)
+        parts.append(sql + ";")
+    if any(s.lstrip().lower().startswith("insert") for s, _ in items):
+        parts.append(_SYNC_IDS)
+    parts.append("COMMIT;")
+    out = _psql(db, "\n".join(parts))
+    return [_pg_row(line) for line in out.splitlines() if line.strip()]
+
+
+def db_query(db, sql, args=()):
+    """One statement on db; its rows as a list of tuples."""
+    return db_script(db, [(sql, args)])
+
+
 _running = []
 
 
@@ -74,10 +231,13 @@ def _stop_leftovers():
 class Server:
     """One `loket serve` process with its own port and database."""
 
-    def __init__(self, config=None, extra_env=None, args=None, tmpdir=None):
+    def __init__(self, config=None, extra_env=None, args=None, tmpdir=None,
+                 db=None):
+        """db: another server's database (several instances on one
+        PostgreSQL); by default the one of tmpdir (fresh_db)."""
         self.tmp = tmpdir or tempfile.mkdtemp(prefix="loket-test-")
         self.own_tmp = tmpdir is None
-        self.db = os.path.join(self.tmp, "loket.db")
+        self.db = db or fresh_db(self.tmp)
         self.port = free_port()
         self.config = config
         self.args = args or []
@@ -143,11 +303,11 @@ class Server:
         return self.request("POST", "/webhook/" + channel, body, h)
 
     def query(self, sql, args=()):
-        con = sqlite3.connect(self.db, timeout=5)
-        try:
-            return con.execute(sql, args).fetchall()
-        finally:
-            con.close()
+        return db_query(self.db, sql, args)
+
+    def script(self, statements):
+        """db_script() on this server's database (nothing if empty)."""
+        return db_script(self.db, statements) if statements else []
 
     def count(self, table, where="1=1", args=()):
         return self.query("SELECT count(*) FROM %s WHERE %s" % (table, where),
@@ -183,6 +343,8 @@ class Server:
     def cleanup(self):
         self.stop()
         if self.own_tmp:
+            if is_pg(self.db) and self.db in _pg_dbs.values():
+                pg_drop(self.db)
             shutil.rmtree(self.tmp, ignore_errors=True)
 
 

@@ -10,7 +10,6 @@ Every new route is checked for its login, CSRF and role rules."""
 import json
 import os
 import signal
-import sqlite3
 import time
 
 from consolelib import (Client, add_case, add_conversation, staff_add,
@@ -34,14 +33,7 @@ T.ok(any(a["id"] == "demo" and a["name"] == "Demo-agentschap"
 
 
 def sql(q, args=()):
-    con = sqlite3.connect(srv.db, timeout=5)
-    try:
-        cur = con.execute(q, args)
-        rows = cur.fetchall()
-        con.commit()
-        return rows
-    finally:
-        con.close()
+    return srv.query(q, args)
 
 
 def conv_path(cid, action=""):

@@ -5,7 +5,6 @@ and the marks staff put on citizen messages, as the transcript shows
 them afterwards.  Every route is checked for its login, CSRF and role
 rules."""
 
-import sqlite3
 
 from consolelib import Client, staff_add
 from loketlib import Results, Server, wa_text, wait_for
@@ -93,12 +92,7 @@ T.eq(marks(sam).get(m3, "missing"), None,
      "a message the bot collected by itself shows no staff mark")
 
 def sql_write(q):
-    con = sqlite3.connect(srv.db, timeout=5)
-    try:
-        con.execute(q)
-        con.commit()
-    finally:
-        con.close()
+    srv.query(q)
 
 
 # --- GET /api/review?agency= ---------------------------------------------------

@@ -95,6 +95,15 @@ for name, bad in [("not JSON", b"hello"), ("truncated JSON", body[:-7]),
     st, _ = srv.post("whatsapp", bad)
     T.eq((st, srv.count("unexpected")), (200, n + 1),
          "%s sent again: 200, not kept twice" % name)
+# Bytes PostgreSQL cannot hold in text (not UTF-8, NUL) are kept as \xNN
+# there and on SQLite alike; a backslash then reads \\.
+T.eq(srv.query("SELECT raw FROM unexpected WHERE raw LIKE ?",
+               ('%"x":%',)), [('{"object":"page","x":"\\xff\\xfe"}',)],
+     "invalid UTF-8 kept with its bytes as \\xNN")
+st, _ = srv.post("whatsapp", b'{"a":"\\n\x00\xc3\xa9"}')
+T.eq((st, srv.query("SELECT raw FROM unexpected WHERE raw LIKE ?",
+                    ('{"a"%',))), (200, [('{"a":"\\\\n\\x00\xe9"}',)]),
+     "a NUL byte kept as \\x00, a backslash doubled, UTF-8 as it came")
 before = totals()
 resp = raw_http(srv.port, b"POST /webhook/whatsapp HTTP/1.1\r\nHost: x\r\n"
                 b"Transfer-Encoding: chunked\r\nX-Hub-Signature-256: "

@@ -219,11 +219,8 @@ T.ok(wait_for(lambda: (media_row("wamid.GIVEUP") or [0, 0, None])[2] ==
               "retry", 20), "a failed download waits for its next try")
 row = media_row("wamid.GIVEUP")
 T.eq(row[1], "pending", "and stays pending meanwhile")
-con = __import__("sqlite3").connect(srv.db, timeout=5)
-con.execute("UPDATE media SET attempts = 4, next_attempt_at = 0 WHERE id = ?",
-            (row[0],))
-con.commit()
-con.close()
+srv.query("UPDATE media SET attempts = 4, next_attempt_at = 0 WHERE id = ?",
+          (row[0],))
 row = settled("wamid.GIVEUP")
 T.ok(row and row[1] == "failed" and row[2] == "download",
      "after the last try it fails as download: %r" % (row[:6],))
@@ -316,12 +313,10 @@ T.eq(srv.count("media", "user_id = '32470555002'"), 0,
      "erase removes the citizen's media")
 T.eq(srv.count("media"), n_before - 2, "and no one else's")
 srv.stop()
-con = __import__("sqlite3").connect(srv.db, timeout=5)
-con.execute("UPDATE media SET created_at = 1000 WHERE user_id = ?", (PSID,))
-con.execute("UPDATE conversations SET open = 0, ended_at = 1000 "
-            "WHERE user_id = ?", (PSID,))
-con.commit()
-con.close()
+srv.script([("UPDATE media SET created_at = 1000 WHERE user_id = ?",
+             (PSID,)),
+            ("UPDATE conversations SET open = 0, ended_at = 1000 "
+             "WHERE user_id = ?", (PSID,))])
 left = srv.count("media", "user_id <> ?", (PSID,))
 rc, out, err = loket("purge", "--db", srv.db, "--older-than", "1d")
 T.ok(rc == 0 and srv.count("media", "user_id = ?", (PSID,)) == 0,

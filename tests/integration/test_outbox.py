@@ -10,7 +10,6 @@ middle of a send followed by a restart."""
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -37,20 +36,14 @@ def config(tmp, extra=""):
 def enqueue(srv, channel, user, text, author="bot", kind="text", body=None):
     """What the conversation engine does: one outbox row per reply."""
     now = int(time.time() * 1000)
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:
-        cur = con.execute(
-            "INSERT INTO outbox (agency, channel, account_id, user_id, "
-            "to_phone, kind, body, author, status, next_attempt_at, "
-            "created_at, updated_at) VALUES ('demo', ?, ?, ?, ?, ?, ?, ?, "
-            "'pending', 0, ?, ?)",
-            (channel, WA_ID if channel == "whatsapp" else PAGE, user,
-             user if channel == "whatsapp" else None, kind,
-             body or json.dumps({"text": text}), author, now, now))
-        con.commit()
-        return cur.lastrowid
-    finally:
-        con.close()
+    return srv.query(
+        "INSERT INTO outbox (agency, channel, account_id, user_id, "
+        "to_phone, kind, body, author, status, next_attempt_at, "
+        "created_at, updated_at) VALUES ('demo', ?, ?, ?, ?, ?, ?, ?, "
+        "'pending', 0, ?, ?) RETURNING id",
+        (channel, WA_ID if channel == "whatsapp" else PAGE, user,
+         user if channel == "whatsapp" else None, kind,
+         body or json.dumps({"text": text}), author, now, now))[0][0]
 
 
 def row(srv, rid):

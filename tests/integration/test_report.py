@@ -9,13 +9,13 @@ import http.client
 import io
 import json
 import os
-import sqlite3
 import stat
 import subprocess
 import tempfile
 import time
 
-from loketlib import BIN, ROOT, Results, Server, raw_http, wa_text
+from loketlib import (BIN, ROOT, Results, Server, db_script,
+                     db_query, fresh_db, raw_http, wa_text)
 
 T = Results()
 tmp = tempfile.mkdtemp(prefix="loket-report-")
@@ -39,8 +39,11 @@ def make_db(path):
     """Creates the schema through loket itself, then a small history."""
     rc, _, err = loket("report", "--db", path)
     assert rc == 0, err
-    con = sqlite3.connect(path)
-    ins = con.execute
+    rows = []
+
+    def ins(sql, args=()):
+        rows.append((sql, args))
+
     for i, (ch, ag, user, t) in enumerate([
             ("whatsapp", "vmsw", "32470123456", JAN5 + 9 * H),
             ("whatsapp", "vmsw", "32470123456", JAN5 + DAY + 9 * H),
@@ -88,20 +91,15 @@ def make_db(path):
         " kind, body, status, created_at, updated_at) VALUES (1, 'vmsw',"
         " 'whatsapp', '32470555555', 'text', '{\"text\":\"Dag Jan\"}',"
         " 'sent', ?, ?)", (JAN5 - 300 * DAY, JAN5 - 300 * DAY))
-    con.commit()
-    con.close()
+    db_script(path, rows)
 
 
 def q(path, sql, args=()):
-    con = sqlite3.connect(path)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+    return db_query(path, sql, args)
 
 
 # --- loket report ------------------------------------------------------
-db = os.path.join(tmp, "report.db")
+db = fresh_db(tmp, "report.db")
 make_db(db)
 PERIOD = ["--from", "2026-01-05", "--to", "2026-01-31"]
 
@@ -256,7 +254,7 @@ T.eq(rc, 2, "erase needs --user")
 
 # --- the real conversation engine feeds the report -----------------------
 import datetime
-chat_db = os.path.join(tmp, "chat.db")
+chat_db = fresh_db(tmp, "chat.db")
 conf = os.path.join(ROOT, "deploy", "loket.conf")
 for lines in ("hallo\nwat zijn de openingsuren?\n/wait 25h\n",
               "ik wil een klacht indienen\nja\n/wait 25h\n"):

@@ -8,12 +8,12 @@ purge` removing the raw text of the items."""
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import tempfile
 
 from consolelib import Client, staff_add
-from loketlib import BIN, ROOT, Results, Server, wa_text, wait_for
+from loketlib import (BIN, ROOT, Results, Server, db_query,
+                     fresh_db, wa_text, wait_for)
 
 T = Results()
 tmp = tempfile.mkdtemp(prefix="loket-review-")
@@ -35,11 +35,7 @@ def chat(db, lines, *extra):
 
 
 def q(db, sql, args=()):
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+    return db_query(db, sql, args)
 
 
 def listing(db, *extra):
@@ -50,7 +46,7 @@ def listing(db, *extra):
 
 
 # --- collection through real conversations -----------------------------
-db = os.path.join(tmp, "loket.db")
+db = fresh_db(tmp, "loket.db")
 rc, out, _ = chat(db, [
     "blorp fnarg zwiebel",          # not understood: the menu
     "Blorp fnarg zwiebels!!",       # again: handed over
@@ -159,7 +155,7 @@ T.ok(not any(n.startswith("loket-review-") for n in os.listdir(tmp)),
      "trial copies removed")
 
 # --- ignore --------------------------------------------------------------
-db2 = os.path.join(tmp, "ignore.db")
+db2 = fresh_db(tmp, "ignore.db")
 chat(db2, ["qwrtz plmok", "/wait 25h", "dank u"])
 g = listing(db2)
 T.eq(len(g), 1, "one group to ignore")
@@ -176,7 +172,7 @@ rc, _, _ = loket("intents", "review", "--list", "--format", "xml", "--db", db2)
 T.eq(rc, 2, "bad format is a usage error")
 
 # --- erase ----------------------------------------------------------------
-db3 = os.path.join(tmp, "erase.db")
+db3 = fresh_db(tmp, "erase.db")
 chat(db3, ["zorx blimp 0486 55 44 33", "/wait 25h", "dank u"])
 T.eq(len(listing(db3)), 1, "an item before the erase")
 rc, out, _ = loket("erase", "--db", db3, "--user", "chat-citizen")
@@ -213,7 +209,7 @@ T.ok("Niet begrepen berichten" in html and "aandeel" in html,
      "the HTML report has the section")
 
 # --- purge ------------------------------------------------------------------
-db4 = os.path.join(tmp, "purge.db")
+db4 = fresh_db(tmp, "purge.db")
 chat(db4, ["grompf zwolg", "/wait 25h", "dank u"], "--at", "2024-01-10T10:00")
 chat(db4, ["vlimp zwarg"])      # today, conversation open: kept
 T.eq(len(listing(db4)), 2, "two items before the purge")

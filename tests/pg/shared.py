@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
                                 "integration"))
-from consolelib import Client, staff_add  # noqa: E402
+from consolelib import Client, WebSocket, staff_add  # noqa: E402
 from loketlib import ROOT, MockGraph, Results, Server, wa_text, wait_for  # noqa: E402,E501
 
 T = Results()
@@ -107,18 +107,59 @@ T.eq(st, 200, "after the delay the right password works")
 T.eq(q("SELECT count(*) FROM login_throttle WHERE name = 'u:carl'"), "0",
      "a success clears the shared count")
 
-# --- staff actions take the citizen's lock ------------------------------------
+# --- live lists across instances (LISTEN / NOTIFY) ------------------------------
 anna = Client(b)
 T.eq(anna.login("anna", "anna-wachtwoord-1")[0], 200, "anna logs in on b")
+# carl logged in on b; his session works on a too.
+ws = WebSocket(a.port, cookie=cb.cookie)
+T.eq(ws.status, 101, "a session made on b opens the live list on a")
+first = ws.recv()
+T.eq(first.get("type"), "conversations", "the list is pushed on connect")
+
+
+def listed(pred):
+    return lambda m: m.get("type") == "conversations" and \
+        any(pred(c) for c in m.get("conversations", []))
+
+
+LIVE = "32471000077"
+b.post("whatsapp", wa_text("wamid.sh.live.1", "ik wil een medewerker "
+                           "spreken", phone=LIVE, ts=now()))
+T.ok(wait_for(lambda: q("SELECT count(*) FROM conversations WHERE user_id "
+                        "= '%s'" % LIVE) == "1", 20), "b handles a new "
+     "citizen")
+live = int(q("SELECT id FROM conversations WHERE user_id = '%s'" % LIVE))
+T.ok(ws.arrives(listed(lambda c: c["id"] == live), 10), "the console on a "
+     "shows the citizen who wrote to b")
+# Once the citizen's message is handled and its reply sent, nothing on a
+# changes by itself: only b's NOTIFY can bring the takeover there.
+T.ok(wait_for(lambda: q("SELECT count(*) FROM inbound WHERE processed = 0")
+              == "0" and q("SELECT count(*) FROM outbox WHERE status = "
+                           "'pending'") == "0", 20), "the reply is sent")
+time.sleep(1.5)
+while ws.arrives(lambda m: True, 0.2):
+    pass
+st, j, _ = anna.call("POST", "/api/conversations/%d/takeover" % live)
+T.eq(st, 200, "anna takes the conversation over on b")
+T.ok(ws.arrives(listed(lambda c: c["id"] == live and
+                       c.get("staff") == "anna"), 10),
+     "the console on a shows anna's takeover on b")
+anna.call("POST", "/api/conversations/%d/close" % live,
+          {"outcome": "answered"})
+ws.close()
+
+# --- staff actions take the citizen's lock ------------------------------------
 PHONE = "32471000001"
 st, _ = a.post("whatsapp", wa_text("wamid.sh.lock.0", "hallo", phone=PHONE,
                                    ts=now()))
 T.eq(st, 200, "a citizen writes to instance a")
 T.ok(wait_for(lambda: q("SELECT count(*) FROM inbound WHERE processed = 0")
-              == "0" and q("SELECT count(*) FROM conversations") == "1", 20),
+              == "0" and q("SELECT count(*) FROM conversations WHERE "
+                           "user_id = '%s'" % PHONE) == "1", 20),
      "the message is handled")
 cid, agency, channel, user = q("SELECT id, agency, channel, user_id FROM "
-                               "conversations").split("|")
+                               "conversations WHERE user_id = '%s'" %
+                               PHONE).split("|")
 cid = int(cid)
 key = store_key(channel, agency, user)
 if key >= 1 << 63:

@@ -449,6 +449,7 @@ static void
 test_unexpected(void)
 {
 	static const char body[] = "{\"object\":\"something_new\"}";
+	static const char odd[] = "{\"a\":\"\\\xff\0\xc3\xa9\"}";
 	struct intake_counts c;
 	long long n = q_count(st, "unexpected");
 
@@ -489,6 +490,17 @@ test_unexpected(void)
 	TEST("raw kept byte for byte", q_count(st, "unexpected WHERE raw = "
 	    "'{\"object\":\"something_new\"}' AND reason = 'body'") == 2);
 	TEST("seven unexpected rows", q_count(st, "unexpected") == n + 7);
+
+	/* Bytes a PostgreSQL text column refuses: kept as \xNN, once. */
+	TEST("invalid UTF-8 and NUL stored",
+	    intake_store_unexpected(st, CH_WHATSAPP, "bytes", odd,
+	    sizeof(odd) - 1, NOW) == 1);
+	TEST("the same bytes again: 0",
+	    intake_store_unexpected(st, CH_WHATSAPP, "bytes", odd,
+	    sizeof(odd) - 1, NOW) == 0);
+	TEST("kept as \\xNN, a backslash doubled, UTF-8 as it came",
+	    q_count(st, "unexpected WHERE reason = 'bytes' AND raw = "
+	    "'{\"a\":\"\\\\\\xff\\x00\xc3\xa9\"}'") == 1);
 }
 
 /* Without default_agency, an unknown number is stored unrouted. */

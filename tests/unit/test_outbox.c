@@ -560,6 +560,75 @@ test_pacing(void)
 	outbox_free(ob);
 }
 
+/*
+ * Two instances on one PostgreSQL: a citizen's pair pacing is shared.
+ * One sends the burst; the other, taking the next reply when it is due,
+ * goes on at one per 6 s (with pacing per instance it sent a second
+ * burst).  Recovered citizens' rows are deleted after a minute.
+ */
+static void
+test_pacing_shared(const char *name)
+{
+	struct store *db2;
+	struct outbox *a, *b;
+	struct outbox_opts o;
+	long long ids[10], next;
+	char err[256];
+	int i, sent;
+
+	if (store_kind(db) != STORE_PG)
+		return;
+	if ((db2 = store_open(name, err, sizeof(err))) == NULL) {
+		TEST("second connection", 0);
+		return;
+	}
+	a = new_outbox();
+	memset(&o, 0, sizeof(o));
+	o.wake = on_wake;
+	o.responder = responder;
+	o.now = test_now;
+	b = outbox_new_opts(&cfg, db2, &o);
+	inbound("whatsapp", "32470000017", HOUR);
+	for (i = 0; i < 10; i++)
+		ids[i] = enqueue("whatsapp", "32470000017", "text",
+		    "{\"text\":\"bubble\"}", "bot");
+	pump(a);
+	for (i = 0, sent = 0; i < 10; i++)
+		sent += strcmp(STATUS(ids[i]), "sent") == 0;
+	TEST("shared: a sends the burst of 6", sent == 6);
+	TEST("shared: the citizen's row", q_int("SELECT count(*) FROM "
+	    "pair_pace WHERE citizen LIKE '%|32470000017' AND tat_us > "
+	    "?1", now_ms * 1000) == 1);
+	next = q_int("SELECT next_attempt_at FROM outbox WHERE id = ?1",
+	    ids[6]);
+	now_ms = next;
+	pump(b);
+	for (i = 0, sent = 0; i < 10; i++)
+		sent += strcmp(STATUS(ids[i]), "sent") == 0;
+	TEST("shared: b, taking over when due, sends one, not a burst",
+	    sent == 7);
+	TEST_STR("shared: the 8th waits", STATUS(ids[7]), "pending");
+	now_ms += 6001;
+	pump(a);
+	TEST_STR("shared: 6 s later a sends the 8th", STATUS(ids[7]), "sent");
+	TEST_STR("shared: the 9th waits", STATUS(ids[8]), "pending");
+	now_ms += 6001;
+	pump(b);
+	now_ms += 6001;
+	pump(a);
+	TEST("shared: all out, one per 6 s", q_int("SELECT count(*) FROM "
+	    "outbox WHERE user_id = '32470000017' AND status = 'sent'", 0)
+	    == 10);
+	now_ms += 2 * 60001;
+	outbox_service(b, 0);
+	TEST("shared: recovered citizens' rows deleted", q_int("SELECT "
+	    "count(*) FROM pair_pace WHERE citizen LIKE '%|32470000017'", 0)
+	    == 0);
+	outbox_free(a);
+	outbox_free(b);
+	store_close(db2);
+}
+
 static void
 status_row(const char *msg_id, const char *status, int code,
     long long received)
@@ -757,6 +826,7 @@ main(void)
 	test_window();
 	test_sync_131047();
 	test_pacing();
+	test_pacing_shared(name);
 	test_statuses();
 	test_restart();
 	test_log_mode();

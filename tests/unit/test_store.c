@@ -514,6 +514,28 @@ test_pg_shared(void)
 	TEST("transactions work again", store_begin(a) == 0 &&
 	    store_exec(a, "CREATE TABLE t (x INTEGER)") == 0 &&
 	    store_commit(a) == 0);
+
+	/* The listener's session ends and a notification comes meanwhile:
+	 * once b is back it says something may have changed, then hears
+	 * the next notification as before. */
+	pid = s_int(b, "SELECT pg_backend_pid()");
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%lld)", pid);
+	TEST("listener's session ended", s_int(a, sql) == 1);
+	TEST("a notification it misses", store_notify(a, "test") == 0);
+	for (i = 0, got = 0; i < 300 && !got; i++) {
+		got = store_notified(b);
+		if (!got)
+			usleep(10000);
+	}
+	TEST("the listener, back, reports a change",
+	    got == 1 && store_notified(b) == 0);
+	TEST("notify after the reconnection", store_notify(a, "test") == 0);
+	for (i = 0, got = 0; i < 50 && !got; i++) {
+		got = store_notified(b);
+		if (!got)
+			usleep(10000);
+	}
+	TEST("heard: it listens again", got == 1);
 	store_close(a);
 	store_close(b);
 }
