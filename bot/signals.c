@@ -1964,10 +1964,10 @@ signals_decide(const struct signals *s, struct intent_result *ir)
 	    strcmp(s->choice, "suggestie") == 0))
 		to = "suggestie";	/* "tip: ...", even about a topic */
 	else if ((strcmp(ir->intent, "vraag") == 0 ||
-	    strcmp(ir->intent, "onbekend") == 0 ||
+	    (strcmp(ir->intent, "onbekend") == 0 && s->discontent == 2) ||
 	    (strcmp(ir->intent, "suggestie") == 0 && s->rhetorical)) &&
-	    !s->not_complaint && (s->words >= 3 || (s->discontent == 2 &&
-	    strcmp(ir->intent, "onbekend") == 0)) && (s->rhetorical ||
+	    !s->not_complaint && (s->words >= 3 ||
+	    strcmp(ir->intent, "onbekend") == 0) && (s->rhetorical ||
 	    (s->discontent && !s->question && (s->answer == SIGNALS_NONE ||
 	    (s->answer == SIGNALS_YES && !s->short_answer)))))
 		to = "ongenoegen";	/* a grievance that asks nothing, or

@@ -173,7 +173,7 @@ T.eq(rc, 2, "bad format is a usage error")
 
 # --- erase ----------------------------------------------------------------
 db3 = fresh_db(tmp, "erase.db")
-chat(db3, ["zorx blimp 0486 55 44 33", "/wait 25h", "dank u"])
+chat(db3, ["xqz vlorp 0486 55 44 33", "/wait 25h", "dank u"])
 T.eq(len(listing(db3)), 1, "an item before the erase")
 rc, out, _ = loket("erase", "--db", db3, "--user", "chat-citizen")
 T.ok(rc == 0 and "review items 1" in out, "erase counts the item: " + out)

@@ -242,7 +242,10 @@ WIN = 2.0
 peak = max(sum(1 for u in sends[i:] if u < t + WIN)
            for i, t in enumerate(sends)) if sends else 0
 allowed = RATE * WIN + RATE + 1     # the rate, one burst, one in flight
-T.ok(len(sends) >= 3 * allowed, "enough sends to saturate the number "
+# Twice what one window allows: the rate is reached.  Not more: a
+# citizen's two messages may be read as one burst (one reply), more often
+# in the slower sanitizer build.
+T.ok(len(sends) >= 2 * allowed, "enough sends to saturate the number "
      "(%d)" % len(sends))
 T.ok(peak <= allowed, "two instances together keep the number's rate: at "
      "most %d sends in any %.0f s (rate %d/s, burst %d), saw %d" %
