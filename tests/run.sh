@@ -28,9 +28,11 @@ trap 'exit 130' INT TERM
 suite() {
 	name=$1; shift
 	echo "== $name"
+	t0=$(date +%s)
 	"$@" >"$log" 2>&1
 	status=$?
 	cat "$log"
+	echo "   ($(($(date +%s) - t0)) s)"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "!! $name: no result line (exit $status)"
