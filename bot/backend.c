@@ -9,6 +9,9 @@
 #include "backend.h"
 
 #include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +30,7 @@
 
 #define ROUND_MESSAGES	16	/* inbound rows per transaction */
 #define IDLE_EVERY_S	15	/* silent conversations checked */
+#define BACKEND_NICE	5	/* below the intake: give_way_to_intake() */
 
 struct backend {
 	pthread_t		 tid;
@@ -170,11 +174,27 @@ idle_wait(struct backend *b)
 	pthread_mutex_lock(&b->mu);
 }
 
+/*
+ * When the CPU is short, the event loop and the intake writer go first:
+ * Meta waits for each webhook's 200 (and gives up on a slow endpoint),
+ * while a reply delayed by a busy machine only waits in the queue a bit
+ * longer.  With CPU to spare this changes nothing.  Linux sets the
+ * priority per thread; where that fails the thread runs as it is.
+ */
+static void
+give_way_to_intake(void)
+{
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid),
+	    BACKEND_NICE) == -1)
+		log_debug("event=backend_nice_failed errno=%d", errno);
+}
+
 static void *
 backend_main(void *arg)
 {
 	struct backend *b = arg;
 
+	give_way_to_intake();
 	pthread_mutex_lock(&b->mu);
 	while (!b->stop) {
 		while (atomic_load(&b->waiting) > 0)

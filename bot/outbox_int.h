@@ -33,6 +33,13 @@ struct config;
 #define OUTBOX_PAIR_BURST	6
 #define OUTBOX_WA_RATE		80	/* msg/s per number, Meta's default */
 #define OUTBOX_MS_RATE		40	/* per Page: more jams the Page Inbox */
+/* Sending numbers found at their rate limit in one kick: their further
+ * rows are passed over unread (with a backlog they are most rows). */
+#define OUTBOX_BUSY_KEYS	8
+/* A number at its rate limit is looked at again after at least this
+ * long, so that each kick sends the several rows the rate allows by then
+ * instead of one row per wake. */
+#define OUTBOX_HELD_MIN_MS	5
 
 struct outbox_pace;
 
@@ -46,6 +53,11 @@ struct outbox {
 	int			 n_inflight;
 	long long		 hold_until;	/* due rows held back by the
 						   sender rate until then */
+	unsigned long long	 busy[OUTBOX_BUSY_KEYS]; /* hashed keys of
+						   numbers held this kick */
+	int			 n_busy;
+	int			 rate_held;	/* the last kick left due rows
+						   to the sender rate */
 	unsigned long long	 rnd;		/* jitter state */
 	struct graph_result	*held;		/* results a failed commit
 						   could not store yet */

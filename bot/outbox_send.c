@@ -188,6 +188,40 @@ hold(struct outbox *ob, long long when)
 		ob->hold_until = when;
 }
 
+static unsigned long long
+number_key(const char *channel, const char *account_id)
+{
+	unsigned long long h = 14695981039346656037ULL;	/* FNV-1a */
+	const char *s;
+
+	for (s = channel; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	h = (h ^ '|') * 1099511628211ULL;
+	for (s = account_id ? account_id : ""; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The sending number of r is at its rate limit for the rest of this
+ * kick: its other due rows need not be read. */
+static void
+number_busy(struct outbox *ob, const struct row *r)
+{
+	if (ob->n_busy < OUTBOX_BUSY_KEYS)
+		ob->busy[ob->n_busy++] = number_key(r->channel, r->account_id);
+}
+
+static int
+is_number_busy(const struct outbox *ob, unsigned long long key)
+{
+	int i;
+
+	for (i = 0; i < ob->n_busy; i++)
+		if (ob->busy[i] == key)
+			return 1;
+	return 0;
+}
+
 /*
  * Rate limits, checked before anything is built (with a backlog most due
  * rows wait, and building a request costs JSON and an HMAC).  Returns 0
@@ -211,10 +245,12 @@ pace_check(struct outbox *ob, const struct agency *a, const struct row *r,
 		return -1;
 	case 0:		/* another instance claims for it: look again soon */
 		hold(ob, now + 20);
+		number_busy(ob, r);
 		return 1;
 	}
 	if ((when = outbox_pace_when(ob->pace, skey, now, si, burst)) > now) {
 		hold(ob, when);
+		number_busy(ob, r);
 		return 1;
 	}
 	if (!is_wa(r) || !is_message(r))
@@ -373,17 +409,25 @@ heads(struct outbox *ob, long long now, int limit)
 	return st;
 }
 
-/* Reads up to max due heads into ids (no updates while reading). */
+struct due {
+	long long		id;
+	unsigned long long	number;		/* number_key() */
+};
+
+/* Reads up to max due heads into due (no updates while reading). */
 static int
-due_ids(struct outbox *ob, long long now, long long *ids, int max)
+due_rows(struct outbox *ob, long long now, struct due *due, int max)
 {
 	struct store_stmt *st = heads(ob, now, max);
 	int n = 0;
 
 	if (st == NULL)
 		return -1;
-	while (n < max && store_step(st) == STORE_ROW)
-		ids[n++] = store_col_int64(st, 0);
+	while (n < max && store_step(st) == STORE_ROW) {
+		due[n].id = store_col_int64(st, 0);
+		due[n++].number = number_key(store_col_text(st, 3),
+		    store_col_text(st, 4));
+	}
 	store_stmt_done(st);
 	return n;
 }
@@ -431,17 +475,19 @@ static int
 kick_pass(struct outbox *ob, long long now, struct graph_job ***tail,
     int *moved)
 {
-	long long ids[OUTBOX_MAX_INFLIGHT * 4];
+	struct due due[OUTBOX_MAX_INFLIGHT * 4];
 	int room = OUTBOX_MAX_INFLIGHT - ob->n_inflight, n, i, sent = 0;
 	struct graph_job *j;
 
 	*moved = 0;
 	if (room <= 0)
 		return 0;
-	if ((n = due_ids(ob, now, ids, room * 4)) == -1)
+	if ((n = due_rows(ob, now, due, room * 4)) == -1)
 		return -1;
 	for (i = 0; i < n && sent < room; i++) {
-		switch (consider_id(ob, ids[i], now, &j)) {
+		if (is_number_busy(ob, due[i].number))
+			continue;
+		switch (consider_id(ob, due[i].id, now, &j)) {
 		case -1:
 			return -1;
 		case 1:
@@ -467,6 +513,7 @@ outbox_choose(struct outbox *ob, struct graph_job **jobs)
 
 	*jobs = NULL;
 	ob->hold_until = 0;
+	ob->n_busy = 0;
 	if (ob->closing)
 		return 0;
 	outbox_pace_prune(ob->pace, now);
@@ -507,7 +554,7 @@ int
 outbox_kick(struct outbox *ob)
 {
 	struct graph_job *jobs = NULL;
-	long long probe;
+	struct due probe;
 	int sent;
 
 	ob->hold_until = 0;
@@ -515,7 +562,7 @@ outbox_kick(struct outbox *ob)
 	    store_in_transaction(ob->store))
 		return 0;
 	/* Most calls find nothing due: no transaction for them. */
-	if (due_ids(ob, outbox_now(ob), &probe, 1) != 1)
+	if (due_rows(ob, outbox_now(ob), &probe, 1) != 1)
 		return 0;
 	if (store_begin(ob->store) == -1)
 		return -1;
@@ -567,12 +614,18 @@ outbox_service(struct outbox *ob, int new_rows)
 	outbox_orphans(ob, now);
 	outbox_pace_prune_shared(ob, now);
 	outbox_on_wake(ob);
-	if (!new_rows && now < ob->service_at)
+	/* New rows are looked at at once, unless a sending number is at its
+	 * rate limit: then they wait for the kick it is due (at most
+	 * OUTBOX_HELD_MIN_MS more than its rate requires). */
+	if (now < ob->service_at && (!new_rows || ob->rate_held))
 		return;
 	/* Replies first: delivery statuses can wait a round. */
 	outbox_kick(ob);
+	ob->rate_held = ob->hold_until > now;
 	outbox_apply_statuses(ob);
 	due = outbox_next_due_ms(ob);
+	if (ob->rate_held && due >= 0 && due < OUTBOX_HELD_MIN_MS)
+		due = OUTBOX_HELD_MIN_MS;
 	ob->service_at = now + (due < 0 || due > 1000 ? 1000 : due);
 }
 
