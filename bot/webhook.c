@@ -7,6 +7,7 @@
 #include "webhook_int.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -109,6 +110,95 @@ set_err(char *err, size_t errlen, const char *what, const json_error_t *je)
  * nesting past JSON_PARSER_MAX_DEPTH (2048) are refused by jansson: such
  * a body is "not parsed", and the server keeps it raw.
  */
+/*
+ * The tree of one body, parsed by jansson, is some hundred small
+ * allocations freed together a moment later: on the busiest path of the
+ * server that malloc and free traffic cost more than the parse itself.
+ * While json_loadb() runs, jansson takes memory from this thread's block
+ * instead (bump allocation); freeing it is a no-op, and the block starts
+ * over when the last tree from it is gone.  Everything else, on every
+ * thread, goes to malloc() and free() as before, so the functions may be
+ * installed at any time: free() is never given memory of a block.
+ */
+#define PARSE_BLOCK_BYTES	(256 * 1024)
+
+struct parse_block {
+	char	*base;
+	size_t	 used;
+	long	 live;		/* allocations not yet freed */
+	int	 active;	/* json_loadb() runs on this thread */
+};
+
+static _Thread_local struct parse_block parse_block;
+static pthread_once_t parse_block_once = PTHREAD_ONCE_INIT;
+static pthread_key_t parse_block_key;	/* frees a block when its thread
+					   ends */
+
+static int
+in_block(const struct parse_block *b, const void *ptr)
+{
+	return b->base != NULL && (const char *)ptr >= b->base &&
+	    (const char *)ptr < b->base + PARSE_BLOCK_BYTES;
+}
+
+static void *
+block_malloc(size_t n)
+{
+	struct parse_block *b = &parse_block;
+	size_t need = (n + 15) & ~(size_t)15;
+
+	if (b->active && n > 0 && need <= PARSE_BLOCK_BYTES - b->used) {
+		void *ptr = b->base + b->used;
+
+		b->used += need;
+		b->live++;
+		return ptr;
+	}
+	return malloc(n);
+}
+
+static void
+block_free(void *ptr)
+{
+	struct parse_block *b = &parse_block;
+
+	if (in_block(b, ptr)) {
+		b->live--;
+		return;
+	}
+	free(ptr);
+}
+
+static void
+install_block_alloc(void)
+{
+	if (pthread_key_create(&parse_block_key, free) == 0)
+		json_set_alloc_funcs(block_malloc, block_free);
+}
+
+static json_t *
+load_in_block(const char *body, size_t len, size_t flags, json_error_t *je)
+{
+	struct parse_block *b = &parse_block;
+	json_t *root;
+
+	pthread_once(&parse_block_once, install_block_alloc);
+	if (b->base == NULL && (b->base = malloc(PARSE_BLOCK_BYTES)) != NULL &&
+	    pthread_setspecific(parse_block_key, b->base) != 0) {
+		free(b->base);
+		b->base = NULL;
+	}
+	/* A tree still alive (never the case today) keeps its memory: this
+	 * parse then simply uses malloc(). */
+	if (b->base != NULL && b->live == 0) {
+		b->used = 0;
+		b->active = 1;
+	}
+	root = json_loadb(body, len, flags, je);
+	b->active = 0;
+	return root;
+}
+
 json_t *
 webhook_load(struct webhook_parse *p, struct webhook_batch *out,
     enum channel ch, const char *body, size_t len, char *err, size_t errlen)
@@ -131,13 +221,13 @@ webhook_load(struct webhook_parse *p, struct webhook_batch *out,
 		body += 3;
 		len -= 3;
 	}
-	root = json_loadb(body, len, JSON_DECODE_ANY, &je);
+	root = load_in_block(body, len, JSON_DECODE_ANY, &je);
 	/*
 	 * An integer past 64 bits is valid JSON; Meta sends ids as strings,
 	 * but rather than 400 a signed body, read integers as doubles.
 	 */
 	if (root == NULL && json_error_code(&je) == json_error_numeric_overflow)
-		root = json_loadb(body, len,
+		root = load_in_block(body, len,
 		    JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &je);
 	/*
 	 * jansson 2.14 leaves the error empty when a json_object_set fails
