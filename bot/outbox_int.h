@@ -6,6 +6,7 @@
 #define LOKET_OUTBOX_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "outbox.h"
 
@@ -53,7 +54,7 @@ struct outbox {
 	int			 n_inflight;
 	long long		 hold_until;	/* due rows held back by the
 						   sender rate until then */
-	unsigned long long	 busy[OUTBOX_BUSY_KEYS]; /* hashed keys of
+	uint64_t		 busy[OUTBOX_BUSY_KEYS]; /* number_key()s of
 						   numbers held this kick */
 	int			 n_busy;
 	int			 rate_held;	/* the last kick left due rows

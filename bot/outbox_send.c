@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "graph.h"
+#include "htab.h"
 #include "log.h"
 #include "outbox_int.h"
 #include "store.h"
@@ -188,31 +189,28 @@ hold(struct outbox *ob, long long when)
 		ob->hold_until = when;
 }
 
-static unsigned long long
+/* The sending number of a row, hashed (the channel's NUL separates). */
+static uint64_t
 number_key(const char *channel, const char *account_id)
 {
-	unsigned long long h = 14695981039346656037ULL;	/* FNV-1a */
-	const char *s;
+	const char *acc = account_id ? account_id : "";
 
-	for (s = channel; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	h = (h ^ '|') * 1099511628211ULL;
-	for (s = account_id ? account_id : ""; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return htab_hash(acc, strlen(acc),
+	    htab_hash(channel, strlen(channel) + 1, 0));
 }
 
-/* The sending number of r is at its rate limit for the rest of this
- * kick: its other due rows need not be read. */
+/* r's sending number is at its rate limit until when: held, and its
+ * other due rows are passed over unread for the rest of this kick. */
 static void
-number_busy(struct outbox *ob, const struct row *r)
+hold_number(struct outbox *ob, const struct row *r, long long when)
 {
+	hold(ob, when);
 	if (ob->n_busy < OUTBOX_BUSY_KEYS)
 		ob->busy[ob->n_busy++] = number_key(r->channel, r->account_id);
 }
 
 static int
-is_number_busy(const struct outbox *ob, unsigned long long key)
+is_number_busy(const struct outbox *ob, uint64_t key)
 {
 	int i;
 
@@ -244,13 +242,11 @@ pace_check(struct outbox *ob, const struct agency *a, const struct row *r,
 	case -1:
 		return -1;
 	case 0:		/* another instance claims for it: look again soon */
-		hold(ob, now + 20);
-		number_busy(ob, r);
+		hold_number(ob, r, now + 20);
 		return 1;
 	}
 	if ((when = outbox_pace_when(ob->pace, skey, now, si, burst)) > now) {
-		hold(ob, when);
-		number_busy(ob, r);
+		hold_number(ob, r, when);
 		return 1;
 	}
 	if (!is_wa(r) || !is_message(r))
@@ -410,8 +406,8 @@ heads(struct outbox *ob, long long now, int limit)
 }
 
 struct due {
-	long long		id;
-	unsigned long long	number;		/* number_key() */
+	long long	id;
+	uint64_t	number;		/* number_key() */
 };
 
 /* Reads up to max due heads into due (no updates while reading). */

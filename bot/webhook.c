@@ -1,8 +1,9 @@
 /*
  * webhook.c — what the WhatsApp and Messenger parsers share: loading the
  * body with jansson, growing the event array, copying strings out of the
- * json_t tree so a batch outlives it, and freeing a batch.  Pure; called
- * on the lws service thread by http.c through webhook.h.
+ * json_t tree so a batch outlives it, and freeing a batch.  No state
+ * but each thread's parse block (below); called on the lws service thread
+ * through webhook.h.
  */
 #include "webhook_int.h"
 
@@ -100,17 +101,6 @@ set_err(char *err, size_t errlen, const char *what, const json_error_t *je)
 }
 
 /*
- * Flags: JSON_DECODE_ANY because a bare "42" is JSON, just not Meta's
- * shape, so it must become `unexpected`, not a 400.  Duplicate keys are
- * accepted (last one wins, jansson's default): RFC 8259 only says names
- * SHOULD be unique, and refusing a signed body makes Meta retry it for
- * up to 7 days and, on Messenger, unsubscribe the page after an hour.
- * NUL in strings (no JSON_ALLOW_NUL: C strings would silently cut the
- * text), invalid UTF-8, lone surrogates, numbers past a double and
- * nesting past JSON_PARSER_MAX_DEPTH (2048) are refused by jansson: such
- * a body is "not parsed", and the server keeps it raw.
- */
-/*
  * The tree of one body, parsed by jansson, is some hundred small
  * allocations freed together a moment later: on the busiest path of the
  * server that malloc and free traffic cost more than the parse itself.
@@ -199,6 +189,17 @@ load_in_block(const char *body, size_t len, size_t flags, json_error_t *je)
 	return root;
 }
 
+/*
+ * Flags: JSON_DECODE_ANY because a bare "42" is JSON, just not Meta's
+ * shape, so it must become `unexpected`, not a 400.  Duplicate keys are
+ * accepted (last one wins, jansson's default): RFC 8259 only says names
+ * SHOULD be unique, and refusing a signed body makes Meta retry it for
+ * up to 7 days and, on Messenger, unsubscribe the page after an hour.
+ * NUL in strings (no JSON_ALLOW_NUL: C strings would silently cut the
+ * text), invalid UTF-8, lone surrogates, numbers past a double and
+ * nesting past JSON_PARSER_MAX_DEPTH (2048) are refused by jansson: such
+ * a body is "not parsed", and the server keeps it raw.
+ */
 json_t *
 webhook_load(struct webhook_parse *p, struct webhook_batch *out,
     enum channel ch, const char *body, size_t len, char *err, size_t errlen)

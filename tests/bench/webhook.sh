@@ -90,7 +90,8 @@ field() { echo "$1" | sed -n "s/.*[ ^]$2=\([0-9.]*\).*/\1/p"; }
 ratio() { awk "BEGIN{ if ($2 > 0) printf \"%.2f\", $1/$2; else print \"-\" }"; }
 
 # --pg: SQLite, one instance and two instances on PostgreSQL, same load.
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# The median of lines sorted by their first number (the whole line).
+median() { sort -n | awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }'; }
 if [ -n "$PG_ROUNDS" ]; then
 	pgdir=$(mktemp -d /tmp/loket-bench-pg.XXXXXX)
 	pg=$(LOKET_PG_DURABLE=1 tests/pg/cluster.sh start "$pgdir")
@@ -153,34 +154,40 @@ if [ -n "$PG_ROUNDS" ]; then
 fi
 
 # The keep-alive figures decide the ratios and vary most from run to run
-# (which threads share a core): ROUNDS runs each, a fresh server each,
-# every run printed and the median run used.
+# (which threads share a core): ROUNDS runs each, every run printed and
+# the median run used.
 ROUNDS=${ROUNDS:-3}
-median_run() {
+median_of_rounds() {
 	label=$1; shift
 	: >"$tmp/runs"
 	r=0
 	while [ $r -lt "$ROUNDS" ]; do
 		r=$((r + 1))
-		start_loket "$@"
-		out=$(load -c "$CONNS" -d "$SECS" -k $LOAD_OPTS)
-		stop_loket
+		out=$("$@")
 		echo "  $label round $r: $out" >&2
 		echo "$(field "$out" rps) $out" >>"$tmp/runs"
 	done
-	sort -n "$tmp/runs" | sed -n "$(( (ROUNDS + 1) / 2 ))p" | cut -d' ' -f2-
+	median <"$tmp/runs" | cut -d' ' -f2-
+}
+# One keep-alive load on a fresh server started with "$@".
+loket_keepalive() {
+	start_loket "$@"
+	load -c "$CONNS" -d "$SECS" -k $LOAD_OPTS
+	stop_loket
 }
 
 echo "Loket, ${SECS}s per figure, $CONNS connections, $CITIZENS citizens," \
     "keep-alive figures the median of $ROUNDS runs"
-ck=$(LOAD_OPTS="" median_run "ceiling, keep-alive" --ack-only)
+ck=$(LOAD_OPTS="" median_of_rounds "ceiling, keep-alive" \
+    loket_keepalive --ack-only)
 echo "ceiling, keep-alive:            $ck"
 start_loket --ack-only
 cc1=$(load -c "$CONNS" -d "$SECS")
 echo "ceiling, request/connection:    $cc1"
 stop_loket
 
-dk=$(LOAD_OPTS="-g $gport -u 100000" median_run "durable, keep-alive")
+dk=$(LOAD_OPTS="-g $gport -u 100000" median_of_rounds \
+    "durable, keep-alive" loket_keepalive)
 echo "durable, keep-alive:            $dk"
 start_loket
 dc=$(load -c "$CONNS" -d "$SECS" -g "$gport" -u 100000)
@@ -234,16 +241,8 @@ GRAPH_URL=http://127.0.0.1:$mport node "$cache/wa-api-js-bot.mjs" \
 ppid=$!
 pids="$pids $ppid"
 wait_http "$port"
-: >"$tmp/runs"
-r=0
-while [ $r -lt "$ROUNDS" ]; do
-	r=$((r + 1))
-	out=$("$tmp/loadgen" -p "$port" -s "$PEER_SECRET" -u "$CITIZENS" \
-	    -c "$CONNS" -d "$SECS" -k)
-	echo "  npm bot round $r: $out" >&2
-	echo "$(field "$out" rps) $out" >>"$tmp/runs"
-done
-npm=$(sort -n "$tmp/runs" | sed -n "$(( (ROUNDS + 1) / 2 ))p" | cut -d' ' -f2-)
+npm=$(median_of_rounds "npm bot" "$tmp/loadgen" -p "$port" \
+    -s "$PEER_SECRET" -u "$CITIZENS" -c "$CONNS" -d "$SECS" -k)
 echo "npm bot, keep-alive (reply before 200): $npm"
 echo "ratio Loket durable keep-alive / npm bot: $(ratio \
     "$(field "$dk" rps)" "$(field "$npm" rps)")"
