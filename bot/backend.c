@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -194,6 +195,7 @@ backend_main(void *arg)
 {
 	struct backend *b = arg;
 
+	prctl(PR_SET_NAME, "loket-engine");
 	give_way_to_intake();
 	pthread_mutex_lock(&b->mu);
 	while (!b->stop) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -55,6 +56,7 @@ signal_thread(void *arg)
 	struct signal_ctx *c = arg;
 	int sig;
 
+	prctl(PR_SET_NAME, "loket-signals");
 	for (;;) {
 		if (sigwait(&c->set, &sig) != 0)
 			continue;

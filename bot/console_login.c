@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "console_int.h"
 #include "http.h"
@@ -60,6 +61,7 @@ worker(void *arg)
 	struct console_login *l = arg;
 	struct login_job *j;
 
+	prctl(PR_SET_NAME, "loket-login");
 	pthread_mutex_lock(&l->mu);
 	for (;;) {
 		while (!l->stop && l->todo == NULL)

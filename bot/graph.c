@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "buf.h"
@@ -336,6 +337,7 @@ worker(void *arg)
 	struct graph_job *jobs, *next;
 	int stop, running, done = 0;
 
+	prctl(PR_SET_NAME, "loket-graph");
 	for (;;) {
 		pthread_mutex_lock(&g->mu);
 		stop = g->stop;

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <libwebsockets.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,48 @@ http_now_us(void)
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* The reply head is composed on every request: appended piece by piece,
+ * since snprintf's parsing of the format cost more than the rest of
+ * the reply.  The strings up to a NULL; 0, or -1 when out of memory. */
+static int
+append_strs(struct buf *b, ...)
+{
+	va_list ap;
+	const char *p;
+	int rc = 0;
+
+	va_start(ap, b);
+	while (rc == 0 && (p = va_arg(ap, const char *)) != NULL)
+		rc = buf_append(b, p, strlen(p));
+	va_end(ap);
+	return rc;
+}
+
+static int
+append_zeros(struct buf *b, size_t n)
+{
+	static const char zeros[64];
+
+	BOT_ASSERT(n <= sizeof(zeros));
+	return buf_append(b, zeros, n);
+}
+
+/* n in decimal, in out (at least 21 bytes); returns out. */
+static const char *
+decimal(char *out, size_t n)
+{
+	char tmp[24];
+	size_t i = 0, j = 0;
+
+	do
+		tmp[i++] = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	while (i > 0)
+		out[j++] = tmp[--i];
+	out[j] = '\0';
+	return out;
+}
+
 static const char *
 status_text(int status)
 {
@@ -82,6 +125,8 @@ int
 http_reply_hdr(struct http_req *r, int status, const char *ctype,
     const char *body, size_t len, const char *extra)
 {
+	char num[24], len_s[24];
+
 	if (r->replied)
 		return HTTP_DONE;
 	r->replied = 1;
@@ -89,12 +134,13 @@ http_reply_hdr(struct http_req *r, int status, const char *ctype,
 	buf_init(&r->out_body, len);
 	/* Built by hand: lws_add_http_common_headers in 4.1 cannot add the
 	 * security headers we want on every reply in the same write. */
-	if (buf_appendf(&r->out, "%*s", LWS_PRE, "") == -1 ||
-	    buf_appendf(&r->out, "HTTP/1.1 %d %s\r\n"
-	    "Content-Type: %s\r\nContent-Length: %zu\r\n" SECURITY_HEADERS
-	    "Cache-Control: %s\r\n%s%s", status, status_text(status),
-	    ctype, len, r->cache_control ? r->cache_control : "no-store",
-	    extra ? extra : "", extra ? "\r\n" : "") == -1 ||
+	if (append_zeros(&r->out, LWS_PRE) == -1 ||
+	    append_strs(&r->out, "HTTP/1.1 ", decimal(num, (size_t)status),
+	    " ", status_text(status), "\r\nContent-Type: ", ctype,
+	    "\r\nContent-Length: ", decimal(len_s, len), "\r\n"
+	    SECURITY_HEADERS "Cache-Control: ", r->cache_control ?
+	    r->cache_control : "no-store", "\r\n", extra ? extra : "",
+	    extra ? "\r\n" : "", (const char *)NULL) == -1 ||
 	    buf_append(&r->out_body, body, len) == -1)
 		r->out_failed = 1;
 	return HTTP_DONE;
@@ -122,8 +168,9 @@ finish_reply(struct http_req *r, int keep)
 
 	BOT_ASSERT(r->replied && !r->written);
 	r->written = 1;
-	return !r->out_failed && buf_appendf(o, "%s\r\n", keep ? "" :
-	    "Connection: close\r\n") == 0 && (r->head ||
+	return !r->out_failed && append_strs(o, keep ? "" :
+	    "Connection: close\r\n", "\r\n", (const char *)NULL) == 0 &&
+	    (r->head ||
 	    buf_append(o, r->out_body.data, r->out_body.len) == 0) ? 0 : -1;
 }
 

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 
 #include "log.h"
 #include "store.h"
@@ -88,6 +89,7 @@ writer_main(void *arg)
 	struct intake_job *group, *j, *last;
 	int stopping;
 
+	prctl(PR_SET_NAME, "loket-intake");
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
 		while (w->queue == NULL && !w->stop)

@@ -8,6 +8,9 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -23,14 +26,92 @@ signature_hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/*
+ * One HMAC-SHA256 context per thread, keyed once: OpenSSL 3's one-shot
+ * HMAC() fetches the algorithm and sets the key up on every call, which
+ * cost more than hashing a webhook body.  The context is made again when
+ * the key changes (a reloaded app secret) and freed when its thread ends.
+ */
+struct hmac_cache {
+	EVP_MAC_CTX	*ctx;
+	char		*key;
+};
+
+static _Thread_local struct hmac_cache *hmac_cache;
+static pthread_once_t hmac_once = PTHREAD_ONCE_INIT;
+static pthread_key_t hmac_key;
+static int hmac_key_ok;
+
+static void
+hmac_cache_free(void *p)
+{
+	struct hmac_cache *c = p;
+
+	if (c == NULL)
+		return;
+	EVP_MAC_CTX_free(c->ctx);
+	if (c->key != NULL) {
+		OPENSSL_cleanse(c->key, strlen(c->key));
+		free(c->key);
+	}
+	free(c);
+}
+
+static void
+hmac_key_create(void)
+{
+	hmac_key_ok = pthread_key_create(&hmac_key, hmac_cache_free) == 0;
+}
+
+/* This thread's context, keyed with key and ready for data; NULL when
+ * it cannot be made (the caller then uses the one-shot HMAC()). */
+static EVP_MAC_CTX *
+hmac_ctx(const char *key)
+{
+	struct hmac_cache *c = hmac_cache;
+	OSSL_PARAM params[2];
+	EVP_MAC *mac;
+
+	pthread_once(&hmac_once, hmac_key_create);
+	if (!hmac_key_ok)
+		return NULL;
+	if (c != NULL && strcmp(c->key, key) == 0)
+		return EVP_MAC_init(c->ctx, NULL, 0, NULL) == 1 ? c->ctx :
+		    NULL;
+	hmac_cache_free(c);
+	hmac_cache = NULL;
+	pthread_setspecific(hmac_key, NULL);
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	params[0] = OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	c->ctx = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
+	EVP_MAC_free(mac);		/* the context holds its own reference */
+	if (c->ctx == NULL || (c->key = strdup(key)) == NULL ||
+	    EVP_MAC_init(c->ctx, (const unsigned char *)key, strlen(key),
+	    params) != 1 || pthread_setspecific(hmac_key, c) != 0) {
+		hmac_cache_free(c);
+		return NULL;
+	}
+	hmac_cache = c;
+	return c->ctx;
+}
+
 void
 signature_hmac_hex(const char *key, const void *data, size_t len,
     char out[65])
 {
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen = 0;
+	size_t n = 0;
+	EVP_MAC_CTX *ctx = hmac_ctx(key);
 
-	if (HMAC(EVP_sha256(), key, (int)strlen(key), data, len, mac,
+	if (ctx != NULL) {
+		if (EVP_MAC_update(ctx, data, len) == 1 &&
+		    EVP_MAC_final(ctx, mac, &n, sizeof(mac)) == 1)
+			maclen = (unsigned int)n;
+	} else if (HMAC(EVP_sha256(), key, (int)strlen(key), data, len, mac,
 	    &maclen) == NULL)
 		maclen = 0;
 	signature_hex(mac, maclen < 32 ? maclen : 32, out);

@@ -3,6 +3,7 @@
  * (RFC 4231, FIPS 180-2), and signature_check() on well-formed, malformed
  * and wrong X-Hub-Signature-256 headers.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +33,41 @@ test_hmac(void)
 	signature_hmac_hex("k", "", 0, out);
 	TEST_STR("HMAC of empty data",
 	    out, "8bb990c40a7d61cb97597a942125025be50ac8beb74436e3735b98893a7f6620");
+}
+
+/* The per-thread context is keyed once: keys that alternate, the same
+ * key again, and a thread of its own (whose context is freed when it
+ * ends: the sanitizer build checks for leaks) give the vectors still. */
+static void *
+hmac_in_thread(void *arg)
+{
+	char *out = arg;
+
+	signature_hmac_hex(RFC2_KEY, RFC2_DATA, strlen(RFC2_DATA), out);
+	return NULL;
+}
+
+static void
+test_hmac_cached(void)
+{
+	char out[65], again[65], other[65], threaded[65] = "";
+	pthread_t t;
+	int i, same = 1;
+
+	for (i = 0; i < 3; i++) {
+		signature_hmac_hex(RFC2_KEY, RFC2_DATA, strlen(RFC2_DATA), out);
+		same &= strcmp(out, RFC2_MAC) == 0;
+		signature_hmac_hex("k", "", 0, other);
+		same &= strcmp(other, "8bb990c40a7d61cb97597a942125025be50ac8be"
+		    "b74436e3735b98893a7f6620") == 0;
+	}
+	TEST("alternating keys keep their vectors", same);
+	signature_hmac_hex(RFC2_KEY, RFC2_DATA, strlen(RFC2_DATA), out);
+	signature_hmac_hex(RFC2_KEY, RFC2_DATA, strlen(RFC2_DATA), again);
+	TEST_STR("same key twice: no state left from the last", again, out);
+	TEST("a thread of its own", pthread_create(&t, NULL, hmac_in_thread,
+	    threaded) == 0 && pthread_join(t, NULL) == 0);
+	TEST_STR("a thread of its own: the vector", threaded, RFC2_MAC);
 }
 
 static void
@@ -129,6 +165,7 @@ int
 main(void)
 {
 	test_hmac();
+	test_hmac_cached();
 	test_sha256();
 	test_check();
 	test_equal();
