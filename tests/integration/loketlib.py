@@ -25,6 +25,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -80,13 +81,118 @@ def is_pg(db):
     return db.startswith(("postgresql://", "postgres://")) or "=" in db
 
 
-def _psql(conninfo, sql, check=True):
+def _psql_once(conninfo, sql, check=True):
     p = subprocess.run(["psql", "-qXAt", "-v", "ON_ERROR_STOP=1",
                         conninfo], input=sql, capture_output=True,
                        text=True, timeout=60)
     if check and p.returncode != 0:
         raise RuntimeError("psql: %s\n%s" % (p.stderr.strip(), sql[:500]))
     return p.stdout
+
+
+class _PsqlSession:
+    """One psql kept open on a database: a new psql per query cost 30 ms
+    (start, connect, authenticate), most of a PostgreSQL suite's time.
+    Each script is followed by an \\echo of a marker; its output is what
+    comes before the marker.  psql writes a statement's notices and
+    errors to stderr before it reads the next one, so once the marker is
+    read they are all in that pipe.  run() returns None when psql
+    reported an error or went away: the caller then runs the script once
+    more on a psql of its own, which fails with psql's message (an error
+    inside db_script's BEGIN .. COMMIT committed nothing, and the session
+    is closed, so its transaction is gone too)."""
+
+    def __init__(self, conninfo):
+        self.proc = subprocess.Popen(
+            ["psql", "-qXAt", conninfo], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            bufsize=1)
+        os.set_blocking(self.proc.stderr.fileno(), False)
+        self.seq = itertools.count(1)
+
+    def _stderr(self):
+        try:
+            return os.read(self.proc.stderr.fileno(), 1 << 20).decode(
+                errors="replace")
+        except BlockingIOError:
+            return ""
+
+    def run(self, sql, timeout=60):
+        marker = "--loketlib-done-%d-%d--" % (os.getpid(), next(self.seq))
+        try:
+            # A statement without its ";" would wait in psql's buffer.
+            sql = sql.rstrip()
+            self.proc.stdin.write(sql + ("" if sql.endswith(";") else ";") +
+                                  "\n\\echo " + marker + "\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return None
+        out, deadline = [], time.time() + timeout
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if line == "":                  # psql ended (connection lost)
+                return None
+            if line.rstrip("\n") == marker:
+                err = self._stderr()
+                return None if re.search(r"^(psql:\S* )?(ERROR|FATAL|"
+                                         r"PANIC):", err, re.M) else \
+                    "".join(out)
+            out.append(line)
+        return None
+
+    def close(self):
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+
+_sessions = {}                  # conninfo -> _PsqlSession, newest last
+_sessions_lock = threading.Lock()
+_SESSIONS_MAX = 4               # a test may make many databases
+
+
+def _psql_close(conninfo):
+    with _sessions_lock:
+        s = _sessions.pop(conninfo, None)
+    if s is not None:
+        s.close()
+
+
+@atexit.register
+def _psql_close_all():
+    for conninfo in list(_sessions):
+        _psql_close(conninfo)
+
+
+def _psql(conninfo, sql, check=True):
+    with _sessions_lock:
+        s = _sessions.pop(conninfo, None)
+        if s is None or s.proc.poll() is not None:
+            s = _PsqlSession(conninfo)
+        out = s.run(sql)
+        if out is None:
+            s.close()
+        else:
+            _sessions[conninfo] = s
+            while len(_sessions) > _SESSIONS_MAX:
+                _sessions.pop(next(iter(_sessions))).close()
+    if out is not None:
+        return out
+    return _psql_once(conninfo, sql, check)
+
+
+def psql_run(conninfo, sql, check=True):
+    """sql on the PostgreSQL database conninfo: psql's -qXAt output (an
+    error raises RuntimeError unless check is False)."""
+    return _psql(conninfo, sql, check)
 
 
 def pg_admin(sql):
@@ -106,6 +212,7 @@ def pg_create():
 
 def pg_drop(conninfo):
     name = conninfo.rsplit("dbname=", 1)[1]
+    _psql_close(conninfo)
     _psql("%s dbname=postgres" % PG, "DROP DATABASE IF EXISTS %s WITH "
           "(FORCE);" % name, check=False)
     for k in [k for k, v in _pg_dbs.items() if v == conninfo]:

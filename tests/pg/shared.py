@@ -22,7 +22,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
                                 "integration"))
 from consolelib import Client, WebSocket, staff_add  # noqa: E402
-from loketlib import ROOT, MockGraph, Results, Server, wa_text, wait_for  # noqa: E402,E501
+from loketlib import ROOT, MockGraph, Results, Server, psql_run, wa_text, wait_for  # noqa: E402,E501
 
 T = Results()
 PG = os.environ.get("LOKET_TEST_PG")
@@ -37,9 +37,7 @@ NUMBER = "106540352242922"      # its WhatsApp number (wa_text's default)
 
 
 def psql(sql, db="postgres"):
-    out = subprocess.run(["psql", "-qXAt", "%s dbname=%s" % (PG, db),
-                          "-c", sql], capture_output=True, text=True)
-    return out.stdout.strip()
+    return psql_run("%s dbname=%s" % (PG, db), sql, check=False).strip()
 
 
 def q(sql):

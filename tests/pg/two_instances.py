@@ -24,7 +24,7 @@ from collections import Counter
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..",
                                 "integration"))
 from loketlib import (BIN, ROOT, MockGraph, Results, Server,  # noqa: E402
-                      wa_text, wait_for)
+                      psql_run, wa_text, wait_for)
 
 T = Results()
 PG = os.environ.get("LOKET_TEST_PG")
@@ -50,9 +50,7 @@ SCRIPT = TEXTS[:4] * 2
 
 
 def psql(sql, db="postgres"):
-    out = subprocess.run(["psql", "-qXAt", "%s dbname=%s" % (PG, db),
-                          "-c", sql], capture_output=True, text=True)
-    return out.stdout.strip()
+    return psql_run("%s dbname=%s" % (PG, db), sql, check=False).strip()
 
 
 def q(sql):
