@@ -70,15 +70,6 @@ append_strs(struct buf *b, ...)
 	return rc;
 }
 
-static int
-append_zeros(struct buf *b, size_t n)
-{
-	static const char zeros[64];
-
-	BOT_ASSERT(n <= sizeof(zeros));
-	return buf_append(b, zeros, n);
-}
-
 /* n in decimal, in out (at least 21 bytes); returns out. */
 static const char *
 decimal(char *out, size_t n)
@@ -125,6 +116,7 @@ int
 http_reply_hdr(struct http_req *r, int status, const char *ctype,
     const char *body, size_t len, const char *extra)
 {
+	static const char pre[LWS_PRE];	/* lws's room before the bytes */
 	char num[24], len_s[24];
 
 	if (r->replied)
@@ -134,7 +126,7 @@ http_reply_hdr(struct http_req *r, int status, const char *ctype,
 	buf_init(&r->out_body, len);
 	/* Built by hand: lws_add_http_common_headers in 4.1 cannot add the
 	 * security headers we want on every reply in the same write. */
-	if (append_zeros(&r->out, LWS_PRE) == -1 ||
+	if (buf_append(&r->out, pre, sizeof(pre)) == -1 ||
 	    append_strs(&r->out, "HTTP/1.1 ", decimal(num, (size_t)status),
 	    " ", status_text(status), "\r\nContent-Type: ", ctype,
 	    "\r\nContent-Length: ", decimal(len_s, len), "\r\n"

@@ -37,9 +37,8 @@ struct hmac_cache {
 	char		*key;
 };
 
-static _Thread_local struct hmac_cache *hmac_cache;
 static pthread_once_t hmac_once = PTHREAD_ONCE_INIT;
-static pthread_key_t hmac_key;
+static pthread_key_t hmac_key;		/* this thread's struct hmac_cache */
 static int hmac_key_ok;
 
 static void
@@ -63,25 +62,15 @@ hmac_key_create(void)
 	hmac_key_ok = pthread_key_create(&hmac_key, hmac_cache_free) == 0;
 }
 
-/* This thread's context, keyed with key and ready for data; NULL when
- * it cannot be made (the caller then uses the one-shot HMAC()). */
-static EVP_MAC_CTX *
-hmac_ctx(const char *key)
+/* A context keyed with key, or NULL. */
+static struct hmac_cache *
+hmac_cache_new(const char *key)
 {
-	struct hmac_cache *c = hmac_cache;
+	struct hmac_cache *c = calloc(1, sizeof(*c));
 	OSSL_PARAM params[2];
 	EVP_MAC *mac;
 
-	pthread_once(&hmac_once, hmac_key_create);
-	if (!hmac_key_ok)
-		return NULL;
-	if (c != NULL && strcmp(c->key, key) == 0)
-		return EVP_MAC_init(c->ctx, NULL, 0, NULL) == 1 ? c->ctx :
-		    NULL;
-	hmac_cache_free(c);
-	hmac_cache = NULL;
-	pthread_setspecific(hmac_key, NULL);
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if (c == NULL)
 		return NULL;
 	params[0] = OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0);
 	params[1] = OSSL_PARAM_construct_end();
@@ -90,12 +79,34 @@ hmac_ctx(const char *key)
 	EVP_MAC_free(mac);		/* the context holds its own reference */
 	if (c->ctx == NULL || (c->key = strdup(key)) == NULL ||
 	    EVP_MAC_init(c->ctx, (const unsigned char *)key, strlen(key),
-	    params) != 1 || pthread_setspecific(hmac_key, c) != 0) {
+	    params) != 1) {
 		hmac_cache_free(c);
 		return NULL;
 	}
-	hmac_cache = c;
-	return c->ctx;
+	return c;
+}
+
+/* This thread's context, keyed with key and ready for data; NULL when
+ * it cannot be made (the caller then uses the one-shot HMAC()). */
+static EVP_MAC_CTX *
+hmac_ctx(const char *key)
+{
+	struct hmac_cache *c;
+
+	pthread_once(&hmac_once, hmac_key_create);
+	if (!hmac_key_ok)
+		return NULL;
+	c = pthread_getspecific(hmac_key);
+	if (c != NULL && strcmp(c->key, key) == 0)
+		return EVP_MAC_init(c->ctx, NULL, 0, NULL) == 1 ? c->ctx :
+		    NULL;
+	hmac_cache_free(c);
+	c = hmac_cache_new(key);
+	if (pthread_setspecific(hmac_key, c) != 0) {
+		hmac_cache_free(c);
+		return NULL;
+	}
+	return c != NULL ? c->ctx : NULL;
 }
 
 void

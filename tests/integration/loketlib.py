@@ -117,28 +117,30 @@ class _PsqlSession:
         except BlockingIOError:
             return ""
 
-    def run(self, sql, timeout=60):
+    def run(self, sql):
+        """The script's output, or None (see the class).  psql ending
+        mid-script (connection lost) also gives None: a transaction it
+        had begun is rolled back; only pg_admin's idempotent DROP IF
+        EXISTS / CREATE run outside one.  No time limit: a script may
+        have run when the wait ends, and running it again would repeat
+        it."""
         marker = "--loketlib-done-%d-%d--" % (os.getpid(), next(self.seq))
         try:
-            # A statement without its ";" would wait in psql's buffer.
-            sql = sql.rstrip()
-            self.proc.stdin.write(sql + ("" if sql.endswith(";") else ";") +
-                                  "\n\\echo " + marker + "\n")
+            # The ";" on a line of its own ends a last statement that has
+            # none (or ends in a comment); after one it is an empty query.
+            self.proc.stdin.write(sql + "\n;\n\\echo " + marker + "\n")
             self.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
+        except OSError:
             return None
-        out, deadline = [], time.time() + timeout
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if line == "":                  # psql ended (connection lost)
-                return None
+        out = []
+        for line in self.proc.stdout:
             if line.rstrip("\n") == marker:
                 err = self._stderr()
                 return None if re.search(r"^(psql:\S* )?(ERROR|FATAL|"
                                          r"PANIC):", err, re.M) else \
                     "".join(out)
             out.append(line)
-        return None
+        return None                     # psql ended
 
     def close(self):
         try:
@@ -172,7 +174,9 @@ def _psql_close_all():
         _psql_close(conninfo)
 
 
-def _psql(conninfo, sql, check=True):
+def psql_run(conninfo, sql, check=True):
+    """sql on the PostgreSQL database conninfo: psql's -qXAt output (an
+    error raises RuntimeError unless check is False)."""
     with _sessions_lock:
         s = _sessions.pop(conninfo, None)
         if s is None or s.proc.poll() is not None:
@@ -189,15 +193,9 @@ def _psql(conninfo, sql, check=True):
     return _psql_once(conninfo, sql, check)
 
 
-def psql_run(conninfo, sql, check=True):
-    """sql on the PostgreSQL database conninfo: psql's -qXAt output (an
-    error raises RuntimeError unless check is False)."""
-    return _psql(conninfo, sql, check)
-
-
 def pg_admin(sql):
     """Runs sql on the cluster's maintenance database."""
-    return _psql("%s dbname=postgres" % PG, sql)
+    return psql_run("%s dbname=postgres" % PG, sql)
 
 
 def pg_create():
@@ -213,7 +211,7 @@ def pg_create():
 def pg_drop(conninfo):
     name = conninfo.rsplit("dbname=", 1)[1]
     _psql_close(conninfo)
-    _psql("%s dbname=postgres" % PG, "DROP DATABASE IF EXISTS %s WITH "
+    psql_run("%s dbname=postgres" % PG, "DROP DATABASE IF EXISTS %s WITH "
           "(FORCE);" % name, check=False)
     for k in [k for k, v in _pg_dbs.items() if v == conninfo]:
         del _pg_dbs[k]
@@ -314,7 +312,7 @@ def db_script(db, statements):
     if any(s.lstrip().lower().startswith("insert") for s, _ in items):
         parts.append(_SYNC_IDS)
     parts.append("COMMIT;")
-    out = _psql(db, "\n".join(parts))
+    out = psql_run(db, "\n".join(parts))
     return [_pg_row(line) for line in out.splitlines() if line.strip()]
 
 
