@@ -32,6 +32,8 @@
 #define ROUND_MESSAGES	16	/* inbound rows per transaction */
 #define IDLE_EVERY_S	15	/* silent conversations checked */
 #define BACKEND_NICE	5	/* below the intake: give_way_to_intake() */
+#define REST_MAX_US	10000	/* rest_while_intake_busy() at most, */
+#define REST_BEHIND_MS	100	/* and only this far behind */
 
 struct backend {
 	pthread_t		 tid;
@@ -39,6 +41,8 @@ struct backend {
 	pthread_mutex_t		 wake_mu; /* woken and work */
 	pthread_cond_t		 work;	/* wake-up or stop */
 	int			 woken;	/* a wake-up came (under wake_mu) */
+	int			 committed; /* of them, an intake commit */
+	long long		 behind_ms; /* conv_behind_ms(), last round */
 	pthread_cond_t		 turn;	/* the service thread is done */
 	atomic_int		 waiting; /* service threads wanting mu */
 	int			 pending; /* rows may wait (set under mu) */
@@ -56,12 +60,18 @@ struct backend {
 };
 
 static long long
-mono_ms(void)
+mono_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static long long
+mono_ms(void)
+{
+	return mono_us() / 1000;
 }
 
 /* Hands committed inbound rows to the engine, one transaction (one
@@ -75,6 +85,7 @@ handle_inbound(struct backend *b)
 	if (store_begin(b->store) == -1)
 		return -1;
 	n = conv_process_some(b->engine, store_now_ms(), ROUND_MESSAGES);
+	b->behind_ms = conv_behind_ms(b->engine);
 	if (store_commit(b->store) == -1)
 		n = -1;
 	BOT_ASSERT(!store_in_transaction(b->store));
@@ -111,6 +122,7 @@ round_once(struct backend *b)
 	int n = 0, changed = 0, more = 0;
 	long long now = mono_ms();
 
+	b->behind_ms = 0;
 	pthread_mutex_lock(&b->wake_mu);
 	if (b->woken)
 		b->pending = 1;
@@ -190,10 +202,44 @@ give_way_to_intake(void)
 		log_debug("event=backend_nice_failed errno=%d", errno);
 }
 
+/*
+ * Behind with its messages while webhooks keep being committed: the back
+ * end rests as long as its last round took, so that it holds the write
+ * lock at most about half the time.  A round holds the lock from its
+ * first message to its commit; at nice 5 it was often preempted while
+ * holding it, and the intake writer, and every webhook's 200 behind it,
+ * waited the longer (measured: the lock held ~90 % of the time at
+ * saturation).  A back end that keeps up (each round empties the queue)
+ * never rests, so replies at ordinary rates are not delayed; with no
+ * webhooks coming it changes nothing.  mu is free meanwhile.
+ */
+static void
+rest_while_intake_busy(struct backend *b, long long round_us)
+{
+	struct timespec ts;
+	int busy;
+
+	pthread_mutex_lock(&b->wake_mu);
+	busy = b->committed;
+	b->committed = 0;
+	pthread_mutex_unlock(&b->wake_mu);
+	if (!busy || b->behind_ms < REST_BEHIND_MS || round_us <= 0)
+		return;
+	if (round_us > REST_MAX_US)
+		round_us = REST_MAX_US;
+	ts.tv_sec = 0;
+	ts.tv_nsec = round_us * 1000;
+	pthread_mutex_unlock(&b->mu);
+	nanosleep(&ts, NULL);
+	pthread_mutex_lock(&b->mu);
+}
+
 static void *
 backend_main(void *arg)
 {
 	struct backend *b = arg;
+	long long started;
+	int more;
 
 	prctl(PR_SET_NAME, "loket-engine");
 	give_way_to_intake();
@@ -203,7 +249,10 @@ backend_main(void *arg)
 			pthread_cond_wait(&b->turn, &b->mu);
 		if (b->stop)
 			break;
-		if (!round_once(b))
+		started = mono_us();
+		more = round_once(b);
+		rest_while_intake_busy(b, mono_us() - started);
+		if (!more)
 			idle_wait(b);
 	}
 	pthread_mutex_unlock(&b->mu);
@@ -321,17 +370,28 @@ backend_stop(struct backend *b)
 	free(b);
 }
 
-void
-backend_wake(void *arg)
+static void
+wake(struct backend *b, int committed)
 {
-	struct backend *b = arg;
-
 	if (b == NULL)
 		return;
 	pthread_mutex_lock(&b->wake_mu);
 	b->woken = 1;
+	b->committed |= committed;
 	pthread_cond_signal(&b->work);
 	pthread_mutex_unlock(&b->wake_mu);
+}
+
+void
+backend_wake(void *b)
+{
+	wake(b, 0);
+}
+
+void
+backend_wake_committed(void *b)
+{
+	wake(b, 1);
 }
 
 struct conv_engine *

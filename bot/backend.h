@@ -46,6 +46,9 @@ void		 backend_stop(struct backend *b);
 /* New rows may be waiting (inbound, statuses, a staff reply); any
  * thread.  b is a struct backend; NULL ok. */
 void		 backend_wake(void *b);
+/* The same after the intake writer committed webhooks: while they keep
+ * coming, the back end leaves the write lock free half the time. */
+void		 backend_wake_committed(void *b);
 /*
  * The engine, for the service thread, between the backend's rounds; NULL
  * (and no lock held) when b is NULL.  Every backend_lock() that returned

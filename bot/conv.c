@@ -38,6 +38,7 @@ struct conv_engine {
 	struct intent_model	*model;
 	const struct locales	*loc;
 	long long		 failing_id;	/* row that failed last */
+	long long		 behind_ms;	/* conv_behind_ms() */
 	int			 failures;
 	int			 reroute;	/* config new: route the rows
 						   stored without agency */
@@ -752,10 +753,19 @@ conv_process_some(struct conv_engine *e, long long now_ms, int max)
 
 	if (e->reroute)
 		reroute(e, now_ms);
-	while (n < max) {
+	e->behind_ms = 0;
+	for (;;) {
 		if ((rc = conv_db_next_inbound(e->store, after, &r)) <= 0) {
 			conv_inrow_free(&r);
 			return rc == 0 ? n : -1;
+		}
+		/* Webhooks wait to be acknowledged: let them commit first;
+		 * the caller comes back for the rest. */
+		if (n >= max || (n > 0 && store_write_contended(e->store))) {
+			e->behind_ms = r.received_at < now_ms ?
+			    now_ms - r.received_at : 1;
+			conv_inrow_free(&r);
+			return n;
 		}
 		after = r.id;
 		if ((rc = handle_in_tx(e, &r, now_ms)) == -1) {
@@ -768,12 +778,13 @@ conv_process_some(struct conv_engine *e, long long now_ms, int max)
 		conv_inrow_free(&r);
 		if (rc == 0)		/* handled; 1: another instance's */
 			n++;
-		/* Webhooks wait to be acknowledged: let them commit first;
-		 * the caller comes back for the rest. */
-		if (n > 0 && store_write_contended(e->store))
-			break;
 	}
-	return n;
+}
+
+long long
+conv_behind_ms(const struct conv_engine *e)
+{
+	return e->behind_ms;
 }
 
 static int

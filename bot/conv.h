@@ -52,6 +52,10 @@ int	conv_process_pending(struct conv_engine *e, long long now_ms);
 /* The same, at most max rows: the server takes a few per loop round so
  * acknowledging webhooks never waits for a backlog. */
 int	conv_process_some(struct conv_engine *e, long long now_ms, int max);
+/* How long the first row the last conv_process_some() left waiting has
+ * waited (it stopped at max, or to let the intake writer commit), in ms;
+ * 0 if it left none. */
+long long conv_behind_ms(const struct conv_engine *e);
 /* Ends conversations silent past their agency's timeout; returns how
  * many were ended, or -1 on a database error. */
 int	conv_tick(struct conv_engine *e, long long now_ms);

@@ -97,7 +97,8 @@ conv_db_next_inbound(struct store *s, long long after, struct conv_inrow *r)
 {
 	struct store_stmt *st = prep(s, "SELECT id, channel, agency, account_id, "
 	    "user_id, user_phone, user_name, msg_id, kind, type, text, "
-	    "payload, standby FROM inbound WHERE processed = 0 AND id > ?1 "
+	    "payload, standby, received_at FROM inbound WHERE processed = 0 "
+	    "AND id > ?1 "
 	    "ORDER BY id LIMIT 1");
 	int rc;
 
@@ -120,6 +121,7 @@ conv_db_next_inbound(struct store *s, long long after, struct conv_inrow *r)
 		r->text = col_dup(st, 10);
 		r->payload = col_dup(st, 11);
 		r->standby = store_col_int(st, 12);
+		r->received_at = store_col_int64(st, 13);
 	}
 	store_stmt_done(st);
 	if (rc == STORE_ROW)

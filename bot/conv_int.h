@@ -22,6 +22,7 @@ struct conv_inrow {
 	char		*channel, *agency, *account_id, *user_id, *user_phone;
 	char		*user_name, *msg_id, *kind, *type, *text, *payload;
 	int		 standby;
+	long long	 received_at;	/* ms, when the webhook came */
 };
 
 /* One `conversations` row, with the dialog state decoded. */

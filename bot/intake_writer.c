@@ -13,6 +13,10 @@
 #include "log.h"
 #include "store.h"
 
+/* Times the queue is emptied into one open transaction: jobs that keep
+ * arriving while it is written join it, up to this many takes. */
+#define GROUP_TAKES	4
+
 struct intake_writer {
 	pthread_t		 tid;
 	pthread_mutex_t		 mu;
@@ -59,15 +63,39 @@ write_job(struct store *s, struct intake_job *job)
 		job->status = 200;
 }
 
-/* Writes one group in one transaction; returns it with statuses set. */
-static void
-write_group(struct intake_writer *w, struct intake_job *group)
+/* Takes every queued job, in order (NULL if none). */
+static struct intake_job *
+take_queue(struct intake_writer *w)
 {
-	struct intake_job *j;
-	int ok = store_begin(w->store) == 0;
+	struct intake_job *jobs;
 
-	for (j = group; ok && j != NULL; j = j->next)
-		write_job(w->store, j);
+	pthread_mutex_lock(&w->mu);
+	jobs = w->queue;
+	w->queue = NULL;
+	w->queue_tail = &w->queue;
+	pthread_mutex_unlock(&w->mu);
+	return jobs;
+}
+
+/*
+ * Writes one group in one transaction; returns it with statuses set.
+ * The write lock comes first and the queue after: webhooks that arrive
+ * while the back end holds the lock, or while this group is written, go
+ * in this commit (one fsync) instead of waiting for the next.
+ */
+static struct intake_job *
+write_group(struct intake_writer *w)
+{
+	struct intake_job *group = NULL, **tail = &group, *j;
+	int ok = store_begin(w->store) == 0, takes;
+
+	for (takes = 0; takes < GROUP_TAKES; takes++) {
+		if ((*tail = take_queue(w)) == NULL)
+			break;
+		for (; *tail != NULL; tail = &(*tail)->next)
+			if (ok)
+				write_job(w->store, *tail);
+	}
 	if (!ok || store_commit(w->store) == -1) {
 		store_rollback(w->store);
 		for (j = group; j != NULL; j = j->next)
@@ -80,6 +108,7 @@ write_group(struct intake_writer *w, struct intake_job *group)
 			log_warnx("event=wal_truncate_after_failure ok=%d", ok);
 		w->truncate_ok = ok;
 	}
+	return group;
 }
 
 static void *
@@ -87,22 +116,21 @@ writer_main(void *arg)
 {
 	struct intake_writer *w = arg;
 	struct intake_job *group, *j, *last;
-	int stopping;
+	int stopping, queued;
 
 	prctl(PR_SET_NAME, "loket-intake");
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
 		while (w->queue == NULL && !w->stop)
 			pthread_cond_wait(&w->work, &w->mu);
-		group = w->queue;
-		w->queue = NULL;
-		w->queue_tail = &w->queue;
+		queued = w->queue != NULL;
 		stopping = w->stop;
 		pthread_mutex_unlock(&w->mu);
-		if (group == NULL && stopping)
+		if (!queued && stopping)
 			return NULL;
+		/* Only this thread empties the queue: it is still full. */
+		group = write_group(w);
 		BOT_ASSERT(group != NULL);
-		write_group(w, group);
 		for (last = group; last->next != NULL; last = last->next)
 			;
 		pthread_mutex_lock(&w->mu);

@@ -145,7 +145,7 @@ on_commit(void *arg)
 	struct server *s = arg;
 
 	http_wake(s->http);
-	backend_wake(s->backend);
+	backend_wake_committed(s->backend);
 }
 
 static const struct http_route *const routes[] = {
