@@ -182,6 +182,26 @@ test_first_message(void)
 	    "user_id = ?1", "u1") == 1);
 }
 
+/* The back end rests only when it is behind: conv_behind_ms() says how
+ * long the first row a round left has waited, 0 when it left none. */
+static void
+test_behind(void)
+{
+	long long second;
+
+	TEST("nothing waiting", conv_process_pending(eng, T0) == 0 &&
+	    conv_behind_ms(eng) == 0);
+	inbound("whatsapp", "vmsw", "late1", NULL, NULL, "hallo", NULL, 0);
+	inbound("whatsapp", "vmsw", "late2", NULL, NULL, "hallo", NULL, 0);
+	second = seq * 10000LL;		/* its received_at */
+	TEST("one of two handled", conv_process_some(eng, second + 250, 1) ==
+	    1);
+	TEST("behind by the row left", conv_behind_ms(eng) == 250);
+	TEST("the other handled", conv_process_some(eng, second + 300, 8) ==
+	    1);
+	TEST("caught up", conv_behind_ms(eng) == 0);
+}
+
 static void
 test_case(void)
 {
@@ -607,6 +627,7 @@ main(void)
 	test_poison_row();
 	test_texts();
 	test_render();
+	test_behind();		/* last: its clock is not T0's */
 	close_all();
 	locales_free(loc);
 	intent_free(model);
