@@ -46,7 +46,8 @@ struct backend {
 	pthread_cond_t		 turn;	/* the service thread is done */
 	atomic_int		 waiting; /* service threads wanting mu */
 	int			 pending; /* rows may wait (set under mu) */
-	int			 stop;
+	atomic_int		 stop;	/* set without mu: a round that
+					   always has more never frees it */
 	struct backend_opts	 o;
 	struct store		*store;
 	struct intent_model	*model;
@@ -175,7 +176,7 @@ idle_wait(struct backend *b)
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000;
 	}
-	if (b->pending || b->stop)
+	if (b->pending || atomic_load(&b->stop))
 		return;
 	pthread_mutex_unlock(&b->mu);
 	pthread_mutex_lock(&b->wake_mu);
@@ -244,10 +245,10 @@ backend_main(void *arg)
 	prctl(PR_SET_NAME, "loket-engine");
 	give_way_to_intake();
 	pthread_mutex_lock(&b->mu);
-	while (!b->stop) {
+	while (!atomic_load(&b->stop)) {
 		while (atomic_load(&b->waiting) > 0)
 			pthread_cond_wait(&b->turn, &b->mu);
-		if (b->stop)
+		if (atomic_load(&b->stop))
 			break;
 		started = mono_us();
 		more = round_once(b);
@@ -357,9 +358,10 @@ backend_stop(struct backend *b)
 {
 	if (b == NULL)
 		return;
-	pthread_mutex_lock(&b->mu);
-	b->stop = 1;
-	pthread_mutex_unlock(&b->mu);
+	/* Not under mu: with a backlog every round has more and mu stays
+	 * held, so stopping waited for the whole queue (minutes); the rows
+	 * left are committed and handled after the restart. */
+	atomic_store(&b->stop, 1);
 	backend_wake(b);
 	pthread_join(b->tid, NULL);
 	free_parts(b);
