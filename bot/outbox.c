@@ -433,6 +433,11 @@ outbox_on_wake(struct outbox *ob)
 	struct graph_result *res = take_results(ob), *r;
 	struct graph_job *jobs = NULL;
 	unsigned long accepted = ob->stats.accepted;
+	/* A sending number at its rate limit: the rows these results free
+	 * wait for the kick it is due (outbox_service), as new rows do.
+	 * Choosing now would read the due rows (with a backlog, 256 per
+	 * wake-up, under the write lock) only to find them held. */
+	int held = ob->rate_held && outbox_now(ob) < ob->service_at;
 	int n = 0;
 
 	if (res == NULL)
@@ -448,7 +453,8 @@ outbox_on_wake(struct outbox *ob)
 			goto fail;
 	/* The rows these results unblock go in the same commit: one fsync
 	 * per wake-up, not two. */
-	if (outbox_choose(ob, &jobs) == -1 || store_commit(ob->store) == -1)
+	if ((!held && outbox_choose(ob, &jobs) == -1) ||
+	    store_commit(ob->store) == -1)
 		goto fail;
 	graph_result_free(res);
 	outbox_jobs_submit(ob, jobs);
