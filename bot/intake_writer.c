@@ -63,16 +63,18 @@ write_job(struct store *s, struct intake_job *job)
 		job->status = 200;
 }
 
-/* Takes every queued job, in order (NULL if none). */
+/* Empties one of w's lists (the queue, the done jobs) under its mutex;
+ * returns its jobs in order, NULL if none. */
 static struct intake_job *
-take_queue(struct intake_writer *w)
+take_all(struct intake_writer *w, struct intake_job **head,
+    struct intake_job ***tail)
 {
 	struct intake_job *jobs;
 
 	pthread_mutex_lock(&w->mu);
-	jobs = w->queue;
-	w->queue = NULL;
-	w->queue_tail = &w->queue;
+	jobs = *head;
+	*head = NULL;
+	*tail = head;
 	pthread_mutex_unlock(&w->mu);
 	return jobs;
 }
@@ -90,7 +92,7 @@ write_group(struct intake_writer *w)
 	int ok = store_begin(w->store) == 0, takes;
 
 	for (takes = 0; takes < GROUP_TAKES; takes++) {
-		if ((*tail = take_queue(w)) == NULL)
+		if ((*tail = take_all(w, &w->queue, &w->queue_tail)) == NULL)
 			break;
 		for (; *tail != NULL; tail = &(*tail)->next)
 			if (ok)
@@ -194,14 +196,7 @@ intake_writer_submit(struct intake_writer *w, struct intake_job *job)
 struct intake_job *
 intake_writer_take_done(struct intake_writer *w)
 {
-	struct intake_job *done;
-
-	pthread_mutex_lock(&w->mu);
-	done = w->done;
-	w->done = NULL;
-	w->done_tail = &w->done;
-	pthread_mutex_unlock(&w->mu);
-	return done;
+	return take_all(w, &w->done, &w->done_tail);
 }
 
 void
