@@ -44,18 +44,30 @@ intake_job_free(struct intake_job *job)
 	free(job);
 }
 
-static void
+/* Stores one job's events in the open transaction; -1 on an error. */
+static int
 write_job(struct store *s, struct intake_job *job)
+{
+	if (intake_store_routed(s, &job->batch,
+	    (const char *const *)job->agencies, job->received_ms,
+	    &job->counts) == -1)
+		return -1;
+	if (job->raw != NULL && intake_store_unexpected(s, job->channel,
+	    job->raw_reason ? job->raw_reason : "nothing understood",
+	    job->raw, job->raw_len, job->received_ms) == -1)
+		return -1;
+	return 0;
+}
+
+/* The same in a savepoint of its own: a job that fails loses only its
+ * own events, not the group's. */
+static void
+write_job_alone(struct store *s, struct intake_job *job)
 {
 	job->status = 503;
 	if (store_begin(s) == -1)	/* nested: a savepoint of the group */
 		return;
-	if (intake_store_routed(s, &job->batch,
-	    (const char *const *)job->agencies, job->received_ms,
-	    &job->counts) == -1 || (job->raw != NULL &&
-	    intake_store_unexpected(s, job->channel, job->raw_reason ?
-	    job->raw_reason : "nothing understood", job->raw, job->raw_len,
-	    job->received_ms) == -1)) {
+	if (write_job(s, job) == -1) {
 		store_rollback(s);
 		return;
 	}
@@ -83,20 +95,33 @@ take_all(struct intake_writer *w, struct intake_job **head,
  * Writes one group in one transaction; returns it with statuses set.
  * The write lock comes first and the queue after: webhooks that arrive
  * while the back end holds the lock, or while this group is written, go
- * in this commit (one fsync) instead of waiting for the next.
+ * in this commit (one fsync) instead of waiting for the next.  Jobs are
+ * written without savepoints (each costs two statements and copies of
+ * the pages it touches); when one fails, the group is written again
+ * with one savepoint per job, so only that job is refused.
  */
 static struct intake_job *
 write_group(struct intake_writer *w)
 {
 	struct intake_job *group = NULL, **tail = &group, *j;
-	int ok = store_begin(w->store) == 0, takes;
+	int ok = store_begin(w->store) == 0, takes, failed = 0;
 
-	for (takes = 0; takes < GROUP_TAKES; takes++) {
+	for (takes = 0; ok && !failed && takes < GROUP_TAKES; takes++) {
 		if ((*tail = take_all(w, &w->queue, &w->queue_tail)) == NULL)
 			break;
-		for (; *tail != NULL; tail = &(*tail)->next)
-			if (ok)
-				write_job(w->store, *tail);
+		for (; *tail != NULL; tail = &(*tail)->next) {
+			(*tail)->status = 200;
+			if (!failed && write_job(w->store, *tail) == -1)
+				failed = 1;
+		}
+	}
+	if (!ok)	/* no transaction: what is queued is refused (503) */
+		*tail = take_all(w, &w->queue, &w->queue_tail);
+	if (failed) {
+		store_rollback(w->store);
+		if ((ok = store_begin(w->store) == 0))
+			for (j = group; j != NULL; j = j->next)
+				write_job_alone(w->store, j);
 	}
 	if (!ok || store_commit(w->store) == -1) {
 		store_rollback(w->store);

@@ -6,6 +6,7 @@
  * sqlite3 statements.  Run from the repository root.
  */
 #include <dirent.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "buf.h"
 #include "config.h"
 #include "intake.h"
+#include "intake_writer.h"
 #include "log.h"
 #include "store.h"
 #include "testhelp.h"
@@ -543,6 +545,134 @@ test_unrouted(void)
 	config_free(c2);
 }
 
+/* A job for the intake writer: fixture text.json with its message id
+ * ending in tag; NULL if it cannot be parsed. */
+static struct intake_job *
+writer_job(unsigned long long id, const char *tag)
+{
+	char path[] = "tests/fixtures/whatsapp/text.json", err[256];
+	char to[32], *body, *text;
+	struct intake_job *job;
+	size_t len;
+
+	if ((body = slurp(path, &len)) == NULL)
+		return NULL;
+	snprintf(to, sizeof(to), "%s\"", tag);
+	text = subst(body, "wA=\"", to);
+	free(body);
+	if ((job = calloc(1, sizeof(*job))) == NULL) {
+		free(text);
+		return NULL;
+	}
+	job->id = id;
+	job->channel = CH_WHATSAPP;
+	job->received_ms = NOW;
+	if (webhook_parse_whatsapp(text, strlen(text), &job->batch, err,
+	    sizeof(err)) == -1 || (job->agencies = intake_route(cfg,
+	    &job->batch)) == NULL) {
+		free(text);
+		intake_job_free(job);
+		return NULL;
+	}
+	free(text);
+	return job;
+}
+
+static void
+no_wake(void *arg)
+{
+	(void)arg;
+}
+
+/* The status the writer gave each of n jobs, in order of id (0: none). */
+static void
+writer_statuses(struct intake_writer *w, int *status, int n)
+{
+	struct intake_job *j, *next;
+
+	memset(status, 0, sizeof(*status) * (size_t)n);
+	for (j = intake_writer_take_done(w); j != NULL; j = next) {
+		next = j->next;
+		if (j->id >= 1 && j->id <= (unsigned long long)n)
+			status[j->id - 1] = j->status;
+		intake_job_free(j);
+	}
+}
+
+/*
+ * The intake writer commits what was queued meanwhile as one group; one
+ * job the database refuses (here a trigger) is answered 503 and loses
+ * only its own events: the others of its group are stored and answered
+ * 200.  The jobs are queued while this thread holds the write lock, so
+ * they are one group.
+ */
+static void
+test_writer_group(const char *db)
+{
+	static const char *const refuse_lite = "CREATE TRIGGER refuse_x "
+	    "BEFORE INSERT ON inbound WHEN NEW.msg_id LIKE '%xx' "
+	    "BEGIN SELECT RAISE(ABORT, 'refused'); END";
+	static const char *const refuse_pg[] = {
+	    "CREATE FUNCTION refuse_x() RETURNS trigger AS $f$ BEGIN "
+	    "IF NEW.msg_id LIKE '%xx' THEN RAISE EXCEPTION 'refused'; "
+	    "END IF; RETURN NEW; END $f$ LANGUAGE plpgsql",
+	    "CREATE TRIGGER refuse_x BEFORE INSERT ON inbound FOR EACH ROW "
+	    "EXECUTE FUNCTION refuse_x()" };
+	static const char *const tags[] = { "w1", "xx", "w3" };
+	struct store_wlock lock;
+	struct intake_writer *w;
+	struct intake_job *job;
+	int status[3], i, ok;
+	char err[256];
+	long long n0;
+
+	if (test_pg() != NULL)
+		ok = store_exec(st, refuse_pg[0]) == 0 &&
+		    store_exec(st, refuse_pg[1]) == 0;
+	else
+		ok = store_exec(st, refuse_lite) == 0;
+	TEST("writer: trigger that refuses one message", ok);
+	n0 = q_count(st, "inbound");
+	store_wlock_init(&lock);
+	store_set_write_lock(st, &lock);
+	w = intake_writer_start(db, &lock, no_wake, NULL, err, sizeof(err));
+	TEST("writer starts", w != NULL);
+	if (w == NULL || !ok) {
+		printf("     err: %s\n", err);
+		store_set_write_lock(st, NULL);
+		return;
+	}
+	TEST("writer: lock held", store_begin(st) == 0);
+	for (i = 0; i < 3; i++) {
+		if ((job = writer_job((unsigned long long)i + 1, tags[i])) ==
+		    NULL) {
+			TEST("writer: job parsed", 0);
+			continue;
+		}
+		intake_writer_submit(w, job);
+		while (i == 0 && !store_write_contended(st))
+			sched_yield();	/* the writer waits for the lock */
+	}
+	store_commit(st);
+	intake_writer_wait(w, 3);
+	writer_statuses(w, status, 3);
+	TEST("writer: the good jobs of the group are stored (200)",
+	    status[0] == 200 && status[2] == 200);
+	TEST("writer: the refused job is answered 503", status[1] == 503);
+	TEST("writer: two rows stored", q_count(st, "inbound") == n0 + 2);
+
+	/* Alone in its group, a good job goes the fast way. */
+	if ((job = writer_job(4, "w4")) != NULL)
+		intake_writer_submit(w, job);
+	intake_writer_wait(w, 4);
+	writer_statuses(w, status, 3);
+	TEST("writer: a later job is stored",
+	    q_count(st, "inbound") == n0 + 3);
+	intake_writer_stop(w);
+	store_set_write_lock(st, NULL);
+	store_wlock_destroy(&lock);
+}
+
 static void
 remove_tmpdir(void)
 {
@@ -570,6 +700,7 @@ main(void)
 		test_messenger();
 		test_unexpected();
 		test_unrouted();
+		test_writer_group(name);
 	} else {
 		printf("     err: %s\n", err);
 	}
