@@ -31,37 +31,40 @@ fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Runs one script; prints why when it fails.
+# Runs one script in work directory w (its database, input, transcript,
+# errors); prints why when it fails.
 run_one() {
 	script=$1
+	w=$2
 	agency=$(sed -n 's/^@agency  *//p' "$script" | head -n 1)
 	channel=$(sed -n 's/^@channel  *//p' "$script" | head -n 1)
 	at=$(sed -n 's/^@at  *//p' "$script" | head -n 1)
 	: "${agency:=vmsw}" "${channel:=whatsapp}" "${at:=2026-12-01T10:00}"
-	db=$tmp/db
-	rm -f "$db" "$db-wal" "$db-shm"
+	db=$w/db
 	if [ -n "${LOKET_TEST_PG:-}" ]; then	# a new database per script
+		name=conv_$$_$(basename "$w")
 		psql -q -X "$LOKET_TEST_PG dbname=postgres" -c \
-		    "DROP DATABASE IF EXISTS conv_$$ WITH (FORCE)" -c \
-		    "CREATE DATABASE conv_$$" >/dev/null 2>&1
-		db="$LOKET_TEST_PG dbname=conv_$$"
+		    "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c \
+		    "CREATE DATABASE $name" >/dev/null 2>&1
+		db="$LOKET_TEST_PG dbname=$name"
 	fi
-	: >"$tmp/out"
-	: >"$tmp/in"
+	: >"$w/out"
+	: >"$w/in"
+	: >"$w/err"
 	# Split the inputs at /restart; one chat run per part.
 	while IFS= read -r line || [ -n "$line" ]; do
 		case $line in
-		"> "*) printf '%s\n' "${line#> }" >>"$tmp/in" ;;
+		"> "*) printf '%s\n' "${line#> }" >>"$w/in" ;;
 		/restart)
 			"$BIN" chat --config "$CONF" --agency "$agency" \
 			    --channel "$channel" --db "$db" --at "$at" \
-			    <"$tmp/in" >>"$tmp/out" 2>>"$tmp/err"
-			: >"$tmp/in" ;;
-		/*) printf '%s\n' "$line" >>"$tmp/in" ;;
+			    <"$w/in" >>"$w/out" 2>>"$w/err"
+			: >"$w/in" ;;
+		/*) printf '%s\n' "$line" >>"$w/in" ;;
 		esac
 	done <"$script"
 	"$BIN" chat --config "$CONF" --agency "$agency" --channel "$channel" \
-	    --db "$db" --at "$at" <"$tmp/in" >>"$tmp/out" 2>>"$tmp/err"
+	    --db "$db" --at "$at" <"$w/in" >>"$w/out" 2>>"$w/err"
 	awk -v script="$script" '
 	FNR == NR { t[++n] = $0; next }
 	function block_has(s,    i) {
@@ -110,21 +113,48 @@ run_one() {
 		next
 	}
 	END { exit failed }
-	' "$tmp/out" "$script"
+	' "$w/out" "$script"
+	rc=$?
+	if [ -n "${LOKET_TEST_PG:-}" ]; then
+		psql -q -X "$LOKET_TEST_PG dbname=postgres" -c \
+		    "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1
+	fi
+	return $rc
+}
+
+# Runs script $2 in work directory $tmp/$1: its report in report, its
+# exit status in status.
+run_in() {
+	mkdir "$tmp/$1"
+	run_one "$2" "$tmp/$1" >"$tmp/$1/report" 2>&1
+	echo $? >"$tmp/$1/status"
 }
 
 if [ $# -eq 0 ]; then
 	set -- "$DIR"/*.txt
 fi
+# As many scripts at once as there are cores, each on its own database;
+# reported in order.
+jobs=$(nproc 2>/dev/null || echo 2)
+i=0
 for s in "$@"; do
-	: >"$tmp/err"
-	if run_one "$s"; then
+	i=$((i + 1))
+	run_in $i "$s" &
+	[ $((i % jobs)) -eq 0 ] && wait
+done
+wait
+i=0
+for s in "$@"; do
+	i=$((i + 1))
+	w=$tmp/$i
+	cat "$w/report"
+	if [ "$(cat "$w/status" 2>/dev/null)" = 0 ]; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
 		echo "---- transcript of $s"
-		sed 's/^/    /' "$tmp/out"
-		[ -s "$tmp/err" ] && sed 's/^/    err: /' "$tmp/err"
+		sed 's/^/    /' "$w/out"
+		[ -s "$w/err" ] && sed 's/^/    err: /' "$w/err"
 	fi
 done
 echo "$pass passed, $fail failed"
