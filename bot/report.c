@@ -432,32 +432,109 @@ all_agencies(struct store *st, const struct report_query *q,
 	return rc;
 }
 
+/* Spans of at most this many weeks get their figures week by week; a
+ * longer one is first asked whether it has any data at all. */
+#define WEEKS_ASKED_WHOLE	8
+
+struct week_span {
+	struct store		*st;
+	const struct report_filt *all;
+	json_t			*weeks;	/* the entries, labelled */
+	const long long		*start;	/* start[i]: week i's first ms */
+	const json_t		*none;	/* the figures of no data at all */
+};
+
+/* The figures of weeks lo..hi-1, clipped to the period, into their
+ * entries. */
+static int
+fill_weeks(const struct week_span *ws, size_t lo, size_t hi)
+{
+	struct report_filt f = *ws->all;
+	json_t *fig;
+	size_t i, mid;
+
+	f.from = ws->start[lo] > f.from ? ws->start[lo] : f.from;
+	f.to = ws->start[hi] < f.to ? ws->start[hi] : f.to;
+	if (hi - lo == 1)
+		return figures(ws->st, &f, json_array_get(ws->weeks, lo));
+	if (hi - lo > WEEKS_ASKED_WHOLE) {
+		/* Every count adds up over the weeks and none is negative:
+		 * a span whose figures are those of no data has none in any
+		 * of its weeks.  A report over years thus reads only the
+		 * weeks with data (on PostgreSQL each figure is a round
+		 * trip: 100 years took seconds). */
+		if ((fig = json_object()) == NULL || figures(ws->st, &f,
+		    fig) == -1) {
+			json_decref(fig);
+			return -1;
+		}
+		i = json_equal(fig, (json_t *)ws->none);
+		json_decref(fig);
+		if (i) {
+			for (i = lo; i < hi; i++) {
+				fig = json_deep_copy(ws->none);
+				json_object_update(json_array_get(ws->weeks,
+				    i), fig);
+				json_decref(fig);
+			}
+			return 0;
+		}
+		mid = lo + (hi - lo) / 2;
+		return fill_weeks(ws, lo, mid) == -1 ? -1 :
+		    fill_weeks(ws, mid, hi);
+	}
+	for (i = lo; i < hi; i++)
+		if (fill_weeks(ws, i, i + 1) == -1)
+			return -1;
+	return 0;
+}
+
 /* One entry per ISO week touching the period, clipped to it, so the
  * weeks add up to the totals. */
 static int
 weekly(struct store *st, const struct report_filt *all, json_t *out)
 {
-	json_t *weeks = json_array();
-	struct report_filt f = *all;
-	long long ws, next;
+	json_t *weeks = json_array(), *none = json_object();
+	struct report_filt empty = *all;
+	struct week_span ws;
+	long long *start = NULL, s, *grown;
+	size_t n = 0, cap = 0;
 	char label[9], day[11];
+	int rc = -1;
 
 	json_object_set_new(out, "weekly", weeks);
-	for (ws = report_week_start(all->from); ws < all->to; ws = next) {
+	for (s = report_week_start(all->from); s < all->to;
+	    s = report_week_start(s + 8 * REPORT_MS_PER_DAY)) {
 		json_t *w = json_object();
 
-		next = report_week_start(ws + 8 * REPORT_MS_PER_DAY);
-		f.from = ws > all->from ? ws : all->from;
-		f.to = next < all->to ? next : all->to;
-		report_week_label(ws, label);
-		report_format_date(ws, day);
+		if (n + 2 > cap) {	/* the next week's start ends it */
+			cap = cap ? cap * 2 : 64;
+			if ((grown = realloc(start, cap * sizeof(*start))) ==
+			    NULL)
+				goto out;
+			start = grown;
+		}
+		start[n++] = s;
+		report_week_label(s, label);
+		report_format_date(s, day);
 		json_object_set_new(w, "week", json_string(label));
 		json_object_set_new(w, "week_start", json_string(day));
 		json_array_append_new(weeks, w);
-		if (figures(st, &f, w) == -1)
-			return -1;
 	}
-	return 0;
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	start[n] = report_week_start(start[n - 1] + 8 * REPORT_MS_PER_DAY);
+	empty.to = empty.from;		/* a window without any time */
+	if (figures(st, &empty, none) == -1)
+		goto out;
+	ws = (struct week_span){ st, all, weeks, start, none };
+	rc = fill_weeks(&ws, 0, n);
+out:
+	free(start);
+	json_decref(none);
+	return rc;
 }
 
 static void

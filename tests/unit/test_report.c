@@ -589,6 +589,68 @@ query_jan(struct report_query *q)
 	q->now_ms = T("2026-06-01", 12, 0);
 }
 
+/*
+ * Three years around January 2026: the weeks without data are asked for
+ * in long spans (report.c), the weeks with data one by one.  Each week
+ * of January is the same entry as in the January report (but for
+ * cases.overdue, judged at the end of the period), only the six weeks
+ * of the fixture (2026-W01 to W06) have data, and the weeks add up to
+ * the totals of the three years.
+ */
+static void
+test_weekly_long(struct store *st)
+{
+	static const char *const keys[] = { "inbound.total",
+	    "conversations", "cases.total", "complaints.total",
+	    "outcomes.case_created", "outcomes.abusive_ignored",
+	    "misunderstood.messages",
+	    "response_times.first_reply.all.count", NULL };
+	struct report_query q;
+	json_t *jan, *r, *wk, *w, *jw;
+	json_int_t sum;
+	char err[256];
+	size_t i, j, with_data = 0, same = 0;
+
+	query_jan(&q);
+	jan = report_build(st, &q, err, sizeof(err));
+	report_parse_date("2025-01-01", 0, &q.from_ms);
+	report_parse_date("2027-12-31", 1, &q.to_ms);
+	r = report_build(st, &q, err, sizeof(err));
+	TEST("three years: report builds", jan != NULL && r != NULL);
+	if (jan == NULL || r == NULL) {
+		json_decref(jan);
+		json_decref(r);
+		return;
+	}
+	wk = json_object_get(r, "weekly");
+	TEST("three years: one entry per week", json_array_size(wk) == 157);
+	for (i = 0; i < json_array_size(wk); i++) {
+		w = json_array_get(wk, i);
+		with_data += I(w, "inbound.total") + I(w, "conversations") > 0;
+		json_object_del(json_object_get(w, "cases"), "overdue");
+		for (j = 0; j < json_array_size(json_object_get(jan,
+		    "weekly")); j++) {
+			jw = json_array_get(json_object_get(jan, "weekly"), j);
+			json_object_del(json_object_get(jw, "cases"),
+			    "overdue");
+			if (json_equal(json_object_get(w, "week"),
+			    json_object_get(jw, "week")))
+				same += json_equal(w, jw);
+		}
+	}
+	TEST("three years: January's weeks as in January's report",
+	    same == 4);
+	TEST("three years: only the fixture's weeks have data",
+	    with_data == 6);
+	for (i = 0; keys[i] != NULL; i++) {
+		for (sum = 0, j = 0; j < json_array_size(wk); j++)
+			sum += I(json_array_get(wk, j), keys[i]);
+		TEST(keys[i], sum == I(r, keys[i]));
+	}
+	json_decref(jan);
+	json_decref(r);
+}
+
 static void
 test_report(struct store *st)
 {
@@ -988,6 +1050,7 @@ main(void)
 	history(st);
 	test_dates();
 	test_report(st);
+	test_weekly_long(st);
 	test_csv(st);
 	test_signals();
 	test_purge(st);
