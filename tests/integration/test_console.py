@@ -250,10 +250,12 @@ T.eq(st, 400, "empty reply is 400")
 reply = "Dag Wim, ik help u verder. <b>niet vet</b>"
 st, j, r = a.call("POST", "/api/conversations/%d/reply" % conv_w,
                   {"text": reply})
+# Sent already when the back end was quicker than this answer.
 T.ok(st == 200 and j["messages"][-1]["from"] == "staff" and
      j["messages"][-1]["text"] == reply and
-     j["messages"][-1]["status"] == "pending" and
-     j["messages"][-1]["author"] == "anna", "reply appears with its status")
+     j["messages"][-1]["status"] in ("pending", "sent") and
+     j["messages"][-1]["author"] == "anna", "reply appears with its status",
+     repr(j)[-300:])
 rows = srv.query("SELECT author, kind, body, to_phone, agency, status "
                  "FROM outbox WHERE conversation_id = ?", (conv_w,))
 T.ok(len(rows) == 1 and rows[0][0] == "anna" and rows[0][1] == "text" and
