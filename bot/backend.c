@@ -25,6 +25,7 @@
 #include "locales.h"
 #include "log.h"
 #include "media.h"
+#include "mono.h"
 #include "outbox.h"
 #include "report.h"
 #include "store.h"
@@ -59,21 +60,6 @@ struct backend {
 	long long		 next_second_ms;
 	unsigned long		 seconds;
 };
-
-static long long
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static long long
-mono_ms(void)
-{
-	return mono_us() / 1000;
-}
 
 /* Hands committed inbound rows to the engine, one transaction (one
  * commit) for up to ROUND_MESSAGES; each message is a savepoint in it

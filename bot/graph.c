@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <time.h>
 
 #include "buf.h"
 #include "log.h"
+#include "mono.h"
 
 #define RESPONSE_MAX	(256 * 1024)	/* Meta's answers are < 1 KiB */
 
@@ -305,15 +305,6 @@ harvest(struct graph *g)
 			n++;
 		}
 	return n;
-}
-
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Worker: after graph_stop, queued jobs are dropped (their rows are still

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "mono.h"
 
 #define HEADER_BUF	8192	/* lws ah buffer; also bounds query args */
 /*
@@ -43,15 +44,6 @@
 	"X-Content-Type-Options: nosniff\r\n" \
 	"X-Frame-Options: DENY\r\n" \
 	"Referrer-Policy: no-referrer\r\n"
-
-long long
-http_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* The reply head is composed on every request: appended piece by piece,
  * since snprintf's parsing of the format cost more than the rest of
@@ -431,7 +423,7 @@ req_init(struct http_req *r, struct lws *wsi, struct http *h)
 	r->wsi = wsi;
 	r->http = h;
 	r->srv = h->o.hooks.arg;
-	r->t0_us = http_now_us();
+	r->t0_us = mono_us();
 	buf_init(&r->body, 0);
 	buf_init(&r->out, 0);
 	buf_init(&r->out_body, 0);
@@ -837,7 +829,7 @@ accept_backoff(struct http *h)
 	if (n == h->accept_seen)
 		return;
 	h->accept_seen = n;
-	now = http_now_us();
+	now = mono_us();
 	if (h->accept_log_us == 0 || now - h->accept_log_us > 60000000LL) {
 		log_error("event=accept_failing count=%lu msg=\"out of "
 		    "descriptors? backing off\"", n - h->accept_logged);

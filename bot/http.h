@@ -98,8 +98,6 @@ int	http_reply_hdr(struct http_req *r, int status, const char *ctype,
 int	http_defer(struct http_req *r);
 int	http_resolve_deferred(struct http *h, unsigned long long ticket,
 	    int status);
-/* Microseconds on the monotonic clock. */
-long long http_now_us(void);
 
 /* Query argument (URL-decoded) into out; 0 if present, -1 if not. */
 int	http_query(struct http_req *r, const char *name, char *out,

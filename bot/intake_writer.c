@@ -109,6 +109,8 @@ write_group(struct intake_writer *w)
 	for (takes = 0; ok && !failed && takes < GROUP_TAKES; takes++) {
 		if ((*tail = take_all(w, &w->queue, &w->queue_tail)) == NULL)
 			break;
+		/* Every job taken joins the group, also after a failure:
+		 * the slower pass below writes them all. */
 		for (; *tail != NULL; tail = &(*tail)->next) {
 			(*tail)->status = 200;
 			if (!failed && write_job(w->store, *tail) == -1)

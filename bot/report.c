@@ -452,6 +452,7 @@ fill_weeks(const struct week_span *ws, size_t lo, size_t hi)
 	struct report_filt f = *ws->all;
 	json_t *fig;
 	size_t i, mid;
+	int empty;
 
 	f.from = ws->start[lo] > f.from ? ws->start[lo] : f.from;
 	f.to = ws->start[hi] < f.to ? ws->start[hi] : f.to;
@@ -468,9 +469,9 @@ fill_weeks(const struct week_span *ws, size_t lo, size_t hi)
 			json_decref(fig);
 			return -1;
 		}
-		i = json_equal(fig, (json_t *)ws->none);
+		empty = json_equal(fig, (json_t *)ws->none);
 		json_decref(fig);
-		if (i) {
+		if (empty) {
 			for (i = lo; i < hi; i++) {
 				fig = json_deep_copy(ws->none);
 				json_object_update(json_array_get(ws->weeks,

@@ -14,6 +14,7 @@
 #include "intake.h"
 #include "intake_writer.h"
 #include "log.h"
+#include "mono.h"
 #include "routes.h"
 #include "server.h"
 #include "signature.h"
@@ -98,7 +99,7 @@ record_latency(struct http_req *r)
 {
 	static const double bounds_ms[] = SERVER_LATENCY_BOUNDS_MS;
 	struct server_stats *st = &r->srv->stats;
-	double ms = (double)(http_now_us() - r->t0_us) / 1e3;
+	double ms = (double)(mono_us() - r->t0_us) / 1e3;
 	size_t i;
 
 	for (i = 0; i < sizeof(bounds_ms) / sizeof(bounds_ms[0]); i++)

@@ -67,26 +67,23 @@ subst(const char *s, const char *from, const char *to)
 
 /*
  * Parses fixture ch/name (after replacing from by to, when from is not
- * NULL) and stores it in one transaction.  Returns intake_store's result,
- * or -2 when the fixture cannot be read or parsed.
+ * NULL) into b; -1 (said why) when it cannot be read or parsed.
  */
 static int
-store_fixture_with(struct store *s, const struct config *c, enum channel ch,
-    const char *name, const char *from, const char *to,
-    struct intake_counts *counts)
+parse_fixture(enum channel ch, const char *name, const char *from,
+    const char *to, struct webhook_batch *b)
 {
 	char path[256], err[256];
-	struct webhook_batch b;
 	char *body, *tmp;
 	size_t len;
 	int rc;
 
-	memset(counts, 0, sizeof(*counts));
 	snprintf(path, sizeof(path), "tests/fixtures/%s/%s",
 	    webhook_channel_name(ch), name);
 	if ((body = slurp(path, &len)) == NULL) {
 		printf("     cannot read %s\n", path);
-		return -2;
+		memset(b, 0, sizeof(*b));
+		return -1;
 	}
 	if (from != NULL) {
 		tmp = subst(body, from, to);
@@ -95,14 +92,32 @@ store_fixture_with(struct store *s, const struct config *c, enum channel ch,
 		len = strlen(body);
 	}
 	rc = ch == CH_WHATSAPP ?
-	    webhook_parse_whatsapp(body, len, &b, err, sizeof(err)) :
-	    webhook_parse_messenger(body, len, &b, err, sizeof(err));
+	    webhook_parse_whatsapp(body, len, b, err, sizeof(err)) :
+	    webhook_parse_messenger(body, len, b, err, sizeof(err));
 	free(body);
 	if (rc == -1) {
 		printf("     %s: %s\n", path, err);
-		webhook_batch_free(&b);
-		return -2;
+		webhook_batch_free(b);
 	}
+	return rc;
+}
+
+/*
+ * Parses fixture ch/name (see parse_fixture) and stores it in one
+ * transaction.  Returns intake_store's result, or -2 when the fixture
+ * cannot be read or parsed.
+ */
+static int
+store_fixture_with(struct store *s, const struct config *c, enum channel ch,
+    const char *name, const char *from, const char *to,
+    struct intake_counts *counts)
+{
+	struct webhook_batch b;
+	int rc;
+
+	memset(counts, 0, sizeof(*counts));
+	if (parse_fixture(ch, name, from, to, &b) == -1)
+		return -2;
 	if (store_begin(s) == -1) {
 		webhook_batch_free(&b);
 		return -2;
@@ -550,31 +565,21 @@ test_unrouted(void)
 static struct intake_job *
 writer_job(unsigned long long id, const char *tag)
 {
-	char path[] = "tests/fixtures/whatsapp/text.json", err[256];
-	char to[32], *body, *text;
 	struct intake_job *job;
-	size_t len;
+	char to[32];
 
-	if ((body = slurp(path, &len)) == NULL)
+	if ((job = calloc(1, sizeof(*job))) == NULL)
 		return NULL;
-	snprintf(to, sizeof(to), "%s\"", tag);
-	text = subst(body, "wA=\"", to);
-	free(body);
-	if ((job = calloc(1, sizeof(*job))) == NULL) {
-		free(text);
-		return NULL;
-	}
 	job->id = id;
 	job->channel = CH_WHATSAPP;
 	job->received_ms = NOW;
-	if (webhook_parse_whatsapp(text, strlen(text), &job->batch, err,
-	    sizeof(err)) == -1 || (job->agencies = intake_route(cfg,
+	snprintf(to, sizeof(to), "%s\"", tag);
+	if (parse_fixture(CH_WHATSAPP, "text.json", "wA=\"", to,
+	    &job->batch) == -1 || (job->agencies = intake_route(cfg,
 	    &job->batch)) == NULL) {
-		free(text);
 		intake_job_free(job);
 		return NULL;
 	}
-	free(text);
 	return job;
 }
 

@@ -606,7 +606,7 @@ test_weekly_long(struct store *st)
 	    "misunderstood.messages",
 	    "response_times.first_reply.all.count", NULL };
 	struct report_query q;
-	json_t *jan, *r, *wk, *w, *jw;
+	json_t *jan, *r, *wk, *jwk, *w, *jw;
 	json_int_t sum;
 	char err[256];
 	size_t i, j, with_data = 0, same = 0;
@@ -623,16 +623,17 @@ test_weekly_long(struct store *st)
 		return;
 	}
 	wk = json_object_get(r, "weekly");
+	jwk = json_object_get(jan, "weekly");
 	TEST("three years: one entry per week", json_array_size(wk) == 157);
+	for (j = 0; j < json_array_size(jwk); j++)
+		json_object_del(json_object_get(json_array_get(jwk, j),
+		    "cases"), "overdue");
 	for (i = 0; i < json_array_size(wk); i++) {
 		w = json_array_get(wk, i);
 		with_data += I(w, "inbound.total") + I(w, "conversations") > 0;
 		json_object_del(json_object_get(w, "cases"), "overdue");
-		for (j = 0; j < json_array_size(json_object_get(jan,
-		    "weekly")); j++) {
-			jw = json_array_get(json_object_get(jan, "weekly"), j);
-			json_object_del(json_object_get(jw, "cases"),
-			    "overdue");
+		for (j = 0; j < json_array_size(jwk); j++) {
+			jw = json_array_get(jwk, j);
 			if (json_equal(json_object_get(w, "week"),
 			    json_object_get(jw, "week")))
 				same += json_equal(w, jw);
