@@ -59,7 +59,4 @@ int	cmd_intents_score(struct intent_model *m, const char *dir,
 	    const char *file, int show_errors, struct intent_eval *fine,
 	    struct intent_eval *core);
 
-/* The table, NULL-terminated; main.c defines it. */
-extern const struct command commands[];
-
 #endif

@@ -18,7 +18,7 @@
 #define TOPIC_PREFIX	"onderwerp."
 
 /* The texts the dialog sends (dialog.c names them); all required. */
-const char *const locale_keys[] = {
+const char *const locales_keys[] = {
 	"welkom", "keuze.opnieuw", "keuze.nog_iets", "kritiek.erkend", "klacht.verduidelijk",
 	"klacht.verduidelijk_opnieuw", "klacht.doorverwijzing",
 	"klacht.doorverwijzing_tel", "klacht.dossier", "klacht.naam",
@@ -46,7 +46,7 @@ const char *const locale_keys[] = {
 	NULL
 };
 
-const char *const locale_placeholders[] = {
+const char *const locales_placeholders[] = {
 	"agency_name", "agency_phone", "agency_email", "website",
 	"office_hours", "complaint_url", "coordinator_email",
 	"coordinator_phone", "dossier_email", "dossier", "reference", "name",
@@ -148,7 +148,7 @@ bad_placeholder(const char *text, size_t *n)
 		while (*e == '_' || islower((unsigned char)*e))
 			e++;
 		if (*e == '}' && e > p + 1 &&
-		    !in_list(locale_placeholders, p + 1, (size_t)(e - p - 1))) {
+		    !in_list(locales_placeholders, p + 1, (size_t)(e - p - 1))) {
 			*n = (size_t)(e - p + 1);
 			return p;
 		}
@@ -228,7 +228,7 @@ parse_line(struct lang_set *ls, char *line, const char *file, int lineno,
 	key = trim(line);
 	text = trim(eq + 1);
 	unescape(text);
-	if (!valid_key(key) || (!in_list(locale_keys, key, strlen(key)) &&
+	if (!valid_key(key) || (!in_list(locales_keys, key, strlen(key)) &&
 	    strncmp(key, TOPIC_PREFIX, strlen(TOPIC_PREFIX)) != 0)) {
 		snprintf(err, errlen, "%s:%d: unknown key '%s'", file, lineno,
 		    key);
@@ -269,10 +269,10 @@ check_complete(const struct lang_set *ls, const char *file, int lines,
 {
 	size_t i;
 
-	for (i = 0; locale_keys[i] != NULL; i++) {
-		if (find(ls, locale_keys[i]) == NULL) {
+	for (i = 0; locales_keys[i] != NULL; i++) {
+		if (find(ls, locales_keys[i]) == NULL) {
 			snprintf(err, errlen, "%s:%d: missing key '%s'", file,
-			    lines, locale_keys[i]);
+			    lines, locales_keys[i]);
 			return -1;
 		}
 	}
@@ -448,7 +448,7 @@ locales_render(const struct locales *l, const char *lang, const char *key,
 			e = p + 1;
 			while (*e == '_' || islower((unsigned char)*e))
 				e++;
-			if (*e == '}' && in_list(locale_placeholders, p + 1,
+			if (*e == '}' && in_list(locales_placeholders, p + 1,
 			    (size_t)(e - p - 1))) {
 				v = arg_value(args, nargs, p + 1,
 				    (size_t)(e - p - 1));

@@ -71,7 +71,7 @@ char		*locales_render(const struct locales *l, const char *lang,
 
 /* The catalogue, NULL-terminated: keys every language must have, and
  * the placeholder names texts may use. */
-extern const char *const locale_keys[];
-extern const char *const locale_placeholders[];
+extern const char *const locales_keys[];
+extern const char *const locales_placeholders[];
 
 #endif

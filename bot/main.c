@@ -7,7 +7,7 @@
 
 #include "cmd.h"
 
-const struct command commands[] = {
+static const struct command commands[] = {
 	{ "serve", cmd_serve, "run the webhook server and staff console" },
 	{ "staff", cmd_staff, "add, list and remove console accounts" },
 	{ "classify", cmd_classify, "classify messages from stdin, JSON lines "

@@ -23,16 +23,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_NEED(err[0] != '\0');
 		return 0;
 	}
-	for (i = 0; locale_placeholders[i] != NULL && n < 32; i++, n++) {
-		args[n].name = locale_placeholders[i];
+	for (i = 0; locales_placeholders[i] != NULL && n < 32; i++, n++) {
+		args[n].name = locales_placeholders[i];
 		args[n].value = "{x} ${y} %s";
 	}
-	for (i = 0; locale_keys[i] != NULL; i++) {
-		FUZZ_NEED(locales_text(l, "nl", locale_keys[i]) != NULL);
-		out = locales_render(l, "nl", locale_keys[i], args, n);
+	for (i = 0; locales_keys[i] != NULL; i++) {
+		FUZZ_NEED(locales_text(l, "nl", locales_keys[i]) != NULL);
+		out = locales_render(l, "nl", locales_keys[i], args, n);
 		FUZZ_NEED(out != NULL);
 		free(out);
-		free(locales_render(l, "fr", locale_keys[i], NULL, 0));
+		free(locales_render(l, "fr", locales_keys[i], NULL, 0));
 	}
 	locales_free(l);
 	return 0;

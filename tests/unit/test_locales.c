@@ -24,9 +24,9 @@ write_nl(const char *extra, const char *skip)
 	snprintf(path, sizeof(path), "%s/nl.txt", dir);
 	f = fopen(path, "w");
 	fprintf(f, "# test\n\n");
-	for (i = 0; locale_keys[i] != NULL; i++)
-		if (skip == NULL || strcmp(skip, locale_keys[i]) != 0)
-			fprintf(f, "%s = tekst %zu\n", locale_keys[i], i);
+	for (i = 0; locales_keys[i] != NULL; i++)
+		if (skip == NULL || strcmp(skip, locales_keys[i]) != 0)
+			fprintf(f, "%s = tekst %zu\n", locales_keys[i], i);
 	fputs(extra, f);
 	fclose(f);
 }
@@ -110,7 +110,7 @@ test_checks(void)
 	int nkeys = 0;
 	struct locale_arg a[] = { { "name", "Els" }, { "dossier", NULL } };
 
-	while (locale_keys[nkeys] != NULL)
+	while (locales_keys[nkeys] != NULL)
 		nkeys++;
 	remove_file("fr.txt");
 	remove_file("en.txt");
