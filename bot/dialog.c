@@ -405,6 +405,10 @@ dlg_general(const struct agency *a, struct dialog_state *st,
 
 	if (dlg_is(in, "begroeting"))
 		on_greeting(st, out);
+	else if ((dlg_is(in, "klacht") || dlg_is(in, "ongenoegen")) &&
+	    in->sig != NULL && in->sig->not_complaint && in->sig->question)
+		on_question(st, in, out, 1);	/* "niet dat we klagen, maar
+						   hoe lang duurt ...?" */
 	else if (dlg_is(in, "klacht"))
 		on_complaint(a, st, in, out, 0);
 	else if (dlg_is(in, "ongenoegen"))
@@ -432,13 +436,21 @@ not_a_complaint(struct dialog_state *st, const struct dialog_input *in,
     struct dialog_output *out, const char *choice)
 {
 	dlg_forget_contact(st);
-	if (choice != NULL && strcmp(choice, "vraag") == 0 &&
+	/* "nee geen klacht, ik wil gewoon weten of ...": the question is
+	 * the choice, named or not. */
+	if (choice == NULL && in->sig != NULL && in->sig->question &&
 	    (dlg_rest_words(in, 3) || in->topic_key != NULL))
-		on_question(st, in, out, 0);
-	else if (choice != NULL && strcmp(choice, "vraag") == 0 &&
-	    in->pending_topic_key != NULL)	/* "hoe lang nog??" "vraag" */
+		choice = "vraag";
+	/* A question with no topic of its own is about the one the
+	 * discontent named: "die kmo portefeuille ..." "vraag. hoeveel
+	 * krijg ik terug?", or "hoe lang nog??" "vraag". */
+	if (choice != NULL && strcmp(choice, "vraag") == 0 &&
+	    in->topic_key == NULL && in->pending_topic_key != NULL)
 		answer_topic(st, st->pending_topic, in->pending_topic_key,
 		    out);
+	else if (choice != NULL && strcmp(choice, "vraag") == 0 &&
+	    (dlg_rest_words(in, 3) || in->topic_key != NULL))
+		on_question(st, in, out, 0);
 	else if (choice != NULL && strcmp(choice, "vraag") == 0)
 		dlg_ask(st, out, DS_ASK_QUESTION, "vraag.welke", "vraag.welke",
 		    "overdracht.herhaald");
@@ -499,6 +511,28 @@ gives_details(const struct agency *a, struct dialog_state *st,
 	return 1;
 }
 
+/* "ja. Lien Martens, lien@..., 0468 ...": the yes comes with the details
+ * for the case.  What follows the yes is read as a reply to the name
+ * question (addresses and numbers are kept by collect_slots), only when
+ * it holds an address or number: "ja aub" or "yes please" is no name. */
+static void
+name_after_yes(const struct agency *a, struct dialog_state *st,
+    const struct dialog_input *in)
+{
+	struct contact_found f;
+
+	if (a == NULL || a->policy != POLICY_CASE || st->name[0] != '\0' ||
+	    in->sig == NULL || in->sig->answer != SIGNALS_YES ||
+	    in->sig->rest < 0 || in->text == NULL ||
+	    (size_t)in->sig->rest >= strlen(in->text) ||
+	    (in->sig->contact.email[0] == '\0' &&
+	    in->sig->contact.phone[0] == '\0'))
+		return;
+	contact_extract(in->text + in->sig->rest, NULL, 1, &f);
+	if (f.name[0] != '\0')
+		dlg_copy(st->name, sizeof(st->name), f.name);
+}
+
 /* The answer to "a complaint, or rather a question or a suggestion?",
  * read in the light of that question: a story confirms the complaint
  * and describes it, "niet" inside it means nothing, "geen klacht" with
@@ -546,6 +580,7 @@ on_clarify(const struct agency *a, struct dialog_state *st,
 		return 0;
 	if (strcmp(id, "klacht") == 0 || strcmp(id, "ja") == 0) {
 		dlg_keep_description(st, in);
+		name_after_yes(a, st, in);
 		dlg_confirmed_complaint(a, st, in, out);
 	} else if (strcmp(id, "nee") == 0) {
 		not_a_complaint(st, in, out, NULL);

@@ -270,10 +270,24 @@ on_name(const struct agency *a, struct dialog_state *st,
 	const char *hint = invalid_hint(in);
 	int had_story = st->description[0] != '\0';
 
+	char email[sizeof(st->email)], phone[sizeof(st->phone)];
+
 	(void)a;
+	dlg_copy(email, sizeof(email), st->email);
+	dlg_copy(phone, sizeof(phone), st->phone);
 	take_details(st, in, 1);
 	if (st->name[0] != '\0') {
 		continue_with(st, in, out, hint);
+		return 1;
+	}
+	if (hint == NULL && (strcmp(email, st->email) != 0 ||
+	    strcmp(phone, st->phone) != 0)) {
+		/* A new address or number instead of the name ("mijn mail
+		 * is fout getypt, 't is ..."): kept, and the name asked
+		 * again as a new question, not as one not understood. */
+		st->asks[DS_ASK_NAME] = 0;
+		dlg_ask(st, out, DS_ASK_NAME, "klacht.naam_na_verhaal",
+		    "klacht.naam_na_verhaal", "overdracht.gegevens");
 		return 1;
 	}
 	if (!had_story && st->description[0] != '\0') {

@@ -611,6 +611,26 @@ asks_in_clause(const struct reader *r, int i)
 	    r->t[i - 2].clause != r->t[i].clause);
 }
 
+/* "ik wil graag weten of ...", but not "niemand die iets laat weten" or
+ * "we krijgen niks te weten": nobody telling is a grievance. */
+static int
+asks_to_know(const struct reader *r, int i)
+{
+	static const char *const nobody[] = {
+		"niemand", "niets", "niks", "nobody", "nothing", "personne",
+		"rien", NULL
+	};
+	int k;
+
+	if (!in_list(&r->t[i], asking_words))
+		return 0;
+	for (k = i - 1; k >= 0 && k >= i - 4 &&
+	    r->t[k].clause == r->t[i].clause; k--)
+		if (in_list(&r->t[k], negators) || in_list(&r->t[k], nobody))
+			return 0;
+	return 1;
+}
+
 /* "ik vroeg mij af", "ik vraag me af of": a question without a mark. */
 static int
 wonders(const struct reader *r, int i)
@@ -1914,7 +1934,7 @@ signals_read(const char *text, const struct intent_result *ir,
 	s->question = strchr(text, '?') != NULL || (first < r.n &&
 	    in_list(&r.t[first], question_words) && !exclamative(&r, first));
 	for (i = 0; i < r.n && !s->question; i++)
-		s->question = in_list(&r.t[i], asking_words) ||
+		s->question = asks_to_know(&r, i) ||
 		    wonders(&r, i) || asks_in_clause(&r, i);
 	s->discontent = discontent(&r);
 	s->rhetorical = rhetorical(&r, ir, s);

@@ -248,6 +248,62 @@ test_clarify(void)
 	TEST("criticism answered once", out.n_replies == 0);
 }
 
+/* Classes from the fourth blind set (tests/conversations/fresh4), each
+ * with other words than the lines that showed it. */
+static void
+test_said_in_passing(void)
+{
+	/* "not that we complain" with a question: a question */
+	start(&wse);
+	msg_full("ongenoegen", NULL, NULL, "Ik wil niet klagen hoor, maar "
+	    "wanneer krijgen we bericht over onze arbeidskaart?", NULL);
+	TEST("'ik wil niet klagen, maar wanneer ...?' is a question",
+	    st.step == DS_STAFF);
+	TEST_STR("handed over as a question", st.outcome,
+	    OUTCOME_HANDED_OVER);
+
+	/* "nee, geen klacht" and a question without the word "vraag" */
+	start(&wse);
+	msg("ongenoegen", "amai wat een gedoe met die premie");
+	msg_full("vraag", "aanmoedigingspremie", NULL, "neenee geen klacht, "
+	    "ik zou graag weten wanneer die premie gestort wordt", NULL);
+	TEST_STR("the question after 'geen klacht' is answered", key(0),
+	    "onderwerp.aanmoedigingspremie");
+	TEST_STR("outcome answered", st.outcome, OUTCOME_ANSWERED);
+
+	/* "vraag." and a question without a topic: the discontent's topic */
+	start(&vlaio);
+	msg_full("ongenoegen", "hinderpremie", NULL, "die hinderpremie is "
+	    "toch zo omslachtig", NULL);
+	msg("vraag", "vraag: moet ik dat elk jaar opnieuw doen?");
+	TEST_STR("the waiting topic is answered", key(0),
+	    "onderwerp.hinderpremie");
+
+	/* the yes comes with name and number: all kept, the summary next */
+	start(&wse);
+	msg("klacht", "ik dien een klacht in over mijn begeleider");
+	msg(NULL, "ja! Koen Wouters, 0495 11 22 33");
+	TEST_STR("name after the yes kept", st.name, "Koen Wouters");
+	TEST_STR("number kept", st.phone, "+32495112233");
+	TEST("no name asked", st.step != DS_ASK_NAME);
+	start(&wse);
+	msg("klacht", "ik dien een klacht in over mijn begeleider");
+	msg(NULL, "ja aub");
+	TEST_STR("'ja aub' gives no name", st.name, "");
+	TEST("the name is asked", st.step == DS_ASK_NAME);
+
+	/* an address instead of the name: kept, the name asked afresh */
+	msg(NULL, "koen.w@example.org");
+	TEST_STR("the address is kept", st.email, "koen.w@example.org");
+	TEST_STR("the name asked as a new question", key(0),
+	    "klacht.naam_na_verhaal");
+	msg(NULL, "ok");
+	TEST("one answer without a name is not yet a hand-over",
+	    st.step == DS_ASK_NAME);
+	msg(NULL, "Koen Wouters");
+	TEST_STR("then the name", st.name, "Koen Wouters");
+}
+
 static void
 test_vlaio_dossier(void)
 {
@@ -584,6 +640,7 @@ main(void)
 {
 	test_greeting_and_choices();
 	test_clarify();
+	test_said_in_passing();
 	test_vlaio_dossier();
 	test_wse_case();
 	test_grievance_topic();

@@ -117,6 +117,17 @@ test_classes(void)
 	    0)->not_complaint);
 	TEST("'ce serait pratique' proposes", s.explicit_suggestion);
 
+	/* "weten" asks only when someone wants to know, not when nobody
+	 * tells (fourth blind set) */
+	TEST("'we horen niks, niemand laat iets weten' asks nothing",
+	    !read_msg("we horen niks meer, ze laten ons niets weten", 0)->
+	    question);
+	TEST("...and is discontent", s.discontent || s.negation);
+	TEST("'ik wil graag weten of ...' still asks", read_msg("ik wil "
+	    "graag weten of ik daar recht op heb", 0)->question);
+	TEST("'mag ik weten hoe ...' still asks", read_msg("mag ik eens "
+	    "weten hoe dat zit", 0)->question);
+
 	TEST("a role is no request for a person", !read_msg("Mag ik als "
 	    "medewerker van een maatwerkbedrijf opleidingsverlof nemen?",
 	    0)->person);

@@ -9,7 +9,8 @@ at all otherwise), and never sends the same reply three times (no loop).
 Usage: run.py [FILE.json ...]   (default: every *.json here, in
                                  ../fresh, the second blind set, and in
                                  ../fresh3, the third: 34 of 40 on
-                                 arrival)
+                                 arrival, and in ../fresh4, the fourth:
+                                 35 of 40 on arrival)
        run.py -v FILE.json      prints the transcript even when it passes
 
 Every conversation that misses is printed with its transcript.  The
@@ -143,7 +144,8 @@ def main(argv):
     files = [a for a in argv if a != "-v"] or \
         sorted(glob.glob(os.path.join(HERE, "*.json")) +
                glob.glob(os.path.join(HERE, "..", "fresh", "*.json")) +
-               glob.glob(os.path.join(HERE, "..", "fresh3", "*.json")))
+               glob.glob(os.path.join(HERE, "..", "fresh3", "*.json")) +
+               glob.glob(os.path.join(HERE, "..", "fresh4", "*.json")))
     reached = 0
     by_outcome = {}
     # One `loket chat` per conversation, each on a database of its own:
