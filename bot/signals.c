@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "normalize.h"
+
 #define FOLD_MAX	1024
 #define TOKENS_MAX	160
 
@@ -27,6 +29,8 @@ struct tok {
 	int		 sent;	/* sentence number */
 	int		 clause; /* sentence or part between commas */
 	int		 data;	/* digits or '@': a number or address */
+	const char	*canon;	/* the word map's one-word form ("nei":
+				   "nee", "sugestie": "suggestie"), or NULL */
 };
 
 struct reader {
@@ -384,6 +388,20 @@ joiner(unsigned char c)
 	    c == '\'' || c == '+' || c == '*';	/* '*': "f*ck" */
 }
 
+/* Dialect, chat and misspelt forms the classifier's word map knows
+ * ("ich", "gein", "joat", "klaht") are read as their Dutch word too, so
+ * the word lists here need not repeat them.  One-word forms only: the
+ * token count stays what was written. */
+static const char *
+canonical(const char *w, size_t n)
+{
+	const char *m = normalize_map_lookup(w, n);
+
+	if (m == NULL || *m == '\0' || strchr(m, ' ') != NULL)
+		return NULL;
+	return m;
+}
+
 static void
 tokenise(struct reader *r, const char *text)
 {
@@ -438,6 +456,7 @@ tokenise(struct reader *r, const char *text)
 		}
 		r->fold[fn++] = '\0';
 		t->end = (int)((const char *)p - text);
+		t->canon = canonical(t->w, t->n);
 		r->n++;
 	}
 	r->nsent = sent + 1;
@@ -449,8 +468,11 @@ is_word(const struct tok *t, const char *w)
 {
 	/* The first letter rules out almost every word of a list without
 	 * measuring it: this runs for every token against every list. */
-	return t->w[0] == w[0] && strncmp(t->w, w, t->n) == 0 &&
-	    w[t->n] == '\0';
+	if (t->w[0] == w[0] && strncmp(t->w, w, t->n) == 0 &&
+	    w[t->n] == '\0')
+		return 1;
+	return t->canon != NULL && t->canon[0] == w[0] &&
+	    strcmp(t->canon, w) == 0;
 }
 
 static int
@@ -1422,6 +1444,7 @@ insult_word(const struct tok *t)
 			rest = *t;
 			rest.w = t->w + n;
 			rest.n = t->n - n;
+			rest.canon = NULL;
 			if (in_list(&rest, meant))
 				return 1;
 		}
@@ -1431,6 +1454,7 @@ insult_word(const struct tok *t)
 	rest = *t;
 	rest.w = q + 1;
 	rest.n = t->n - (size_t)(q + 1 - t->w);
+	rest.canon = NULL;
 	return in_list(&rest, insults);
 }
 

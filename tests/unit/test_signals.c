@@ -128,6 +128,19 @@ test_classes(void)
 	TEST("'mag ik weten hoe ...' still asks", read_msg("mag ik eens "
 	    "weten hoe dat zit", 0)->question);
 
+	/* Dialect and misspelt forms through the classifier's word map
+	 * (fifth blind set), with other words than its lines */
+	TEST("Limburg 'nei, gein klacht' is no complaint",
+	    read_msg("nei, gein klacht, ich heb get gevraagd", 0)->
+	    not_complaint);
+	TEST("West-Flemish 'joa' says yes", read_msg("joa", 0)->answer ==
+	    SIGNALS_YES);
+	TEST("'klaht' is an explicit complaint", read_msg("ik wil ne klaht "
+	    "indienen over de wachttijd", 0)->explicit_complaint);
+	TEST("'suggesite' is an explicit suggestion", read_msg("ik heb een "
+	    "suggesite: zet de formulieren ook op papier", 0)->
+	    explicit_suggestion);
+
 	TEST("a role is no request for a person", !read_msg("Mag ik als "
 	    "medewerker van een maatwerkbedrijf opleidingsverlof nemen?",
 	    0)->person);

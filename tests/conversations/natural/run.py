@@ -9,8 +9,9 @@ at all otherwise), and never sends the same reply three times (no loop).
 Usage: run.py [FILE.json ...]   (default: every *.json here, in
                                  ../fresh, the second blind set, and in
                                  ../fresh3, the third: 34 of 40 on
-                                 arrival, and in ../fresh4, the fourth:
-                                 35 of 40 on arrival)
+                                 arrival, in ../fresh4, the fourth:
+                                 35 of 40 on arrival, and in ../fresh5,
+                                 the fifth: 29 of 40 on arrival)
        run.py -v FILE.json      prints the transcript even when it passes
 
 Every conversation that misses is printed with its transcript.  The
@@ -145,7 +146,8 @@ def main(argv):
         sorted(glob.glob(os.path.join(HERE, "*.json")) +
                glob.glob(os.path.join(HERE, "..", "fresh", "*.json")) +
                glob.glob(os.path.join(HERE, "..", "fresh3", "*.json")) +
-               glob.glob(os.path.join(HERE, "..", "fresh4", "*.json")))
+               glob.glob(os.path.join(HERE, "..", "fresh4", "*.json")) +
+               glob.glob(os.path.join(HERE, "..", "fresh5", "*.json")))
     reached = 0
     by_outcome = {}
     # One `loket chat` per conversation, each on a database of its own:
