@@ -446,12 +446,25 @@ contact_dossier(const char *text, const struct strlist *patterns,
 /* Words with digits or an '@' (numbers, addresses) become commas, so a
  * name before, between or after them stands on its own: "0471 23 45 67 -
  * els@example.com - Els Maes". */
+/* Where a phone number or an address may start: an '@' in the word, or
+ * "+32..." / "04..." (a house number or a date does not start so). */
+static int
+contact_start(const char *w, size_t n)
+{
+	return memchr(w, '@', n) != NULL || (n >= 2 && (w[0] == '+' ||
+	    (w[0] == '0' && isdigit((unsigned char)w[1]))));
+}
+
+/* Blanks every word with a digit or '@' (a ',' where it began, so a name
+ * before it ends there); *first is the offset of the first that may
+ * start a phone number or an address, or -1. */
 static void
-blank_data(char *s)
+blank_data(char *s, long *first)
 {
 	char *w = s;
 	size_t n, i;
 
+	*first = -1;
 	while (*w != '\0') {
 		w += strspn(w, " \t\r\n");
 		n = strcspn(w, " \t\r\n");
@@ -459,6 +472,8 @@ blank_data(char *s)
 			if (isdigit((unsigned char)w[i]) || w[i] == '@')
 				break;
 		if (i < n) {
+			if (*first == -1 && contact_start(w, n))
+				*first = w - s;
 			memset(w, ' ', n);
 			w[0] = ',';
 		}
@@ -472,6 +487,7 @@ contact_extract(const char *text, const struct strlist *patterns,
 {
 	regoff_t so, eo, gso, geo;
 	char *copy;
+	long first;
 
 	memset(out, 0, sizeof(*out));
 	if (text == NULL)
@@ -486,7 +502,13 @@ contact_extract(const char *text, const struct strlist *patterns,
 	}
 	contact_email(copy, out->email, sizeof(out->email));
 	contact_phone(copy, out->phone, sizeof(out->phone));
-	blank_data(copy);
+	blank_data(copy, &first);
 	contact_name(copy, name_asked, out->name, sizeof(out->name));
+	/* "... Ann Willems, ann@example.org, 04 95 ...": the name that
+	 * stands with the details, also when it was not asked for */
+	if (out->name[0] == '\0' && first >= 0 && (out->email[0] != '\0' ||
+	    out->phone[0] != '\0'))
+		contact_name_before(copy, (size_t)first, out->name,
+		    sizeof(out->name));
 	free(copy);
 }

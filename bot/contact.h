@@ -61,6 +61,15 @@ enum contact_rc	contact_name(const char *text, int asked, char *out,
 		    size_t outlen);
 
 /*
+ * The name just before byte at of text, where an address or number
+ * starts: "... vrijdag. Ann Willems, ann@example.org".  Only two or more
+ * capitalised words alone in their part of the sentence (after a full
+ * stop, colon, comma ...) count.  1 and the name in out, else 0.
+ */
+int		contact_name_before(const char *text, size_t at, char *out,
+		    size_t outlen);
+
+/*
  * Whether the n-byte word w can never be part of a name: an everyday
  * word ("fout", "niet", "ok"), an insult; particles ("van", "de") can.
  */

@@ -34,6 +34,15 @@ static const char *const not_names[] = {
 	"momentje", "sec", "seconde", "oke", "okay", "top", "super",
 	"le", "la", "un", "une", "the", "a", "not", "very", "so", "yes", "no",
 	"hello", "hi", "bonjour", "oui", "non", "medewerker", "iemand", "mens",
+	/* greetings and how to reach: "Goeiemorgen, ...", "Bel mij, 0475" */
+	"goeiemorgen", "goedemorgen", "goeiedag", "goedendag", "goeiendag",
+	"goeiemiddag", "goedemiddag", "goeieavond", "goedenavond", "hey",
+	"beste", "bel", "belt", "mail", "mailt", "mij", "me", "contacteer",
+	"adres", "gsm", "tel", "telefoon", "nummer", "email", "e-mail",
+	/* when to call: "0475 ... liefst na 5 uur" */
+	"liefst", "na", "tussen", "vanaf", "tot", "voormiddag", "namiddag",
+	"avond", "avonds", "ochtend", "uur", "bellen", "mailen", "bereikbaar",
+	"enkel", "alleen", "best", "voorkeur",
 	/* owning up to a slip: "Jos Claessen bedoel ik" */
 	"bedoel", "bedoelde", "bedoelt", "ich", "oeps", "oops", "typfout",
 	"tikfout", "pardon", "excuseer", "meant", "mean",
@@ -268,16 +277,60 @@ plain_words(const char *s)
 	return k;
 }
 
+/* Words a reply may open with before the name: "ok, Lotte Vermeiren",
+ * "ja hoor: Els Peeters", "sorry, Bram Verstraeten". */
+static const char *const openers[] = {
+	"ok", "oke", "oké", "okay", "ja", "jaja", "jawel", "hoor", "tuurlijk",
+	"natuurlijk", "sorry", "oei", "oeps", "goed", "allee", "allez",
+	"awel", "bon", "euh", "uhm", "zeker", "graag", "prima", "top", "yes",
+	"oui", "voila", "voilà", NULL
+};
+
+static const char *
+skip_openers(const char *p)
+{
+	size_t n;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		p += strspn(p, " \t\r\n,;:-/.!");
+		n = strcspn(p, " \t\r\n,;:!?.");
+		if (n == 0 || !in_list(openers, p, n))
+			break;
+		p += n;
+	}
+	return p + strspn(p, " \t\r\n,;:-/.!");
+}
+
+/* "Nadia Bouzid en ge kunt mij bellen op ...": a capitalised name, then
+ * the sentence goes on after a conjunction. */
+static int
+name_then_clause(const char *text, char *out, size_t outlen)
+{
+	static const char *const conj[] = {
+		"en", "maar", "want", "of", "and", "but", "et", "mais", NULL
+	};
+	const char *rest;
+	size_t n;
+
+	if (!isupper((unsigned char)*text) ||
+	    collect_name(text, 1, out, outlen, &rest) < 2)
+		return 0;
+	rest += strspn(rest, " \t");
+	n = strcspn(rest, " \t\r\n,;:!?.");
+	return n > 0 && in_list(conj, rest, n);
+}
+
 /* The whole reply is a name, maybe followed by contact details. */
 static int
 bare_name(const char *text, char *out, size_t outlen)
 {
 	const char *rest;
 
-	text += strspn(text, " \t\r\n,;:-/");
+	text = skip_openers(text);
 	if (collect_name(text, 0, out, outlen, &rest) == 0 ||
 	    plain_words(out) > 2)
-		return 0;
+		return name_then_clause(text, out, outlen);
 	/* "Bart Van Damme. ge kunt mij mailen op ...": the name is a
 	 * sentence of its own. */
 	if (*rest == '.' || *rest == '!')
@@ -290,7 +343,37 @@ bare_name(const char *text, char *out, size_t outlen)
 	    strncmp(rest, "\xe2\x80\x94", 3) == 0 ||	/* em dash */
 	    strpbrk(rest, "@0123456789") != NULL)
 		return 1;
-	return 0;
+	return name_then_clause(text, out, outlen);
+}
+
+int
+contact_name_before(const char *text, size_t at, char *out, size_t outlen)
+{
+	char name[CONTACT_NAME_MAX];
+	const char *rest;
+	size_t start, end = at;
+
+	/* back over the separator: "Ann Willems, ann@...", "Ann Willems -
+	 * 0495 ..." */
+	while (end > 0 && strchr(" \t,;-/|", text[end - 1]) != NULL)
+		end--;
+	for (start = end; start > 0 &&
+	    strchr(".!?:;,\n\r()", text[start - 1]) == NULL; start--)
+		;
+	start += strspn(text + start, " \t");
+	if (start >= end || end - start >= sizeof(name) ||
+	    !isupper((unsigned char)text[start]))
+		return 0;
+	memcpy(name, text + start, end - start);
+	name[end - start] = '\0';
+	/* capitalised words only, nothing else in the segment */
+	if (collect_name(name, 1, out, outlen, &rest) < 2 ||
+	    rest[strspn(rest, " \t")] != '\0') {
+		if (outlen > 0)
+			out[0] = '\0';
+		return 0;
+	}
+	return 1;
 }
 
 enum contact_rc

@@ -353,6 +353,17 @@ static void
 on_complaint(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out, int venting)
 {
+	if (!venting && st->step == DS_DONE &&
+	    strcmp(st->outcome, OUTCOME_CASE) == 0) {
+		/* A new complaint after a case was registered: its own
+		 * description, confirmation and summary (the name and the
+		 * contact may serve again, the summary shows them), never
+		 * the last case's story again. */
+		st->description[0] = '\0';
+		memset(st->asks, 0, sizeof(st->asks));
+		st->fix_field = 0;
+		st->invalid = 0;
+	}
 	dlg_keep_description(st, in);
 	if (in->intent != NULL && in->intent->topic[0] != '\0')
 		dlg_copy(st->pending_topic, sizeof(st->pending_topic),
@@ -504,7 +515,9 @@ gives_details(const struct agency *a, struct dialog_state *st,
 	if (in->sig->words > 4 || in->sig->question || in->text == NULL)
 		return details;
 	contact_extract(in->text, NULL, 1, &f);
-	if (f.name[0] == '\0')
+	/* One word is no full name, and is too often something else: a
+	 * dialect "joat", a "pardon". */
+	if (f.name[0] == '\0' || strchr(f.name, ' ') == NULL)
 		return details;
 	if (a != NULL && a->policy == POLICY_CASE && st->name[0] == '\0')
 		dlg_copy(st->name, sizeof(st->name), f.name);

@@ -8,6 +8,8 @@
  */
 #include "dialog_int.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "config.h"
@@ -263,6 +265,21 @@ continue_with(struct dialog_state *st, const struct dialog_input *in,
 		next_question(st, in, out);
 }
 
+/* "waarom moet ge dat weten?" at a data step: why it is asked, and the
+ * same question again instead of "not understood".  It counts as an
+ * ask, so asking why again and again ends with a person. */
+static int
+explain_why(struct dialog_state *st, const struct dialog_input *in,
+    struct dialog_output *out, const char *key)
+{
+	if (in->sig == NULL || !in->sig->why ||
+	    st->asks[st->step] >= DIALOG_MAX_ASKS)
+		return 0;
+	st->asks[st->step]++;
+	dlg_reply(out, key);
+	return 1;
+}
+
 static int
 on_name(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out)
@@ -297,6 +314,8 @@ on_name(const struct agency *a, struct dialog_state *st,
 		    "klacht.naam_na_verhaal", "overdracht.gegevens");
 		return 1;
 	}
+	if (explain_why(st, in, out, "klacht.waarom_naam"))
+		return 1;
 	if (changes_subject(in))
 		return 0;
 	dlg_ask(st, out, DS_ASK_NAME, "klacht.naam", "klacht.naam_opnieuw",
@@ -351,6 +370,8 @@ on_contact(const struct agency *a, struct dialog_state *st,
 		ask_contact(st, in, out, "klacht.contact_na_verhaal", NULL);
 		return 1;
 	}
+	if (explain_why(st, in, out, "klacht.waarom_contact"))
+		return 1;
 	if (changes_subject(in))
 		return 0;
 	ask_contact(st, in, out, "klacht.contact_opnieuw", NULL);
@@ -475,6 +496,73 @@ slots_differ(const struct dialog_state *st, const struct dialog_state *before)
 }
 
 /* DS_CONFIRM and DS_FIX: a correction typed, yes, no, which field. */
+/* Edit distance of two short words, case folded (ASCII); large when
+ * either is too long to matter. */
+static int
+distance(const char *a, size_t na, const char *b, size_t nb)
+{
+	int row[CONTACT_NAME_MAX], prev, cur, i, j, sub;
+
+	if (na >= CONTACT_NAME_MAX || nb >= CONTACT_NAME_MAX)
+		return 99;
+	for (j = 0; j <= (int)nb; j++)
+		row[j] = j;
+	for (i = 1; i <= (int)na; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= (int)nb; j++) {
+			sub = prev + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			cur = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 :
+			    row[j - 1] + 1;
+			prev = row[j];
+			row[j] = sub < cur ? sub : cur;
+		}
+	}
+	return row[nb];
+}
+
+/*
+ * "bijna, Verstraete zonder n op het einde" at the summary: a
+ * capitalised word one or two letters away from a word of the name is
+ * that word spelt right.  Replaces it; 1 if the name changed.
+ */
+static int
+respell_name(struct dialog_state *st, const struct dialog_input *in)
+{
+	const char *p = in->text, *w;
+	char name[sizeof(st->name)];
+	size_t n, k, len;
+	int d;
+
+	while (p != NULL && *p != '\0') {
+		p += strcspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+		if (*p == '\0')
+			break;
+		if (p > in->text && isalpha((unsigned char)p[-1])) {
+			p++;		/* inside a word: "McDonald" */
+			continue;
+		}
+		n = strcspn(p, " \t\r\n,;:.!?()\"/");
+		for (w = st->name; n >= 4 && *w != '\0'; w += k) {
+			w += strspn(w, " ");
+			k = strcspn(w, " ");
+			d = distance(p, n, w, k);
+			if (k < 4 || d == 0 || d > 2)
+				continue;
+			len = (size_t)(w - st->name);
+			if (len + n + strlen(w + k) >= sizeof(name))
+				return 0;
+			snprintf(name, sizeof(name), "%.*s%.*s%s", (int)len,
+			    st->name, (int)n, p, w + k);
+			dlg_copy(st->name, sizeof(st->name), name);
+			return 1;
+		}
+		p += n;
+	}
+	return 0;
+}
+
 static int
 on_confirm(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out)
@@ -494,7 +582,12 @@ on_confirm(const struct agency *a, struct dialog_state *st,
 	if (field != NULL && answer != NULL && strcmp(answer, "nee") == 0 &&
 	    !is_correction(in))
 		answer = NULL;		/* "nee, de naam": that field */
-	if (is_correction(in) || (hint != NULL && answer == NULL) ||
+	if (confirming && !is_correction(in) && (answer == NULL ||
+	    strcmp(answer, "ja") != 0) && in->text != NULL &&
+	    respell_name(st, in)) {
+		st->asks[DS_CONFIRM] = 0;	/* a new summary */
+		next_question(st, in, out);
+	} else if (is_correction(in) || (hint != NULL && answer == NULL) ||
 	    (answer == NULL && adds_details(in))) {
 		int changed;
 

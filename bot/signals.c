@@ -633,6 +633,20 @@ asks_in_clause(const struct reader *r, int i)
 	    r->t[i - 2].clause != r->t[i].clause);
 }
 
+/* A short question that opens with why: "waarom moet ge dat weten?",
+ * "waarvoor dient dat", "why do you need that?", "pourquoi?". */
+static int
+asks_why(const struct reader *r, const struct signals *s)
+{
+	static const char *const why[] = {
+		"waarom", "waarvoor", "why", "pourquoi", NULL
+	};
+	int first = first_content(r);
+
+	return s->question && s->words <= 10 && first < r->n &&
+	    in_list(&r->t[first], why);
+}
+
 /* "ik wil graag weten of ...", but not "niemand die iets laat weten" or
  * "we krijgen niks te weten": nobody telling is a grievance. */
 static int
@@ -1983,6 +1997,7 @@ signals_read(const char *text, const struct intent_result *ir,
 	    !is_word(&r.t[first], "bye") && !is_word(&r.t[first], "doei");
 	s->unsure = unsure(&r);
 	s->wait = asks_for_time(&r, s);
+	s->why = asks_why(&r, s);
 }
 
 int

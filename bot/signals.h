@@ -51,6 +51,8 @@ struct signals {
 	int	negation;	/* "niet", "geen", "pas" anywhere */
 	int	greeting;	/* greeting words and nothing else */
 	int	wait;		/* asks for a moment ("ff wachten, ik zoek") */
+	int	why;		/* asks why, in few words: "waarom moet ge dat
+				   weten?", "waarvoor is dat nodig?" */
 	enum signals_answer answer; /* yes or no, when short or opening */
 	char	choice[16];	/* "vraag", "klacht", "suggestie" when short,
 				   opening or after "geen klacht": else "" */

@@ -191,9 +191,42 @@ test_dossier(void)
 	TEST_STR("null text", f.name, "");
 }
 
+/* The name that stands with the details, and what is no name (fifth
+ * blind set: the classes, in other words than its lines). */
+static void
+test_name_with_details(void)
+{
+	struct contact_found f;
+
+	contact_extract("Al een week kan ik niet inloggen. Sara De Wilde, "
+	    "sara.dw@example.net", NULL, 0, &f);
+	TEST_STR("a name before the address, unasked", f.name,
+	    "Sara De Wilde");
+	contact_extract("Bert Claes - 0491 22 33 44", NULL, 0, &f);
+	TEST_STR("a name before a dash and the number", f.name,
+	    "Bert Claes");
+	contact_extract("Adres: Kerkstraat Oost 12, 9000 Gent", NULL, 0, &f);
+	TEST_STR("a street before a house number is no name", f.name, "");
+	contact_extract("Bel mij, 0491 22 33 44", NULL, 0, &f);
+	TEST_STR("'Bel mij' is no name", f.name, "");
+	contact_extract("ik wacht al lang op Jan Peeters 0491 22 33 44", NULL,
+	    0, &f);
+	TEST_STR("a name inside a sentence is no stated name", f.name, "");
+	contact_extract("0491 22 33 44 liefst na 6 uur", NULL, 1, &f);
+	TEST_STR("when to call is no name, also when asked", f.name, "");
+	contact_extract("oké, Sara De Wilde", NULL, 1, &f);
+	TEST_STR("an opening 'oké' before the asked name", f.name,
+	    "Sara De Wilde");
+	contact_extract("Sara De Wilde en mailen mag naar sara@example.net",
+	    NULL, 1, &f);
+	TEST_STR("the asked name, then the sentence goes on", f.name,
+	    "Sara De Wilde");
+}
+
 int
 main(void)
 {
+	test_name_with_details();
 	test_email();
 	test_phone();
 	test_name();

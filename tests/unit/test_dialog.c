@@ -302,6 +302,43 @@ test_said_in_passing(void)
 	    st.step == DS_ASK_NAME);
 	msg(NULL, "Koen Wouters");
 	TEST_STR("then the name", st.name, "Koen Wouters");
+
+	/* fifth blind set: "why?" at a data step, a one-word "name" at the
+	 * clarify question, a name spelt right at the summary, and a second
+	 * complaint after a case */
+	start(&wse);
+	msg("klacht", "ik dien een klacht in over mijn begeleider");
+	msg(NULL, "ja");
+	msg(NULL, "waarvoor hebt ge dat nodig?");
+	TEST_STR("why is answered", key(0), "klacht.waarom_naam");
+	TEST("the name is still asked", st.step == DS_ASK_NAME);
+	msg(NULL, "ja hoor, Koen Wouters");
+	TEST_STR("then the name after 'ja hoor'", st.name, "Koen Wouters");
+	msg(NULL, "koen@example.org");
+	TEST("the summary", st.step == DS_CONFIRM);
+	msg(NULL, "bijna: Woutters met dubbel t");
+	TEST_STR("the surname spelt right at the summary", st.name,
+	    "Koen Woutters");
+	TEST_STR("a new summary", key(0), "klacht.bevestig");
+	TEST("the description is untouched", strstr(st.description,
+	    "dubbel") == NULL);
+	msg(NULL, "ja");
+	TEST("the case", out.actions & DA_CREATE_CASE);
+	msg("klacht", "ik wil nog een klacht indienen");
+	msg(NULL, "ja");
+	TEST("a second complaint asks its own description",
+	    st.step == DS_ASK_DESC && st.description[0] == '\0');
+
+	start(&wse);
+	msg("klacht", "ik dien een klacht in over mijn begeleider");
+	msg(NULL, "Gisteren");
+	TEST_STR("one word at the clarify question is no name", st.name, "");
+	start(&wse);
+	msg("klacht", "ik dien een klacht in over mijn begeleider");
+	msg(NULL, "ja");
+	msg(NULL, "waarom?");
+	msg(NULL, "waarom moet dat?");
+	TEST("asking why again and again: a person", st.step == DS_STAFF);
 }
 
 static void
