@@ -214,6 +214,11 @@ static const struct marker markers[] = {
 	{ "name: ", 0 }, { "vraag naar ", 1 }, { "mvg, ", 1 }, { "mvg ", 1 },
 	{ "groeten, ", 1 }, { "groetjes, ", 1 }, { "groetjes ", 1 },
 	{ "regards, ", 1 }, { "cordialement, ", 1 }, { "ik ben ", 1 }, { "ik zen ", 1 }, { "ikke ", 1 },
+	/* a role before the name: "Bedrijf X, contactpersoon Ingrid
+	 * Peeters, ingrid@..." */
+	{ "contactpersoon: ", 0 }, { "contactpersoon ", 1 },
+	{ "contactpersoon is ", 0 }, { "contact person ", 1 },
+	{ "personne de contact ", 1 },
 	{ "je suis ", 1 }, { "i am ", 1 }, { "i'm ", 1 }, { "hier is ", 1 },
 	{ NULL, 0 }
 };
@@ -302,13 +307,17 @@ skip_openers(const char *p)
 	return p + strspn(p, " \t\r\n,;:-/.!");
 }
 
-/* "Nadia Bouzid en ge kunt mij bellen op ...": a capitalised name, then
- * the sentence goes on after a conjunction. */
+/* "Nadia Bouzid en ge kunt mij bellen op ...", "Kevin Wouters gsm
+ * 0478/...": a capitalised name, then the sentence goes on after a
+ * conjunction, or a label says what the details after it are. */
 static int
 name_then_clause(const char *text, char *out, size_t outlen)
 {
 	static const char *const conj[] = {
-		"en", "maar", "want", "of", "and", "but", "et", "mais", NULL
+		"en", "maar", "want", "of", "and", "but", "et", "mais",
+		"gsm", "tel", "tel.", "telefoon", "telefoonnummer", "nummer",
+		"nr", "nr.", "mail", "email", "e-mail", "mailadres", "op", "via",
+		"phone", "mobile", "portable", NULL
 	};
 	const char *rest;
 	size_t n;

@@ -250,6 +250,59 @@ conv_classify(struct conv_engine *e, const char *text,
 		snprintf(ir->lang, sizeof(ir->lang), "nl");
 }
 
+/* Whether the folded text holds the words of id ("kmo_portefeuille":
+ * "kmo portefeuille") as whole words. */
+static int
+names(const char *folded, const char *id)
+{
+	char want[INTENT_ID_MAX + 2], *u;
+	const char *p = folded;
+	size_t n;
+
+	snprintf(want, sizeof(want), "%s", id);
+	for (u = want; *u != '\0'; u++)
+		if (*u == '_')
+			*u = ' ';
+	n = strlen(want);
+	while ((p = strstr(p, want)) != NULL) {
+		if ((p == folded || p[-1] == ' ') && (p[n] == '\0' ||
+		    p[n] == ' '))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/*
+ * A message that names one of the agency's own programmes ("heb ik recht
+ * op een hinderpremie als ik niet helemaal dicht ben?") is about it,
+ * however the other words are put: the classifier weighs them all, and
+ * a long question about the KMO-portefeuille could lose its topic to the
+ * words it shares with every question.  Only topics with the agency's
+ * own answer text count; general ones ("betaling") are too common words.
+ */
+static void
+named_topic(const struct conv_engine *e, const struct agency *a,
+    const char *text, struct intent_result *ir)
+{
+	char folded[1024], key[DIALOG_TOPIC_KEY_MAX];
+	const char *id;
+	int i, topic;
+
+	if (ir->topic[0] != '\0' || e->model == NULL || text == NULL)
+		return;
+	signals_fold(text, folded, sizeof(folded));
+	for (i = 0; (id = intent_label(e->model, i, &topic)) != NULL; i++) {
+		if (!topic)
+			continue;
+		snprintf(key, sizeof(key), "onderwerp.%s.%s", a->id, id);
+		if (locales_has(e->loc, "nl", key) && names(folded, id)) {
+			snprintf(ir->topic, sizeof(ir->topic), "%s", id);
+			return;
+		}
+	}
+}
+
 /* The text answering the topic: the agency's own ("onderwerp.wse.
  * opleidingsverlof") before the general one; 0 when there is none. */
 static int
@@ -400,6 +453,7 @@ run_dialog(struct conv_engine *e, const struct agency *a,
 		in.text = r->text != NULL ? r->text : "";
 		in.payload = is_button(r) ? r->payload : NULL;
 		conv_classify(e, in.text, &ir);
+		named_topic(e, a, in.text, &ir);
 		/* For the notice when the agency does not offer it. */
 		snprintf(c->msg_lang, sizeof(c->msg_lang), "%s", ir.lang);
 		signals_read(in.text, &ir, &a->dossier_patterns,

@@ -348,6 +348,29 @@ dlg_keep_description(struct dialog_state *st, const struct dialog_input *in)
 	}
 }
 
+/* "klacht" / "aanmoedigingspremie" / "nog altijd niet betaald!!!": in a
+ * burst at the clarify question, short pieces are the story too. */
+static void
+keep_fragment(struct dialog_state *st, const struct dialog_input *in)
+{
+	size_t n = strlen(st->description);
+
+	if (in->sig != NULL && in->sig->narrative) {
+		dlg_keep_description(st, in);
+		return;
+	}
+	if (in->text == NULL || dlg_words(in->text) == 0 ||
+	    strstr(st->description, in->text) != NULL)
+		return;
+	if (n == 0)
+		dlg_copy(st->description, sizeof(st->description), in->text);
+	else if (n + 2 < sizeof(st->description)) {
+		st->description[n] = '\n';
+		dlg_copy(st->description + n + 1,
+		    sizeof(st->description) - n - 1, in->text);
+	}
+}
+
 /* Complaint or criticism: clarify first, criticism answered once. */
 static void
 on_complaint(const struct agency *a, struct dialog_state *st,
@@ -838,7 +861,7 @@ on_text(const struct agency *a, struct dialog_state *st,
 	}
 	if (adds_nothing(a, st, in)) {
 		if (st->step == DS_CLARIFY)
-			dlg_keep_description(st, in);
+			keep_fragment(st, in);
 		return;
 	}
 	if (!step_handler(a, st, in, out))

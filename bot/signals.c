@@ -843,6 +843,10 @@ discontent_from(const struct reader *r, int from)
 		"altijd", "steeds", "niks", "niets", "niet", "ni", "nie",
 		"geen", "gene", "nooit", "altyd", NULL
 	};
+	/* "het bedrag klopt niet", "dat is niet juist": a judgement */
+	static const char *const right[] = {
+		"klopt", "klopte", "kloppen", "juist", "correct", NULL
+	};
 	/* "geen antwoord", "nooit nieuws", "niks gehoord" */
 	static const char *const news[] = {
 		"antwoord", "reactie", "nieuws", "bericht", "uitleg", "gehoord",
@@ -859,6 +863,8 @@ discontent_from(const struct reader *r, int from)
 		    (in_list(&r->t[i], news) &&
 		    i > 0 && in_list(&r->t[i - 1], negators)) ||
 		    (in_list(&r->t[i], content) && negated(r, i)) ||
+		    (in_list(&r->t[i], right) && (negated(r, i) ||
+		    (i + 1 < r->n && in_list(&r->t[i + 1], negators)))) ||
 		    (is_word(&r->t[i], "al") && i + 1 < r->n &&
 		    (r->t[i + 1].data || in_list(&r->t[i + 1], numbers))) ||
 		    repeated(r, i) || indignant(r, i) || waited(r, i) ||

@@ -214,6 +214,13 @@ test_name_with_details(void)
 	TEST_STR("a name inside a sentence is no stated name", f.name, "");
 	contact_extract("0491 22 33 44 liefst na 6 uur", NULL, 1, &f);
 	TEST_STR("when to call is no name, also when asked", f.name, "");
+	contact_extract("Firma Janssens & Co, contactpersoon Lies Janssens, "
+	    "lies@example.com", NULL, 1, &f);
+	TEST_STR("the name after 'contactpersoon', not the firm", f.name,
+	    "Lies Janssens");
+	contact_extract("Tom Claes gsm 0485/11.22.33", NULL, 1, &f);
+	TEST_STR("a name, then 'gsm' and the number", f.name, "Tom Claes");
+	TEST_STR("...and the number", f.phone, "+32485112233");
 	contact_extract("oké, Sara De Wilde", NULL, 1, &f);
 	TEST_STR("an opening 'oké' before the asked name", f.name,
 	    "Sara De Wilde");

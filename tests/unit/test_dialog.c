@@ -39,7 +39,7 @@ static struct agency wse = {
 static struct dialog_state st;
 static struct dialog_output out;
 static const struct agency *ag;
-static int channel_wa = 1, office = 1;
+static int channel_wa = 1, office = 1, burst;
 
 static void
 start(const struct agency *a)
@@ -90,6 +90,7 @@ msg_full(const char *intent, const char *topic, const char *lang,
 	}
 	in.lang_offered = 1;
 	in.in_office = office;
+	in.burst = burst;
 	dialog_step(ag, &st, &in, &out);
 }
 
@@ -97,6 +98,15 @@ static void
 msg(const char *intent, const char *text)
 {
 	msg_full(intent, NULL, NULL, text, NULL);
+}
+
+/* A message a second after the last one. */
+static void
+burst_msg(const char *intent, const char *text)
+{
+	burst = 1;
+	msg_full(intent, NULL, NULL, text, NULL);
+	burst = 0;
 }
 
 static void
@@ -328,6 +338,14 @@ test_said_in_passing(void)
 	msg(NULL, "ja");
 	TEST("a second complaint asks its own description",
 	    st.step == DS_ASK_DESC && st.description[0] == '\0');
+
+	/* a complaint sent in pieces: the pieces are its description */
+	start(&wse);
+	msg("klacht", "klacht");
+	burst_msg(NULL, "opleidingsverlof");
+	burst_msg(NULL, "al 2 maanden geen antwoord!!");
+	TEST("the pieces are kept", strstr(st.description, "opleidingsverlof")
+	    != NULL && strstr(st.description, "geen antwoord") != NULL);
 
 	start(&wse);
 	msg("klacht", "ik dien een klacht in over mijn begeleider");

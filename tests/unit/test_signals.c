@@ -141,6 +141,13 @@ test_classes(void)
 	    "suggesite: zet de formulieren ook op papier", 0)->
 	    explicit_suggestion);
 
+	/* sixth blind set: a judgement after the verb */
+	TEST("'de berekening klopt niet' is discontent", read_msg("de "
+	    "berekening van mijn premie klopt niet, er ontbreekt een maand",
+	    0)->discontent == 2);
+	TEST("'klopt dat?' is none", read_msg("klopt dat?", 0)->discontent !=
+	    2);
+
 	TEST("a role is no request for a person", !read_msg("Mag ik als "
 	    "medewerker van een maatwerkbedrijf opleidingsverlof nemen?",
 	    0)->person);

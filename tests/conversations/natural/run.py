@@ -10,8 +10,10 @@ Usage: run.py [FILE.json ...]   (default: every *.json here, in
                                  ../fresh, the second blind set, and in
                                  ../fresh3, the third: 34 of 40 on
                                  arrival, in ../fresh4, the fourth:
-                                 35 of 40 on arrival, and in ../fresh5,
-                                 the fifth: 29 of 40 on arrival)
+                                 35 of 40 on arrival, in ../fresh5, the
+                                 fifth: 29 of 40 on arrival, and in
+                                 ../fresh6, the sixth: 34 of 40 on
+                                 arrival)
        run.py -v FILE.json      prints the transcript even when it passes
 
 Every conversation that misses is printed with its transcript.  The
@@ -147,7 +149,8 @@ def main(argv):
                glob.glob(os.path.join(HERE, "..", "fresh", "*.json")) +
                glob.glob(os.path.join(HERE, "..", "fresh3", "*.json")) +
                glob.glob(os.path.join(HERE, "..", "fresh4", "*.json")) +
-               glob.glob(os.path.join(HERE, "..", "fresh5", "*.json")))
+               glob.glob(os.path.join(HERE, "..", "fresh5", "*.json")) +
+               glob.glob(os.path.join(HERE, "..", "fresh6", "*.json")))
     reached = 0
     by_outcome = {}
     # One `loket chat` per conversation, each on a database of its own:
