@@ -355,27 +355,70 @@ bare_name(const char *text, char *out, size_t outlen)
 	return name_then_clause(text, out, outlen);
 }
 
+/* A part of the sentence that says what someone does or for whom:
+ * "zaakvoerder Claeys Schoonmaak BV", "namens de vzw". */
+static int
+role_part(const char *p, size_t n)
+{
+	static const char *const roles[] = {
+		"zaakvoerder", "zaakvoerster", "directeur", "directrice",
+		"bestuurder", "eigenaar", "eigenares", "verantwoordelijke",
+		"coordinator", "manager", "ceo", "voorzitter", "secretaris",
+		"boekhouder", "bediende", "namens", "bv", "nv", "vzw", "bvba",
+		"commv", "vof", "srl", "sa", "asbl", "ltd", NULL
+	};
+	size_t k;
+
+	while (n > 0) {
+		k = strcspn(p, " \t.,");
+		if (k > n)
+			k = n;
+		if (k > 0 && in_list(roles, p, k))
+			return 1;
+		p += k;
+		n -= k;
+		k = strspn(p, " \t.");
+		if (k > n)
+			k = n;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
 int
 contact_name_before(const char *text, size_t at, char *out, size_t outlen)
 {
 	char name[CONTACT_NAME_MAX];
 	const char *rest;
-	size_t start, end = at;
+	size_t start = 0, end = at;
+	int parts, comma;
 
-	/* back over the separator: "Ann Willems, ann@...", "Ann Willems -
-	 * 0495 ..." */
-	while (end > 0 && strchr(" \t,;-/|", text[end - 1]) != NULL)
-		end--;
-	for (start = end; start > 0 &&
-	    strchr(".!?:;,\n\r()", text[start - 1]) == NULL; start--)
-		;
-	start += strspn(text + start, " \t");
-	if (start >= end || end - start >= sizeof(name) ||
-	    !isupper((unsigned char)text[start]))
+	/* Back over the separator ("Ann Willems, ann@...", "Ann Willems -
+	 * 0495 ...") and over one part that gives a role or a firm ("Tom
+	 * Claeys, zaakvoerder Claeys BV, 0475 ..."). */
+	for (parts = 0; parts < 2; parts++) {
+		while (end > 0 && strchr(" \t,;-/|", text[end - 1]) != NULL)
+			end--;
+		for (start = end; start > 0 &&
+		    strchr(".!?:;,\n\r()", text[start - 1]) == NULL; start--)
+			;
+		comma = start > 0 && text[start - 1] == ',';
+		start += strspn(text + start, " \t");
+		if (start >= end || end - start >= sizeof(name))
+			return 0;
+		if (parts == 0 && comma && role_part(text + start,
+		    end - start)) {
+			end = start;
+			continue;
+		}
+		break;
+	}
+	if (!isupper((unsigned char)text[start]))
 		return 0;
 	memcpy(name, text + start, end - start);
 	name[end - start] = '\0';
-	/* capitalised words only, nothing else in the segment */
+	/* capitalised words only, nothing else in the part */
 	if (collect_name(name, 1, out, outlen, &rest) < 2 ||
 	    rest[strspn(rest, " \t")] != '\0') {
 		if (outlen > 0)

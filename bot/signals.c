@@ -633,18 +633,36 @@ asks_in_clause(const struct reader *r, int i)
 	    r->t[i - 2].clause != r->t[i].clause);
 }
 
-/* A short question that opens with why: "waarom moet ge dat weten?",
- * "waarvoor dient dat", "why do you need that?", "pourquoi?". */
+/* A short question that opens with why ("waarom moet ge dat weten?",
+ * "waarvoor dient dat", "why do you need that?", "pourquoi?"), or that
+ * doubts giving one's details ("moet ik echt mijn naam en nummer
+ * geven?", "is mijn e-mail verplicht?"). */
 static int
 asks_why(const struct reader *r, const struct signals *s)
 {
 	static const char *const why[] = {
 		"waarom", "waarvoor", "why", "pourquoi", NULL
 	};
-	int first = first_content(r);
+	static const char *const details[] = {
+		"naam", "nummer", "telefoonnummer", "gsm", "gsmnummer", "email",
+		"e-mail", "mail", "mailadres", "gegevens", "adres", "name",
+		"number", "details", "nom", "numero", "coordonnees", NULL
+	};
+	static const char *const doubt[] = {
+		"moet", "moeten", "echt", "nodig", "verplicht", "must", "need",
+		"really", "required", "dois", "obligatoire", "vraiment", NULL
+	};
+	int first = first_content(r), i, detail = 0, doubting = 0;
 
-	return s->question && s->words <= 10 && first < r->n &&
-	    in_list(&r->t[first], why);
+	if (!s->question || s->words > 12)
+		return 0;
+	if (first < r->n && in_list(&r->t[first], why))
+		return 1;
+	for (i = 0; i < r->n; i++) {
+		detail |= in_list(&r->t[i], details);
+		doubting |= in_list(&r->t[i], doubt);
+	}
+	return detail && doubting;
 }
 
 /* "ik wil graag weten of ...", but not "niemand die iets laat weten" or

@@ -221,6 +221,13 @@ test_name_with_details(void)
 	contact_extract("Tom Claes gsm 0485/11.22.33", NULL, 1, &f);
 	TEST_STR("a name, then 'gsm' and the number", f.name, "Tom Claes");
 	TEST_STR("...and the number", f.phone, "+32485112233");
+	contact_extract("Dringend aub. Lies Maes, bestuurder Maes Bouw BV, "
+	    "0486 55 44 33", NULL, 0, &f);
+	TEST_STR("a name, then its role and firm, then the number", f.name,
+	    "Lies Maes");
+	contact_extract("we wachten al maanden, namens de vzw, 0486 55 44 33",
+	    NULL, 0, &f);
+	TEST_STR("a role part with no name before it gives none", f.name, "");
 	contact_extract("oké, Sara De Wilde", NULL, 1, &f);
 	TEST_STR("an opening 'oké' before the asked name", f.name,
 	    "Sara De Wilde");

@@ -141,6 +141,13 @@ test_classes(void)
 	    "suggesite: zet de formulieren ook op papier", 0)->
 	    explicit_suggestion);
 
+	/* asking why the details are needed, in other words (seventh) */
+	TEST("'is mijn gsm-nummer echt nodig?' asks why", read_msg("is mijn "
+	    "gsm nummer echt nodig?", 0)->why);
+	TEST("'waarom?' asks why", read_msg("waarom?", 0)->why);
+	TEST("'wat is uw nummer?' does not", !read_msg("wat is jullie "
+	    "nummer?", 0)->why);
+
 	/* sixth blind set: a judgement after the verb */
 	TEST("'de berekening klopt niet' is discontent", read_msg("de "
 	    "berekening van mijn premie klopt niet, er ontbreekt een maand",
