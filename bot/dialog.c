@@ -323,20 +323,12 @@ on_suggestion(struct dialog_state *st, const struct dialog_input *in,
 		    "suggestie.welke", "overdracht.herhaald");
 }
 
-/* A story is kept: the case may need no description then.  A second
- * story is added to the first (bursts, "en ook nog ..."). */
-void
-dlg_keep_description(struct dialog_state *st, const struct dialog_input *in)
+/* Adds text to the description on a line of its own, once. */
+static void
+append_description(struct dialog_state *st, const char *text)
 {
 	size_t n = strlen(st->description);
-	const char *text = in->text;
 
-	if (in->sig == NULL || !in->sig->narrative || text == NULL)
-		return;
-	/* "ja, ...", "nee, geen vraag. ...": the story, not the answer */
-	if (in->sig->rest > 0 && (in->sig->answer != SIGNALS_NONE ||
-	    in->sig->denied[0] != '\0') && dlg_words(text + in->sig->rest) >= 3)
-		text += in->sig->rest;
 	if (strstr(st->description, text) != NULL)
 		return;
 	if (n == 0) {
@@ -348,27 +340,31 @@ dlg_keep_description(struct dialog_state *st, const struct dialog_input *in)
 	}
 }
 
+/* A story is kept: the case may need no description then.  A second
+ * story is added to the first (bursts, "en ook nog ..."). */
+void
+dlg_keep_description(struct dialog_state *st, const struct dialog_input *in)
+{
+	const char *text = in->text;
+
+	if (in->sig == NULL || !in->sig->narrative || text == NULL)
+		return;
+	/* "ja, ...", "nee, geen vraag. ...": the story, not the answer */
+	if (in->sig->rest > 0 && (in->sig->answer != SIGNALS_NONE ||
+	    in->sig->denied[0] != '\0') && dlg_words(text + in->sig->rest) >= 3)
+		text += in->sig->rest;
+	append_description(st, text);
+}
+
 /* "klacht" / "aanmoedigingspremie" / "nog altijd niet betaald!!!": in a
  * burst at the clarify question, short pieces are the story too. */
 static void
 keep_fragment(struct dialog_state *st, const struct dialog_input *in)
 {
-	size_t n = strlen(st->description);
-
-	if (in->sig != NULL && in->sig->narrative) {
+	if (in->sig != NULL && in->sig->narrative)
 		dlg_keep_description(st, in);
-		return;
-	}
-	if (in->text == NULL || dlg_words(in->text) == 0 ||
-	    strstr(st->description, in->text) != NULL)
-		return;
-	if (n == 0)
-		dlg_copy(st->description, sizeof(st->description), in->text);
-	else if (n + 2 < sizeof(st->description)) {
-		st->description[n] = '\n';
-		dlg_copy(st->description + n + 1,
-		    sizeof(st->description) - n - 1, in->text);
-	}
+	else if (in->text != NULL && dlg_words(in->text) > 0)
+		append_description(st, in->text);
 }
 
 /* Complaint or criticism: clarify first, criticism answered once. */
