@@ -1370,6 +1370,54 @@ own_role(const struct reader *r, int i)
 	    in_list(&r->t[k], am);
 }
 
+/* "een medewerker van mij", "onze medewerkers": the citizen's own
+ * staff, not someone to talk to. */
+static int
+employs(const struct reader *r, int i)
+{
+	static const char *const mine[] = {
+		"mijn", "mijne", "m'n", "mn", "onze", "ons", "my", "our", "mon",
+		"ma", "mes", "notre", "nos", NULL
+	};
+	static const char *const me[] = { "mij", "ons", "me", "us", NULL };
+
+	if (i > 0 && in_list(&r->t[i - 1], mine))
+		return 1;
+	return i + 2 < r->n && (is_word(&r->t[i + 1], "van") ||
+	    is_word(&r->t[i + 1], "of")) && in_list(&r->t[i + 2], me);
+}
+
+/* "bel mij maar terug", "kunt u mij terugbellen?": a person asked for,
+ * by phone.  Not with a number in the clause (the contact question's
+ * answer) and not in a story ("ze zouden mij terugbellen"). */
+static int
+callback_sentence(const struct reader *r, int sent)
+{
+	static const char *const call[] = {
+		"bel", "belt", "bellen", "call", NULL
+	};
+	static const char *const callback[] = {
+		"terugbellen", "opbellen", "rappeler", "rappelez", NULL
+	};
+	static const char *const me[] = { "mij", "me", "moi", NULL };
+	int i, calls = 0, back = 0, mine = 0;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->t[i].clause != sent)
+			continue;
+		if (r->t[i].data)
+			return 0;
+		calls |= in_list(&r->t[i], call);
+		back |= in_list(&r->t[i], callback) ||
+		    is_word(&r->t[i], "terug") || is_word(&r->t[i], "back");
+		if (in_list(&r->t[i], callback))
+			calls = 1;
+		mine |= in_list(&r->t[i], me);
+	}
+	return calls && back && mine && !sentence_has(r, sent, story_verbs) &&
+	    !sentence_has(r, sent, negators);
+}
+
 /* A person noun in the clause that names someone to talk to: "als
  * medewerker van een maatwerkbedrijf" is the citizen's own role. */
 static int
@@ -1386,7 +1434,7 @@ person_named(const struct reader *r, int sent)
 			continue;
 		if (in_list(&r->t[i], person_nouns) &&
 		    !(i > 0 && in_list(&r->t[i - 1], as)) && !nobody(r, i) &&
-		    !own_role(r, i))
+		    !own_role(r, i) && !employs(r, i))
 			return 1;
 		/* "een echte mens", "un vrai conseiller", "a real agent" */
 		if (in_list(&r->t[i], someone_words) && i > 0 &&
@@ -1556,7 +1604,7 @@ read_acts(const struct reader *r, const struct intent_result *ir,
 			s->stop = 1;
 	}
 	for (sent = 0; sent < r->nclause; sent++)
-		if (person_sentence(r, sent))
+		if (person_sentence(r, sent) || callback_sentence(r, sent))
 			s->person = 1;
 	/* A stop word alone is not always in the list ("genoeg nu"). */
 	if (!s->stop && ir != NULL && strcmp(ir->intent, "stop") == 0 &&

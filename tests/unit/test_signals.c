@@ -141,6 +141,20 @@ test_classes(void)
 	    "suggesite: zet de formulieren ook op papier", 0)->
 	    explicit_suggestion);
 
+	/* a person asked for, or not (eighth blind set, other words) */
+	TEST("'onze medewerkers' are the citizen's staff", !read_msg("kunnen "
+	    "onze medewerkers ook die opleiding volgen?", 0)->person);
+	TEST("'een medewerker van mij' too", !read_msg("mag een medewerker "
+	    "van mij dat formulier invullen?", 0)->person);
+	TEST("'kunt u mij terugbellen?' asks for a person", read_msg("kunt u "
+	    "mij aub terugbellen?", 0)->person);
+	TEST("'bel me gewoon terug' too", read_msg("bel me gewoon terug, dat "
+	    "is makkelijker", 0)->person);
+	TEST("a number with it is the contact answer", !read_msg("bel mij "
+	    "terug op 0486 55 44 33", 0)->person);
+	TEST("'ze zouden mij terugbellen' is a story", !read_msg("ze zouden "
+	    "mij terugbellen maar dat gebeurde nooit", 0)->person);
+
 	/* asking why the details are needed, in other words (seventh) */
 	TEST("'is mijn gsm-nummer echt nodig?' asks why", read_msg("is mijn "
 	    "gsm nummer echt nodig?", 0)->why);
