@@ -102,10 +102,80 @@ valid_email(const char *s, size_t n)
 	    valid_domain(at + 1, n - (size_t)(at - s) - 1);
 }
 
+/* Lower-case words of text, at most max, into words[] (each up to 15
+ * bytes); returns how many. */
+static int
+lower_words(const char *p, const char *end, char words[][16], int max)
+{
+	int k = 0;
+	size_t n, i;
+
+	while (k < max && p < end && *p != '\0') {
+		while (p < end && *p != '\0' && !isalnum((unsigned char)*p))
+			p++;
+		for (n = 0; p + n < end && isalnum((unsigned char)p[n]); n++)
+			;
+		if (n == 0)
+			break;
+		for (i = 0; i < n && i < 15; i++)
+			words[k][i] = (char)tolower((unsigned char)p[i]);
+		words[k++][i] = '\0';
+		p += n;
+	}
+	return k;
+}
+
+/* Between two addresses, a word that takes the first back. */
+static int
+corrects(const char *from, const char *to)
+{
+	static const char *const cues[] = {
+		"nee", "neen", "wacht", "sorry", "oeps", "bedoel", "bedoelde",
+		"neem", "liever", "beter", "correctie", "pardon", "non",
+		"plutot", "no", "rather", "instead", NULL
+	};
+	char words[16][16];
+	int k, n, c;
+
+	if (from == NULL)
+		return 0;
+	n = lower_words(from, to, words, 16);
+	for (k = 0; k < n; k++)
+		for (c = 0; cues[c] != NULL; c++)
+			if (strcmp(words[k], cues[c]) == 0)
+				return 1;
+	return 0;
+}
+
+/* "marc punt willems at example punt com": an address written out, to
+ * be asked again, never put together by guessing. */
+static int
+spelled_out(const char *text)
+{
+	static const char *const at[] = {
+		"at", "apenstaart", "arobase", "aapje", NULL
+	};
+	static const char *const dot[] = { "punt", "dot", "point", NULL };
+	char words[64][16];
+	int k, j, n = lower_words(text, text + strlen(text), words, 64), c;
+
+	for (k = 1; k + 2 < n; k++) {
+		for (c = 0; at[c] != NULL && strcmp(words[k], at[c]); c++)
+			;
+		if (at[c] == NULL)
+			continue;
+		for (j = k + 2; j < n && j <= k + 4; j++)
+			for (c = 0; dot[c] != NULL; c++)
+				if (strcmp(words[j - 1], dot[c]) == 0)
+					return 1;
+	}
+	return 0;
+}
+
 enum contact_rc
 contact_email(const char *text, char *out, size_t outlen)
 {
-	const char *p = text, *w;
+	const char *p = text, *w, *found_end = NULL;
 	enum contact_rc rc = CONTACT_NONE;
 	size_t n, i;
 
@@ -125,13 +195,22 @@ contact_email(const char *text, char *out, size_t outlen)
 		while (n > 0 && strchr(".!?:'", w[n - 1]) != NULL)
 			n--;
 		if (n < CONTACT_EMAIL_MAX && n < outlen && valid_email(w, n)) {
+			/* "koen@work.example nee wacht, neem koen@home.example":
+			 * a later address after a correction replaces it */
+			if (rc == CONTACT_FOUND && !corrects(found_end, w))
+				continue;
 			for (i = 0; i < n; i++)
 				out[i] = (char)tolower((unsigned char)w[i]);
 			out[n] = '\0';
-			return CONTACT_FOUND;
+			rc = CONTACT_FOUND;
+			found_end = w + n;
+			continue;
 		}
-		rc = CONTACT_BAD;
+		if (rc != CONTACT_FOUND)
+			rc = CONTACT_BAD;
 	}
+	if (rc == CONTACT_NONE && spelled_out(text))
+		rc = CONTACT_BAD;
 	if (rc == CONTACT_BAD)
 		set_invalid(out, outlen);
 	return rc;

@@ -209,6 +209,7 @@ struct marker {
 static const struct marker markers[] = {
 	{ "mijn naam is ", 0 }, { "mijne naam is ", 0 }, { "naam is ", 0 },
 	{ "mijn naam: ", 0 }, { "naam: ", 0 }, { "naam:", 0 },
+	{ "naam moet ", 1 }, { "naam moet zijn ", 1 },
 	{ "ik heet ", 0 }, { "ik noem ", 0 }, { "je m'appelle ", 0 },
 	{ "mon nom est ", 0 }, { "nom: ", 0 }, { "my name is ", 0 },
 	{ "name: ", 0 }, { "vraag naar ", 1 }, { "mvg, ", 1 }, { "mvg ", 1 },
@@ -327,7 +328,13 @@ name_then_clause(const char *text, char *out, size_t outlen)
 		return 0;
 	rest += strspn(rest, " \t");
 	n = strcspn(rest, " \t\r\n,;:!?.");
-	return n > 0 && in_list(conj, rest, n);
+	if (n > 0 && in_list(conj, rest, n))
+		return 1;
+	/* "Lien De Smet lien.desmet @example.com": what follows is part of
+	 * an address (its '@' part was blanked already) */
+	n = strcspn(rest, " \t\r\n,;");
+	return n > 2 && memchr(rest, '.', n) != NULL &&
+	    rest[n - 1] != '.';
 }
 
 /* The whole reply is a name, maybe followed by contact details. */
@@ -428,6 +435,24 @@ contact_name_before(const char *text, size_t at, char *out, size_t outlen)
 	return 1;
 }
 
+/* "Dag, Pieter van Acker hier, ...": a name introducing itself, as on
+ * the phone. */
+static int
+name_here(const char *text, char *out, size_t outlen)
+{
+	char lower[1024];
+	size_t i;
+	long at;
+
+	for (i = 0; text[i] != '\0' && i < sizeof(lower) - 1; i++)
+		lower[i] = (char)tolower((unsigned char)text[i]);
+	lower[i] = '\0';
+	if ((at = find_word(lower, "hier")) <= 0 || isalpha((unsigned char)
+	    lower[at + 4]))
+		return 0;
+	return contact_name_before(text, (size_t)at, out, outlen);
+}
+
 enum contact_rc
 contact_name(const char *text, int asked, char *out, size_t outlen)
 {
@@ -436,6 +461,7 @@ contact_name(const char *text, int asked, char *out, size_t outlen)
 	if (outlen == 0)
 		return CONTACT_NONE;
 	if (!name_after_marker(text, tmp, sizeof(tmp)) &&
+	    !name_here(text, tmp, sizeof(tmp)) &&
 	    !(asked && bare_name(text, tmp, sizeof(tmp))))
 		return CONTACT_NONE;
 	capitalise(tmp);

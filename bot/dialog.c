@@ -847,6 +847,15 @@ on_text(const struct agency *a, struct dialog_state *st,
 		dlg_outcome(st, OUTCOME_ABUSE);
 		return;
 	}
+	/* "ja", and a second later "dossier is GS-24-00391": the number the
+	 * referral needs came just after the general redirect */
+	if (st->step == DS_DONE && strcmp(st->outcome, OUTCOME_REDIRECTED) ==
+	    0 && in->sig != NULL && in->sig->contact.dossier[0] != '\0' &&
+	    a != NULL && a->dossier_email != NULL &&
+	    a->dossier_email[0] != '\0') {
+		dlg_confirmed_complaint(a, st, in, out);
+		return;
+	}
 	if (in->sig != NULL && in->sig->wait && awaits_answer(st)) {
 		dlg_reply(out, "wachten.ok");	/* the question stays open */
 		return;

@@ -841,7 +841,7 @@ discontent_from(const struct reader *r, int from)
 		"incroyable", "absurd", "absurde", "pathetic", "pathetique",
 		"lachwekkend", "hallucinant", "frustrating", "frustrated",
 		"frustrant", "keeps", "kotsbeu", "strontbeu", "spuugzat",
-		"schandalig", "pathetisch", NULL
+		"schandalig", "pathetisch", "zomaar", NULL
 	};
 	/* "ni content", "pas content du tout", "not happy" */
 	static const char *const content[] = {
@@ -1267,6 +1267,34 @@ stop_sentence(const struct reader *r, int sent)
 	return hit && n <= 2;
 }
 
+/* Whether receive word i closes "ik wil niets meer ontvangen", "je ne
+ * veux plus rien recevoir", "I don't want to receive any more": the
+ * wish, the denial and the "more" close together.  "Ik wil klacht
+ * indienen: ... na meer dan een jaar niet gebeurd en we krijgen geen
+ * antwoord" has them all in one clause, far apart. */
+static int
+wants_nothing(const struct reader *r, int i, const char *const *want,
+    const char *const *denied, const char *const *no_more)
+{
+	int k, j, deny, more;
+
+	for (k = i - 1; k >= 0 && k >= i - 5 &&
+	    r->t[k].clause == r->t[i].clause; k--) {
+		if (!in_list(&r->t[k], want))
+			continue;
+		deny = more = 0;
+		for (j = k - 2; j <= i + 2; j++) {
+			if (j < 0 || j >= r->n ||
+			    r->t[j].clause != r->t[i].clause)
+				continue;
+			deny |= in_list(&r->t[j], denied);
+			more |= in_list(&r->t[j], no_more);
+		}
+		return deny && more;
+	}
+	return 0;
+}
+
 /* "da ge stopt met mij berichten te sturen": a stop of the messages,
  * however long the clause. */
 static int
@@ -1318,7 +1346,7 @@ stop_sending(const struct reader *r, int sent)
 		order |= in_list(&r->t[i], send) &&
 		    !(i > 0 && in_list(&r->t[i - 1], senders));
 		wanted |= in_list(&r->t[i], receive) &&
-		    sentence_has(r, sent, want);
+		    wants_nothing(r, i, want, denied, no_more);
 		more |= in_list(&r->t[i], no_more);
 	}
 	if ((order || wanted) && more && sentence_has(r, sent, denied) &&

@@ -228,6 +228,32 @@ test_name_with_details(void)
 	contact_extract("we wachten al maanden, namens de vzw, 0486 55 44 33",
 	    NULL, 0, &f);
 	TEST_STR("a role part with no name before it gives none", f.name, "");
+	/* ninth blind set, in other words */
+	contact_extract("Goedemiddag, Greet Van Hove hier. Mijn premie is "
+	    "laat", NULL, 0, &f);
+	TEST_STR("'<name> hier' introduces a name", f.name, "Greet Van Hove");
+	contact_extract("we zijn hier al lang klant", NULL, 0, &f);
+	TEST_STR("'hier' in a sentence gives none", f.name, "");
+	contact_extract("nee, de naam moet Greet Van Hove zijn", NULL, 0, &f);
+	TEST_STR("'de naam moet X zijn'", f.name, "Greet Van Hove");
+	contact_extract("Greet Van Hove greet.vh @example.org", NULL, 1, &f);
+	TEST_STR("the name before a broken address", f.name,
+	    "Greet Van Hove");
+	TEST_STR("...which is invalid, not repaired", f.email,
+	    CONTACT_INVALID);
+	contact_extract("greet@work.example, oeps nee, greet@home.example",
+	    NULL, 0, &f);
+	TEST_STR("a later address after 'oeps nee' replaces the first",
+	    f.email, "greet@home.example");
+	contact_extract("greet@work.example of greet@home.example", NULL, 0,
+	    &f);
+	TEST_STR("two addresses without a correction: the first", f.email,
+	    "greet@work.example");
+	contact_extract("greet apenstaart example punt org", NULL, 0, &f);
+	TEST_STR("an address written out is invalid", f.email,
+	    CONTACT_INVALID);
+	contact_extract("ik ben at the office", NULL, 0, &f);
+	TEST_STR("'at' alone is no address", f.email, "");
 	contact_extract("oké, Sara De Wilde", NULL, 1, &f);
 	TEST_STR("an opening 'oké' before the asked name", f.name,
 	    "Sara De Wilde");

@@ -339,6 +339,17 @@ test_said_in_passing(void)
 	TEST("a second complaint asks its own description",
 	    st.step == DS_ASK_DESC && st.description[0] == '\0');
 
+	/* the dossier number a second after the redirect: referred */
+	start(&vlaio);
+	msg("klacht", "ik heb een klacht over hoe mijn aanvraag behandeld "
+	    "werd");
+	msg(NULL, "ja");
+	TEST_STR("redirected first", st.outcome, OUTCOME_REDIRECTED);
+	burst_msg(NULL, "dossier 2025/11873");
+	TEST_STR("then referred with the number", st.outcome,
+	    OUTCOME_REFERRED);
+	TEST_STR("...by the dossier text", key(0), "klacht.dossier");
+
 	/* a complaint sent in pieces: the pieces are its description */
 	start(&wse);
 	msg("klacht", "klacht");

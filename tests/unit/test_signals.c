@@ -141,6 +141,16 @@ test_classes(void)
 	    "suggesite: zet de formulieren ook op papier", 0)->
 	    explicit_suggestion);
 
+	/* ninth blind set: no stop hidden in a long complaint; "zomaar" */
+	TEST("'ik wil klacht indienen want ... krijgen we nog geen' "
+	    "is no stop", !read_msg("ik wil een klacht indienen want na "
+	    "meer dan een half jaar krijgen we nog geen uitbetaling", 0)->
+	    stop);
+	TEST("'ik wil geen berichten meer ontvangen' is one", read_msg("ik "
+	    "wil geen berichten meer ontvangen", 0)->stop);
+	TEST("'zomaar stopgezet' is discontent", read_msg("mijn premie werd "
+	    "zomaar stopgezet", 0)->discontent == 2);
+
 	/* a person asked for, or not (eighth blind set, other words) */
 	TEST("'onze medewerkers' are the citizen's staff", !read_msg("kunnen "
 	    "onze medewerkers ook die opleiding volgen?", 0)->person);

@@ -14,8 +14,10 @@ Usage: run.py [FILE.json ...]   (default: every *.json here, in
                                  fifth: 29 of 40 on arrival, and in
                                  ../fresh6, the sixth: 34 of 40 on
                                  arrival, in ../fresh7, the seventh:
-                                 37 of 40 on arrival, and in ../fresh8,
-                                 the eighth: 36 of 40 on arrival)
+                                 37 of 40 on arrival, in ../fresh8, the
+                                 eighth: 36 of 40 on arrival, and in
+                                 ../fresh9, the ninth: 33 of 40 on
+                                 arrival)
        run.py -v FILE.json      prints the transcript even when it passes
 
 Every conversation that misses is printed with its transcript.  The
@@ -154,7 +156,8 @@ def main(argv):
                glob.glob(os.path.join(HERE, "..", "fresh5", "*.json")) +
                glob.glob(os.path.join(HERE, "..", "fresh6", "*.json")) +
                glob.glob(os.path.join(HERE, "..", "fresh7", "*.json")) +
-               glob.glob(os.path.join(HERE, "..", "fresh8", "*.json")))
+               glob.glob(os.path.join(HERE, "..", "fresh8", "*.json")) +
+               glob.glob(os.path.join(HERE, "..", "fresh9", "*.json")))
     reached = 0
     by_outcome = {}
     # One `loket chat` per conversation, each on a database of its own:
