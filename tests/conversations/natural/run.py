@@ -17,7 +17,8 @@ Usage: run.py [FILE.json ...]   (default: every *.json here, in
                                  37 of 40 on arrival, in ../fresh8, the
                                  eighth: 36 of 40 on arrival, and in
                                  ../fresh9, the ninth: 33 of 40 on
-                                 arrival)
+                                 arrival; ../fresh10, the tenth, is held
+                                 out: 36 of 40, measured, never tuned)
        run.py -v FILE.json      prints the transcript even when it passes
 
 Every conversation that misses is printed with its transcript.  The
@@ -157,7 +158,8 @@ def main(argv):
                glob.glob(os.path.join(HERE, "..", "fresh6", "*.json")) +
                glob.glob(os.path.join(HERE, "..", "fresh7", "*.json")) +
                glob.glob(os.path.join(HERE, "..", "fresh8", "*.json")) +
-               glob.glob(os.path.join(HERE, "..", "fresh9", "*.json")))
+               glob.glob(os.path.join(HERE, "..", "fresh9", "*.json")) +
+               glob.glob(os.path.join(HERE, "..", "fresh10", "*.json")))
     reached = 0
     by_outcome = {}
     # One `loket chat` per conversation, each on a database of its own:
