@@ -182,7 +182,8 @@ add_signals(json_t *obj, const struct signals *s)
 	FLAG(explicit_complaint); FLAG(not_complaint);
 	FLAG(explicit_suggestion); FLAG(proposal); FLAG(abuse); FLAG(narrative);
 	FLAG(short_answer); FLAG(stop); FLAG(person); FLAG(question);
-	FLAG(thanks); FLAG(thanked); FLAG(unsure); FLAG(wait);
+	FLAG(thanks); FLAG(thanked); FLAG(unsure); FLAG(wait); FLAG(why);
+	FLAG(resolved);
 	FLAG(discontent); FLAG(rhetorical);
 #undef FLAG
 	if (answers[s->answer] != NULL)

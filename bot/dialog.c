@@ -583,7 +583,8 @@ on_clarify(const struct agency *a, struct dialog_state *st,
 			id = sig->choice[0] != '\0' ? sig->choice : "nee";
 		else if (sig->explicit_complaint)
 			id = "klacht";
-		else if (sig->thanks && !dlg_plain_yes(in->text)) {
+		else if ((sig->thanks && !dlg_plain_yes(in->text)) ||
+		    sig->resolved) {
 			/* "ok merci": no, thanks; "ja, bedankt" is a yes */
 			st->pending_topic[0] = '\0';
 			on_thanks(st, out);

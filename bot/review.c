@@ -53,7 +53,8 @@ review_signals_text(const struct signals *s, char *out, size_t outlen)
 	FLAG(explicit_complaint); FLAG(not_complaint);
 	FLAG(explicit_suggestion); FLAG(proposal); FLAG(abuse); FLAG(narrative);
 	FLAG(short_answer); FLAG(stop); FLAG(person); FLAG(question);
-	FLAG(thanks); FLAG(thanked); FLAG(unsure); FLAG(wait);
+	FLAG(thanks); FLAG(thanked); FLAG(unsure); FLAG(wait); FLAG(why);
+	FLAG(resolved);
 	FLAG(discontent); FLAG(rhetorical);
 #undef FLAG
 	if (s->answer != SIGNALS_NONE)

@@ -665,6 +665,26 @@ asks_why(const struct reader *r, const struct signals *s)
 	return detail && doubting;
 }
 
+/* "top, gevonden, merci", "is al gelukt hoor", "ok opgelost": the
+ * citizen found the answer; short, no question, not denied ("nog niet
+ * gevonden" is the opposite). */
+static int
+sorted_out(const struct reader *r, const struct signals *s)
+{
+	static const char *const done[] = {
+		"gevonden", "gelukt", "opgelost", "geregeld", "gefixt",
+		"found", "solved", "sorted", "trouve", "regle", "resolu", NULL
+	};
+	int i;
+
+	if (s->question || s->words > 6)
+		return 0;
+	for (i = 0; i < r->n; i++)
+		if (in_list(&r->t[i], done) && !negated(r, i))
+			return 1;
+	return 0;
+}
+
 /* "ik wil graag weten of ...", but not "niemand die iets laat weten" or
  * "we krijgen niks te weten": nobody telling is a grievance. */
 static int
@@ -2093,6 +2113,7 @@ signals_read(const char *text, const struct intent_result *ir,
 	if (name_asked == SIGNALS_NAME_GIVEN)
 		read_name_fix(&r, text, patterns, s);
 	s->thanks = closes(&r);
+	s->resolved = sorted_out(&r, s);
 	s->thanked = first < r.n && in_list(&r.t[first], thanks_words) &&
 	    !is_word(&r.t[first], "bye") && !is_word(&r.t[first], "doei");
 	s->unsure = unsure(&r);

@@ -42,6 +42,8 @@ struct signals {
 	int	person;		/* the message asks for a person */
 	int	question;	/* a question mark or an opening question word */
 	int	thanks;		/* a thank-you or goodbye and nothing more */
+	int	resolved;	/* short, says it is sorted out: "top,
+				   gevonden, merci", "al gelukt" */
 	int	thanked;	/* opens with thanks: "merci aan de
 				   medewerker die mij hielp" */
 	int	unsure;		/* "geen idee", "weet ik niet" */

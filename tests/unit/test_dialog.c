@@ -339,6 +339,13 @@ test_said_in_passing(void)
 	TEST("a second complaint asks its own description",
 	    st.step == DS_ASK_DESC && st.description[0] == '\0');
 
+	/* "super, opgelost" at the clarify question closes: no complaint */
+	start(&vmsw);
+	msg("ongenoegen", "waar blijft mijn attest nu weer");
+	msg(NULL, "super, opgelost, merci");
+	TEST_STR("sorted out closes", key(0), "bedankt.afsluiting");
+	TEST("no redirect", strcmp(st.outcome, OUTCOME_REDIRECTED) != 0);
+
 	/* the dossier number a second after the redirect: referred */
 	start(&vlaio);
 	msg("klacht", "ik heb een klacht over hoe mijn aanvraag behandeld "

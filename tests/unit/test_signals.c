@@ -141,6 +141,12 @@ test_classes(void)
 	    "suggesite: zet de formulieren ook op papier", 0)->
 	    explicit_suggestion);
 
+	/* sorted out, not a yes */
+	TEST("'ok, al gelukt, dank u' is sorted out", read_msg("ok, al "
+	    "gelukt, dank u", 0)->resolved);
+	TEST("'het is nog niet opgelost' is not", !read_msg("het is nog "
+	    "niet opgelost", 0)->resolved);
+
 	/* ninth blind set: no stop hidden in a long complaint; "zomaar" */
 	TEST("'ik wil klacht indienen want ... krijgen we nog geen' "
 	    "is no stop", !read_msg("ik wil een klacht indienen want na "
