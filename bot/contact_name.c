@@ -238,20 +238,16 @@ find_word(const char *lower, const char *needle)
 	return -1;
 }
 
+/* lower: text lower-cased (cut at its size), made once by
+ * contact_name(). */
 static int
-name_after_marker(const char *text, char *out, size_t outlen)
+name_after_marker(const char *text, const char *lower, char *out,
+    size_t outlen)
 {
 	const struct marker *m;
 	const char *p, *rest;
-	char lower[1024];
-	size_t i;
 	long at;
 
-	/* One lower-cased copy, then strstr per marker: this runs on every
-	 * message, so no scan of strncasecmp at every position. */
-	for (i = 0; text[i] != '\0' && i < sizeof(lower) - 1; i++)
-		lower[i] = (char)tolower((unsigned char)text[i]);
-	lower[i] = '\0';
 	for (m = markers; m->text != NULL; m++) {
 		if ((at = find_word(lower, m->text)) == -1)
 			continue;
@@ -438,15 +434,10 @@ contact_name_before(const char *text, size_t at, char *out, size_t outlen)
 /* "Dag, Pieter van Acker hier, ...": a name introducing itself, as on
  * the phone. */
 static int
-name_here(const char *text, char *out, size_t outlen)
+name_here(const char *text, const char *lower, char *out, size_t outlen)
 {
-	char lower[1024];
-	size_t i;
 	long at;
 
-	for (i = 0; text[i] != '\0' && i < sizeof(lower) - 1; i++)
-		lower[i] = (char)tolower((unsigned char)text[i]);
-	lower[i] = '\0';
 	if ((at = find_word(lower, "hier")) <= 0 || isalpha((unsigned char)
 	    lower[at + 4]))
 		return 0;
@@ -456,12 +447,18 @@ name_here(const char *text, char *out, size_t outlen)
 enum contact_rc
 contact_name(const char *text, int asked, char *out, size_t outlen)
 {
-	char tmp[CONTACT_NAME_MAX];
+	char tmp[CONTACT_NAME_MAX], lower[1024];
+	size_t i;
 
 	if (outlen == 0)
 		return CONTACT_NONE;
-	if (!name_after_marker(text, tmp, sizeof(tmp)) &&
-	    !name_here(text, tmp, sizeof(tmp)) &&
+	/* One lower-cased copy for every marker and "hier": this runs on
+	 * every message, so no strncasecmp at every position. */
+	for (i = 0; text[i] != '\0' && i < sizeof(lower) - 1; i++)
+		lower[i] = (char)tolower((unsigned char)text[i]);
+	lower[i] = '\0';
+	if (!name_after_marker(text, lower, tmp, sizeof(tmp)) &&
+	    !name_here(text, lower, tmp, sizeof(tmp)) &&
 	    !(asked && bare_name(text, tmp, sizeof(tmp))))
 		return CONTACT_NONE;
 	capitalise(tmp);

@@ -484,6 +484,17 @@ in_list(const struct tok *t, const char *const *list)
 	return 0;
 }
 
+static int
+has_any(const struct reader *r, const char *const *list)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (in_list(&r->t[i], list))
+			return 1;
+	return 0;
+}
+
 static const char *
 choice_of(const struct tok *t)
 {
@@ -652,17 +663,13 @@ asks_why(const struct reader *r, const struct signals *s)
 		"moet", "moeten", "echt", "nodig", "verplicht", "must", "need",
 		"really", "required", "dois", "obligatoire", "vraiment", NULL
 	};
-	int first = first_content(r), i, detail = 0, doubting = 0;
+	int first = first_content(r);
 
 	if (!s->question || s->words > 12)
 		return 0;
 	if (first < r->n && in_list(&r->t[first], why))
 		return 1;
-	for (i = 0; i < r->n; i++) {
-		detail |= in_list(&r->t[i], details);
-		doubting |= in_list(&r->t[i], doubt);
-	}
-	return detail && doubting;
+	return has_any(r, details) && has_any(r, doubt);
 }
 
 /* "top, gevonden, merci", "is al gelukt hoor", "ok opgelost": the
@@ -1627,17 +1634,6 @@ aimed_insult(const struct reader *r)
 		if (aimed && be)
 			return 1;
 	}
-	return 0;
-}
-
-static int
-has_any(const struct reader *r, const char *const *list)
-{
-	int i;
-
-	for (i = 0; i < r->n; i++)
-		if (in_list(&r->t[i], list))
-			return 1;
 	return 0;
 }
 
