@@ -7,10 +7,12 @@ history, canned replies (and their reload on SIGHUP), report downloads,
 HEAD and the icon, and `staff remove` releasing what the account held.
 Every new route is checked for its login, CSRF and role rules."""
 
+import datetime
 import json
 import os
 import signal
 import time
+import zoneinfo
 
 from consolelib import (Client, add_case, add_conversation, staff_add,
                         staff_cmd)
@@ -247,7 +249,10 @@ T.eq(ids("view=all&q=voorbij")[1], [w4], "search in the messages")
 T.eq(ids("view=all&q=%25")[1], [], "a % is a character, not a wildcard")
 T.eq(ids("view=all&channel=messenger")[1], [m1], "filter by channel")
 T.eq(ids("view=all&agency=vmsw")[1], [], "filter by agency")
-today = time.strftime("%Y-%m-%d")
+# The console's periods are Brussels days: from 23:00 or 22:00 UTC the
+# machine's date is a day behind them.
+today = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Brussels")).strftime(
+    "%Y-%m-%d")
 T.ok(w4 in ids("view=all&from=%s&to=%s" % (today, today))[1],
      "filter by period")
 T.eq(ids("view=all&from=2001-01-01&to=2001-12-31")[1], [],
