@@ -15,8 +15,15 @@
  * port and measures, per citizen message, the time from the webhook's
  * 200 to the reply to that citizen reaching the stand-in.
  *
+ * With -P PID it also reads the CPU time each thread of process PID (the
+ * server) and this process spent during the measured seconds, and prints
+ * it per request answered: where the machine's time goes, so a figure can
+ * be set against what two cores can give (cpu_us_<thread>=..., and
+ * cpu_us_total=...).
+ *
  * Usage: loadgen -p PORT -s SECRET [-c CONNS] [-d SECONDS] [-k] [-r RATE]
  *                [-u CITIZENS] [-f FLOOD] [-g GRAPH_PORT] [-w DRAIN_S]
+ *                [-P SERVER_PID]
  * Prints one line of key=value figures.
  */
 #define _GNU_SOURCE	/* strcasestr, accept4 */
@@ -28,7 +35,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -493,14 +502,112 @@ awaited(void)
 	return n;
 }
 
+/* CPU time per thread name (threads of one name summed), in clock ticks. */
+#define CPU_NAMES	16
+struct cpu_snap {
+	char	name[CPU_NAMES][32];
+	long	ticks[CPU_NAMES];
+	int	n;
+};
+
+static void
+cpu_snap(long pid, struct cpu_snap *cs)
+{
+	char path[320], comm[64], line[1024];
+	struct dirent *d;
+	DIR *dir;
+	FILE *f;
+	int i;
+
+	memset(cs, 0, sizeof(*cs));
+	snprintf(path, sizeof(path), "/proc/%ld/task", pid);
+	if ((dir = opendir(path)) == NULL)
+		return;
+	while ((d = readdir(dir)) != NULL) {
+		unsigned long ut, st;
+		char *p;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/task/%s/stat", pid,
+		    d->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		p = fgets(line, sizeof(line), f);
+		fclose(f);
+		/* "tid (comm) state ppid ...": utime and stime are the
+		 * 14th and 15th fields, the 12th and 13th after ")". */
+		if (p == NULL || (p = strrchr(line, ')')) == NULL ||
+		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+		    "%*u %lu %lu", &ut, &st) != 2)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/task/%s/comm", pid,
+		    d->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(comm, sizeof(comm), f) == NULL)
+			comm[0] = '\0';
+		fclose(f);
+		comm[strcspn(comm, "\n")] = '\0';
+		for (i = 0; i < cs->n && strcmp(cs->name[i], comm) != 0; i++)
+			;
+		if (i == cs->n) {
+			if (cs->n == CPU_NAMES)
+				continue;
+			snprintf(cs->name[cs->n++], sizeof(cs->name[0]), "%s",
+			    comm);
+		}
+		cs->ticks[i] += (long)(ut + st);
+	}
+	closedir(dir);
+}
+
+static double
+self_cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* Prints the CPU microseconds per answered request (webhooks and status
+ * floods) of each server thread name and of this process, and their sum. */
+static void
+print_cpu(const struct cpu_snap *a, const struct cpu_snap *b,
+    double self_s, size_t requests)
+{
+	double tick_us = 1e6 / (double)sysconf(_SC_CLK_TCK), total, us;
+	int i, j;
+
+	if (requests == 0)
+		return;
+	total = self_s * 1e6 / (double)requests;
+	for (i = 0; i < b->n; i++) {
+		long t = b->ticks[i];
+
+		for (j = 0; j < a->n; j++)
+			if (strcmp(a->name[j], b->name[i]) == 0)
+				t -= a->ticks[j];
+		us = (double)t * tick_us / (double)requests;
+		total += us;
+		printf(" cpu_us_%s=%.1f", b->name[i], us);
+	}
+	printf(" cpu_us_loadgen=%.1f cpu_us_total=%.1f",
+	    self_s * 1e6 / (double)requests, total);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct conn *conns;
-	double secs = 10, drain = 5, t_start, t_end;
+	double secs = 10, drain = 5, t_start, t_end, self0 = 0, self_s = 0;
+	struct cpu_snap cpu0, cpu1;
+	long server_pid = 0;
 	int ep, i, opt, total;
 
-	while ((opt = getopt(argc, argv, "p:s:c:d:kr:u:f:g:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:s:c:d:kr:u:f:g:w:P:")) != -1) {
 		switch (opt) {
 		case 'p': port = atoi(optarg); break;
 		case 's': secret = optarg; break;
@@ -512,6 +619,7 @@ main(int argc, char **argv)
 		case 'f': nflood = atoi(optarg); break;
 		case 'g': graph_port = atoi(optarg); break;
 		case 'w': drain = atof(optarg); break;
+		case 'P': server_pid = atol(optarg); break;
 		default: goto usage;
 		}
 	}
@@ -525,6 +633,10 @@ main(int argc, char **argv)
 	ep = epoll_create1(0);
 	if (graph_port && listen_graph(ep) == -1)
 		return 1;
+	if (server_pid > 0) {
+		cpu_snap(server_pid, &cpu0);
+		self0 = self_cpu_s();
+	}
 	t_start = now();
 	next_send = t_start;
 	for (i = 0; i < total; i++) {
@@ -534,6 +646,10 @@ main(int argc, char **argv)
 	}
 	loop(ep, conns, total, t_start + secs);
 	t_end = now();
+	if (server_pid > 0) {
+		cpu_snap(server_pid, &cpu1);
+		self_s = self_cpu_s() - self0;
+	}
 	measuring = 0;
 	if (graph_port)		/* replies still on their way */
 		for (i = 0; i < drain * 10 && awaited() > 0; i++)
@@ -550,11 +666,13 @@ main(int argc, char **argv)
 		    "unanswered=%d graph_requests=%lu", nrlat,
 		    pct(rlat, nrlat, 50), pct(rlat, nrlat, 99), awaited(),
 		    graph_reqs);
+	if (server_pid > 0)	/* status floods are requests too */
+		print_cpu(&cpu0, &cpu1, self_s, nlat + (size_t)flood_done);
 	printf("\n");
 	return 0;
 usage:
 	fprintf(stderr, "usage: loadgen -p PORT -s SECRET [-c CONNS] "
 	    "[-d SECONDS] [-k] [-r RATE] [-u CITIZENS] [-f FLOOD] "
-	    "[-g GRAPH_PORT] [-w DRAIN_S]\n");
+	    "[-g GRAPH_PORT] [-w DRAIN_S] [-P SERVER_PID]\n");
 	return 2;
 }

@@ -12,7 +12,9 @@
 #   - that reply time at 200 messages/s, alone and while other connections
 #     flood the intake with delivery statuses;
 #   - the npm bot whatsapp-api-js (PEER_DIR, default ../shared/bench/
-#     peer-wa-api-js) on the same load, if Node.js is installed.
+#     peer-wa-api-js) on the same load, if Node.js is installed;
+#   - the CPU time per request of each thread (cpu_us_*), and what the
+#     machine's cores allow at that cost.
 # Figures, not a test: the keep-alive figures (and the npm bot) are the
 # median of ROUNDS runs (default 3, each printed); look at the spread.
 # Usage: [ROUNDS=N] tests/bench/webhook.sh [--pg [ROUNDS]] [SECONDS]
@@ -82,8 +84,10 @@ stop_loket() {
 	kill "$lpid"; wait "$lpid" 2>/dev/null || true
 }
 
+# -P: the CPU time each of Loket's threads and the load generator spend
+# per request (cpu_us_*), read over the measured seconds.
 load() {
-	"$tmp/loadgen" -p "$port" -s bench -u "$CITIZENS" "$@"
+	"$tmp/loadgen" -p "$port" -s bench -u "$CITIZENS" -P "$lpid" "$@"
 }
 
 field() { echo "$1" | sed -n "s/.*[ ^]$2=\([0-9.]*\).*/\1/p"; }
@@ -208,6 +212,23 @@ echo "  (inbound rows after the last run: $rows)"
 
 echo "ratio durable/ceiling (keep-alive):   $(ratio "$(field "$dk" rps)" \
     "$(field "$ck" rps)")"
+# What the machine allows: the CPU time one request costs, all threads of
+# Loket and the load generator together (they share the cores), against
+# the cores there are.  The ratio of the two bounds is about the most the
+# durable/ceiling ratio can be on this machine at today's cost per request
+# (a little more: a thread that waits costs a wake-up, less at full use).
+cores=$(nproc)
+cpu_ck=$(field "$ck" cpu_us_total); cpu_dk=$(field "$dk" cpu_us_total)
+if [ -n "$cpu_ck" ] && [ -n "$cpu_dk" ]; then
+	bound() { awk "BEGIN{ printf \"%.0f\", $cores * 1e6 / $1 }"; }
+	echo "CPU per request, all threads (us):   ceiling $cpu_ck," \
+	    "durable $cpu_dk; at full use of $cores cores: ceiling" \
+	    "$(bound "$cpu_ck")/s, durable $(bound "$cpu_dk")/s," \
+	    "bound on the ratio $(ratio "$cpu_ck" "$cpu_dk")"
+	echo "share of that bound reached:          ceiling $(ratio \
+	    "$(field "$ck" rps)" "$(bound "$cpu_ck")"), durable $(ratio \
+	    "$(field "$dk" rps)" "$(bound "$cpu_dk")")"
+fi
 echo "ratio durable/ceiling (per request):  $(ratio "$(field "$dc" rps)" \
     "$(field "$cc1" rps)")"
 
@@ -242,7 +263,7 @@ ppid=$!
 pids="$pids $ppid"
 wait_http "$port"
 npm=$(median_of_rounds "npm bot" "$tmp/loadgen" -p "$port" \
-    -s "$PEER_SECRET" -u "$CITIZENS" -c "$CONNS" -d "$SECS" -k)
+    -s "$PEER_SECRET" -u "$CITIZENS" -c "$CONNS" -d "$SECS" -k -P "$ppid")
 echo "npm bot, keep-alive (reply before 200): $npm"
 echo "ratio Loket durable keep-alive / npm bot: $(ratio \
     "$(field "$dk" rps)" "$(field "$npm" rps)")"
