@@ -102,30 +102,20 @@ valid_email(const char *s, size_t n)
 	    valid_domain(at + 1, n - (size_t)(at - s) - 1);
 }
 
-/* Lower-case words of text, at most max, into words[] (each up to 15
- * bytes); returns how many. */
-static int
-lower_words(const char *p, const char *end, char words[][16], int max)
+/* The next word (letters and digits) at or after p, before end, and its
+ * length in *n; NULL when there is none. */
+static const char *
+next_word(const char *p, const char *end, size_t *n)
 {
-	int k = 0;
-	size_t n, i;
-
-	while (k < max && p < end && *p != '\0') {
-		while (p < end && *p != '\0' && !isalnum((unsigned char)*p))
-			p++;
-		for (n = 0; p + n < end && isalnum((unsigned char)p[n]); n++)
-			;
-		if (n == 0)
-			break;
-		for (i = 0; i < n && i < 15; i++)
-			words[k][i] = (char)tolower((unsigned char)p[i]);
-		words[k++][i] = '\0';
-		p += n;
-	}
-	return k;
+	while (p < end && *p != '\0' && !isalnum((unsigned char)*p))
+		p++;
+	for (*n = 0; p + *n < end && isalnum((unsigned char)p[*n]); (*n)++)
+		;
+	return *n > 0 ? p : NULL;
 }
 
-/* Between two addresses, a word that takes the first back. */
+/* Between two addresses (the first 16 words), a word that takes the
+ * first back. */
 static int
 corrects(const char *from, const char *to)
 {
@@ -134,21 +124,24 @@ corrects(const char *from, const char *to)
 		"neem", "liever", "beter", "correctie", "pardon", "non",
 		"plutot", "no", "rather", "instead", NULL
 	};
-	char words[16][16];
-	int k, n, c;
+	const char *w;
+	size_t n;
+	int k;
 
 	if (from == NULL)
 		return 0;
-	n = lower_words(from, to, words, 16);
-	for (k = 0; k < n; k++)
-		for (c = 0; cues[c] != NULL; c++)
-			if (strcmp(words[k], cues[c]) == 0)
-				return 1;
+	for (k = 0; k < 16 && (w = next_word(from, to, &n)) != NULL; k++) {
+		if (contact_word_in(cues, w, n))
+			return 1;
+		from = w + n;
+	}
 	return 0;
 }
 
 /* "marc punt willems at example punt com": an address written out, to
- * be asked again, never put together by guessing. */
+ * be asked again, never put together by guessing.  An "at" word after
+ * the first, then a "dot" word among the next three with a word after
+ * it (in the first 64 words). */
 static int
 spelled_out(const char *text)
 {
@@ -156,18 +149,21 @@ spelled_out(const char *text)
 		"at", "apenstaart", "arobase", "aapje", NULL
 	};
 	static const char *const dot[] = { "punt", "dot", "point", NULL };
-	char words[64][16];
-	int k, j, n = lower_words(text, text + strlen(text), words, 64), c;
+	struct { const char *w; size_t n; } words[64];
+	const char *p = text, *end = text + strlen(text);
+	int n = 0, k, j;
 
+	while (n < 64 && (words[n].w = next_word(p, end, &words[n].n)) !=
+	    NULL) {
+		p = words[n].w + words[n].n;
+		n++;
+	}
 	for (k = 1; k + 2 < n; k++) {
-		for (c = 0; at[c] != NULL && strcmp(words[k], at[c]); c++)
-			;
-		if (at[c] == NULL)
+		if (!contact_word_in(at, words[k].w, words[k].n))
 			continue;
-		for (j = k + 2; j < n && j <= k + 4; j++)
-			for (c = 0; dot[c] != NULL; c++)
-				if (strcmp(words[j - 1], dot[c]) == 0)
-					return 1;
+		for (j = k + 1; j + 1 < n && j <= k + 3; j++)
+			if (contact_word_in(dot, words[j].w, words[j].n))
+				return 1;
 	}
 	return 0;
 }
@@ -522,9 +518,6 @@ contact_dossier(const char *text, const struct strlist *patterns,
 
 /* ---- all at once ------------------------------------------------------ */
 
-/* Words with digits or an '@' (numbers, addresses) become commas, so a
- * name before, between or after them stands on its own: "0471 23 45 67 -
- * els@example.com - Els Maes". */
 /* Where a phone number or an address may start: an '@' in the word, or
  * "+32..." / "04..." (a house number or a date does not start so). */
 static int
@@ -534,8 +527,9 @@ contact_start(const char *w, size_t n)
 	    (w[0] == '0' && isdigit((unsigned char)w[1]))));
 }
 
-/* Blanks every word with a digit or '@' (a ',' where it began, so a name
- * before it ends there); *first is the offset of the first that may
+/* Words with digits or an '@' (numbers, addresses) become commas, so a
+ * name before, between or after them stands on its own: "0471 23 45 67 -
+ * els@example.com - Els Maes".  *first is the offset of the first that may
  * start a phone number or an address, or -1. */
 static void
 blank_data(char *s, long *first)

@@ -69,6 +69,11 @@ enum contact_rc	contact_name(const char *text, int asked, char *out,
 int		contact_name_before(const char *text, size_t at, char *out,
 		    size_t outlen);
 
+/* Whether the n-byte word w, lower-cased, is in the NULL-ended list of
+ * lower-case words. */
+int		contact_word_in(const char *const *list, const char *w,
+		    size_t n);
+
 /*
  * Whether the n-byte word w can never be part of a name: an everyday
  * word ("fout", "niet", "ok"), an insult; particles ("van", "de") can.

@@ -58,8 +58,8 @@ static const char *const particles[] = {
 	"t", "'t", "le", "la", "du", "des", "von", "d'", "di", "da", NULL
 };
 
-static int
-in_list(const char *const *list, const char *w, size_t n)
+int
+contact_word_in(const char *const *list, const char *w, size_t n)
 {
 	char low[32];
 	size_t i;
@@ -119,7 +119,7 @@ capitalise(char *s)
 		return;
 	while (*w != '\0') {
 		n = strcspn(w, " ");
-		if (w == s || !in_list(particles, w, n))
+		if (w == s || !contact_word_in(particles, w, n))
 			*w = (char)toupper((unsigned char)*w);
 		w += n;
 		w += strspn(w, " ");
@@ -129,7 +129,7 @@ capitalise(char *s)
 int
 contact_name_stopword(const char *w, size_t n)
 {
-	return in_list(not_names, w, n) && !in_list(particles, w, n);
+	return contact_word_in(not_names, w, n) && !contact_word_in(particles, w, n);
 }
 
 /* Forms of address are not part of the name ("Mevrouw Nadia El
@@ -157,7 +157,7 @@ collect_name(const char *p, int strict, char *out, size_t outlen,
 	for (;;) {
 		p += strspn(p, " \t");
 		n = strcspn(p, " \t\r\n,;:!?()\"");
-		if (words == 0 && n > 0 && in_list(titles, p,
+		if (words == 0 && n > 0 && contact_word_in(titles, p,
 		    p[n - 1] == '.' ? n - 1 : n)) {
 			p += n;
 			continue;
@@ -171,7 +171,7 @@ collect_name(const char *p, int strict, char *out, size_t outlen,
 		if (contact_name_stopword(p, n))
 			break;
 		if (strict && words > 0 && !isupper((unsigned char)p[0]) &&
-		    !in_list(particles, p, n))
+		    !contact_word_in(particles, p, n))
 			break;
 		if (len + n + 2 > outlen)
 			break;
@@ -189,7 +189,7 @@ collect_name(const char *p, int strict, char *out, size_t outlen,
 	while (words > 0) {
 		char *sp = strrchr(out, ' '), *last = sp ? sp + 1 : out;
 
-		if (!in_list(particles, last, strlen(last)))
+		if (!contact_word_in(particles, last, strlen(last)))
 			break;
 		if (sp != NULL)
 			*sp = '\0';
@@ -271,7 +271,7 @@ plain_words(const char *s)
 
 	while (*s != '\0') {
 		n = strcspn(s, " ");
-		if (!isupper((unsigned char)*s) && !in_list(particles, s, n))
+		if (!isupper((unsigned char)*s) && !contact_word_in(particles, s, n))
 			k++;
 		s += n;
 		s += strspn(s, " ");
@@ -297,7 +297,7 @@ skip_openers(const char *p)
 	for (i = 0; i < 3; i++) {
 		p += strspn(p, " \t\r\n,;:-/.!");
 		n = strcspn(p, " \t\r\n,;:!?.");
-		if (n == 0 || !in_list(openers, p, n))
+		if (n == 0 || !contact_word_in(openers, p, n))
 			break;
 		p += n;
 	}
@@ -324,7 +324,7 @@ name_then_clause(const char *text, char *out, size_t outlen)
 		return 0;
 	rest += strspn(rest, " \t");
 	n = strcspn(rest, " \t\r\n,;:!?.");
-	if (n > 0 && in_list(conj, rest, n))
+	if (n > 0 && contact_word_in(conj, rest, n))
 		return 1;
 	/* "Lien De Smet lien.desmet @example.com": what follows is part of
 	 * an address (its '@' part was blanked already) */
@@ -376,7 +376,7 @@ role_part(const char *p, size_t n)
 		k = strcspn(p, " \t.,");
 		if (k > n)
 			k = n;
-		if (k > 0 && in_list(roles, p, k))
+		if (k > 0 && contact_word_in(roles, p, k))
 			return 1;
 		p += k;
 		n -= k;

@@ -293,10 +293,10 @@ named_topic(const struct conv_engine *e, const struct agency *a,
 		return;
 	signals_fold(text, folded, sizeof(folded));
 	for (i = 0; (id = intent_label(e->model, i, &topic)) != NULL; i++) {
-		if (!topic)
+		if (!topic || !names(folded, id))
 			continue;
 		snprintf(key, sizeof(key), "onderwerp.%s.%s", a->id, id);
-		if (locales_has(e->loc, "nl", key) && names(folded, id)) {
+		if (locales_has(e->loc, "nl", key)) {
 			snprintf(ir->topic, sizeof(ir->topic), "%s", id);
 			return;
 		}

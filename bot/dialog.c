@@ -465,23 +465,24 @@ static void
 not_a_complaint(struct dialog_state *st, const struct dialog_input *in,
     struct dialog_output *out, const char *choice)
 {
+	int asked = dlg_rest_words(in, 3) || in->topic_key != NULL;
+	int question;
+
 	dlg_forget_contact(st);
 	/* "nee geen klacht, ik wil gewoon weten of ...": the question is
 	 * the choice, named or not. */
-	if (choice == NULL && in->sig != NULL && in->sig->question &&
-	    (dlg_rest_words(in, 3) || in->topic_key != NULL))
-		choice = "vraag";
+	question = choice != NULL ? strcmp(choice, "vraag") == 0 :
+	    in->sig != NULL && in->sig->question && asked;
 	/* A question with no topic of its own is about the one the
 	 * discontent named: "die kmo portefeuille ..." "vraag. hoeveel
 	 * krijg ik terug?", or "hoe lang nog??" "vraag". */
-	if (choice != NULL && strcmp(choice, "vraag") == 0 &&
-	    in->topic_key == NULL && in->pending_topic_key != NULL)
+	if (question && in->topic_key == NULL &&
+	    in->pending_topic_key != NULL)
 		answer_topic(st, st->pending_topic, in->pending_topic_key,
 		    out);
-	else if (choice != NULL && strcmp(choice, "vraag") == 0 &&
-	    (dlg_rest_words(in, 3) || in->topic_key != NULL))
+	else if (question && asked)
 		on_question(st, in, out, 0);
-	else if (choice != NULL && strcmp(choice, "vraag") == 0)
+	else if (question)
 		dlg_ask(st, out, DS_ASK_QUESTION, "vraag.welke", "vraag.welke",
 		    "overdracht.herhaald");
 	else if (choice != NULL && strcmp(choice, "suggestie") == 0)
@@ -852,8 +853,7 @@ on_text(const struct agency *a, struct dialog_state *st,
 	 * referral needs came just after the general redirect */
 	if (st->step == DS_DONE && strcmp(st->outcome, OUTCOME_REDIRECTED) ==
 	    0 && in->sig != NULL && in->sig->contact.dossier[0] != '\0' &&
-	    a != NULL && a->dossier_email != NULL &&
-	    a->dossier_email[0] != '\0') {
+	    dlg_refers_dossiers(a)) {
 		dlg_confirmed_complaint(a, st, in, out);
 		return;
 	}

@@ -75,12 +75,19 @@ next_question(struct dialog_state *st, const struct dialog_input *in,
 	}
 }
 
+int
+dlg_refers_dossiers(const struct agency *a)
+{
+	return a != NULL && a->dossier_email != NULL &&
+	    a->dossier_email[0] != '\0';
+}
+
 void
 dlg_confirmed_complaint(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out)
 {
 	if (a->policy == POLICY_REDIRECT || (st->dossier[0] != '\0' &&
-	    a->dossier_email != NULL && a->dossier_email[0] != '\0')) {
+	    dlg_refers_dossiers(a))) {
 		/* The same directions twice is enough: then a person. */
 		if (st->referrals >= DIALOG_MAX_ASKS) {
 			dlg_handover(st, out, "overdracht.herhaald");
@@ -88,8 +95,7 @@ dlg_confirmed_complaint(const struct agency *a, struct dialog_state *st,
 		}
 		st->referrals++;
 	}
-	if (st->dossier[0] != '\0' && a->dossier_email != NULL &&
-	    a->dossier_email[0] != '\0') {
+	if (st->dossier[0] != '\0' && dlg_refers_dossiers(a)) {
 		dlg_reply(out, "klacht.dossier");
 		dlg_outcome(st, OUTCOME_REFERRED);
 		st->step = DS_DONE;
@@ -265,6 +271,21 @@ continue_with(struct dialog_state *st, const struct dialog_input *in,
 		next_question(st, in, out);
 }
 
+/* Whether the input holds a valid address or number other than the one
+ * kept (take_details() would keep it). */
+static int
+brings_new_contact(const struct dialog_state *st,
+    const struct dialog_input *in)
+{
+	const struct contact_found *f;
+
+	if (in->sig == NULL)
+		return 0;
+	f = &in->sig->contact;
+	return (valid(f->email) && strcmp(f->email, st->email) != 0) ||
+	    (valid(f->phone) && strcmp(f->phone, st->phone) != 0);
+}
+
 /* "waarom moet ge dat weten?" at a data step: why it is asked, and the
  * same question again instead of "not understood".  It counts as an
  * ask, so asking why again and again ends with a person. */
@@ -286,19 +307,15 @@ on_name(const struct agency *a, struct dialog_state *st,
 {
 	const char *hint = invalid_hint(in);
 	int had_story = st->description[0] != '\0';
-
-	char email[sizeof(st->email)], phone[sizeof(st->phone)];
+	int new_contact = brings_new_contact(st, in);
 
 	(void)a;
-	dlg_copy(email, sizeof(email), st->email);
-	dlg_copy(phone, sizeof(phone), st->phone);
 	take_details(st, in, 1);
 	if (st->name[0] != '\0') {
 		continue_with(st, in, out, hint);
 		return 1;
 	}
-	if (hint == NULL && (strcmp(email, st->email) != 0 ||
-	    strcmp(phone, st->phone) != 0)) {
+	if (hint == NULL && new_contact) {
 		/* A new address or number instead of the name ("mijn mail
 		 * is fout getypt, 't is ..."): kept, and the name asked
 		 * again as a new question, not as one not understood. */
@@ -495,7 +512,6 @@ slots_differ(const struct dialog_state *st, const struct dialog_state *before)
 	    strcmp(st->description, before->description) != 0;
 }
 
-/* DS_CONFIRM and DS_FIX: a correction typed, yes, no, which field. */
 /* Edit distance of two short words, case folded (ASCII); large when
  * either is too long to matter. */
 static int
@@ -563,6 +579,7 @@ respell_name(struct dialog_state *st, const struct dialog_input *in)
 	return 0;
 }
 
+/* DS_CONFIRM and DS_FIX: a correction typed, yes, no, which field. */
 static int
 on_confirm(const struct agency *a, struct dialog_state *st,
     const struct dialog_input *in, struct dialog_output *out)

@@ -74,6 +74,9 @@ void	dlg_keep_description(struct dialog_state *st,
 	    const struct dialog_input *in);
 
 /* dialog_case.c */
+/* Whether the agency sends complaints about a dossier to a service of
+ * their own (a's dossier_email). */
+int	dlg_refers_dossiers(const struct agency *a);
 void	dlg_confirmed_complaint(const struct agency *a,
 	    struct dialog_state *st, const struct dialog_input *in,
 	    struct dialog_output *out);

@@ -1455,18 +1455,17 @@ callback_sentence(const struct reader *r, int sent)
 		"terugbellen", "opbellen", "rappeler", "rappelez", NULL
 	};
 	static const char *const me[] = { "mij", "me", "moi", NULL };
-	int i, calls = 0, back = 0, mine = 0;
+	int i, calls = 0, back = 0, mine = 0, both;
 
 	for (i = 0; i < r->n; i++) {
 		if (r->t[i].clause != sent)
 			continue;
 		if (r->t[i].data)
 			return 0;
-		calls |= in_list(&r->t[i], call);
-		back |= in_list(&r->t[i], callback) ||
-		    is_word(&r->t[i], "terug") || is_word(&r->t[i], "back");
-		if (in_list(&r->t[i], callback))
-			calls = 1;
+		both = in_list(&r->t[i], callback);	/* "terugbellen" */
+		calls |= both || in_list(&r->t[i], call);
+		back |= both || is_word(&r->t[i], "terug") ||
+		    is_word(&r->t[i], "back");
 		mine |= in_list(&r->t[i], me);
 	}
 	return calls && back && mine && !sentence_has(r, sent, story_verbs) &&
